@@ -1,0 +1,134 @@
+"""Configuration: defaults safe for local use, every setting overridable by an environment
+variable of the same name (the extensions' own settings included)."""
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("MIPEVENTS_INSTANCE_PATH", ROOT / "instance"))
+
+
+class Config:
+    MIPEVENTS_ENV = "development"
+    MIPEVENTS_BASE_URL = "http://127.0.0.1:5000"
+    MIPEVENTS_TIMEZONE = "America/Chicago"
+    MIPEVENTS_ORG_NAME = "Mayors Innovation Project"
+    MIPEVENTS_PROXY_HOPS = 0          # reverse proxies in front of the app (ProxyFix x_for)
+    MIPEVENTS_WORKERS = 1             # processes serving this database: >1 warns on memory rate limits
+    MIPEVENTS_CORS_ORIGINS = ""       # comma-separated origins allowed to POST registrations
+    MIPEVENTS_FEED_REFRESH_MINUTES = 60
+
+    SECRET_KEY = ""
+    DATABASE_URL = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None        # the CSRF token lives as long as the signed session
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_REGISTRATION = "20 per minute;200 per hour"
+    RATELIMIT_LOGIN = "10 per minute"
+
+    CACHE_TYPE = "SimpleCache"
+    CACHE_REDIS_URL = ""
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_KEY_PREFIX = "mipevents:"
+
+    MAIL_BACKEND = "file"             # "file" writes .eml files to MAIL_FILE_DIR; "smtp" sends
+    MAIL_FILE_DIR = str(INSTANCE / "mail")
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "Mayors Innovation Project <events@mipevents.local>"
+    MAIL_BACKGROUND = False           # deliver the outbox from a thread inside the web process
+    MAIL_MAX_ATTEMPTS = 8
+
+    SPEAKER_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+class ProductionConfig(Config):
+    MIPEVENTS_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+def _coerce(default, raw: str):
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def load(overrides: dict | None = None) -> dict:
+    """The settings for one app: class defaults, then the environment, then `overrides`."""
+    env_name = (overrides or {}).get("MIPEVENTS_ENV") or os.environ.get("MIPEVENTS_ENV", "development")
+    base = ProductionConfig if env_name == "production" else Config
+    settings = {k: getattr(base, k) for k in dir(base) if k.isupper()}
+    for key, value in os.environ.items():
+        if key in settings:
+            settings[key] = _coerce(settings[key], value)
+        elif key.isupper() and key.startswith(("MAIL_", "RATELIMIT_", "CACHE_", "SQLALCHEMY_",
+                                                "SESSION_", "REMEMBER_", "WTF_", "MIPEVENTS_")):
+            settings[key] = value
+    settings.update(overrides or {})
+    settings["MIPEVENTS_ENV"] = env_name
+    settings["SQLALCHEMY_DATABASE_URI"] = database_uri(settings.get("DATABASE_URL") or settings.get("SQLALCHEMY_DATABASE_URI", ""))
+    if not settings["SECRET_KEY"] and env_name != "production":
+        settings["SECRET_KEY"] = local_secret_key()
+    return settings
+
+
+def database_uri(url: str) -> str:
+    """DATABASE_URL as SQLAlchemy wants it: psycopg 3 for PostgreSQL, SQLite under instance/ by default."""
+    if not url:
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE / 'mipevents.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def local_secret_key() -> str:
+    """A key generated once into instance/ so local sessions survive restarts."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def production_problems(settings: dict) -> list[str]:
+    """Why a production configuration is unsafe (empty when it is fine)."""
+    problems = []
+    if len(settings.get("SECRET_KEY") or "") < 32:
+        problems.append("SECRET_KEY must be set to at least 32 random characters")
+    if settings.get("DEBUG"):
+        problems.append("DEBUG must be off")
+    return problems
+
+
+def production_warnings(settings: dict) -> list[str]:
+    """What is allowed in production but worth a line in the log."""
+    warnings = []
+    if not str(settings.get("MIPEVENTS_BASE_URL", "")).startswith("https://"):
+        warnings.append("MIPEVENTS_BASE_URL is not an https:// address; links in emails and feeds use it")
+    if settings.get("RATELIMIT_STORAGE_URI", "").startswith("memory") and int(settings.get("MIPEVENTS_WORKERS", 1)) > 1:
+        warnings.append("rate limits are kept in each process's memory; set RATELIMIT_STORAGE_URI to Redis "
+                        "so they count across processes")
+    return warnings

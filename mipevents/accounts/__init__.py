@@ -1,0 +1,1 @@
+"""Staff accounts: login, roles, password resets and the audit log."""

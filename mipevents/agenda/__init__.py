@@ -1,0 +1,1 @@
+"""Agenda: sessions (AgendaItem), their placement, conflicts and published releases."""

@@ -1,0 +1,89 @@
+"""AgendaItem (a session on screens) and AgendaRelease (a numbered publish of the agenda)."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mipevents.core.db_types import UTCDateTime
+from mipevents.core.timeutil import utcnow
+from mipevents.core.vocabulary import SHOWCASE_CHANGEOVER_SECONDS, SHOWCASE_SLOT_SECONDS
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting, Room
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="panel")
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
+    track: Mapped[str] = mapped_column(String(120), default="")
+    capacity: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    press_status: Mapped[str] = mapped_column(String(20), default="open")
+    # iCalendar SEQUENCE: +1 per saved published change to time, place, title or status.
+    sequence: Mapped[int] = mapped_column(default=0)
+    # Showcase sessions only: each slot's default length and the changeover between presenters.
+    slot_seconds: Mapped[int] = mapped_column(default=SHOWCASE_SLOT_SECONDS)
+    changeover_seconds: Mapped[int] = mapped_column(default=SHOWCASE_CHANGEOVER_SECONDS)
+    external_id: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    room: Mapped[Room | None] = relationship()
+    speaker_links: Mapped[list["SessionSpeaker"]] = relationship(  # noqa: F821
+        back_populates="item", cascade="all, delete-orphan", order_by="SessionSpeaker.position")
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
+        CheckConstraint("kind IN ('plenary', 'panel', 'workshop', 'briefing', 'showcase', 'meal', "
+                        "'reception', 'break', 'tour')", name="kind_known"),
+        CheckConstraint("press_status IN ('open', 'chatham_house', 'closed')", name="press_status_known"),
+        CheckConstraint("slot_seconds > 0 AND changeover_seconds >= 0", name="showcase_timing_positive"),
+        UniqueConstraint("meeting_id", "external_id", name="uq_agenda_items_meeting_external"),
+        Index("ix_agenda_items_meeting_starts", "meeting_id", "starts_at"),
+    )
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    @property
+    def is_public(self):
+        return self.status in ("published", "cancelled")
+
+    @property
+    def is_cancelled(self):
+        return self.status == "cancelled"
+
+    def __repr__(self):
+        return f"<AgendaItem {self.id} {self.title!r}>"
+
+
+class AgendaRelease(db.Model):
+    """One publish of a meeting's agenda: its number, what changed since the last, and a snapshot
+    of the published agenda to diff the next release against."""
+
+    __tablename__ = "agenda_releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column()
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    changes: Mapped[list] = mapped_column(JSON, default=list)    # [{"type", "item_id", "text", ...}]
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)   # {item_id: {title, starts_at, ...}}
+    conflicts_accepted: Mapped[list] = mapped_column(JSON, default=list)
+
+    meeting: Mapped[Meeting] = relationship()
+
+    __table_args__ = (UniqueConstraint("meeting_id", "number", name="uq_agenda_releases_meeting_number"),)

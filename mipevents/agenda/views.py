@@ -1,0 +1,4 @@
+"""Public pages of the agenda area."""
+from flask import Blueprint
+
+bp = Blueprint("agenda", __name__)

@@ -1,0 +1,1 @@
+"""The JSON API (read-only for the public, plus registration) and schedule interchange."""

@@ -1,0 +1,1 @@
+"""Open calls: cohort applications and showcase proposals, review and decisions."""

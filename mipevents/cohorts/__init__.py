@@ -1,0 +1,1 @@
+"""Cohorts: programmes (e.g. Women Mayors' Network), their cohorts and members."""

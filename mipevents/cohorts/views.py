@@ -1,0 +1,4 @@
+"""Public pages of the cohorts area."""
+from flask import Blueprint
+
+bp = Blueprint("cohorts", __name__)

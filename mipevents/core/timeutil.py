@@ -1,0 +1,106 @@
+"""Time: UTC instants in, wall-clock words out, in the zone of the meeting or webinar."""
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+# The generic names US readers expect ("12:00 PM CT"), whatever the season.
+US_GENERIC = {
+    "America/New_York": "ET", "America/Detroit": "ET", "America/Indiana/Indianapolis": "ET",
+    "America/Kentucky/Louisville": "ET", "US/Eastern": "ET",
+    "America/Chicago": "CT", "America/Indiana/Knox": "CT", "America/Menominee": "CT", "US/Central": "CT",
+    "America/Denver": "MT", "America/Boise": "MT", "America/Phoenix": "MT", "US/Mountain": "MT",
+    "America/Los_Angeles": "PT", "US/Pacific": "PT",
+    "America/Anchorage": "AKT", "Pacific/Honolulu": "HT",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def is_valid_zone(name: str) -> bool:
+    if not name or name not in _zones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+_ZONES: set[str] = set()
+
+
+def _zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+def wall_clock_to_utc(day: date, at: time, zone: str) -> datetime:
+    """What staff typed (Jan 22, 9:00) -> UTC, using the meeting's zone; DST handled by zoneinfo."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def parse_local(value: str, zone: str) -> datetime:
+    """An ISO wall-clock time without offset ("2025-01-22T08:30:00") in `zone` -> aware UTC."""
+    naive = datetime.fromisoformat(value)
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def to_local(instant: datetime, zone: str) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime: instants must be timezone-aware")
+    return instant.astimezone(ZoneInfo(zone))
+
+
+def zone_abbrev(zone: str, at: datetime | None = None) -> str:
+    """ET/CT/MT/PT for US zones; elsewhere the zone's own abbreviation at that instant."""
+    if zone in US_GENERIC:
+        return US_GENERIC[zone]
+    return to_local(at or utcnow(), zone).tzname() or zone
+
+
+def format_clock(local: datetime) -> str:
+    """9:00 AM, 12:30 PM (no leading zero)."""
+    return local.strftime("%I:%M %p").lstrip("0")
+
+
+def format_time(instant: datetime, zone: str, with_zone: bool = True) -> str:
+    """'12:00 PM CT' for an instant shown in `zone`."""
+    text = format_clock(to_local(instant, zone))
+    return f"{text} {zone_abbrev(zone, instant)}" if with_zone else text
+
+
+def format_day(day: date) -> str:
+    """'Wednesday, January 22'."""
+    return f"{day:%A}, {day:%B} {day.day}"
+
+
+def format_date(day: date) -> str:
+    """'January 22, 2025'."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def format_date_range(first: date, last: date) -> str:
+    """'January 22–24, 2025', 'January 30 – February 1, 2025', 'December 30, 2025 – January 2, 2026'."""
+    if first == last:
+        return format_date(first)
+    if first.year != last.year:
+        return f"{format_date(first)} – {format_date(last)}"
+    if first.month != last.month:
+        return f"{first:%B} {first.day} – {last:%B} {last.day}, {last.year}"
+    return f"{first:%B} {first.day}–{last.day}, {last.year}"
+
+
+def local_day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
+    """The UTC instants at which a local calendar day begins and ends (23 or 25 hours across DST)."""
+    start = wall_clock_to_utc(day, time(0), zone)
+    end = wall_clock_to_utc(day + timedelta(days=1), time(0), zone)
+    return start, end
+
+
+def isoformat_z(instant: datetime) -> str:
+    """'2025-01-22T13:30:00Z'."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,120 @@
+"""What every page shares: template filters, error pages, security headers, /healthz."""
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from mipevents.core import timeutil
+from mipevents.core import vocabulary as vocab
+from mipevents.extensions import db
+
+log = logging.getLogger("mipevents")
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+def init_app(app: Flask) -> None:
+    _register_filters(app)
+    _register_errors(app)
+    app.after_request(_security_headers)
+    app.add_url_rule("/healthz", "healthz", healthz)
+
+    @app.context_processor
+    def _globals():
+        return {"org_name": app.config["MIPEVENTS_ORG_NAME"], "vocab": vocab, "endpoints": app.view_functions}
+
+
+def healthz():
+    """Liveness, including the database."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # any database failure makes this instance unhealthy
+        log.error("healthz: database unreachable: %s", exc)
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _register_filters(app: Flask) -> None:
+    """`{{ item.starts_at|local(meeting) }}` and friends; `zoned` is a meeting, webinar or zone name."""
+
+    def zone_of(zoned) -> str:
+        return zoned if isinstance(zoned, str) else zoned.timezone
+
+    filters = {
+        "local": lambda instant, zoned: timeutil.to_local(instant, zone_of(zoned)),
+        "time": lambda instant, zoned, with_zone=True: timeutil.format_time(instant, zone_of(zoned), with_zone),
+        "clock": lambda instant, zoned: timeutil.format_clock(timeutil.to_local(instant, zone_of(zoned))),
+        "zone_abbrev": lambda zoned, at=None: timeutil.zone_abbrev(zone_of(zoned), at),
+        "day": timeutil.format_day,
+        "date": timeutil.format_date,
+        "date_range": lambda first, last: timeutil.format_date_range(first, last),
+        "iso": timeutil.isoformat_z,
+        "label": lambda value, vocabulary: vocab.label(vocabulary, value),
+    }
+    app.jinja_env.filters.update(filters)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, errors: dict | None = None):
+    """The one envelope of every 4xx from /api/."""
+    body = {"error": code, "message": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+def _register_errors(app: Flask) -> None:
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+             422: "invalid", 429: "rate_limited"}
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        if wants_json():
+            return json_error(400, "csrf", error.description)
+        return render_template("errors/error.html", code=400, title="This form has expired",
+                               message="Please go back, reload the page and try again."), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        if error.code is None or error.code < 400:
+            return error
+        if wants_json():
+            response, status = json_error(error.code, codes.get(error.code, "error"), error.description)
+            if error.code == 405 and getattr(error, "valid_methods", None):
+                response.headers["Allow"] = ", ".join(error.valid_methods)
+            return response, status
+        template = "errors/404.html" if error.code == 404 else "errors/error.html"
+        response = app.make_response((render_template(template, code=error.code, title=error.name,
+                                                      message=error.description), error.code))
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        if error.code == 429 and hasattr(error, "get_headers"):
+            for key, value in error.get_headers():
+                if key.lower() == "retry-after":
+                    response.headers[key] = value
+        return response
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        db.session.rollback()
+        if wants_json():
+            return jsonify({"error": "server_error", "message": "Something went wrong on our side."}), 500
+        return render_template("errors/500.html"), 500

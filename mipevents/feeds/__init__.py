@@ -1,0 +1,1 @@
+"""iCalendar: building calendars, the feed routes, add-to-calendar links."""

@@ -1,0 +1,1 @@
+"""Meetings: the convening itself, its venue and rooms, its time zone, and publishing."""

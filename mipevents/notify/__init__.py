@@ -1,0 +1,1 @@
+"""Email: the persistent outbox, message building and SMTP delivery."""

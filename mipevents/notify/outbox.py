@@ -1,0 +1,50 @@
+"""Queueing email: every message is an outbox row written in the caller's transaction.
+
+Areas describe their messages with builders registered by `kind`:
+
+    @message_builder("webinar_confirmation")
+    def build(msg: OutboxMessage) -> BuiltMessage: ...
+
+The builder runs at delivery time, from the row's `context` (ids, raw link tokens), so the
+request that queues a message stays fast and the message shows the state at sending."""
+from dataclasses import dataclass, field
+
+from mipevents.extensions import db
+from mipevents.notify.models import OutboxMessage
+from mipevents.people.models import Person
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str          # "text/calendar; method=PUBLISH"
+    data: bytes
+
+
+@dataclass
+class BuiltMessage:
+    subject: str
+    text: str
+    html: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    reply_to: str = ""
+
+
+BUILDERS: dict = {}
+
+
+def message_builder(kind: str):
+    def register(fn):
+        BUILDERS[kind] = fn
+        return fn
+    return register
+
+
+def enqueue(kind: str, to_email: str, context: dict | None = None, *, person: Person | None = None,
+            dedupe_key: str | None = None) -> OutboxMessage:
+    """Queue one message in the current transaction (flushed; the caller commits)."""
+    msg = OutboxMessage(kind=kind, to_email=to_email, context=context or {},
+                        person_id=person.id if person is not None else None, dedupe_key=dedupe_key)
+    db.session.add(msg)
+    db.session.flush()
+    return msg

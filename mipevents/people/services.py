@@ -1,0 +1,72 @@
+"""Finding people by email, and minting, resolving and revoking their private tokens."""
+import hashlib
+import secrets
+
+from sqlalchemy import select, update
+
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.people.models import Person, Token
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().casefold()
+
+
+def person_for_email(email: str, name: str = "") -> Person:
+    """The one Person with this email, created if new (flushed, not committed).
+
+    Two requests creating the same new person race on the unique email; the loser's flush
+    fails inside a savepoint and it reads the winner's row instead."""
+    key = normalise_email(email)
+    person = db.session.execute(select(Person).where(Person.email == key)).scalar_one_or_none()
+    if person is not None:
+        if name and not person.name:
+            person.name = name
+        return person
+    person = Person(email=key, name=name or "")
+    try:
+        with db.session.begin_nested():
+            db.session.add(person)
+    except Exception:  # IntegrityError from a concurrent insert of the same email
+        person = db.session.execute(select(Person).where(Person.email == key)).scalar_one()
+    return person
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def mint_token(person: Person, purpose: str, subject_id: int | None = None) -> str:
+    """A fresh random token (256 bits) for this person and purpose; returns the raw value, once."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(Token(person=person, purpose=purpose, subject_id=subject_id, token_hash=_hash(raw)))
+    db.session.flush()
+    return raw
+
+
+def resolve_token(raw: str, purpose: str) -> Token | None:
+    """The live token for a raw value and purpose, or None (unknown, revoked, or another purpose)."""
+    if not raw or len(raw) > 100:
+        return None
+    token = db.session.execute(
+        select(Token).where(Token.token_hash == _hash(raw), Token.purpose == purpose)
+    ).scalar_one_or_none()
+    if token is None or token.revoked_at is not None:
+        return None
+    return token
+
+
+def revoke_tokens(person: Person, purpose: str, subject_id: int | None = None) -> int:
+    """Revoke every live token of this purpose (and subject, when given); returns how many."""
+    stmt = update(Token).where(Token.person_id == person.id, Token.purpose == purpose,
+                               Token.revoked_at.is_(None))
+    if subject_id is not None:
+        stmt = stmt.where(Token.subject_id == subject_id)
+    return db.session.execute(stmt.values(revoked_at=utcnow())).rowcount
+
+
+def reset_token(person: Person, purpose: str, subject_id: int | None = None) -> str:
+    """'Reset my link': revoke all of that purpose and issue one new token."""
+    revoke_tokens(person, purpose, subject_id)
+    return mint_token(person, purpose, subject_id)

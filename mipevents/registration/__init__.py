@@ -1,0 +1,1 @@
+"""Registration for meetings and webinars: capacity, waitlists, approval, session choices."""

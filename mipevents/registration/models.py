@@ -1,0 +1,98 @@
+"""Registration (one person at one meeting or webinar) and SessionChoice (a session they picked)."""
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mipevents.agenda.models import AgendaItem
+from mipevents.core.db_types import UTCDateTime
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.people.models import Person
+from mipevents.webinars.models import Webinar
+
+
+class Registration(db.Model):
+    """One row per person and event, ever: registering again after cancelling revives it, so the
+    database itself guarantees one active registration per person and event."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    webinar_id: Mapped[int | None] = mapped_column(ForeignKey("webinars.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="confirmed")
+    role: Mapped[str] = mapped_column(String(20), default="other")
+    # The registrant's own copy of what they gave with this registration.
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    organization: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    question: Mapped[str] = mapped_column(Text, default="")
+    extras: Mapped[list] = mapped_column(JSON, default=list)   # receptions / site visits joined
+    is_listed: Mapped[bool] = mapped_column(default=False)    # opted in to the attendee list
+    scheduler_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    scheduler_email: Mapped[str] = mapped_column(String(254), default="")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Waitlist order: the time the registration (re)joined the queue.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attended_minutes: Mapped[int | None] = mapped_column()
+    source: Mapped[str] = mapped_column(String(20), default="web")   # web, api, staff, import
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    scheduler: Mapped[Person | None] = relationship(foreign_keys=[scheduler_person_id])
+    meeting: Mapped[Meeting | None] = relationship()
+    webinar: Mapped[Webinar | None] = relationship()
+    choices: Mapped[list["SessionChoice"]] = relationship(back_populates="registration",
+                                                          cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("(meeting_id IS NULL) <> (webinar_id IS NULL)", name="one_event"),
+        CheckConstraint("status IN ('pending', 'confirmed', 'waitlisted', 'declined', 'cancelled')",
+                        name="status_known"),
+        CheckConstraint("role IN ('mayor', 'city_staff', 'partner', 'speaker', 'guest', 'other')",
+                        name="role_known"),
+        UniqueConstraint("person_id", "meeting_id", name="uq_registrations_person_meeting"),
+        UniqueConstraint("person_id", "webinar_id", name="uq_registrations_person_webinar"),
+        Index("ix_registrations_webinar_status", "webinar_id", "status"),
+        Index("ix_registrations_meeting_status", "meeting_id", "status"),
+    )
+
+    @property
+    def event(self):
+        return self.meeting or self.webinar
+
+    @property
+    def name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_active(self):
+        return self.status in ("pending", "confirmed", "waitlisted")
+
+
+class SessionChoice(db.Model):
+    __tablename__ = "session_choices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="choices")
+    item: Mapped[AgendaItem] = relationship()
+
+    __table_args__ = (UniqueConstraint("registration_id", "item_id", name="uq_session_choices_reg_item"),)

@@ -1,0 +1,4 @@
+"""Public pages of the registration area."""
+from flask import Blueprint
+
+bp = Blueprint("registration", __name__)

@@ -1,0 +1,1 @@
+"""Innovation Showcase: lightning slots, their timing, and the live run."""

@@ -1,0 +1,78 @@
+"""ShowcaseSlot (one presenter's lightning talk in a showcase session) and ShowcaseRun (the live
+run's state, as absolute UTC instants so every display and process agrees)."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mipevents.agenda.models import AgendaItem
+from mipevents.core.db_types import UTCDateTime
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.speakers.models import Speaker
+
+
+class ShowcaseSlot(db.Model):
+    __tablename__ = "showcase_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id", ondelete="SET NULL"))
+    presenter_name: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    topic: Mapped[str] = mapped_column(String(120), default="")
+    link_url: Mapped[str] = mapped_column(String(500), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    # None: the showcase session's slot_seconds.
+    duration_seconds: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20), default="published")
+    actual_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actual_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    external_id: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    item: Mapped[AgendaItem] = relationship()
+    speaker: Mapped[Speaker | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("duration_seconds IS NULL OR duration_seconds > 0", name="duration_positive"),
+        CheckConstraint("status IN ('draft', 'published')", name="status_known"),
+        UniqueConstraint("item_id", "external_id", name="uq_showcase_slots_item_external"),
+    )
+
+    @property
+    def seconds(self) -> int:
+        return self.duration_seconds or self.item.slot_seconds
+
+    @property
+    def location(self):
+        return ", ".join(p for p in (self.city, self.state) if p)
+
+
+class ShowcaseRun(db.Model):
+    """The live run of one showcase session. Remaining time is derived, never stored as a ticking
+    number: while running, remaining = slot length + added - (now - started_at); while paused,
+    it is `paused_remaining_ms`."""
+
+    __tablename__ = "showcase_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), unique=True)
+    current_slot_id: Mapped[int | None] = mapped_column(ForeignKey("showcase_slots.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default="idle")   # idle, running, paused, finished
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_remaining_ms: Mapped[int | None] = mapped_column()
+    added_ms: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    item: Mapped[AgendaItem] = relationship()
+    current_slot: Mapped[ShowcaseSlot | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("state IN ('idle', 'running', 'paused', 'finished')", name="state_known"),
+    )

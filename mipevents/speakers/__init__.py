@@ -1,0 +1,1 @@
+"""Speakers: global profiles and their roles on sessions."""

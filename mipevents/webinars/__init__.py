@@ -1,0 +1,1 @@
+"""Webinars: one-hour online sessions with registration and a private join link."""

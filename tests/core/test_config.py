@@ -1,0 +1,34 @@
+import pytest
+
+from mipevents import InsecureConfiguration, create_app
+
+
+def test_production_refuses_a_missing_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(InsecureConfiguration, match="SECRET_KEY must be set to at least 32"):
+        create_app({"MIPEVENTS_ENV": "production", "DATABASE_URL": "sqlite://"})
+
+
+def test_production_refuses_a_short_secret_key():
+    with pytest.raises(InsecureConfiguration, match="SECRET_KEY"):
+        create_app({"MIPEVENTS_ENV": "production", "SECRET_KEY": "short", "DATABASE_URL": "sqlite://"})
+
+
+def test_production_refuses_debug():
+    with pytest.raises(InsecureConfiguration, match="DEBUG must be off"):
+        create_app({"MIPEVENTS_ENV": "production", "SECRET_KEY": "x" * 40, "DEBUG": True, "DATABASE_URL": "sqlite://"})
+
+
+def test_production_starts_with_a_long_secret_key():
+    app = create_app({"MIPEVENTS_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_every_setting_reads_from_the_environment(monkeypatch):
+    monkeypatch.setenv("RATELIMIT_ENABLED", "false")
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    monkeypatch.setenv("MIPEVENTS_TIMEZONE", "America/Denver")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/x")
+    app = create_app({"SECRET_KEY": "k" * 40})
+    assert (app.config["RATELIMIT_ENABLED"], app.config["MAIL_PORT"], app.config["MIPEVENTS_TIMEZONE"]) == (False, 2525, "America/Denver")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/x"

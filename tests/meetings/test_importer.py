@@ -1,0 +1,106 @@
+"""Importing the shared dataset: every scale, idempotent re-imports, clear errors."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from mipevents.agenda.models import AgendaItem, AgendaRelease
+from mipevents.extensions import db
+from mipevents.meetings.importer import ImportProblem, import_meeting
+from mipevents.meetings.models import Meeting
+from mipevents.registration.models import Registration
+from mipevents.showcase.models import ShowcaseSlot
+from mipevents.speakers.models import Speaker
+
+DATASET = Path(__file__).resolve().parents[3] / "shared" / "data" / "dataset.py"
+_CACHE: dict = {}
+
+
+def dataset(scale: str, start: str = "2025-01-22") -> dict:
+    if (scale, start) not in _CACHE:
+        out = subprocess.run([sys.executable, str(DATASET), "--scale", scale, "--start", start],
+                             check=True, capture_output=True, text=True).stdout
+        _CACHE[(scale, start)] = out
+    return json.loads(_CACHE[(scale, start)])
+
+
+def counts():
+    return {model.__name__: db.session.execute(select(func.count()).select_from(model)).scalar_one()
+            for model in (Meeting, AgendaItem, Speaker, ShowcaseSlot, Registration, AgendaRelease)}
+
+
+@pytest.mark.parametrize("scale", ["small", "medium", "large"])
+def test_each_scale_imports_and_a_second_import_changes_nothing(app, scale):
+    data = dataset(scale)
+    report = import_meeting(data, with_registrants=scale == "small")
+    db.session.commit()
+    meeting = report.meeting
+    assert meeting.status == "published"
+    first = counts()
+    assert first["AgendaItem"] == len(data["sessions"])
+    assert first["ShowcaseSlot"] == sum(len(s.get("lightning", [])) for s in data["sessions"])
+    assert first["Speaker"] == len(data["speakers"])
+    version = meeting.agenda_version
+
+    again = import_meeting(dataset(scale))
+    db.session.commit()
+    assert again.changed is False
+    assert again.release is None
+    assert counts() == first
+    assert meeting.agenda_version == version
+
+
+def test_registrants_import_for_the_meeting_and_their_webinar(app):
+    data = dataset("small")
+    import_meeting(data, with_registrants=True)
+    db.session.commit()
+    webinar_regs = sum(1 for r in data["registrants"] if r["webinar"])
+    assert counts()["Registration"] == len(data["registrants"]) + webinar_regs
+
+
+def test_an_import_reports_conflicts_and_loads_anyway(app):
+    report = import_meeting(dataset("small"))
+    assert any("two sessions at once" in w for w in report.warnings)
+    assert report.meeting.status == "published"
+
+
+def test_a_changed_session_updates_in_place_and_raises_its_sequence(app):
+    data = dataset("small")
+    import_meeting(data)
+    db.session.commit()
+    data["sessions"][3]["title"] = "A renamed session"
+    report = import_meeting(data)
+    db.session.commit()
+    item = db.session.execute(select(AgendaItem).where(AgendaItem.external_id == data["sessions"][3]["id"])).scalar_one()
+    assert (item.title, item.sequence) == ("A renamed session", 1)
+    assert report.release.number == 2
+    assert [c["type"] for c in report.release.changes] == ["renamed"]
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["sessions"][0].update(minutes=0), "sessions[0] (“"),
+    (lambda d: d["sessions"][1].update(room="nowhere"), "room “nowhere” is not in “rooms”"),
+    (lambda d: d["meeting"].update(timezone="Mars/Olympus"), "unknown time zone “Mars/Olympus”"),
+    (lambda d: d["sessions"][2].update(start="tomorrow"), "is not a date and time"),
+    (lambda d: d.pop("sessions"), "missing “sessions”"),
+])
+def test_a_bad_file_is_refused_with_a_clear_error_and_writes_nothing(app, mutate, message):
+    data = dataset("small")
+    mutate(data)
+    before = counts()
+    with pytest.raises(ImportProblem) as caught:
+        import_meeting(data)
+    db.session.rollback()
+    assert message in str(caught.value)
+    assert counts() == before
+
+
+def test_the_import_command_prints_an_error_and_exits_nonzero(app, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    result = app.test_cli_runner().invoke(args=["meetings", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "is not valid JSON" in result.output
