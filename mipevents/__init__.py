@@ -13,7 +13,7 @@ log = logging.getLogger("mipevents")
 
 # Every area's public blueprint (`bp` in views.py) and staff blueprint (`staff_bp` in staff.py).
 AREAS = ("meetings", "agenda", "speakers", "showcase", "registration", "webinars", "feeds",
-         "notify", "cohorts", "calls", "accounts", "api")
+         "notify", "cohorts", "calls", "accounts", "api", "people")
 
 
 class InsecureConfiguration(RuntimeError):
@@ -81,27 +81,32 @@ def _import_models() -> None:
                 raise
 
 
-def _register_blueprints(app: Flask) -> None:
+def _area_modules(area: str, prefixes: tuple[str, ...]):
+    """The modules of an area whose names start with one of `prefixes` (views.py, staff.py, api.py …)."""
     import importlib
+    import pkgutil
+
+    package = importlib.import_module(f"mipevents.{area}")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith(prefixes):
+            yield importlib.import_module(f"mipevents.{area}.{info.name}")
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Every Blueprint defined at the top of an area's views*.py, staff*.py and api*.py modules:
+    `bp` for public pages, `staff_bp` for staff pages under /staff/, `api_bp` for /api/v1 writes."""
+    from flask import Blueprint
 
     for area in AREAS:
-        views = importlib.import_module(f"mipevents.{area}.views")
-        app.register_blueprint(views.bp)
-        try:
-            staff = importlib.import_module(f"mipevents.{area}.staff")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"mipevents.{area}.staff":
-                raise
-        else:
-            app.register_blueprint(staff.staff_bp)
+        for module in _area_modules(area, ("views", "staff", "api")):
+            for value in vars(module).values():
+                if isinstance(value, Blueprint) and value.import_name == module.__name__:
+                    app.register_blueprint(value)
 
 
 def _register_commands(app: Flask) -> None:
-    from mipevents.accounts.cli import staff_cli
-    from mipevents.meetings.cli import demo_command, meetings_cli
-    from mipevents.notify.cli import notify_cli
-
-    app.cli.add_command(demo_command)
-    app.cli.add_command(meetings_cli)
-    app.cli.add_command(staff_cli)
-    app.cli.add_command(notify_cli)
+    """Every command group or command listed in an area's cli.py `COMMANDS`."""
+    for area in AREAS:
+        for module in _area_modules(area, ("cli",)):
+            for command in getattr(module, "COMMANDS", ()):
+                app.cli.add_command(command)

@@ -27,3 +27,4 @@ def create_admin(email, password, name):
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created administrator {email.strip().casefold()} with password: {password}")
+COMMANDS = [staff_cli]

@@ -74,3 +74,4 @@ def publish_command(slug, accept_conflicts):
                                    "to acknowledge them") from exc
     db.session.commit()
     click.echo(f"Published {slug}: release {release.number}." if release else f"{slug}: nothing new to publish.")
+COMMANDS = [demo_command, meetings_cli]

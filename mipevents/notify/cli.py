@@ -31,3 +31,4 @@ def reminders():
 
     queued = reminder_rules.queue_due_reminders()
     click.echo(f"queued {queued} reminders")
+COMMANDS = [notify_cli]

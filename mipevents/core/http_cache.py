@@ -1,0 +1,80 @@
+"""HTTP caching for public pages, feeds and the API: an ETag derived from what the response depends
+on (an area's published version), a 304 without rendering, and a server-side cache of the
+rendered body shared by every process when the cache is Redis.
+
+    return cached_response(("agenda", meeting.id, request.query_string), meeting.agenda_version,
+                           lambda: render_template(...), last_modified=meeting.agenda_published_at)
+"""
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Response, current_app, make_response, request, session
+from flask_login import current_user
+
+from mipevents.extensions import cache
+
+
+def etag_for(key, version) -> str:
+    return hashlib.sha256(repr((key, version)).encode()).hexdigest()[:32]
+
+
+def is_cacheable_request() -> bool:
+    """Only anonymous GET/HEAD requests with nothing personal to show share a cached response."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if current_user.is_authenticated:
+        return False
+    return "_flashes" not in session
+
+
+def _not_modified(etag: str, last_modified: datetime | None) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    if last_modified is not None and request.if_modified_since is not None:
+        return last_modified.replace(microsecond=0) <= request.if_modified_since
+    return False
+
+
+def _headers(response: Response, etag: str, last_modified: datetime | None, max_age: int, public: bool):
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified.astimezone(UTC).replace(microsecond=0)
+    scope = "public" if public else "private"
+    response.headers["Cache-Control"] = f"{scope}, max-age={max_age}, must-revalidate"
+    return response
+
+
+def cached_response(key, version, build: Callable[[], Response | str | bytes], *, max_age: int = 60,
+                    public: bool = True, last_modified: datetime | None = None,
+                    mimetype: str | None = None, headers: dict | None = None) -> Response:
+    """The response for `key` at `version`: 304 when the client has it, the cached body when this or
+    another process rendered it already, else `build()` (stored for the next request).
+
+    `key` must name everything the body depends on besides `version` (endpoint, ids, filters)."""
+    etag = etag_for(key, version)
+    extra = headers or {}
+    if not is_cacheable_request():
+        response = make_response(build())
+        if mimetype:
+            response.mimetype = mimetype
+        response.headers.update(extra)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    if _not_modified(etag, last_modified):
+        response = Response(status=304)
+        response.headers.update({k: v for k, v in extra.items() if k.lower() != "content-disposition"})
+        return _headers(response, etag, last_modified, max_age, public)
+    store_key = f"http:{etag}"
+    stored = cache.get(store_key) if current_app.config.get("CACHE_TYPE") != "NullCache" else None
+    if stored is not None:
+        body, stored_mimetype = stored
+        response = Response(body, mimetype=stored_mimetype)
+    else:
+        response = make_response(build())
+        if mimetype:
+            response.mimetype = mimetype
+        if response.status_code == 200:
+            cache.set(store_key, (response.get_data(), response.mimetype))
+    response.headers.update(extra)
+    return _headers(response, etag, last_modified, max_age, public)
