@@ -45,6 +45,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from mipevents.core import web
     web.init_app(app)
+    if app.config["MAIL_BACKGROUND"] and not app.config.get("TESTING"):
+        from mipevents.notify.delivery import start_background
+        start_background(app)
     return app
 
 

@@ -1,0 +1,65 @@
+"""Delivery over a real SMTP conversation: sent once, retried after the server was down."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.notify import delivery
+from mipevents.notify.models import OutboxMessage
+from mipevents.notify.outbox import BUILDERS, Attachment, BuiltMessage, enqueue
+
+
+def _builder(msg):
+    return BuiltMessage(subject=f"Hello {msg.context['name']}", text=f"Your link: {msg.context['manage_token']}",
+                        html=f"<p>Your link: {msg.context['manage_token']}</p>",
+                        attachments=[Attachment("event.ics", "text/calendar; method=PUBLISH", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")])
+
+
+def _smtp_app(make_app, smtp_server):
+    BUILDERS["test_hello"] = _builder
+    return make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+
+
+def test_a_message_is_delivered_once_with_parts_and_attachment(make_app, smtp_server):
+    app = _smtp_app(make_app, smtp_server)
+    with app.app_context():
+        enqueue("test_hello", "mayor@example.org", {"name": "Mayor", "manage_token": "secret-token"})
+        db.session.commit()
+        assert delivery.send_pending().sent == 1
+        assert delivery.send_pending().sent == 0
+        msg = db.session.execute(select(OutboxMessage)).scalar_one()
+        assert (msg.status, "manage_token" in msg.context) == ("sent", False)
+    [received] = smtp_server.to("mayor@example.org")
+    assert received["Subject"] == "Hello Mayor"
+    assert received["Message-ID"] == msg.message_id
+    assert "secret-token" in received.get_body(("plain",)).get_content()
+    [attachment] = list(received.iter_attachments())
+    assert (attachment.get_content_type(), attachment.get_filename()) == ("text/calendar", "event.ics")
+
+
+def test_a_failed_delivery_is_retried_with_backoff_and_never_lost(make_app, smtp_server):
+    app = _smtp_app(make_app, smtp_server)
+    smtp_server.stop()
+    with app.app_context():
+        enqueue("test_hello", "mayor@example.org", {"name": "Mayor", "manage_token": "t"})
+        db.session.commit()
+        first = delivery.send_pending()
+        msg = db.session.execute(select(OutboxMessage)).scalar_one()
+        assert (first.deferred, msg.status, msg.attempts) == (1, "pending", 1)
+        assert msg.next_attempt_at > utcnow()
+        smtp_server.start()
+        assert delivery.send_pending().sent == 0          # not due yet
+        later = delivery.send_pending(now=utcnow() + timedelta(minutes=2))
+        assert later.sent == 1
+    assert len(smtp_server.to("mayor@example.org")) == 1
+
+
+def test_a_message_without_a_builder_is_kept_and_reported(make_app, smtp_server):
+    app = _smtp_app(make_app, smtp_server)
+    with app.app_context():
+        enqueue("no_such_kind", "x@example.org", {})
+        db.session.commit()
+        assert delivery.send_pending().deferred == 1
+        msg = db.session.execute(select(OutboxMessage)).scalar_one()
+        assert msg.last_error == "LookupError: no message builder for 'no_such_kind'"
