@@ -5,6 +5,7 @@ rendered body shared by every process when the cache is Redis.
     return cached_response(("agenda", meeting.id, request.query_string), meeting.agenda_version,
                            lambda: render_template(...), last_modified=meeting.agenda_published_at)
 """
+import gzip
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,9 +29,17 @@ def is_cacheable_request() -> bool:
     return "_flashes" not in session
 
 
+COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/vnd.c3voc", "application/calendar")
+MIN_COMPRESS = 1400
+
+
+def _wants_gzip() -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
 def _not_modified(etag: str, last_modified: datetime | None) -> bool:
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        return request.if_none_match.contains(etag) or request.if_none_match.contains(etag + "-gz")
     if last_modified is not None and request.if_modified_since is not None:
         return last_modified.replace(microsecond=0) <= request.if_modified_since
     return False
@@ -67,14 +76,27 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
         return _headers(response, etag, last_modified, max_age, public)
     store_key = f"http:{etag}"
     stored = cache.get(store_key) if current_app.config.get("CACHE_TYPE") != "NullCache" else None
-    if stored is not None:
-        body, stored_mimetype = stored
-        response = Response(body, mimetype=stored_mimetype)
-    else:
+    if stored is None:
         response = make_response(build())
         if mimetype:
             response.mimetype = mimetype
-        if response.status_code == 200:
-            cache.set(store_key, (response.get_data(), response.mimetype))
+        if response.status_code != 200:
+            response.headers.update(extra)
+            return response
+        body = response.get_data()
+        packed = None
+        if len(body) >= MIN_COMPRESS and response.mimetype.startswith(COMPRESSIBLE):
+            packed = gzip.compress(body, compresslevel=6)
+        stored = (body, response.mimetype, packed)
+        cache.set(store_key, stored)
+    body, stored_mimetype, packed = stored
+    if packed is not None and _wants_gzip():
+        response = Response(packed, mimetype=stored_mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+        etag += "-gz"
+    else:
+        response = Response(body, mimetype=stored_mimetype)
+    if packed is not None:
+        response.headers["Vary"] = "Accept-Encoding"
     response.headers.update(extra)
     return _headers(response, etag, last_modified, max_age, public)

@@ -1,0 +1,346 @@
+"""`make bench`: measured speed on the shared dataset, never part of `make test`.
+
+For each database (PostgreSQL when reachable, and SQLite) it migrates a fresh database, imports
+the medium and the large dataset (with registrants), serves the app under gunicorn with
+production settings on loopback, drives load from a separate process (wrk when installed,
+otherwise a Python load generator) and prints one table per database: requests/s, p50 and p99
+for the hot paths, and the SQL queries one request issues (counted in-process, cache cold).
+The tables are also written to bench/results/<timestamp>.md and .json for comparison."""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATASET = ROOT.parent / "shared" / "data" / "dataset.py"
+PYTHON = sys.executable
+PG_URL = os.environ.get("MIPEVENTS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/mipevents_bench")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2))))
+SECRET = "bench-secret-key-bench-secret-key-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(database_url: str, port: int | None = None) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "MIPEVENTS_ENV": "production",
+           "MIPEVENTS_BASE_URL": f"http://127.0.0.1:{port or 5000}", "RATELIMIT_ENABLED": "false",
+           "MAIL_BACKEND": "file", "MIPEVENTS_WORKERS": str(WORKERS)}
+    env.pop("MIPEVENTS_TEST_DATABASE_URL", None)
+    return env
+
+
+def flask(args: list[str], database_url: str) -> str:
+    result = subprocess.run([PYTHON, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env_for(database_url),
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def fresh_postgres() -> str | None:
+    try:
+        import psycopg
+        admin_url = PG_URL.rsplit("/", 1)[0] + "/postgres"
+        name = PG_URL.rsplit("/", 1)[1]
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+        return PG_URL
+    except Exception as exc:  # no PostgreSQL here: bench SQLite alone
+        print(f"PostgreSQL not available ({exc}); SQLite only.")
+        return None
+
+
+def prepare(database_url: str, files: dict) -> dict:
+    """Migrate, import both scales, and pick the URLs to measure."""
+    flask(["db", "upgrade"], database_url)
+    timings = {}
+    for scale, path in files.items():
+        started = time.perf_counter()
+        flask(["meetings", "import", str(path), "--with-registrants"], database_url)
+        timings[scale] = time.perf_counter() - started
+    script = r"""
+import json
+from sqlalchemy import select, func
+from mipevents import create_app
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.agenda.models import AgendaItem
+from mipevents.registration.models import Registration, SessionChoice
+from mipevents.webinars.models import Webinar
+from mipevents.people.services import mint_token
+app = create_app()
+with app.app_context():
+    out = {}
+    for slug in SLUGS:
+        m = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one()
+        items = db.session.execute(select(AgendaItem).where(AgendaItem.meeting_id == m.id, AgendaItem.kind == "panel").order_by(AgendaItem.id)).scalars().all()
+        reg = db.session.execute(select(Registration).where(Registration.meeting_id == m.id).order_by(Registration.id).limit(1)).scalar_one()
+        for item in items[:4]:
+            db.session.add(SessionChoice(registration_id=reg.id, item_id=item.id))
+        token = mint_token(reg.person, "feed")
+        w = db.session.execute(select(Webinar).where(Webinar.slug.like(f"webinar-{slug.rsplit('-', 1)[1]}-%")).order_by(Webinar.starts_at.desc())).scalars().first()
+        w.capacity = 1000000
+        speaker_item = items[0]
+        out[slug] = {"item": speaker_item.id, "feed_token": token, "webinar": w.slug}
+    db.session.commit()
+    print(json.dumps(out))
+""".replace("SLUGS", repr([json.loads(Path(p).read_text())["meeting"]["slug"] for p in files.values()]))
+    result = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env_for(database_url), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    targets = json.loads(result.stdout.strip().splitlines()[-1])
+    return {"targets": targets, "import_seconds": timings}
+
+
+def count_queries(database_url: str, paths: list[str]) -> dict:
+    """SQL statements per request for each path, rendered cold (cache cleared), in-process."""
+    script = r"""
+import json, sys
+from sqlalchemy import event
+from mipevents import create_app
+from mipevents.extensions import cache, db
+app = create_app({"CACHE_TYPE": "NullCache"})
+paths = json.loads(sys.argv[1])
+out = {}
+with app.app_context():
+    engine = db.engine
+    seen = []
+    def listener(conn, cursor, statement, *a):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")):
+            seen.append(statement)
+    event.listen(engine, "before_cursor_execute", listener)
+client = app.test_client()
+for path in paths:
+    client.get(path)
+    seen.clear()
+    response = client.get(path)
+    out[path] = [response.status_code, len(seen)]
+print(json.dumps(out))
+"""
+    result = subprocess.run([PYTHON, "-c", script, json.dumps(paths)], cwd=ROOT, env=env_for(database_url),
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        print(result.stderr[-2000:])
+        return {}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_gunicorn(database_url: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = env_for(database_url, port)
+    process = subprocess.Popen([PYTHON, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+                                "--worker-class", "gthread", "--threads", "2", "--log-level", "warning",
+                                "--backlog", "2048"], cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+WRK_POST = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = string.format('{"first_name":"Bench","last_name":"User","email":"bench-%s-%d-%d@example.org","role":"mayor","title":"Mayor","organization":"City","city":"Madison","state":"WI","consent":true}', os.time(), math.random(1, 1000000000), counter)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def wrk(url: str, headers: dict | None = None, post: bool = False) -> dict:
+    args = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s", "--latency", "--timeout", "10s"]
+    for key, value in (headers or {}).items():
+        args += ["-H", f"{key}: {value}"]
+    script = None
+    if post:
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
+        script.write(WRK_POST)
+        script.close()
+        args += ["-s", script.name]
+    output = subprocess.run(args + [url], capture_output=True, text=True).stdout
+    if script:
+        os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = {}
+    for pct in ("50", "99"):
+        match = re.search(rf"\s{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s)", output)
+        value, unit = float(match.group(1)), match.group(2)
+        latency[pct] = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": rps, "p50_ms": latency["50"], "p99_ms": latency["99"], "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def python_load(url: str, headers: dict | None = None, post: bool = False) -> dict:
+    """A load generator for machines without wrk: CONNECTIONS keep-alive connections in threads."""
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    path = "/" + url.split("//")[1].split("/", 1)[1]
+    latencies, errors = [], [0]
+    stop = time.monotonic() + SECONDS
+
+    def run(n):
+        conn = HTTPConnection(host, int(port), timeout=10)
+        i = 0
+        while time.monotonic() < stop:
+            i += 1
+            body = json.dumps({"first_name": "Bench", "last_name": "User", "email": f"bench-py-{n}-{i}-{time.time_ns()}@example.org",
+                               "role": "mayor", "title": "Mayor", "organization": "City", "city": "Madison", "state": "WI",
+                               "consent": True}) if post else None
+            started = time.perf_counter()
+            conn.request("POST" if post else "GET", path, body=body,
+                         headers={**(headers or {}), **({"Content-Type": "application/json"} if post else {})})
+            response = conn.getresponse()
+            response.read()
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status >= 400:
+                errors[0] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(CONNECTIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {"rps": len(latencies) / SECONDS, "p50_ms": latencies[len(latencies) // 2],
+            "p99_ms": latencies[int(len(latencies) * 0.99)], "non_2xx": errors[0]}
+
+
+def measure(url: str, **kwargs) -> dict:
+    return wrk(url, **kwargs) if shutil.which("wrk") else python_load(url, **kwargs)
+
+
+def etag_of(url: str) -> str | None:
+    with urllib.request.urlopen(url) as response:
+        return response.headers.get("ETag")
+
+
+def bench_database(label: str, database_url: str, files: dict) -> dict:
+    print(f"\n== {label}: migrating and importing …", flush=True)
+    prepared = prepare(database_url, files)
+    slugs = list(prepared["targets"])
+    rows = []
+    process, base = start_gunicorn(database_url)
+    try:
+        for slug in slugs:
+            scale = slug.rsplit("-", 1)[1]
+            t = prepared["targets"][slug]
+            cases = [
+                ("agenda page", f"/meetings/{slug}/agenda", {}),
+                ("session page", f"/meetings/{slug}/sessions/{t['item']}", {}),
+                ("speakers page", f"/meetings/{slug}/speakers", {}),
+                ("agenda feed", f"/meetings/{slug}/agenda.ics", {}),
+                ("agenda feed 304", f"/meetings/{slug}/agenda.ics", "etag"),
+                ("personal feed", f"/calendar/{t['feed_token']}.ics", {}),
+                ("API sessions page", f"/api/v1/meetings/{slug}/sessions?limit=50", {}),
+            ]
+            queries = count_queries(database_url, [path for _, path, _ in cases])
+            for name, path, headers in cases:
+                if headers == "etag":
+                    tag = etag_of(base + path)
+                    headers = {"If-None-Match": tag} if tag else {}
+                    queries_for = queries.get(path, [None, None])
+                else:
+                    queries_for = queries.get(path, [None, None])
+                urllib.request.urlopen(base + path).read()   # warm the cache
+                result = measure(base + path, headers=headers)
+                rows.append({"scale": scale, "what": name, "path": path, **result, "queries": queries_for[1],
+                             "status": queries_for[0]})
+                print(f"  {scale:6} {name:18} {result['rps']:9.0f}/s  p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms",
+                      flush=True)
+            result = measure(f"{base}/api/v1/webinars/{t['webinar']}/registrations", post=True)
+            rows.append({"scale": scale, "what": "registration POST", "path": f"/api/v1/webinars/{t['webinar']}/registrations",
+                         **result, "queries": None, "status": 201})
+            print(f"  {scale:6} registration POST  {result['rps']:9.0f}/s  p99 {result['p99_ms']:.2f} ms  errors {result['non_2xx']}", flush=True)
+        result = measure(base + "/static/css/site.css")
+        rows.append({"scale": "-", "what": "static file (ceiling)", "path": "/static/css/site.css", **result, "queries": 0, "status": 200})
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    oversold = oversold_check(database_url)
+    return {"database": label, "rows": rows, "import_seconds": prepared["import_seconds"], "oversold": oversold}
+
+
+def oversold_check(database_url: str) -> int:
+    script = r"""
+from sqlalchemy import select, func
+from mipevents import create_app
+from mipevents.extensions import db
+from mipevents.webinars.models import Webinar
+from mipevents.registration.models import Registration
+app = create_app()
+with app.app_context():
+    over = 0
+    for w in db.session.execute(select(Webinar)).scalars():
+        n = db.session.execute(select(func.count()).select_from(Registration).where(Registration.webinar_id == w.id, Registration.status == "confirmed")).scalar_one()
+        if w.capacity is not None and n > w.capacity:
+            over += n - w.capacity
+    print(over)
+"""
+    result = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env_for(database_url), capture_output=True, text=True)
+    return int(result.stdout.strip() or -1)
+
+
+def table(result: dict) -> str:
+    lines = [f"### {result['database']}", "",
+             "Import (with registrants): " + ", ".join(f"{k} {v:.1f} s" for k, v in result["import_seconds"].items())
+             + f". Oversold seats after the registration runs: {result['oversold']}.", "",
+             "| scale | what | requests/s | p50 ms | p99 ms | non-2xx/3xx | SQL queries/request |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for r in result["rows"]:
+        lines.append(f"| {r['scale']} | {r['what']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['non_2xx']} | "
+                     f"{'' if r['queries'] is None else r['queries']} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="mipevents-bench-"))
+    start = (date.today() + timedelta(days=30)).isoformat()
+    files = {}
+    for scale in ("medium", "large"):
+        path = workdir / f"{scale}.json"
+        path.write_text(subprocess.run([PYTHON, str(DATASET), "--scale", scale, "--start", start], check=True,
+                                       capture_output=True, text=True).stdout)
+        files[scale] = path
+    print(f"mipevents bench: {WORKERS} gunicorn workers, {CONNECTIONS} connections, {SECONDS} s per row, "
+          f"load from {'wrk' if shutil.which('wrk') else 'a Python generator'}")
+    results = []
+    pg = fresh_postgres()
+    if pg:
+        results.append(bench_database("PostgreSQL", pg, files))
+    results.append(bench_database("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", files))
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    markdown = "\n\n".join(table(r) for r in results)
+    (out / f"{stamp}.md").write_text(markdown + "\n")
+    (out / f"{stamp}.json").write_text(json.dumps(results, indent=1))
+    print("\n" + markdown)
+    print(f"\nWritten to bench/results/{stamp}.md and .json")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
