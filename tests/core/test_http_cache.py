@@ -1,0 +1,67 @@
+"""cached_response: 304 without building, one build per version, gzip once, nothing shared with staff."""
+import gzip
+
+import pytest
+
+from mipevents.core.http_cache import cached_response
+
+
+@pytest.fixture
+def counted_app(make_app):
+    app = make_app()
+    state = {"version": 1, "builds": 0}
+
+    def page():
+        def build():
+            state["builds"] += 1
+            return "<p>" + "agenda " * 500 + f"v{state['version']}</p>"
+        return cached_response(("test-page",), state["version"], build)
+
+    app.add_url_rule("/cached-test", "cached_test", page)
+    return app, state
+
+
+def test_a_conditional_request_gets_304_without_building(counted_app):
+    app, state = counted_app
+    client = app.test_client()
+    first = client.get("/cached-test")
+    again = client.get("/cached-test", headers={"If-None-Match": first.headers["ETag"]})
+    assert (first.status_code, again.status_code, again.data, state["builds"]) == (200, 304, b"", 1)
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_the_body_is_built_once_per_version(counted_app):
+    app, state = counted_app
+    client = app.test_client()
+    one = client.get("/cached-test")
+    client.get("/cached-test")
+    state["version"] = 2
+    two = client.get("/cached-test")
+    assert state["builds"] == 2
+    assert one.headers["ETag"] != two.headers["ETag"]
+    assert two.get_data(as_text=True).endswith("v2</p>")
+
+
+def test_gzip_is_served_to_clients_that_ask(counted_app):
+    app, state = counted_app
+    client = app.test_client()
+    plain = client.get("/cached-test")
+    packed = client.get("/cached-test", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data
+    assert "Accept-Encoding" in [v.strip() for v in packed.headers["Vary"].split(",")]
+    revalidated = client.get("/cached-test", headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert revalidated.status_code == 304
+
+
+def test_signed_in_staff_never_share_the_cache(counted_app, login_as):
+    app, state = counted_app
+    from mipevents.accounts.services import create_user
+    from mipevents.extensions import db
+    with app.app_context():
+        create_user("cachetest@mipevents.test", "correct horse battery staple", role="staff")
+        db.session.commit()
+    client = app.test_client()
+    client.post("/staff/login", data={"email": "cachetest@mipevents.test", "password": "correct horse battery staple"})
+    response = client.get("/cached-test")
+    assert response.headers["Cache-Control"] == "private, no-store"
