@@ -1,4 +1,56 @@
-"""Public pages of the agenda area."""
-from flask import Blueprint
+"""Public pages of the agenda: the agenda with its filters, one session, and the changelog.
+Each is served through the HTTP cache keyed by the meeting's version (and the filters)."""
+from flask import Blueprint, render_template, request
+
+from mipevents.agenda import listing
+from mipevents.core import vocabulary as vocab
+from mipevents.core.http_cache import cached_response
+from mipevents.meetings.listing import meeting_version, public_meeting_or_404
 
 bp = Blueprint("agenda", __name__)
+
+
+@bp.route("/meetings/<slug>/agenda")
+def show_agenda(slug):
+    meeting = public_meeting_or_404(slug)
+    try:
+        filters = listing.parse_filters(request.args, meeting)
+        return cached_response(("agenda", meeting.id, filters.key()), meeting_version(meeting),
+                               lambda: _render_agenda(meeting, filters))
+    except listing.BadFilter as problem:
+        return _render_agenda(meeting, listing.AgendaFilters(), problem=problem), 400
+
+
+def _render_agenda(meeting, filters, problem=None):
+    items = listing.public_items(meeting)
+    known_tracks = listing.tracks(items)
+    if problem is None:
+        filters = listing.check_track(filters, known_tracks)   # BadFilter: answered as a 400 above
+    shown = [] if problem else listing.apply_filters(items, filters, meeting.timezone)
+    kinds = [k for k in vocab.SESSION_KINDS if any(i.kind == k for i in items)]
+    return render_template("agenda/show_agenda.html", meeting=meeting, filters=filters, problem=problem,
+                           days=listing.by_day_and_block(shown, meeting.timezone), shown_count=len(shown),
+                           total_count=len(items), tracks=known_tracks, kinds=kinds,
+                           meeting_days=listing.meeting_days(meeting))
+
+
+@bp.route("/meetings/<slug>/sessions/<int:item_id>")
+def show_session(slug, item_id):
+    meeting = public_meeting_or_404(slug)
+
+    def build():
+        item = listing.public_item_or_404(meeting, item_id)
+        return render_template("agenda/show_session.html", meeting=meeting, item=item)
+
+    return cached_response(("session", meeting.id, item_id), meeting_version(meeting), build)
+
+
+@bp.route("/meetings/<slug>/agenda/changes")
+def changes(slug):
+    meeting = public_meeting_or_404(slug)
+
+    def build():
+        return render_template("agenda/changes.html", meeting=meeting, releases=listing.releases(meeting),
+                               public_ids=listing.public_item_ids(meeting))
+
+    return cached_response(("agenda-changes", meeting.id), meeting_version(meeting), build)

@@ -1,38 +1,34 @@
-"""Public pages: the home page and the meeting page."""
-from flask import Blueprint, abort, render_template
-from sqlalchemy import select
+"""Public pages: the home page and the meeting page (cached by version, registration state shown
+from the meeting's own settings, never a live count)."""
+from datetime import timedelta
 
+from flask import Blueprint, current_app, render_template
+
+from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
-from mipevents.extensions import db
-from mipevents.meetings.models import Meeting
-from mipevents.webinars.models import Webinar
+from mipevents.meetings import listing
+from mipevents.meetings.listing import public_meeting_or_404  # noqa: F401  (other areas import it from here)
 
 bp = Blueprint("meetings", __name__)
 
 
 @bp.route("/")
 def home():
-    today = utcnow().date()
-    meetings = db.session.execute(
-        select(Meeting).where(Meeting.status.in_(("published", "cancelled"))).order_by(Meeting.starts_on)
-    ).scalars().all()
-    webinars = db.session.execute(
-        select(Webinar).where(Webinar.status.in_(("published", "cancelled")), Webinar.cohort_id.is_(None),
-                              Webinar.ends_at >= utcnow()).order_by(Webinar.starts_at)
-    ).scalars().all()
-    upcoming = [m for m in meetings if m.ends_on >= today]
-    past = [m for m in reversed(meetings) if m.ends_on < today]
-    return render_template("meetings/home.html", upcoming=upcoming, past=past, webinars=webinars)
-
-
-def public_meeting_or_404(slug: str) -> Meeting:
-    meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
-    if meeting is None or not meeting.is_public:
-        abort(404)
-    return meeting
+    now = utcnow()
+    # Which webinars are still upcoming depends on the clock: the key moves on every minute.
+    minute = now.strftime("%Y-%m-%dT%H:%M")
+    return cached_response(("home", minute), listing.home_version(),
+                           lambda: render_template("meetings/home.html", lists=listing.home_lists(now), now=now))
 
 
 @bp.route("/meetings/<slug>/")
 def show_meeting(slug):
     meeting = public_meeting_or_404(slug)
-    return render_template("meetings/show_meeting.html", meeting=meeting)
+    now = utcnow()
+    state = listing.registration_state(meeting, now)
+    can_register = state == "open" and "meeting_registration.register" in current_app.view_functions
+    days = [meeting.starts_on + timedelta(days=n) for n in range((meeting.ends_on - meeting.starts_on).days + 1)]
+    return cached_response(
+        ("meeting", meeting.id, state, can_register), listing.meeting_version(meeting),
+        lambda: render_template("meetings/show_meeting.html", meeting=meeting, registration=state,
+                                can_register=can_register, days=days, is_past=listing.is_past(meeting, now)))

@@ -1,4 +1,46 @@
-"""Public pages of the speakers area."""
-from flask import Blueprint
+"""Public pages of the speakers area: a meeting's speakers, one speaker's profile across meetings,
+and their photo (bytes from the database, with an ETag). Emails are never shown."""
+from flask import Blueprint, abort, render_template
+
+from mipevents.core.http_cache import cached_response
+from mipevents.meetings.listing import meeting_version, public_meeting_or_404
+from mipevents.speakers import listing
 
 bp = Blueprint("speakers", __name__)
+
+PHOTO_MAX_AGE = 24 * 3600   # photo URLs carry ?v=<photo_version>, so a new photo is a new URL
+
+
+@bp.route("/meetings/<slug>/speakers")
+def meeting_speakers(slug):
+    meeting = public_meeting_or_404(slug)
+    return cached_response(
+        ("meeting-speakers", meeting.id), meeting_version(meeting),
+        lambda: render_template("speakers/meeting_speakers.html", meeting=meeting,
+                                entries=listing.meeting_speakers(meeting)))
+
+
+@bp.route("/speakers/<int:speaker_id>")
+def show_speaker(speaker_id):
+    speaker, versions = listing.public_speaker_or_404(speaker_id)
+    version = (versions, speaker.photo_version, speaker.updated_at.isoformat() if speaker.updated_at else "")
+    return cached_response(
+        ("speaker", speaker_id), version,
+        lambda: render_template("speakers/show_speaker.html", speaker=speaker,
+                                by_meeting=listing.by_meeting(listing.speaker_appearances(speaker_id))))
+
+
+@bp.route("/speakers/<int:speaker_id>/photo")
+def photo(speaker_id):
+    speaker, _ = listing.public_speaker_or_404(speaker_id)
+    if not speaker.has_photo:
+        abort(404)
+
+    def build():
+        data = listing.photo_bytes(speaker_id)
+        if not data:
+            abort(404)
+        return data
+
+    return cached_response(("speaker-photo", speaker_id), (speaker.photo_version, speaker.photo_type), build,
+                           mimetype=speaker.photo_type, max_age=PHOTO_MAX_AGE)

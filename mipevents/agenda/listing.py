@@ -1,0 +1,168 @@
+"""Read-side of the public agenda: the ?day=&track=&kind= filters, days and time blocks in the
+meeting's zone, one public session, and the releases of the public changelog. Every function
+issues a fixed number of queries whatever the agenda's size."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
+
+from mipevents.agenda.models import AgendaItem, AgendaRelease
+from mipevents.agenda.publishing import meeting_items
+from mipevents.core import vocabulary as vocab
+from mipevents.core.timeutil import format_date, to_local
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.speakers.models import SessionSpeaker
+
+PUBLIC_STATUSES = ("published", "cancelled")
+MAX_TRACK_LENGTH = 120
+
+
+class BadFilter(ValueError):
+    """A filter value the agenda cannot apply; `field` names the query parameter."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class AgendaFilters:
+    day: date | None = None
+    track: str = ""
+    kind: str = ""
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.day or self.track or self.kind)
+
+    def key(self) -> tuple:
+        """What a cached page depends on, normalised (so ?kind=panel&day= and ?kind=panel share it)."""
+        return (self.day.isoformat() if self.day else "", self.track.casefold(), self.kind)
+
+    def args(self) -> dict:
+        """The query parameters that link to this view of the agenda."""
+        values = {"day": self.day.isoformat() if self.day else "", "track": self.track, "kind": self.kind}
+        return {k: v for k, v in values.items() if v}
+
+
+def meeting_days(meeting: Meeting) -> list[date]:
+    return [meeting.starts_on + timedelta(days=n) for n in range((meeting.ends_on - meeting.starts_on).days + 1)]
+
+
+def parse_filters(args, meeting: Meeting) -> AgendaFilters:
+    """The filters from a query string; empty values mean "all". Raises BadFilter for a day that is
+    not one of the meeting's days or a kind outside the vocabulary (the track is checked against
+    the agenda itself, see `check_track`)."""
+    raw_day = (args.get("day") or "").strip()
+    raw_track = " ".join((args.get("track") or "").split())
+    raw_kind = (args.get("kind") or "").strip().lower()
+    day = None
+    if raw_day:
+        days = meeting_days(meeting)
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            day = None
+        if day not in days:
+            first, last = format_date(days[0]), format_date(days[-1])
+            raise BadFilter("day", f"“{raw_day[:40]}” is not a day of this meeting: choose a date from {first} to {last}"
+                                   f" (written like {days[0].isoformat()}).")
+    if raw_kind and raw_kind not in vocab.SESSION_KINDS:
+        raise BadFilter("kind", f"“{raw_kind[:40]}” is not a kind of session. Choose one of: "
+                                + ", ".join(vocab.SESSION_KINDS.values()) + ".")
+    if len(raw_track) > MAX_TRACK_LENGTH:
+        raise BadFilter("track", "That track name is too long to be one of this agenda's tracks.")
+    return AgendaFilters(day=day, track=raw_track, kind=raw_kind)
+
+
+def public_items(meeting: Meeting) -> list[AgendaItem]:
+    """Published and cancelled sessions, with rooms and speakers (a fixed number of queries)."""
+    return meeting_items(meeting, public_only=True)
+
+
+def tracks(items: list[AgendaItem]) -> list[str]:
+    return sorted({i.track for i in items if i.track}, key=str.casefold)
+
+
+def check_track(filters: AgendaFilters, known: list[str]) -> AgendaFilters:
+    """The filters with the track spelled as the agenda spells it; BadFilter if there is no such track."""
+    if not filters.track:
+        return filters
+    for name in known:
+        if name.casefold() == filters.track.casefold():
+            return AgendaFilters(day=filters.day, track=name, kind=filters.kind)
+    choices = ", ".join(known) if known else "this agenda has no tracks"
+    raise BadFilter("track", f"There is no track “{filters.track}” on this agenda. Tracks: {choices}.")
+
+
+def apply_filters(items: list[AgendaItem], filters: AgendaFilters, zone: str) -> list[AgendaItem]:
+    return [i for i in items
+            if (filters.day is None or to_local(i.starts_at, zone).date() == filters.day)
+            and (not filters.track or i.track == filters.track)
+            and (not filters.kind or i.kind == filters.kind)]
+
+
+@dataclass
+class TimeBlock:
+    """Sessions that start at the same instant (parallel sessions), shown together."""
+    starts_at: datetime
+    items: list[AgendaItem] = field(default_factory=list)
+
+    @property
+    def ends_at(self) -> datetime:
+        return max(i.ends_at for i in self.items)
+
+    @property
+    def is_parallel(self) -> bool:
+        return len(self.items) > 1
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    blocks: list[TimeBlock] = field(default_factory=list)
+
+
+def by_day_and_block(items: list[AgendaItem], zone: str) -> list[AgendaDay]:
+    """Items (in start order) grouped by local day, then by start time; rooms in their order."""
+    days: list[AgendaDay] = []
+    for item in sorted(items, key=lambda i: (i.starts_at, i.room.position if i.room else 10_000, i.id)):
+        local_day = to_local(item.starts_at, zone).date()
+        if not days or days[-1].day != local_day:
+            days.append(AgendaDay(local_day))
+        blocks = days[-1].blocks
+        if not blocks or blocks[-1].starts_at != item.starts_at:
+            blocks.append(TimeBlock(item.starts_at))
+        blocks[-1].items.append(item)
+    return days
+
+
+def public_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    """One published or cancelled session of this meeting, with room and speakers loaded."""
+    item = db.session.execute(
+        select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
+        .options(selectinload(AgendaItem.room),
+                 selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker))
+    ).scalar_one_or_none()
+    if item is None or item.status not in PUBLIC_STATUSES:
+        abort(404)
+    return item
+
+
+def releases(meeting: Meeting) -> list[AgendaRelease]:
+    """The numbered releases of the agenda, newest first (snapshots are not loaded)."""
+    return list(db.session.execute(
+        select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)
+        .options(defer(AgendaRelease.snapshot), defer(AgendaRelease.conflicts_accepted))
+        .order_by(AgendaRelease.number.desc())
+    ).scalars())
+
+
+def public_item_ids(meeting: Meeting) -> set[int]:
+    return set(db.session.execute(
+        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
+    ).scalars())
