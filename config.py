@@ -28,6 +28,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None        # the CSRF token lives as long as the signed session
 
     RATELIMIT_ENABLED = True
@@ -83,7 +84,7 @@ def load(overrides: dict | None = None) -> dict:
             settings[key] = _coerce(settings[key], value)
         elif key.isupper() and key.startswith(("MAIL_", "RATELIMIT_", "CACHE_", "SQLALCHEMY_",
                                                 "SESSION_", "REMEMBER_", "WTF_", "MIPEVENTS_")):
-            settings[key] = value
+            settings[key] = {"true": True, "false": False}.get(value.strip().lower(), value)
     settings.update(overrides or {})
     settings["MIPEVENTS_ENV"] = env_name
     settings["SQLALCHEMY_DATABASE_URI"] = database_uri(settings.get("DATABASE_URL") or settings.get("SQLALCHEMY_DATABASE_URI", ""))
