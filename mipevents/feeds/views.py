@@ -1,4 +1,218 @@
-"""Public pages of the feeds area."""
-from flask import Blueprint
+"""The calendar routes: a meeting's agenda feed (with the agenda page's filters), one session, one
+webinar, the organisation-wide feed and a person's private feed; plus the add-to-calendar links
+the partials in templates/feeds/ show."""
+import hashlib
+from datetime import UTC, datetime
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Response, abort, current_app, request, url_for
+from sqlalchemy import func, select
+
+from mipevents.agenda import listing
+from mipevents.core.http_cache import cached_response
+from mipevents.extensions import db
+from mipevents.feeds import ics, personal
+from mipevents.meetings.listing import meeting_version, public_meeting_or_404
+from mipevents.meetings.models import Meeting
+from mipevents.people.models import Person
+from mipevents.people.services import resolve_token
+from mipevents.webinars.models import Webinar
 
 bp = Blueprint("feeds", __name__)
+
+CALENDAR = "text/calendar"
+PUBLIC = ("published", "cancelled")
+
+
+def _site() -> ics.Site:
+    return ics.Site.from_config(current_app.config)
+
+
+def _disposition(filename: str, *, download: bool) -> dict:
+    return {"Content-Disposition": f'{"attachment" if download else "inline"}; filename="{filename}"'}
+
+
+@bp.route("/meetings/<slug>/agenda.ics")
+def agenda_feed(slug):
+    """The published agenda as a subscription; ?day=&track=&kind= as on the agenda page."""
+    meeting = public_meeting_or_404(slug)
+    try:
+        filters = listing.parse_filters(request.args, meeting)
+    except listing.BadFilter as problem:
+        return Response(problem.message + "\n", status=400, mimetype="text/plain")
+
+    def build():
+        items = listing.public_items(meeting)
+        chosen = listing.apply_filters(items, listing.check_track(filters, listing.tracks(items)), meeting.timezone)
+        return ics.agenda_calendar(meeting, chosen, _site(), filtered=_filter_words(filters))
+
+    try:
+        return cached_response(("agenda.ics", meeting.id, filters.key()), meeting_version(meeting), build,
+                               last_modified=meeting.updated_at, mimetype=CALENDAR,
+                               headers=_disposition(f"{meeting.slug}-agenda.ics", download=False))
+    except listing.BadFilter as problem:   # an unknown track, found while building
+        return Response(problem.message + "\n", status=400, mimetype="text/plain")
+
+
+def _filter_words(filters) -> str:
+    parts = [filters.day.isoformat() if filters.day else "", filters.track, filters.kind]
+    return ", ".join(p for p in parts if p)
+
+
+@bp.route("/meetings/<slug>/sessions/<int:item_id>.ics")
+def session_ics(slug, item_id):
+    meeting = public_meeting_or_404(slug)
+
+    def build():
+        item = listing.public_item_or_404(meeting, item_id)
+        return ics.session_calendar(meeting, item, _site())
+
+    return cached_response(("session.ics", meeting.id, item_id), meeting_version(meeting), build,
+                           last_modified=meeting.updated_at, mimetype=CALENDAR,
+                           headers=_disposition(f"{meeting.slug}-session-{item_id}.ics", download=True))
+
+
+def _public_webinar_or_404(slug: str) -> Webinar:
+    webinar = db.session.execute(select(Webinar).where(Webinar.slug == slug)).scalar_one_or_none()
+    if webinar is None or not webinar.is_public:
+        abort(404)
+    return webinar
+
+
+@bp.route("/webinars/<slug>.ics")
+def webinar_ics(slug):
+    """The public webinar file: never the join link (registrants get theirs by email and feed)."""
+    webinar = _public_webinar_or_404(slug)
+    return cached_response(("webinar.ics", webinar.id), (webinar.version, webinar.sequence, webinar.status),
+                           lambda: ics.webinar_calendar(webinar, _site()),
+                           last_modified=webinar.updated_at, mimetype=CALENDAR,
+                           headers=_disposition(f"{webinar.slug}.ics", download=True))
+
+
+def _public_deadlines() -> list:
+    """Open calls' deadlines from the calls area, when it is installed."""
+    try:
+        from mipevents.calls.services import public_deadlines
+    except (ImportError, AttributeError):
+        return []
+    return list(public_deadlines())
+
+
+def _org_version(deadlines) -> tuple:
+    """Two small queries: changes whenever a public meeting or webinar is added, edited or removed."""
+    meetings = db.session.execute(
+        select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.sequence))
+        .where(Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))).one()
+    webinars = db.session.execute(
+        select(func.count(Webinar.id), func.max(Webinar.updated_at), func.sum(Webinar.version),
+               func.sum(Webinar.sequence))
+        .where(Webinar.status.in_(PUBLIC), Webinar.cohort_id.is_(None))).one()
+    calls = tuple((d.uid_key, d.title, d.deadline_at.isoformat(), d.zone, d.url, d.sequence) for d in deadlines)
+    return (tuple(str(v) for v in meetings), tuple(str(v) for v in webinars), calls)
+
+
+@bp.route("/calendar.ics")
+def org_feed():
+    """Published meetings (all-day), public webinars and open calls' deadlines."""
+    deadlines = _public_deadlines()
+
+    def build():
+        meetings = db.session.execute(
+            select(Meeting).where(Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))
+            .order_by(Meeting.starts_on, Meeting.id)).scalars()
+        webinars = db.session.execute(
+            select(Webinar).where(Webinar.status.in_(PUBLIC), Webinar.cohort_id.is_(None))
+            .order_by(Webinar.starts_at, Webinar.id)).scalars()
+        return ics.org_calendar(list(meetings), list(webinars), deadlines, _site())
+
+    return cached_response(("org.ics",), _org_version(deadlines), build, mimetype=CALENDAR,
+                           headers=_disposition("calendar.ics", download=False))
+
+
+@bp.route("/calendar/<token>.ics")
+def personal_feed(token):
+    """One person's private feed. Built on each request (it reads a handful of rows), then answered
+    304 when the client already holds these bytes; never stored in the shared cache."""
+    found = resolve_token(token, "feed")
+    if found is None:
+        abort(404)
+    person = db.session.get(Person, found.person_id)
+    if person is None or person.erased_at is not None:
+        abort(404)
+    site = _site()
+    feed = personal.personal_feed(person, site)
+    body = ics.personal_calendar(person.name, feed.events, site)
+    response = Response(body, mimetype=CALENDAR)
+    response.headers.update(_disposition("my-schedule.ics", download=False))
+    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    if feed.last_modified is not None:
+        response.last_modified = feed.last_modified.astimezone(UTC).replace(microsecond=0)
+    return response.make_conditional(request)
+
+
+# ------------------------------------------------------------------------------------ add-to-calendar links
+
+def _utc_compact(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _utc_iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def webcal(url: str) -> str:
+    """The same address with the webcal: scheme that makes a client subscribe."""
+    parts = urlsplit(url)
+    return "webcal://" + parts.netloc + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def event_links(*, title: str, starts_at: datetime, ends_at: datetime, zone: str, details: str,
+                location: str) -> dict:
+    """Google Calendar and Outlook (Outlook.com, Microsoft 365) deeplinks, with UTC times."""
+    google = "https://calendar.google.com/calendar/render?" + urlencode({
+        "action": "TEMPLATE", "text": title, "dates": f"{_utc_compact(starts_at)}/{_utc_compact(ends_at)}",
+        "ctz": zone, "details": details, "location": location})
+    outlook_args = urlencode({"path": "/calendar/action/compose", "rru": "addevent", "subject": title,
+                              "startdt": _utc_iso(starts_at), "enddt": _utc_iso(ends_at),
+                              "body": details, "location": location})
+    return {"google": google,
+            "outlook": "https://outlook.live.com/calendar/0/action/compose?" + outlook_args,
+            "office365": "https://outlook.office.com/calendar/0/action/compose?" + outlook_args}
+
+
+def subscribe_links(https_url: str) -> dict:
+    return {"https": https_url, "webcal": webcal(https_url),
+            "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal(https_url)})}
+
+
+def _absolute(endpoint: str, **values) -> str:
+    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+@bp.app_template_global()
+def session_calendar_links(meeting, item) -> dict:
+    site = _site()
+    return {"download": url_for("feeds.session_ics", slug=meeting.slug, item_id=item.id),
+            **event_links(title=item.title, starts_at=item.starts_at, ends_at=item.ends_at, zone=meeting.timezone,
+                          details=ics.session_url(meeting, item, site),
+                          location=ics.session_location(meeting, item))}
+
+
+@bp.app_template_global()
+def agenda_subscribe_links(meeting) -> dict:
+    return subscribe_links(_absolute("feeds.agenda_feed", slug=meeting.slug))
+
+
+@bp.app_template_global()
+def webinar_calendar_links(webinar) -> dict:
+    site = _site()
+    return {"download": url_for("feeds.webinar_ics", slug=webinar.slug),
+            **event_links(title=webinar.title, starts_at=webinar.starts_at, ends_at=webinar.ends_at,
+                          zone=webinar.timezone, details=ics.webinar_url(webinar, site), location="Online")}
+
+
+@bp.app_template_global()
+def org_subscribe_links() -> dict:
+    return subscribe_links(_absolute("feeds.org_feed"))
