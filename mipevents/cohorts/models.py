@@ -38,15 +38,23 @@ class Cohort(db.Model):
     starts_on: Mapped[date | None] = mapped_column()
     ends_on: Mapped[date | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), default="draft")   # members public once published
+    # Rises with every change shown on the public cohort or programme page (caches, ETags).
+    version: Mapped[int] = mapped_column(default=1)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     programme: Mapped[Programme] = relationship(back_populates="cohorts")
-    members: Mapped[list["CohortMember"]] = relationship(back_populates="cohort", cascade="all, delete-orphan")
+    members: Mapped[list["CohortMember"]] = relationship(back_populates="cohort", cascade="all, delete-orphan",
+                                                        order_by="CohortMember.name")
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'published')", name="status_known"),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
     )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published" and self.programme.status == "published"
 
 
 class CohortMember(db.Model):

@@ -1,0 +1,426 @@
+"""Calls: opening them, applying (draft, submit, withdraw), reviewing and releasing decisions, which
+turn accepted applications into cohort members or showcase slots. Plain functions: views commit."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from mipevents.accounts import audit
+from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.publishing import touch
+from mipevents.calls import scoring, states
+from mipevents.calls.deadlines import local_moment
+from mipevents.calls.models import Answer, Application, Call, CallQuestion, Review
+from mipevents.cohorts.models import Cohort, CohortMember
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.notify.outbox import enqueue
+from mipevents.people.services import mint_token, normalise_email, person_for_email
+
+
+class CallClosed(Exception):
+    """Nothing is accepted outside a call's opening time and deadline."""
+
+
+class ReleaseProblem(Exception):
+    """Decisions cannot be released (and nothing was changed)."""
+
+
+def base_url() -> str:
+    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
+
+
+def call_url(call: Call) -> str:
+    return f"{base_url()}/calls/{call.slug}/"
+
+
+def application_url(token: str) -> str:
+    return f"{base_url()}/calls/application/{token}"
+
+
+# ---------------------------------------------------------------------------------------------- public
+
+def public_calls(now: datetime) -> list[Call]:
+    """Published calls that are open or not yet open (deadline still ahead), soonest deadline first."""
+    return list(db.session.execute(
+        select(Call).where(Call.status == "published", Call.deadline_at > now)
+        .options(selectinload(Call.cohort).selectinload(Cohort.programme), selectinload(Call.meeting))
+        .order_by(Call.deadline_at, Call.id)
+    ).scalars())
+
+
+def public_call(slug: str) -> Call | None:
+    call = db.session.execute(
+        select(Call).where(Call.slug == slug, Call.status == "published")
+        .options(selectinload(Call.questions), selectinload(Call.cohort).selectinload(Cohort.programme),
+                 selectinload(Call.meeting))
+    ).scalar_one_or_none()
+    return call
+
+
+def calls_version() -> tuple:
+    """What the public call pages depend on, apart from the clock: changes with any call or question."""
+    row = db.session.execute(select(func.count(Call.id), func.max(Call.updated_at))).one()
+    questions = db.session.execute(select(func.count(CallQuestion.id), func.max(CallQuestion.id))).one()
+    return (row[0], str(row[1]), questions[0], questions[1])
+
+
+@dataclass
+class Deadline:
+    """A call's deadline as an event of the organisation-wide calendar feed."""
+
+    uid_key: str
+    title: str
+    deadline_at: datetime
+    zone: str
+    url: str
+    sequence: int
+
+
+def public_deadlines() -> list[Deadline]:
+    """The deadlines of every published call, for /calendar.ics (closed calls stay, as history)."""
+    calls = db.session.execute(select(Call).where(Call.status == "published").order_by(Call.deadline_at)).scalars()
+    return [Deadline(uid_key=f"call-{c.id}-deadline", title=f"Deadline: {c.title}", deadline_at=c.deadline_at,
+                     zone=c.timezone, url=call_url(c), sequence=c.sequence) for c in calls]
+
+
+# ---------------------------------------------------------------------------------------------- staff: calls
+
+CALL_FIELDS = ("slug", "title", "kind", "cohort_id", "meeting_id", "description", "opens_at", "deadline_at",
+               "timezone", "status")
+
+
+def save_call(call: Call | None, values: dict, *, actor) -> Call:
+    """Create (call=None) or update a call. A published deadline that moves or is renamed raises the
+    SEQUENCE of its calendar event, so subscribed calendars follow."""
+    created = call is None
+    if created:
+        call = Call()
+        db.session.add(call)
+    before = {k: getattr(call, k) for k in ("title", "deadline_at", "status")}
+    for key in CALL_FIELDS:
+        if key in values:
+            setattr(call, key, values[key])
+    if call.kind == "cohort":
+        call.meeting_id = None
+    else:
+        call.cohort_id = None
+    if not created and before["status"] == "published" and (
+            before["title"] != call.title or before["deadline_at"] != call.deadline_at or call.status != "published"):
+        call.sequence += 1
+    db.session.flush()
+    audit.record("create_call" if created else "update_call", call, actor=actor, meeting_id=call.meeting_id,
+                 summary=f"{'Opened' if created else 'Edited'} the call “{call.title}”")
+    return call
+
+
+def add_question(call: Call, *, kind: str, prompt: str, help_text: str = "", is_required: bool = True,
+                 word_limit: int | None = None, choices: list[str] | None = None, actor=None) -> CallQuestion:
+    position = max((q.position for q in call.questions), default=-1) + 1
+    question = CallQuestion(call=call, kind=kind, prompt=prompt, help_text=help_text, is_required=is_required,
+                            word_limit=word_limit if kind == "long_text" else None,
+                            choices=list(choices or []) if kind == "choice" else [], position=position)
+    db.session.add(question)
+    call.updated_at = utcnow()
+    db.session.flush()
+    audit.record("add_call_question", call, actor=actor, summary=f"Added the question “{prompt}”")
+    return question
+
+
+def remove_question(question: CallQuestion, *, actor=None) -> None:
+    call = question.call
+    audit.record("remove_call_question", call, actor=actor, summary=f"Removed the question “{question.prompt}”")
+    call.questions.remove(question)
+    call.updated_at = utcnow()
+    db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------- applying
+
+@dataclass
+class ApplicationValues:
+    email: str
+    mayor_name: str
+    city: str = ""
+    state: str = ""
+    population_band: str = ""
+    scheduler_email: str = ""
+    title: str = ""
+    summary: str = ""
+    answers: dict[int, str] = field(default_factory=dict)   # question id -> answer
+
+
+def application_for(call: Call, email: str) -> Application | None:
+    return db.session.execute(
+        select(Application).where(Application.call_id == call.id, Application.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def check_open(call: Call, now: datetime) -> None:
+    """CallClosed with the words to show, unless the call takes applications at `now`."""
+    if call.status != "published":
+        raise CallClosed("This call is not open.")
+    if now < call.opens_at:
+        raise CallClosed(f"This call opens {local_moment(call.opens_at, call.timezone, now)}.")
+    if now >= call.deadline_at:
+        raise CallClosed(f"This call closed {local_moment(call.deadline_at, call.timezone, now)}; "
+                         "applications are no longer accepted.")
+
+
+def _write(application: Application, values: ApplicationValues, questions: list[CallQuestion]) -> None:
+    application.mayor_name = values.mayor_name.strip()
+    application.city = values.city.strip()
+    application.state = values.state.strip()
+    application.population_band = values.population_band
+    application.scheduler_email = normalise_email(values.scheduler_email)
+    application.title = values.title.strip()
+    application.summary = values.summary.strip()
+    existing = {a.question_id: a for a in application.answers}
+    for question in questions:
+        text = (values.answers.get(question.id) or "").strip()
+        if question.id in existing:
+            existing[question.id].value = text
+        else:
+            application.answers.append(Answer(question_id=question.id, value=text))
+
+
+def _confirm(application: Application, event: str) -> None:
+    """Queue the email with a fresh private link to the mayor (and a copy to their scheduler)."""
+    recipients = [application.email]
+    if application.scheduler_email and application.scheduler_email != application.email:
+        recipients.append(application.scheduler_email)
+    for address in recipients:
+        token = mint_token(application.person, "application", application.id)
+        enqueue("calls.application", address, {"application_id": application.id, "event": event,
+                                               "link_token": token, "to_scheduler": address != application.email},
+                person=application.person if address == application.email else None)
+
+
+def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime | None = None,
+          application: Application | None = None) -> tuple[Application, str]:
+    """Save (submit=False) or submit an application to `call`; returns it and what happened:
+    "saved" (a draft), "submitted", or "updated".
+
+    From the public form (application=None) the email finds the one application per email and call,
+    so a second submission updates the first; every public save emails a fresh private link (the
+    page says "check your email" either way). From the private page (`application` given) an email
+    goes out only when the application becomes submitted. Raises CallClosed after the deadline and
+    InvalidTransition for a decided application, in both cases before writing anything."""
+    now = now or utcnow()
+    check_open(call, now)
+    from_form = application is None
+    if from_form:
+        application = application_for(call, values.email)
+    action = "submit" if submit else "save"
+    previous = application.status if application is not None else "draft"
+    status = states.next_status(previous, action)
+    if application is None:
+        person = person_for_email(values.email, values.mayor_name.strip())
+        application = Application(call_id=call.id, person=person, email=person.email, status="draft")
+        db.session.add(application)
+    _write(application, values, list(call.questions))
+    application.status = status
+    if status == "submitted" and application.submitted_at is None:
+        application.submitted_at = now
+    if status != "withdrawn":
+        application.withdrawn_at = None
+    application.updated_at = now
+    db.session.flush()
+    if status == "draft":
+        event = "saved"
+    elif previous in ("draft", "withdrawn"):
+        event = "submitted"
+    else:
+        event = "updated"
+    if from_form or event == "submitted":
+        _confirm(application, event)
+    return application, event
+
+
+def withdraw(application: Application, *, now: datetime | None = None) -> None:
+    """The applicant takes their application back (possible until its decision is released)."""
+    application.status = states.next_status(application.status, "withdraw",
+                                            released=application.decision_released_at is not None)
+    application.withdrawn_at = now or utcnow()
+    db.session.flush()
+
+
+def application_for_token(raw: str) -> Application | None:
+    from mipevents.people.services import resolve_token
+
+    token = resolve_token(raw, "application")
+    if token is None or token.subject_id is None:
+        return None
+    application = db.session.get(Application, token.subject_id)
+    if application is None or application.person_id != token.person_id:
+        return None
+    return application
+
+
+# ---------------------------------------------------------------------------------------------- review
+
+@dataclass
+class ReviewRow:
+    application: Application
+    my_review: Review | None
+    may_see: bool
+    average: float | None        # None when not visible to this reviewer or unscored
+    review_count: int | None     # None when not visible
+
+
+STATUS_ORDER = {"accepted": 0, "shortlisted": 1, "submitted": 2, "declined": 3, "withdrawn": 4, "draft": 5}
+
+SORTS = {
+    "name": lambda r: (r.application.mayor_name.casefold(), r.application.id),
+    "city": lambda r: (r.application.city.casefold(), r.application.state, r.application.id),
+    "submitted": lambda r: (r.application.submitted_at or r.application.created_at, r.application.id),
+    "status": lambda r: (STATUS_ORDER.get(r.application.status, 99), r.application.id),
+    # Unscored or hidden averages sort last in either direction.
+    "average": lambda r: (r.average is None, r.average or 0, r.application.id),
+    "mine": lambda r: (r.my_review is None, r.my_review.score if r.my_review else 0, r.application.id),
+}
+
+
+def _scores(application: Application) -> list[scoring.Score]:
+    return [scoring.Score(r.reviewer_id, r.score) for r in application.reviews]
+
+
+def review_row(application: Application, viewer) -> ReviewRow:
+    scores = _scores(application)
+    may_see = scoring.may_see_scores(viewer.id, scores)
+    mine = next((r for r in application.reviews if r.reviewer_id == viewer.id), None)
+    return ReviewRow(application, mine, may_see, scoring.average(scores) if may_see else None,
+                     len(scores) if may_see else None)
+
+
+def review_rows(call: Call, viewer, *, status: str = "", sort: str = "submitted", descending: bool = False) -> list[ReviewRow]:
+    """The call's applications in review (drafts excluded unless asked for) as `viewer` may see them;
+    a fixed number of queries whatever the count."""
+    stmt = (select(Application).where(Application.call_id == call.id)
+            .options(selectinload(Application.reviews), selectinload(Application.answers)))
+    stmt = stmt.where(Application.status == status if status else Application.status.in_(states.IN_REVIEW))
+    rows = [review_row(a, viewer) for a in db.session.execute(stmt).scalars()]
+    key = SORTS.get(sort, SORTS["submitted"])
+    if sort in ("average", "mine") and descending:
+        # Highest first, with the unscored still last.
+        rows.sort(key=lambda r: (key(r)[0], -(key(r)[1]), key(r)[2]))
+    else:
+        rows.sort(key=key, reverse=descending)
+    return rows
+
+
+def save_review(application: Application, reviewer, score: int, notes: str = "") -> Review:
+    """Score an application 1–5 with private notes; one review per reviewer, updated in place."""
+    if score not in scoring.SCORES:
+        raise ValueError("a score is a whole number from 1 to 5")
+    review = next((r for r in application.reviews if r.reviewer_id == reviewer.id), None)
+    if review is None:
+        review = Review(application=application, reviewer_id=reviewer.id, score=score, notes=notes.strip())
+        db.session.add(review)
+    else:
+        review.score, review.notes = score, notes.strip()
+    db.session.flush()
+    return review
+
+
+def change_status(application: Application, action: str, *, actor, now: datetime | None = None) -> str:
+    """A staff action (shortlist, accept, decline, reopen …): the new status, or InvalidTransition."""
+    if action not in states.STAFF_ACTIONS:
+        raise states.InvalidTransition(application.status, action)
+    before = application.status
+    application.status = states.next_status(before, action, released=application.decision_released_at is not None)
+    application.decided_at = (now or utcnow()) if application.status in states.DECIDED else None
+    db.session.flush()
+    audit.record("application_" + action, application, actor=actor, meeting_id=application.call.meeting_id,
+                 summary=f"{application.mayor_name} ({application.location}): {before} → {application.status}",
+                 before={"status": before}, after={"status": application.status})
+    return application.status
+
+
+# ---------------------------------------------------------------------------------------------- decisions
+
+def showcase_item_for(meeting_id: int) -> AgendaItem | None:
+    """The meeting's showcase session that accepted proposals join (the first that is not cancelled)."""
+    return db.session.execute(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.kind == "showcase",
+                                 AgendaItem.status != "cancelled")
+        .order_by(AgendaItem.starts_at, AgendaItem.id).limit(1)
+    ).scalar_one_or_none()
+
+
+def _place_in_showcase(application: Application, item: AgendaItem):
+    from mipevents.showcase.models import ShowcaseSlot
+    from mipevents.speakers.models import Speaker
+
+    last = db.session.execute(select(func.max(ShowcaseSlot.position)).where(ShowcaseSlot.item_id == item.id)).scalar()
+    speaker = db.session.execute(select(Speaker).where(Speaker.person_id == application.person_id)).scalar_one_or_none()
+    slot = ShowcaseSlot(item_id=item.id, speaker_id=speaker.id if speaker else None,
+                        presenter_name=application.mayor_name, city=application.city, state=application.state,
+                        title=application.title or f"{application.city} innovation", summary=application.summary,
+                        position=(last if last is not None else -1) + 1, status="draft")
+    db.session.add(slot)
+    db.session.flush()
+    application.showcase_slot_id = slot.id
+    touch(item.meeting)
+    return slot
+
+
+def _join_cohort(application: Application, cohort: Cohort) -> CohortMember:
+    member = db.session.execute(
+        select(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.person_id == application.person_id)
+    ).scalar_one_or_none()
+    if member is None:
+        member = CohortMember(cohort_id=cohort.id, person_id=application.person_id)
+        db.session.add(member)
+    member.name, member.city, member.state = application.mayor_name, application.city, application.state
+    cohort.version += 1
+    db.session.flush()
+    return member
+
+
+def release_decisions(call: Call, *, actor, now: datetime | None = None) -> int:
+    """Send every decided, unreleased application its one decision email and carry out acceptances
+    (cohort member; draft showcase slot, last in the line-up). Returns how many were released;
+    releasing again releases only what was decided since, so nobody gets a second email."""
+    now = now or utcnow()
+    pending = list(db.session.execute(
+        select(Application).where(Application.call_id == call.id, Application.status.in_(states.DECIDED),
+                                  Application.decision_released_at.is_(None))
+        .order_by(Application.id)
+    ).scalars())
+    item = None
+    if call.is_showcase and any(a.status == "accepted" for a in pending):
+        item = showcase_item_for(call.meeting_id)
+        if item is None:
+            raise ReleaseProblem("This meeting has no Innovation Showcase session to place accepted proposals in; "
+                                 "add one to the agenda first.")
+    for application in pending:
+        if application.status == "accepted":
+            if call.is_showcase:
+                _place_in_showcase(application, item)
+            else:
+                _join_cohort(application, call.cohort)
+        application.decision_released_at = now
+        context = {"application_id": application.id, "decision": application.status}
+        enqueue("calls.decision", application.email, context, person=application.person,
+                dedupe_key=f"calls.decision:{application.id}")
+        if application.scheduler_email and application.scheduler_email != application.email:
+            enqueue("calls.decision", application.scheduler_email, {**context, "to_scheduler": True},
+                    dedupe_key=f"calls.decision:{application.id}:scheduler")
+    if pending:
+        call.decisions_released_at = now
+        audit.record("release_decisions", call, actor=actor, meeting_id=call.meeting_id,
+                     summary=f"Released {len(pending)} decisions on “{call.title}”",
+                     after={"accepted": sum(a.status == "accepted" for a in pending),
+                            "declined": sum(a.status == "declined" for a in pending)})
+    db.session.flush()
+    return len(pending)
+
+
+def decisions_waiting(call: Call) -> int:
+    return db.session.execute(
+        select(func.count(Application.id)).where(Application.call_id == call.id, Application.status.in_(states.DECIDED),
+                                                 Application.decision_released_at.is_(None))
+    ).scalar_one()

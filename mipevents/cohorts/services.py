@@ -1,0 +1,80 @@
+"""Programmes and cohorts: creating them, publishing a cohort (its members become public), and
+reading what the public pages show."""
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mipevents.accounts import audit
+from mipevents.cohorts.models import Cohort, CohortMember, Programme
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+
+
+def public_programme(slug: str) -> Programme | None:
+    """A published programme with its cohorts (one query for the cohorts, whatever their number)."""
+    return db.session.execute(
+        select(Programme).where(Programme.slug == slug, Programme.status == "published")
+        .options(selectinload(Programme.cohorts))
+    ).scalar_one_or_none()
+
+
+def public_cohort(slug: str) -> Cohort | None:
+    """A cohort whose programme is published; its members are shown only once it is published too."""
+    cohort = db.session.execute(
+        select(Cohort).where(Cohort.slug == slug).options(selectinload(Cohort.programme), selectinload(Cohort.members))
+    ).scalar_one_or_none()
+    if cohort is None or cohort.programme.status != "published":
+        return None
+    return cohort
+
+
+def save_programme(programme: Programme | None, values: dict, *, actor) -> Programme:
+    created = programme is None
+    if created:
+        programme = Programme()
+        db.session.add(programme)
+    for key in ("slug", "name", "description", "partners", "eligibility", "status"):
+        if key in values:
+            setattr(programme, key, values[key])
+    for cohort in programme.cohorts:
+        cohort.version += 1
+    db.session.flush()
+    audit.record("create_programme" if created else "update_programme", programme, actor=actor,
+                 summary=f"{'Created' if created else 'Edited'} the programme “{programme.name}”")
+    return programme
+
+
+def save_cohort(cohort: Cohort | None, values: dict, *, actor) -> Cohort:
+    created = cohort is None
+    if created:
+        cohort = Cohort(status="draft")
+        db.session.add(cohort)
+    for key in ("programme_id", "slug", "name", "description", "starts_on", "ends_on"):
+        if key in values:
+            setattr(cohort, key, values[key])
+    cohort.version = (cohort.version or 1) + 1
+    db.session.flush()
+    audit.record("create_cohort" if created else "update_cohort", cohort, actor=actor,
+                 summary=f"{'Created' if created else 'Edited'} the cohort “{cohort.name}”")
+    return cohort
+
+
+def set_cohort_published(cohort: Cohort, published: bool, *, actor) -> None:
+    """Publish a cohort (its member mayors and cities become public) or take it back to draft."""
+    status = "published" if published else "draft"
+    if cohort.status == status:
+        return
+    cohort.status = status
+    if published and cohort.published_at is None:
+        cohort.published_at = utcnow()
+    cohort.version += 1
+    db.session.flush()
+    audit.record("publish_cohort" if published else "unpublish_cohort", cohort, actor=actor,
+                 summary=f"{'Published' if published else 'Unpublished'} the cohort “{cohort.name}”")
+
+
+def remove_member(member: CohortMember, *, actor) -> None:
+    cohort = member.cohort
+    audit.record("remove_cohort_member", cohort, actor=actor, summary=f"Removed {member.name} from “{cohort.name}”")
+    cohort.members.remove(member)
+    cohort.version += 1
+    db.session.flush()
