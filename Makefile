@@ -32,7 +32,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Serving mipevents at http://$(HOST):$(PORT)  (email is written to instance/mail/)"
-	MAIL_BACKGROUND=$${MAIL_BACKGROUND:-1} $(BIN)/gunicorn wsgi:app --bind $(HOST):$(PORT) \
+	MAIL_BACKGROUND=$${MAIL_BACKGROUND:-1} MIPEVENTS_BASE_URL=$${MIPEVENTS_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/gunicorn wsgi:app --bind $(HOST):$(PORT) \
 		--worker-class gthread --workers 2 --threads 4 --access-logfile - --log-level warning
 
 ## test: lint, then the suite on SQLite and PostgreSQL, then the browser tests (Chromium)
