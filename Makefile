@@ -52,7 +52,8 @@ test-postgres: install-dev
 	else echo "PostgreSQL not reachable at $$MIPEVENTS_TEST_DATABASE_URL: skipping the PostgreSQL run"; fi
 
 test-browser: install-dev
-	$(BIN)/python -m pytest -m browser -q
+	@if $(BIN)/python -m tests.support.pg_available; then url="$$MIPEVENTS_TEST_DATABASE_URL"; else url=""; fi; \
+	MIPEVENTS_TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest -m browser -q
 
 ## bench: measured speed on the medium and large datasets (see README)
 bench: install-dev
