@@ -1,4 +1,216 @@
-"""Public pages of the api area."""
-from flask import Blueprint
+"""The public read API under /api/v1, its OpenAPI document and page, and the schedule exports."""
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+
+from mipevents.api import cors, openapi, reading, schedule
+from mipevents.api import representations as rep
+from mipevents.api.params import BadParameters, pagination, session_query
+from mipevents.core.http_cache import cached_response
+from mipevents.core.web import json_error
 
 bp = Blueprint("api", __name__)
+cors.install(bp)
+
+XML_TYPE = "application/vnd.c3voc.schedule+xml"
+
+
+@bp.errorhandler(BadParameters)
+def _bad_parameters(error: BadParameters):
+    return json_error(400, "bad_request", "Some query parameters cannot be used.", error.errors)
+
+
+def _base() -> str:
+    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
+
+
+def _listing(page: reading.Page, rows: list, path: str, params: dict) -> dict:
+    """A page of `rows` with its counts and links (filters kept, absolute from the base URL)."""
+    base = _base()
+
+    def link(offset: int) -> str:
+        return f"{base}{path}?{urlencode({**params, 'limit': page.limit, 'offset': offset})}"
+
+    last = max((page.total - 1) // page.limit * page.limit, 0)
+    return {
+        "data": rows,
+        "meta": {"total": page.total, "limit": page.limit, "offset": page.offset},
+        "links": {
+            "self": link(page.offset), "first": link(0), "last": link(last),
+            "prev": link(max(page.offset - page.limit, 0)) if page.offset > 0 else None,
+            "next": link(page.offset + page.limit) if page.offset + page.limit < page.total else None,
+        },
+    }
+
+
+def _meeting_or_404(slug: str):
+    meeting = reading.public_meeting(slug)
+    if meeting is None:
+        abort(404, description="There is no public meeting with that slug.")
+    return meeting
+
+
+def _meeting_version(meeting) -> tuple:
+    return meeting.agenda_version, str(meeting.updated_at)
+
+
+# ------------------------------------------------------------------------------------------ pages
+
+@bp.route("/api/")
+def index():
+    doc = openapi.document(_base())
+    operations = [(method.upper(), path, op) for path, item in doc["paths"].items() for method, op in item.items()]
+    return cached_response(("api.index", _base()), openapi.VERSION,
+                           lambda: render_template("api/index.html", doc=doc, operations=operations,
+                                                   demo_meeting=openapi.DEMO_MEETING))
+
+
+@bp.route("/api/openapi.json", endpoint="openapi")
+def openapi_document():
+    return cached_response(("api.openapi", _base()), openapi.VERSION,
+                           lambda: jsonify(openapi.document(_base())))
+
+
+# ------------------------------------------------------------------------------------------ meetings
+
+@bp.route("/api/v1/meetings")
+def list_meetings():
+    limit, offset = pagination(request.args)
+
+    def build():
+        page = reading.meetings_page(limit, offset)
+        return jsonify(_listing(page, [rep.meeting_json(m, _base()) for m in page.rows], "/api/v1/meetings", {}))
+
+    return cached_response(("api.meetings", limit, offset), reading.meetings_version(), build)
+
+
+@bp.route("/api/v1/meetings/<slug>")
+def show_meeting(slug):
+    meeting = _meeting_or_404(slug)
+    return cached_response(("api.meeting", meeting.id), _meeting_version(meeting),
+                           lambda: jsonify(rep.meeting_json(meeting, _base())))
+
+
+@bp.route("/api/v1/meetings/<slug>/sessions")
+def list_sessions(slug):
+    meeting = _meeting_or_404(slug)
+    filters, limit, offset = session_query(request.args)
+    params = {k: v for k, v in (("day", filters.day and filters.day.isoformat()), ("track", filters.track),
+                                ("kind", filters.kind)) if v}
+
+    def build():
+        page = reading.sessions_page(meeting, filters, limit, offset)
+        rows = [rep.session_json(item, meeting, _base()) for item in page.rows]
+        return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/sessions", params))
+
+    key = ("api.sessions", meeting.id, tuple(sorted(params.items())), limit, offset)
+    return cached_response(key, _meeting_version(meeting), build)
+
+
+@bp.route("/api/v1/meetings/<slug>/sessions/<int:session_id>")
+def show_session(slug, session_id):
+    meeting = _meeting_or_404(slug)
+
+    def build():
+        item = reading.public_session(meeting, session_id)
+        if item is None:
+            return json_error(404, "not_found", "There is no public session with that id in this meeting.")
+        return jsonify(rep.session_json(item, meeting, _base()))
+
+    return cached_response(("api.session", meeting.id, session_id), _meeting_version(meeting), build)
+
+
+@bp.route("/api/v1/meetings/<slug>/speakers")
+def list_meeting_speakers(slug):
+    meeting = _meeting_or_404(slug)
+    limit, offset = pagination(request.args)
+
+    def build():
+        page, roles = reading.meeting_speakers_page(meeting, limit, offset)
+        rows = [{**rep.speaker_json(s, _base()), "roles": [rep.speaker_role_json(link, _base()) for link in roles[s.id]]}
+                for s in page.rows]
+        return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/speakers", {}))
+
+    return cached_response(("api.meeting_speakers", meeting.id, limit, offset), _meeting_version(meeting), build)
+
+
+@bp.route("/api/v1/meetings/<slug>/showcase")
+def showcase_lineup(slug):
+    meeting = _meeting_or_404(slug)
+
+    def build():
+        slots = reading.showcase_lineup(meeting)
+        return jsonify({"meeting": meeting.slug, "data": rep.lineup_json(slots, meeting, _base())})
+
+    return cached_response(("api.showcase", meeting.id), _meeting_version(meeting), build)
+
+
+# ------------------------------------------------------------------------------------------ speakers
+
+@bp.route("/api/v1/speakers/<int:speaker_id>")
+def show_speaker(speaker_id):
+    version = reading.speaker_version(speaker_id)
+    if version is None:
+        abort(404, description="There is no public speaker with that id.")
+
+    def build():
+        links = reading.speaker_links(speaker_id)
+        if not links:
+            return json_error(404, "not_found", "There is no public speaker with that id.")
+        speaker = links[0].speaker
+        return jsonify({**rep.speaker_json(speaker, _base()), "roles": [rep.speaker_role_json(link, _base()) for link in links]})
+
+    return cached_response(("api.speaker", speaker_id), version, build)
+
+
+# ------------------------------------------------------------------------------------------ webinars
+
+@bp.route("/api/v1/webinars")
+def list_webinars():
+    limit, offset = pagination(request.args)
+
+    def build():
+        page = reading.webinars_page(limit, offset)
+        return jsonify(_listing(page, [rep.webinar_json(w, _base()) for w in page.rows], "/api/v1/webinars", {}))
+
+    return cached_response(("api.webinars", limit, offset), reading.webinars_version(), build)
+
+
+@bp.route("/api/v1/webinars/<slug>")
+def show_webinar(slug):
+    webinar = reading.public_webinar(slug)
+    if webinar is None:
+        abort(404, description="There is no public webinar with that slug.")
+    return cached_response(("api.webinar", webinar.id), (webinar.version, str(webinar.updated_at)),
+                           lambda: jsonify(rep.webinar_json(webinar, _base())))
+
+
+# ------------------------------------------------------------------------------------------ schedule
+
+def _schedule_meeting(slug):
+    meeting = reading.meeting_with_rooms(slug)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+@bp.route("/meetings/<slug>/schedule.xml")
+def schedule_xml(slug):
+    meeting = _schedule_meeting(slug)
+    return cached_response(
+        ("api.schedule_xml", meeting.id), _meeting_version(meeting),
+        lambda: schedule.schedule_xml(meeting, reading.schedule_items(meeting), _base()),
+        mimetype=XML_TYPE, last_modified=meeting.updated_at)
+
+
+@bp.route("/meetings/<slug>/schedule.json")
+def schedule_json(slug):
+    meeting = _schedule_meeting(slug)
+
+    def build():
+        document = schedule.schedule_json(meeting, reading.schedule_items(meeting), _base())
+        return current_app.response_class(json.dumps(document, ensure_ascii=False), mimetype="application/json")
+
+    return cached_response(("api.schedule_json", meeting.id), _meeting_version(meeting), build,
+                           last_modified=meeting.updated_at)
