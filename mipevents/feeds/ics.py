@@ -320,26 +320,44 @@ def _rule_timezone(zone: str, first_year: int, last_year: int) -> Timezone | Non
     return tz
 
 
-def vtimezone(zone: str, first: date, last: date) -> Timezone:
-    """A VTIMEZONE for `zone` that holds from the year before `first` to the year after `last`."""
-    rules = _rule_timezone(zone, first.year - 1, last.year + 1)
-    if rules is not None:
-        return rules
-    return Timezone.from_tzid(zone, first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31))
+def vtimezone(zone: str, first: date, last: date) -> Timezone | None:
+    """A yearly-rule VTIMEZONE for `zone` that holds from `first` to `last` (with a year's margin
+    when the rules allow), or None when the zone's rules changed within those years."""
+    return _rule_timezone(zone, first.year - 1, last.year + 1) or _rule_timezone(zone, first.year, last.year)
+
+
+def _is_ambiguous(local: datetime) -> bool:
+    """A wall-clock time that happens twice (the hour repeated when clocks go back): parsers
+    disagree on which one a TZID time means (ical.js takes the second, RFC 5545 the first)."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
 def _add_timezones(cal: Calendar, events: list[Event]) -> None:
+    """A VTIMEZONE per zone the events use. Times no VTIMEZONE can say the same way to every client
+    (a repeated hour, or a zone whose rules changed within the file's years) are written in UTC,
+    which every client reads alike and shows in its user's own zone."""
     spans: dict[str, list[date]] = {}
     for event in events:
         for key in ("dtstart", "dtend"):
             value = event.get(key)
             moment = value.dt if value is not None else None
-            if isinstance(moment, datetime) and isinstance(moment.tzinfo, ZoneInfo):
+            if isinstance(moment, datetime) and isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key != "UTC":
                 spans.setdefault(moment.tzinfo.key, []).append(moment.date())
+    irregular = set()
     for zone in sorted(spans):
-        if zone == "UTC":
-            continue
-        cal.add_component(vtimezone(zone, min(spans[zone]), max(spans[zone])))
+        tz = vtimezone(zone, min(spans[zone]), max(spans[zone]))
+        if tz is None:
+            irregular.add(zone)
+        else:
+            cal.add_component(tz)
+    for event in events:
+        for key in ("dtstart", "dtend"):
+            value = event.get(key)
+            moment = value.dt if value is not None else None
+            if isinstance(moment, datetime) and isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key != "UTC" \
+                    and (moment.tzinfo.key in irregular or _is_ambiguous(moment)):
+                event.pop(key)
+                event.add(key, moment.astimezone(UTC))
 
 
 # ------------------------------------------------------------------------------------ calendars
