@@ -2,7 +2,7 @@
 run's state, as absolute UTC instants so every display and process agrees)."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mipevents.agenda.models import AgendaItem
@@ -54,19 +54,23 @@ class ShowcaseSlot(db.Model):
 
 
 class ShowcaseRun(db.Model):
-    """The live run of one showcase session. Remaining time is derived, never stored as a ticking
-    number: while running, remaining = slot length + added - (now - started_at); while paused,
-    it is `paused_remaining_ms`."""
+    """The live run of one showcase session (see showcase/live.py for the state machine).
+
+    Remaining time is derived, never stored as a ticking number: while running it is
+    `deadline_at - now` (negative in overtime); while ready or paused it is `remaining_us`. Kept in
+    microseconds so that pausing and resuming conserve the remaining time exactly."""
 
     __tablename__ = "showcase_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), unique=True)
     current_slot_id: Mapped[int | None] = mapped_column(ForeignKey("showcase_slots.id", ondelete="SET NULL"))
-    state: Mapped[str] = mapped_column(String(20), default="idle")   # idle, running, paused, finished
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    paused_remaining_ms: Mapped[int | None] = mapped_column()
-    added_ms: Mapped[int] = mapped_column(default=0)
+    # idle (not begun), ready (a slot chosen, clock not started), running, paused, finished
+    state: Mapped[str] = mapped_column(String(20), default="idle")
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remaining_us: Mapped[int | None] = mapped_column(BigInteger)
+    added_seconds: Mapped[int] = mapped_column(default=0)
+    # Rises with every action: displays' ETags follow it.
     version: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -74,5 +78,5 @@ class ShowcaseRun(db.Model):
     current_slot: Mapped[ShowcaseSlot | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint("state IN ('idle', 'running', 'paused', 'finished')", name="state_known"),
+        CheckConstraint("state IN ('idle', 'ready', 'running', 'paused', 'finished')", name="state_known"),
     )

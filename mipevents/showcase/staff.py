@@ -1,4 +1,177 @@
-"""Staff pages of the showcase area (behind login, under /staff/)."""
-from flask import Blueprint
+"""Staff pages of the showcase area (behind login, under /staff/showcase/): the line-up of each
+showcase session (add, edit, reorder, remove, publish drafts, timing), the printable run-of-show
+and the overtime report."""
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-staff_bp = Blueprint("staff_showcase", __name__, url_prefix="/staff")
+from mipevents.accounts.permissions import staff_required
+from mipevents.agenda.models import AgendaItem
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.showcase import services
+from mipevents.showcase.forms import AddSlotForm, EditSlotForm, UpdateTimingForm
+from mipevents.showcase.models import ShowcaseSlot
+
+staff_bp = Blueprint("staff_showcase", __name__, url_prefix="/staff/showcase")
+
+
+def _item_or_404(item_id: int) -> AgendaItem:
+    item = db.session.execute(select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.kind == "showcase")
+                              .options(selectinload(AgendaItem.meeting))).scalar_one_or_none()
+    if item is None:
+        abort(404)
+    return item
+
+
+def _slot_or_404(slot_id: int) -> ShowcaseSlot:
+    slot = db.session.get(ShowcaseSlot, slot_id)
+    if slot is None:
+        abort(404)
+    return slot
+
+
+@staff_bp.route("/")
+@staff_required
+def index():
+    """Every showcase session, newest meeting first."""
+    rows = db.session.execute(
+        select(AgendaItem, Meeting).join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.kind == "showcase").order_by(Meeting.starts_on.desc(), AgendaItem.starts_at)).all()
+    return render_template("showcase/staff_index.html", rows=rows)
+
+
+def _render_lineup(item, add_form=None, timing_form=None, status=200):
+    slots = services.lineup(item)
+    add_form = add_form or AddSlotForm(speakers=services.meeting_speakers(item.meeting), formdata=None)
+    timing_form = timing_form or UpdateTimingForm(formdata=None, obj=item)
+    return render_template("showcase/staff_lineup.html", item=item, meeting=item.meeting, plan=services.plan(item, slots),
+                           fit=services.fit(item, slots), add_form=add_form, timing_form=timing_form,
+                           public_count=sum(1 for s in slots if s.status == "published")), status
+
+
+@staff_bp.route("/<int:item_id>")
+@staff_required
+def lineup(item_id):
+    return _render_lineup(_item_or_404(item_id))
+
+
+@staff_bp.route("/<int:item_id>/slots", methods=["POST"])
+@staff_required
+def add_slot(item_id):
+    item = _item_or_404(item_id)
+    form = AddSlotForm(speakers=services.meeting_speakers(item.meeting))
+    if not form.validate_on_submit():
+        return _render_lineup(item, add_form=form, status=422)
+    slot = services.add_slot(item, form.to_values(), actor=current_user, position=form.position.data)
+    db.session.commit()
+    flash(f"Added “{slot.title}” ({slot.presenter_name}).", "success")
+    return redirect(url_for(".lineup", item_id=item.id), 303)
+
+
+@staff_bp.route("/<int:item_id>/timing", methods=["POST"])
+@staff_required
+def update_timing(item_id):
+    item = _item_or_404(item_id)
+    form = UpdateTimingForm()
+    if not form.validate_on_submit():
+        return _render_lineup(item, timing_form=form, status=422)
+    services.update_timing(item, form.slot_seconds.data, form.changeover_seconds.data, actor=current_user)
+    db.session.commit()
+    flash("Saved the showcase timing.", "success")
+    return redirect(url_for(".lineup", item_id=item.id), 303)
+
+
+@staff_bp.route("/<int:item_id>/publish-drafts", methods=["POST"])
+@staff_required
+def publish_drafts(item_id):
+    item = _item_or_404(item_id)
+    count = services.publish_drafts(item, actor=current_user)
+    db.session.commit()
+    flash(f"Published {count} draft slot{'s' if count != 1 else ''}.", "success")
+    return redirect(url_for(".lineup", item_id=item.id), 303)
+
+
+@staff_bp.route("/<int:item_id>/reorder", methods=["POST"])
+@staff_required
+def reorder(item_id):
+    """The drag-and-drop enhancement: the whole new order at once, as `order` ids."""
+    item = _item_or_404(item_id)
+    raw = request.get_json(silent=True) or {}
+    order = raw.get("order") if isinstance(raw, dict) else None
+    if order is None:
+        order = request.form.getlist("order")
+    try:
+        ids = [int(i) for i in order]
+        services.reorder(item, ids, actor=current_user)
+    except (TypeError, ValueError):
+        db.session.rollback()
+        return jsonify({"error": "invalid", "message": "The new order must list every slot of the line-up once."}), 422
+    db.session.commit()
+    if request.is_json:
+        return jsonify({"order": ids})
+    return redirect(url_for(".lineup", item_id=item.id), 303)
+
+
+@staff_bp.route("/slots/<int:slot_id>/move", methods=["POST"])
+@staff_required
+def move_slot(slot_id):
+    slot = _slot_or_404(slot_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    item_id = slot.item_id
+    services.move_slot(slot, direction, actor=current_user)
+    db.session.commit()
+    return redirect(url_for(".lineup", item_id=item_id, _anchor=f"slot-{slot_id}"), 303)
+
+
+@staff_bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_slot(slot_id):
+    slot = _slot_or_404(slot_id)
+    item = slot.item
+    form = EditSlotForm(speakers=services.meeting_speakers(item.meeting), obj=slot)
+    if form.validate_on_submit():
+        services.update_slot(slot, form.to_values(), actor=current_user)
+        db.session.commit()
+        flash(f"Saved “{slot.title}”.", "success")
+        return redirect(url_for(".lineup", item_id=item.id), 303)
+    if request.method == "GET":
+        form.speaker_id.data = slot.speaker_id or 0
+    status = 422 if request.method == "POST" else 200
+    return render_template("showcase/staff_edit_slot.html", form=form, slot=slot, item=item, meeting=item.meeting), status
+
+
+@staff_bp.route("/slots/<int:slot_id>/remove", methods=["POST"])
+@staff_required
+def remove_slot(slot_id):
+    slot = _slot_or_404(slot_id)
+    item_id, title = slot.item_id, slot.title
+    services.remove_slot(slot, actor=current_user)
+    db.session.commit()
+    flash(f"Removed “{title}”.", "success")
+    return redirect(url_for(".lineup", item_id=item_id), 303)
+
+
+@staff_bp.route("/<int:item_id>/run-of-show")
+@staff_required
+def run_of_show(item_id):
+    """The MC's printable sheet: order, presenter, city, title, planned start."""
+    item = _item_or_404(item_id)
+    slots = services.lineup(item, public_only=True)
+    return render_template("showcase/staff_run_of_show.html", item=item, meeting=item.meeting,
+                           plan=services.plan(item, slots), fit=services.fit(item, slots))
+
+
+@staff_bp.route("/<int:item_id>/report")
+@staff_required
+def report(item_id):
+    """Planned against actual per presenter and in total, after (or during) the run."""
+    item = _item_or_404(item_id)
+    slots = services.lineup(item, public_only=True)
+    return render_template("showcase/staff_report.html", item=item, meeting=item.meeting,
+                           rows=list(zip(slots, services.overtime(item, slots).rows, strict=True)),
+                           report=services.overtime(item, slots), now=utcnow())

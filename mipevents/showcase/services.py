@@ -1,0 +1,413 @@
+"""Showcase services: the line-up (add, edit, reorder, remove, timing settings), the live run's
+persistence around the pure state machine (live.py), the displays' state, the overtime report and
+the ideas across meetings. Plain functions taking `actor=`; they add and flush, the view commits."""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from mipevents.accounts import audit
+from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.publishing import touch
+from mipevents.core.database import lock_row
+from mipevents.core.timeutil import local_day_bounds, utcnow
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.showcase import timing
+from mipevents.showcase.live import LiveRun, Mark, RunState
+from mipevents.showcase.models import ShowcaseRun, ShowcaseSlot
+from mipevents.speakers.models import SessionSpeaker, Speaker
+
+AMBER_MS = 60_000
+RED_MS = 30_000
+SLOT_FIELDS = ("speaker_id", "presenter_name", "city", "state", "title", "summary", "topic", "link_url",
+               "duration_seconds", "status")
+
+
+# -- finding things ---------------------------------------------------------------------------
+
+def showcase_items(meeting: Meeting, *, public_only: bool = False) -> list[AgendaItem]:
+    """The meeting's showcase sessions in start order."""
+    stmt = (select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.kind == "showcase")
+            .options(selectinload(AgendaItem.room)).order_by(AgendaItem.starts_at, AgendaItem.id))
+    if public_only:
+        stmt = stmt.where(AgendaItem.status.in_(("published", "cancelled")))
+    return list(db.session.execute(stmt).scalars())
+
+
+def pick_item(items: list[AgendaItem], item_id: int | None) -> AgendaItem | None:
+    """The session asked for by id, else the first one."""
+    if item_id is not None:
+        return next((i for i in items if i.id == item_id), None)
+    return items[0] if items else None
+
+
+def lineup(item: AgendaItem, *, public_only: bool = False) -> list[ShowcaseSlot]:
+    """A session's slots in order (published ones only for the public and the live run)."""
+    stmt = (select(ShowcaseSlot).where(ShowcaseSlot.item_id == item.id)
+            .options(selectinload(ShowcaseSlot.speaker))
+            .order_by(ShowcaseSlot.position, ShowcaseSlot.id))
+    if public_only:
+        stmt = stmt.where(ShowcaseSlot.status == "published")
+    slots = list(db.session.execute(stmt).scalars())
+    for slot in slots:          # the session is loaded already: spare a lazy load per slot
+        slot.item = item
+    return slots
+
+
+def lineups(items: list[AgendaItem], *, public_only: bool = False) -> dict[int, list[ShowcaseSlot]]:
+    """Slots of several sessions in one query: {item_id: [slots in order]}."""
+    found: dict[int, list[ShowcaseSlot]] = {i.id: [] for i in items}
+    if not items:
+        return found
+    by_id = {i.id: i for i in items}
+    stmt = (select(ShowcaseSlot).where(ShowcaseSlot.item_id.in_(list(by_id)))
+            .options(selectinload(ShowcaseSlot.speaker))
+            .order_by(ShowcaseSlot.item_id, ShowcaseSlot.position, ShowcaseSlot.id))
+    if public_only:
+        stmt = stmt.where(ShowcaseSlot.status == "published")
+    for slot in db.session.execute(stmt).scalars():
+        slot.item = by_id[slot.item_id]
+        found[slot.item_id].append(slot)
+    return found
+
+
+def plan(item: AgendaItem, slots: list[ShowcaseSlot]) -> list[tuple[ShowcaseSlot, timing.Planned]]:
+    """Each slot with its planned start and end (aware UTC) from the session's start."""
+    planned = timing.planned_starts(item.starts_at, [s.seconds for s in slots], item.changeover_seconds)
+    return list(zip(slots, planned, strict=True))
+
+
+def fit(item: AgendaItem, slots: list[ShowcaseSlot]) -> timing.Fit:
+    return timing.fit(item.starts_at, item.ends_at, [s.seconds for s in slots], item.changeover_seconds)
+
+
+def meeting_speakers(meeting: Meeting) -> list[Speaker]:
+    """Speakers on any session of the meeting, by name: the presenters staff usually pick from."""
+    stmt = (select(Speaker).join(SessionSpeaker, SessionSpeaker.speaker_id == Speaker.id)
+            .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
+            .where(AgendaItem.meeting_id == meeting.id).distinct().order_by(Speaker.name, Speaker.id))
+    return list(db.session.execute(stmt).scalars())
+
+
+def is_over(meeting: Meeting, now: datetime | None = None) -> bool:
+    """The meeting's last day has ended in its own zone: its showcase page becomes the recap."""
+    return (now or utcnow()) >= local_day_bounds(meeting.ends_on, meeting.timezone)[1]
+
+
+# -- editing the line-up ------------------------------------------------------------------------
+
+def _touch_if_public(slot_or_item, *statuses: str) -> None:
+    item = slot_or_item if isinstance(slot_or_item, AgendaItem) else slot_or_item.item
+    if not statuses or "published" in statuses:
+        touch(item.meeting)
+
+
+def _renumber(slots: list[ShowcaseSlot]) -> None:
+    for position, slot in enumerate(slots):
+        if slot.position != position:
+            slot.position = position
+
+
+def _presenter_values(values: dict) -> dict:
+    """Fill name, city and state from the chosen speaker where staff left them blank."""
+    values = dict(values)
+    speaker = db.session.get(Speaker, values["speaker_id"]) if values.get("speaker_id") else None
+    if values.get("speaker_id") and speaker is None:
+        raise ValueError("unknown speaker")
+    if speaker is not None:
+        values["presenter_name"] = values.get("presenter_name") or speaker.display_name
+        values["city"] = values.get("city") or speaker.city
+        values["state"] = values.get("state") or speaker.state
+    return values
+
+
+def _snapshot(slot: ShowcaseSlot) -> dict:
+    return {k: getattr(slot, k) for k in SLOT_FIELDS} | {"position": slot.position}
+
+
+def add_slot(item: AgendaItem, values: dict, *, actor=None, position: int | None = None) -> ShowcaseSlot:
+    """A new presenter in `item`'s line-up, at `position` (1-based order; None or past the end:
+    last). `values` holds SLOT_FIELDS; status defaults to published (calls add drafts)."""
+    values = _presenter_values(values)
+    values.setdefault("status", "published")
+    slots = lineup(item)
+    slot = ShowcaseSlot(item_id=item.id, **{k: v for k, v in values.items() if k in SLOT_FIELDS})
+    slot.item = item
+    db.session.add(slot)
+    index = len(slots) if position is None else min(max(position - 1, 0), len(slots))
+    slots.insert(index, slot)
+    _renumber(slots)
+    db.session.flush()
+    _touch_if_public(item, slot.status)
+    audit.record("add_showcase_slot", slot, actor=actor, meeting_id=item.meeting_id,
+                 summary=f"Added “{slot.title}” ({slot.presenter_name}) to {item.title}", after=_snapshot(slot))
+    return slot
+
+
+def update_slot(slot: ShowcaseSlot, values: dict, *, actor=None) -> bool:
+    """Save staff's edit of a slot; True when something changed."""
+    values = _presenter_values(values)
+    before = _snapshot(slot)
+    for key in SLOT_FIELDS:
+        if key in values and getattr(slot, key) != values[key]:
+            setattr(slot, key, values[key])
+    after = _snapshot(slot)
+    if after == before:
+        return False
+    db.session.flush()
+    _touch_if_public(slot, before["status"], after["status"])
+    audit.record("update_showcase_slot", slot, actor=actor, meeting_id=slot.item.meeting_id,
+                 summary=f"Edited “{slot.title}” in {slot.item.title}",
+                 before={k: v for k, v in before.items() if after[k] != v},
+                 after={k: v for k, v in after.items() if before[k] != v})
+    return True
+
+
+def remove_slot(slot: ShowcaseSlot, *, actor=None) -> None:
+    item = slot.item
+    audit.record("remove_showcase_slot", slot, actor=actor, meeting_id=item.meeting_id,
+                 summary=f"Removed “{slot.title}” ({slot.presenter_name}) from {item.title}", before=_snapshot(slot))
+    status = slot.status
+    db.session.delete(slot)
+    db.session.flush()
+    _renumber(lineup(item))
+    db.session.flush()
+    _touch_if_public(item, status)
+
+
+def move_slot(slot: ShowcaseSlot, direction: str, *, actor=None) -> bool:
+    """Swap a slot with its neighbour ("up" or "down"); False at either end of the line-up."""
+    item = slot.item
+    slots = lineup(item)
+    index = next(i for i, s in enumerate(slots) if s.id == slot.id)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(slots):
+        return False
+    slots[index], slots[other] = slots[other], slots[index]
+    return _save_order(item, slots, actor=actor)
+
+
+def reorder(item: AgendaItem, slot_ids: list[int], *, actor=None) -> bool:
+    """Put the line-up in the order of `slot_ids`, which must name every slot exactly once."""
+    slots = lineup(item)
+    by_id = {s.id: s for s in slots}
+    if sorted(slot_ids) != sorted(by_id):
+        raise ValueError("the new order must list every slot of the line-up once")
+    return _save_order(item, [by_id[i] for i in slot_ids], actor=actor)
+
+
+def _save_order(item: AgendaItem, slots: list[ShowcaseSlot], *, actor=None) -> bool:
+    before = [s.id for s in sorted(slots, key=lambda s: (s.position, s.id))]
+    if before == [s.id for s in slots]:
+        return False
+    _renumber(slots)
+    db.session.flush()
+    _touch_if_public(item, *{s.status for s in slots})
+    audit.record("reorder_showcase", item, actor=actor, meeting_id=item.meeting_id,
+                 summary=f"Reordered the line-up of {item.title}",
+                 before={"order": before}, after={"order": [s.id for s in slots]})
+    return True
+
+
+def update_timing(item: AgendaItem, slot_seconds: int, changeover_seconds: int, *, actor=None) -> bool:
+    """The session's default slot length and the changeover between presenters (seconds)."""
+    before = {"slot_seconds": item.slot_seconds, "changeover_seconds": item.changeover_seconds}
+    after = {"slot_seconds": slot_seconds, "changeover_seconds": changeover_seconds}
+    if before == after:
+        return False
+    item.slot_seconds, item.changeover_seconds = slot_seconds, changeover_seconds
+    db.session.flush()
+    touch(item.meeting)
+    audit.record("update_showcase_timing", item, actor=actor, meeting_id=item.meeting_id,
+                 summary=f"Showcase timing of {item.title}: {slot_seconds} s slots, {changeover_seconds} s changeover",
+                 before=before, after=after)
+    return True
+
+
+def publish_drafts(item: AgendaItem, *, actor=None) -> int:
+    """Publish every draft slot of the line-up (e.g. accepted proposals); how many were."""
+    drafts = [s for s in lineup(item) if s.status == "draft"]
+    for slot in drafts:
+        slot.status = "published"
+    if drafts:
+        db.session.flush()
+        touch(item.meeting)
+        audit.record("publish_showcase_slots", item, actor=actor, meeting_id=item.meeting_id,
+                     summary=f"Published {len(drafts)} draft slots of {item.title}",
+                     after={"slots": [s.id for s in drafts]})
+    return len(drafts)
+
+
+# -- the live run -------------------------------------------------------------------------------
+
+def run_for(item: AgendaItem) -> ShowcaseRun | None:
+    return db.session.execute(select(ShowcaseRun).where(ShowcaseRun.item_id == item.id)).scalar_one_or_none()
+
+
+def to_state(run: ShowcaseRun | None, slots: list[ShowcaseSlot]) -> RunState:
+    """The stored run as the state machine's value (a run whose slot vanished is idle again)."""
+    if run is None or run.state == "idle":
+        return RunState()
+    if run.state == "finished":
+        return RunState(status="finished")
+    index = next((i for i, s in enumerate(slots) if s.id == run.current_slot_id), None)
+    if index is None:
+        return RunState()
+    remaining = timedelta(microseconds=run.remaining_us) if run.remaining_us is not None else None
+    return RunState(status=run.state, index=index, deadline_at=run.deadline_at, remaining=remaining,
+                    added=timedelta(seconds=run.added_seconds))
+
+
+def _store(run: ShowcaseRun, state: RunState, slots: list[ShowcaseSlot]) -> None:
+    run.state = state.status
+    run.current_slot_id = slots[state.index].id if state.index is not None else None
+    run.deadline_at = state.deadline_at
+    run.remaining_us = (None if state.remaining is None
+                        else state.remaining // timedelta(microseconds=1))
+    run.added_seconds = int(state.added.total_seconds())
+    run.version = (run.version or 0) + 1
+
+
+def _record(marks: list[Mark], slots: list[ShowcaseSlot]) -> None:
+    for mark in marks:
+        slot = slots[mark.index]
+        if mark.kind == "started":
+            slot.actual_started_at, slot.actual_ended_at = mark.at, None
+        elif mark.kind == "ended":
+            slot.actual_ended_at = mark.at
+        elif mark.kind == "cleared":
+            slot.actual_started_at = slot.actual_ended_at = None
+
+
+def act(item_id: int, action: str, *, actor=None, clock=utcnow) -> tuple[ShowcaseRun, list[ShowcaseSlot]]:
+    """Apply a control action to a session's run under a lock on the session's row, so that two
+    control pages (or processes) pressing at once apply one after the other.
+
+    Raises live.InvalidAction when the action makes no sense now (the view answers 409)."""
+    item = lock_row(AgendaItem, item_id)
+    run = run_for(item)
+    if run is None:
+        run = ShowcaseRun(item_id=item.id, state="idle", version=0)
+        db.session.add(run)
+    slots = lineup(item, public_only=True)
+    machine = LiveRun([s.seconds for s in slots], clock=clock, state=to_state(run, slots))
+    marks = machine.apply(action)
+    _store(run, machine.state, slots)
+    _record(marks, slots)
+    db.session.flush()
+    return run, slots
+
+
+def _ms(instant: datetime | None) -> float | None:
+    return None if instant is None else round(instant.timestamp() * 1000, 3)
+
+
+def _slot_json(slot: ShowcaseSlot | None, index: int | None) -> dict | None:
+    if slot is None:
+        return None
+    return {"id": slot.id, "order": index + 1, "presenter": slot.presenter_name, "location": slot.location,
+            "title": slot.title, "seconds": slot.seconds}
+
+
+def display_state(item: AgendaItem, run: ShowcaseRun | None, slots: list[ShowcaseSlot]) -> dict:
+    """What every display needs, as JSON values: absolute instants in epoch milliseconds (UTC)."""
+    state = to_state(run, slots)
+    index = state.index
+    current = slots[index] if index is not None else None
+    if state.status == "idle":
+        following = slots[0] if slots else None
+        following_index = 0
+    elif index is not None and index + 1 < len(slots):
+        following, following_index = slots[index + 1], index + 1
+    else:
+        following, following_index = None, None
+    remaining = state.remaining
+    return {
+        "version": run.version if run is not None else 0,
+        "status": state.status,
+        "session": {"id": item.id, "title": item.title},
+        "count": len(slots),
+        "slot": _slot_json(current, index),
+        "next": _slot_json(following, following_index),
+        "deadline_ms": _ms(state.deadline_at),
+        "remaining_ms": None if remaining is None else remaining / timedelta(milliseconds=1),
+        "length_ms": current.seconds * 1000 if current is not None else None,
+        "added_ms": int(state.added / timedelta(milliseconds=1)),
+        "amber_ms": AMBER_MS,
+        "red_ms": RED_MS,
+    }
+
+
+def allowed_actions(state: dict) -> set[str]:
+    """The control actions that make sense in a display state (the others are disabled)."""
+    status, slot = state["status"], state["slot"]
+    has_previous = slot is not None and slot["order"] > 1
+    allowed = {
+        "idle": {"start"} if state["count"] else set(),
+        "ready": {"start", "next", "restart", "add30"},
+        "running": {"pause", "next", "restart", "add30"},
+        "paused": {"resume", "next", "restart", "add30"},
+        "finished": {"previous"} if state["count"] else set(),
+    }[status]
+    return allowed | ({"previous"} if has_previous else set())
+
+
+def state_etag_source(slug: str, item_id: int | None):
+    """What a display's state depends on, in one query: (item_id, run version, agenda_version),
+    or None when the meeting or session is not public. Cheap enough to answer a 304 with."""
+    stmt = (select(AgendaItem.id, func.coalesce(ShowcaseRun.version, 0), Meeting.agenda_version)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .outerjoin(ShowcaseRun, ShowcaseRun.item_id == AgendaItem.id)
+            .where(Meeting.slug == slug, Meeting.status.in_(("published", "cancelled")),
+                   AgendaItem.kind == "showcase", AgendaItem.status.in_(("published", "cancelled")))
+            .order_by(AgendaItem.starts_at, AgendaItem.id).limit(1))
+    if item_id is not None:
+        stmt = stmt.where(AgendaItem.id == item_id)
+    row = db.session.execute(stmt).first()
+    return tuple(row) if row is not None else None
+
+
+def now_ms() -> float:
+    return round(datetime.now(UTC).timestamp() * 1000, 3)
+
+
+# -- records --------------------------------------------------------------------------------------
+
+def overtime(item: AgendaItem, slots: list[ShowcaseSlot]) -> timing.Report:
+    """Planned against actual for the run's presenters (the published line-up)."""
+    return timing.overtime_report(item.starts_at, [s.seconds for s in slots], item.changeover_seconds,
+                                  [(s.actual_started_at, s.actual_ended_at) for s in slots])
+
+
+# -- ideas across meetings ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Idea:
+    slot: ShowcaseSlot
+    meeting: Meeting
+
+
+def ideas(topic: str | None = None, now: datetime | None = None) -> tuple[list[Idea], list[tuple[str, int]]]:
+    """Published ideas from public meetings that are over, newest meeting first, and every topic
+    with its number of ideas. `topic` narrows the ideas (not the topic list)."""
+    now = now or utcnow()
+    stmt = (select(ShowcaseSlot, Meeting)
+            .join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(ShowcaseSlot.status == "published", AgendaItem.kind == "showcase",
+                   AgendaItem.status == "published", Meeting.status == "published",
+                   Meeting.ends_on <= now.date())
+            .order_by(Meeting.starts_on.desc(), AgendaItem.starts_at, ShowcaseSlot.position, ShowcaseSlot.id))
+    rows = [Idea(slot, meeting) for slot, meeting in db.session.execute(stmt).all() if is_over(meeting, now)]
+    topics = Counter(i.slot.topic or "Other" for i in rows)
+    chosen = [i for i in rows if topic is None or (i.slot.topic or "Other") == topic]
+    return chosen, sorted(topics.items(), key=lambda kv: kv[0].casefold())
+
+
+def ideas_version() -> tuple:
+    """Moves whenever any meeting's public content changes (versions only rise, so their sum does)."""
+    row = db.session.execute(select(func.count(Meeting.id), func.coalesce(func.sum(Meeting.agenda_version), 0))).one()
+    return tuple(row)

@@ -1,0 +1,180 @@
+/* The showcase timer display, shared by the stage, the control page and the practice timer.
+ *
+ * Live displays (an element with data-state-url) poll the run's state every 250 ms with the last
+ * ETag (an unchanged state is a cheap 304), estimate the offset between this device's clock and
+ * the server's from each answer's X-Server-Time-Ms (requests sent with cache: "no-store"; the
+ * sample with the shortest round trip wins), and count locally between polls from absolute
+ * instants: a dropped network or a closed control page never stops or skews the countdown.
+ * The countdown element carries data-remaining-ms: the remaining time it shows (negative in
+ * overtime). */
+(function () {
+  "use strict";
+
+  var POLL_MS = 250;
+  var TIME_SHOWN_MS = 3000;   // "Time" stays up this long at zero, then the overtime counts up
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function mmss(totalSeconds) {
+    return Math.floor(totalSeconds / 60) + ":" + pad(totalSeconds % 60);
+  }
+
+  /* What the countdown reads for `ms` remaining: whole seconds rounded up while time remains
+     (3:00 ... 0:01), "Time" at zero, then "+m:ss" counting the overtime up. */
+  function countdownText(ms) {
+    if (ms > 0) { return mmss(Math.ceil(ms / 1000)); }
+    if (-ms < TIME_SHOWN_MS) { return "Time"; }
+    return "+" + mmss(Math.floor(-ms / 1000));
+  }
+
+  function phaseFor(ms, amberMs, redMs) {
+    if (ms <= 0) { return -ms < TIME_SHOWN_MS ? "time" : "over"; }
+    if (ms <= redMs) { return "red"; }
+    if (ms <= amberMs) { return "amber"; }
+    return "calm";
+  }
+
+  var PHASE_WORDS = { calm: "", amber: "One minute left", red: "30 seconds left", time: "Time", over: "Over time" };
+  var STATUS_WORDS = { ready: "Ready", paused: "Paused", idle: "Starting soon", finished: "The showcase is over" };
+
+  function setText(root, selector, text) {
+    var el = root.querySelector(selector);
+    if (el && el.textContent !== text) { el.textContent = text; }
+    return el;
+  }
+
+  function setHidden(el, hidden) {
+    if (el && el.hidden !== hidden) { el.hidden = hidden; }
+  }
+
+  /* Paint `root` (a .timer) for a state and the remaining milliseconds (null: no clock). */
+  function paint(root, view) {
+    var countdown = root.querySelector("[data-countdown]");
+    var ms = view.remainingMs;
+    var phase = ms === null ? "none" : phaseFor(ms, view.amberMs, view.redMs);
+    if (root.dataset.phase !== phase) { root.dataset.phase = phase; }
+    if (root.dataset.status !== view.status) { root.dataset.status = view.status; }
+    if (ms === null) {
+      countdown.removeAttribute("data-remaining-ms");
+      setText(root, "[data-countdown]", "");
+      setHidden(countdown, true);
+    } else {
+      countdown.setAttribute("data-remaining-ms", String(Math.round(ms)));
+      setText(root, "[data-countdown]", countdownText(ms));
+      setHidden(countdown, false);
+    }
+    var words = view.status === "running" ? PHASE_WORDS[phase] : (STATUS_WORDS[view.status] || "");
+    if (view.status === "paused" && ms !== null && ms <= 0) { words = "Paused · over time"; }
+    setText(root, "[data-phase-words]", words);
+  }
+
+  /* The text parts of the display from a state.json body. */
+  function describe(root, state) {
+    var slot = state.slot;
+    var next = state.next;
+    var presenter = slot ? slot.presenter : (state.status === "finished" ? "Thank you" : "Innovation Showcase");
+    setText(root, "[data-presenter]", presenter);
+    setText(root, "[data-location]", slot ? slot.location : "");
+    setText(root, "[data-title]", slot ? slot.title : (state.status === "idle" ? "The showcase will begin shortly." : ""));
+    setText(root, "[data-order]", slot ? "Presenter " + slot.order + " of " + state.count : "");
+    setText(root, "[data-added]", state.added_ms > 0 ? "+" + mmss(Math.round(state.added_ms / 1000)) + " added" : "");
+    var nextEl = root.querySelector("[data-next]");
+    if (nextEl) {
+      setHidden(nextEl, !next);
+      setText(root, "[data-next-name]", next ? next.presenter + (next.location ? ", " + next.location : "") : "");
+    }
+    root.dataset.version = String(state.version);
+    root.dataset.slotId = slot ? String(slot.id) : "";
+  }
+
+  /* Remaining ms of a state at server time `serverNow`. */
+  function remainingAt(state, serverNow) {
+    if (state.status === "running" && state.deadline_ms !== null) { return state.deadline_ms - serverNow; }
+    if ((state.status === "ready" || state.status === "paused") && state.remaining_ms !== null) { return state.remaining_ms; }
+    if (state.status === "idle" && state.next) { return state.next.seconds * 1000; }
+    return null;
+  }
+
+  /* A live display bound to `root`: polls, keeps the offset, paints every frame. */
+  function LiveDisplay(root) {
+    this.root = root;
+    this.url = root.dataset.stateUrl;
+    this.state = JSON.parse(root.querySelector("[data-initial-state]").textContent);
+    this.etag = null;
+    this.samples = [];
+    this.offset = 0;           // server clock minus this device's clock, in ms
+    this.online = true;
+    this.listeners = [];
+    var self = this;
+    describe(root, this.state);
+    this.frame = function () { self.tick(); window.requestAnimationFrame(self.frame); };
+    window.requestAnimationFrame(this.frame);
+    window.setInterval(function () { self.tick(); }, 100);   // rAF sleeps in hidden tabs
+    this.poll();
+  }
+
+  LiveDisplay.prototype.serverNow = function () {
+    return performance.timeOrigin + performance.now() + this.offset;
+  };
+
+  LiveDisplay.prototype.tick = function () {
+    var s = this.state;
+    paint(this.root, { status: s.status, remainingMs: remainingAt(s, this.serverNow()), amberMs: s.amber_ms, redMs: s.red_ms });
+  };
+
+  LiveDisplay.prototype.sample = function (response, sentAt, receivedAt) {
+    var server = parseFloat(response.headers.get("X-Server-Time-Ms"));
+    if (isNaN(server)) { return; }
+    var midpoint = performance.timeOrigin + (sentAt + receivedAt) / 2;
+    this.samples.push({ offset: server - midpoint, rtt: receivedAt - sentAt });
+    if (this.samples.length > 40) { this.samples.shift(); }
+    var best = this.samples[0];
+    for (var i = 1; i < this.samples.length; i++) {
+      if (this.samples[i].rtt < best.rtt) { best = this.samples[i]; }
+    }
+    this.offset = best.offset;
+  };
+
+  LiveDisplay.prototype.setState = function (state) {
+    if (state.version < this.state.version) { return; }   // an older answer overtaken by an action
+    this.state = state;
+    describe(this.root, state);
+    this.tick();
+    this.listeners.forEach(function (fn) { fn(state); });
+  };
+
+  LiveDisplay.prototype.setOnline = function (online) {
+    if (this.online === online) { return; }
+    this.online = online;
+    setHidden(this.root.querySelector("[data-offline]"), online);
+  };
+
+  LiveDisplay.prototype.poll = function () {
+    var self = this;
+    var headers = {};
+    if (this.etag) { headers["If-None-Match"] = this.etag; }
+    var sentAt = performance.now();
+    fetch(this.url, { cache: "no-store", headers: headers, credentials: "same-origin" })
+      .then(function (response) {
+        var receivedAt = performance.now();
+        self.sample(response, sentAt, receivedAt);
+        if (response.status === 304) { return null; }
+        if (!response.ok) { throw new Error("state " + response.status); }
+        self.etag = response.headers.get("ETag");
+        return response.json();
+      })
+      .then(function (state) {
+        self.setOnline(true);
+        if (state) { self.setState(state); }
+      })
+      .catch(function () { self.setOnline(false); })
+      .then(function () { window.setTimeout(function () { self.poll(); }, POLL_MS); });
+  };
+
+  window.ShowcaseTimer = { paint: paint, countdownText: countdownText, phaseFor: phaseFor, LiveDisplay: LiveDisplay };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = document.querySelector(".timer[data-state-url]");
+    if (root) { window.showcaseDisplay = new LiveDisplay(root); }
+  });
+})();
