@@ -1,9 +1,48 @@
-"""Forms for signing in."""
+"""Forms for signing in, resetting a password, managing staff accounts and erasing a person."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from mipevents.accounts.services import MIN_PASSWORD_LENGTH
+from mipevents.core import vocabulary as vocab
+
+ROLE_CHOICES = list(vocab.STAFF_ROLES.items())
+_PASSWORD_RULE = Length(min=MIN_PASSWORD_LENGTH, max=200,
+                        message=f"Use at least {MIN_PASSWORD_LENGTH} characters (a few words work well).")
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password."), Length(max=200)])
+
+
+class RequestPasswordResetForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254),
+                                            Email(message="Enter an email address like name@example.org.")])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(message="Enter a new password."), _PASSWORD_RULE])
+    confirm = PasswordField("Repeat the new password", validators=[
+        DataRequired(message="Repeat the new password."), EqualTo("password", message="The two passwords differ.")])
+
+
+class CreateUserForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(message="Enter their email."), Length(max=254),
+                                            Email(message="Enter an email address like name@example.org.")])
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default="staff")
+    password = PasswordField("First password", validators=[DataRequired(message="Enter a first password."), _PASSWORD_RULE])
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class FindPersonForm(FlaskForm):
+    email = EmailField("Their email", validators=[DataRequired(message="Enter their email."), Length(max=254)])
+
+
+class ErasePersonForm(FlaskForm):
+    confirm = BooleanField("I understand this removes their personal data everywhere and cannot be undone",
+                           validators=[DataRequired(message="Tick the box to confirm.")])

@@ -1,22 +1,38 @@
-"""Staff sign-in and sign-out."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""Staff sign-in, sign-out and password reset (the pages under /staff/ that need no login)."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from mipevents.accounts import services
-from mipevents.accounts.forms import LoginForm
+from mipevents.accounts import (
+    emails,  # noqa: F401  (registers the password_reset builder)
+    services,
+)
+from mipevents.accounts.forms import LoginForm, RequestPasswordResetForm, ResetPasswordForm
 from mipevents.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
+# The one message for every failed sign-in: it never says whether the email or the password was wrong.
+BAD_LOGIN = "That email and password do not match an enabled account."
+
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("staff_meetings.dashboard")
 
 
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count towards the throttle (a sign-in that works redirects)."""
+    return response.status_code >= 400
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: __import__("flask").current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
+               error_message="Too many failed sign-ins from here. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -26,9 +42,11 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
+            session.clear()   # nothing set before sign-in survives it (no session fixation)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("That email and password do not match an account.")
+        db.session.rollback()
+        form.password.errors.append(BAD_LOGIN)
         status = 401
     elif request.method == "POST":
         status = 422
@@ -39,5 +57,36 @@ def login():
 @login_required
 def logout():
     logout_user()
+    session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("meetings.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = RequestPasswordResetForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not an account exists: the page must not reveal who has one.
+        return render_template("accounts/reset_requested.html", email=form.email.data.strip())
+    return render_template("accounts/forgot_password.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token):
+    reset = services.resolve_reset(token)
+    if reset is None:
+        return render_template("accounts/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.complete_reset(reset, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for(".login"))
+    return render_template("accounts/reset_password.html", form=form), 422 if request.method == "POST" else 200

@@ -65,6 +65,7 @@ def placed(items: list[AgendaItem]) -> list[Placed]:
 
 
 def meeting_conflicts(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[Conflict]:
+    """Every conflict of the meeting's agenda, drafts included (staff see them before publishing)."""
     items = meeting_items(meeting) if items is None else items
     return find_conflicts(placed(items), meeting.starts_on, meeting.ends_on, meeting.timezone)
 
@@ -125,15 +126,29 @@ def latest_release(meeting: Meeting) -> AgendaRelease | None:
     ).scalar_one_or_none()
 
 
-def publish_agenda(meeting: Meeting, *, actor=None, accept_conflicts: bool = False, note: str = "") -> AgendaRelease | None:
+def unacknowledged(conflicts: list[Conflict], accept_conflicts) -> list[Conflict]:
+    """The conflicts an acknowledgement does not cover: `True` covers all, `False` none, and a
+    collection of Conflict.key values exactly those (so a conflict that appeared after staff read
+    the list is not published by accident)."""
+    if accept_conflicts is True:
+        return []
+    if not accept_conflicts:
+        return list(conflicts)
+    accepted = set(accept_conflicts)
+    return [c for c in conflicts if c.key not in accepted]
+
+
+def publish_agenda(meeting: Meeting, *, actor=None, accept_conflicts=False, note: str = "") -> AgendaRelease | None:
     """Publish the meeting (if a draft) and its draft sessions, and record a release of what changed.
 
-    Raises OpenConflicts unless there are none or `accept_conflicts`. Returns the new release, or
-    None when nothing changed since the last one (an unchanged re-publish records nothing)."""
+    Raises OpenConflicts unless there are none or they are acknowledged: `accept_conflicts` is True
+    (all), or the keys of the conflicts staff saw. Returns the new release, or None when nothing
+    changed since the last one (an unchanged re-publish records nothing)."""
     items = meeting_items(meeting)
     conflicts = meeting_conflicts(meeting, items)
-    if conflicts and not accept_conflicts:
-        raise OpenConflicts(conflicts)
+    open_ = unacknowledged(conflicts, accept_conflicts)
+    if open_:
+        raise OpenConflicts(open_)
     changed_meeting = meeting.status == "draft"
     if changed_meeting:
         meeting.status = "published"

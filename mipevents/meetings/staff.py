@@ -1,10 +1,18 @@
-"""Staff pages for meetings (behind login, under /staff/)."""
-from flask import Blueprint, render_template
-from sqlalchemy import select
+"""Staff pages for meetings (behind login, under /staff/): the dashboard, creating, editing,
+duplicating, unpublishing and cancelling meetings, and their rooms."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
 
-from mipevents.accounts.permissions import reviewer_required
+from mipevents.accounts.permissions import reviewer_required, staff_required
+from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.publishing import latest_release, meeting_conflicts, meeting_items
+from mipevents.core.timeutil import to_local
 from mipevents.extensions import db
-from mipevents.meetings.models import Meeting
+from mipevents.meetings import services
+from mipevents.meetings.duplication import duplicate_meeting
+from mipevents.meetings.forms import DuplicateMeetingForm, EditMeetingForm, EditRoomForm
+from mipevents.meetings.models import Meeting, Room
 
 staff_bp = Blueprint("staff_meetings", __name__, url_prefix="/staff")
 
@@ -13,4 +21,174 @@ staff_bp = Blueprint("staff_meetings", __name__, url_prefix="/staff")
 @reviewer_required
 def dashboard():
     meetings = db.session.execute(select(Meeting).order_by(Meeting.starts_on.desc())).scalars().all()
-    return render_template("staff/dashboard.html", meetings=meetings)
+    counts = dict(db.session.execute(select(AgendaItem.meeting_id, func.count()).group_by(AgendaItem.meeting_id)).all())
+    drafts = dict(db.session.execute(select(AgendaItem.meeting_id, func.count()).where(AgendaItem.status == "draft")
+                                     .group_by(AgendaItem.meeting_id)).all())
+    return render_template("staff/dashboard.html", meetings=meetings, counts=counts, drafts=drafts)
+
+
+def _form_error(form, exc: services.MeetingProblem):
+    db.session.rollback()
+    field = getattr(form, exc.field, None) if exc.field else None
+    (field.errors if field is not None else form.form_errors).append(str(exc))
+
+
+@staff_bp.route("/meetings/new", methods=["GET", "POST"])
+@staff_required
+def create_meeting():
+    form = EditMeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(form.values(), actor=current_user)
+        except services.MeetingProblem as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Created “{meeting.name}” as a draft. Add rooms, then sessions.", "success")
+            return redirect(url_for(".show_meeting", meeting_id=meeting.id), 303)
+    return render_template("staff/meetings/edit_meeting.html", form=form, meeting=None), \
+        422 if request.method == "POST" else 200
+
+
+@staff_bp.route("/meetings/<int:meeting_id>")
+@reviewer_required
+def show_meeting(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    items = meeting_items(meeting)
+    return render_template("staff/meetings/show_meeting.html", meeting=meeting, items=items,
+                           conflicts=meeting_conflicts(meeting, items), release=latest_release(meeting),
+                           drafts=sum(1 for i in items if i.status == "draft"),
+                           room_form=EditRoomForm(prefix="room"))
+
+
+def _meeting_form(meeting: Meeting) -> EditMeetingForm:
+    return EditMeetingForm() if request.method == "POST" else EditMeetingForm(obj=meeting)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_meeting(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = _meeting_form(meeting)
+    if request.method == "GET":
+        # obj= wins over keyword data in WTForms; set the converted values explicitly.
+        form.panel_topics.data = "\n".join(meeting.panel_topics or [])
+        for name in ("registration_opens_at", "registration_closes_at"):
+            value = getattr(meeting, name)
+            getattr(form, name).data = to_local(value, meeting.timezone).replace(tzinfo=None) if value else None
+    if form.validate_on_submit():
+        try:
+            changed = services.update_meeting(meeting, form.values(), actor=current_user)
+        except services.MeetingProblem as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Saved." if changed else "Nothing changed.", "success" if changed else "info")
+            return redirect(url_for(".show_meeting", meeting_id=meeting.id), 303)
+    return render_template("staff/meetings/edit_meeting.html", form=form, meeting=meeting), \
+        422 if request.method == "POST" else 200
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/duplicate", methods=["GET", "POST"])
+@staff_required
+def duplicate(meeting_id):
+    source = db.get_or_404(Meeting, meeting_id)
+    form = DuplicateMeetingForm()
+    if request.method == "GET":
+        form.timezone.data = source.timezone
+        form.kind.data = source.kind
+    if form.validate_on_submit():
+        if services.slug_taken(form.slug.data):
+            form.slug.errors.append("Another meeting already uses this web address.")
+        else:
+            meeting = duplicate_meeting(source, name=form.name.data.strip(), slug=form.slug.data.strip(),
+                                        starts_on=form.starts_on.data, timezone=form.timezone.data,
+                                        kind=form.kind.data, with_speakers=form.with_speakers.data == "yes",
+                                        actor=current_user)
+            db.session.commit()
+            flash(f"Started “{meeting.name}” from “{source.name}”: every session is a draft at the same local times.", "success")
+            return redirect(url_for(".show_meeting", meeting_id=meeting.id), 303)
+    return render_template("staff/meetings/duplicate.html", form=form, source=source), \
+        422 if request.method == "POST" else 200
+
+
+def _status_action(meeting_id, action, done):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    try:
+        result = action(meeting, actor=current_user)
+    except services.MeetingProblem as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".show_meeting", meeting_id=meeting.id), 303)
+    db.session.commit()
+    flash(done.format(name=meeting.name, n=result), "success")
+    return redirect(url_for(".show_meeting", meeting_id=meeting.id), 303)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/unpublish", methods=["POST"])
+@staff_required
+def unpublish(meeting_id):
+    return _status_action(meeting_id, services.unpublish_meeting, "“{name}” is a draft again: the public no longer sees it.")
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@staff_required
+def cancel(meeting_id):
+    if request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm the cancellation.", "error")
+        return redirect(url_for(".show_meeting", meeting_id=meeting_id), 303)
+    return _status_action(meeting_id, services.cancel_meeting,
+                          "Cancelled “{name}” and {n} published sessions; calendars will show them cancelled.")
+
+
+# ---------------------------------------------------------------------------------------------- rooms
+
+@staff_bp.route("/meetings/<int:meeting_id>/rooms", methods=["POST"])
+@staff_required
+def add_room(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = EditRoomForm(prefix="room")
+    if form.validate_on_submit():
+        try:
+            room = services.add_room(meeting, name=form.name.data, capacity=form.capacity.data,
+                                     position=form.position.data or None, actor=current_user)
+        except services.MeetingProblem as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Added the room “{room.name}”.", "success")
+            return redirect(url_for(".show_meeting", meeting_id=meeting.id) + "#rooms", 303)
+    items = meeting_items(meeting)
+    return render_template("staff/meetings/show_meeting.html", meeting=meeting, items=items,
+                           conflicts=meeting_conflicts(meeting, items), release=latest_release(meeting),
+                           drafts=sum(1 for i in items if i.status == "draft"), room_form=form), 422
+
+
+@staff_bp.route("/rooms/<int:room_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_room(room_id):
+    room = db.get_or_404(Room, room_id)
+    form = EditRoomForm(obj=room)
+    if form.validate_on_submit():
+        try:
+            services.update_room(room, name=form.name.data, capacity=form.capacity.data,
+                                 position=form.position.data, actor=current_user)
+        except services.MeetingProblem as exc:
+            _form_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Saved the room “{room.name}”.", "success")
+            return redirect(url_for(".show_meeting", meeting_id=room.meeting_id) + "#rooms", 303)
+    return render_template("staff/meetings/edit_room.html", form=form, room=room, meeting=room.meeting), \
+        422 if request.method == "POST" else 200
+
+
+@staff_bp.route("/rooms/<int:room_id>/delete", methods=["POST"])
+@staff_required
+def delete_room(room_id):
+    room = db.get_or_404(Room, room_id)
+    meeting_id, name = room.meeting_id, room.name
+    moved = services.delete_room(room, actor=current_user)
+    db.session.commit()
+    flash(f"Removed the room “{name}”" + (f"; {moved} sessions now have no room." if moved else "."), "success")
+    return redirect(url_for(".show_meeting", meeting_id=meeting_id) + "#rooms", 303)

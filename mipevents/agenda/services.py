@@ -1,0 +1,184 @@
+"""Staff changes to sessions: add, edit, cancel, restore, delete drafts, and their speakers.
+
+An edit to a session that is already public shows at once: it raises that session's iCalendar
+SEQUENCE once per saved change to time, place, title or status, moves the meeting's
+agenda_version on (touch), and is audited with the values before and after."""
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+
+from mipevents.accounts import audit
+from mipevents.agenda.conflicts import Conflict, conflicts_of
+from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.publishing import meeting_conflicts, touch
+from mipevents.core.timeutil import isoformat_z, wall_clock_to_utc
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting, Room
+from mipevents.speakers.models import SessionSpeaker, Speaker
+
+# The changes subscribed calendars must pick up (DESIGN "Publishing").
+SEQUENCED = ("starts_at", "ends_at", "room_id", "title", "status")
+AUDITED = SEQUENCED + ("kind", "description", "track", "capacity", "press_status")
+
+
+class SessionProblem(ValueError):
+    """Impossible or inconsistent data; `field` names the form field to show it next to."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def _plain(value):
+    return isoformat_z(value) if isinstance(value, datetime) else value
+
+
+def item_state(item: AgendaItem) -> dict:
+    state = {f: _plain(getattr(item, f)) for f in AUDITED}
+    state["room"] = item.room.name if item.room_id and item.room else ""
+    return state
+
+
+def instants(meeting: Meeting, day: date, starts: time, ends: time) -> tuple[datetime, datetime]:
+    """A local day and wall-clock times in the meeting's zone -> UTC instants. Refuses an end at or
+    before the start (impossible data), whatever the zone does that night."""
+    starts_at = wall_clock_to_utc(day, starts, meeting.timezone)
+    ends_at = wall_clock_to_utc(day, ends, meeting.timezone)
+    if ends_at <= starts_at:
+        raise SessionProblem("The session must end after it starts.", "ends")
+    return starts_at, ends_at
+
+
+def _room(meeting: Meeting, room_id: int | None) -> int | None:
+    if room_id is None:
+        return None
+    room = db.session.get(Room, room_id)
+    if room is None or room.meeting_id != meeting.id:
+        raise SessionProblem("Choose one of this meeting's rooms.", "room_id")
+    return room.id
+
+
+def _model_values(meeting: Meeting, values: dict) -> dict:
+    starts_at, ends_at = instants(meeting, values["day"], values["starts"], values["ends"])
+    return {"kind": values["kind"], "title": values["title"], "description": values.get("description", ""),
+            "starts_at": starts_at, "ends_at": ends_at, "room_id": _room(meeting, values.get("room_id")),
+            "track": values.get("track", ""), "capacity": values.get("capacity"),
+            "press_status": values.get("press_status", "open")}
+
+
+def add_item(meeting: Meeting, values: dict, *, actor) -> AgendaItem:
+    """A new session: a draft until the meeting's agenda is next published (flushed)."""
+    item = AgendaItem(meeting_id=meeting.id, status="draft", **_model_values(meeting, values))
+    db.session.add(item)
+    db.session.flush()
+    audit.record("add_session", item, actor=actor, meeting_id=meeting.id, summary=f"Added the session “{item.title}”",
+                 after=item_state(item))
+    return item
+
+
+def _apply(item: AgendaItem, new: dict, *, actor, action: str, summary: str) -> set[str]:
+    """Set `new` on the item; SEQUENCE +1 once if it is public and a calendar-visible field changed."""
+    before = item_state(item)
+    for key, value in new.items():
+        setattr(item, key, value)
+    if "room_id" in new:
+        item.room = db.session.get(Room, item.room_id) if item.room_id else None
+    after = item_state(item)
+    changed = {k for k in after if after[k] != before[k]}
+    if not changed:
+        return changed
+    was_public = before["status"] in ("published", "cancelled")
+    if was_public:
+        if changed & set(SEQUENCED):
+            item.sequence += 1
+        touch(item.meeting)
+    audit.record(action, item, actor=actor, meeting_id=item.meeting_id, summary=summary,
+                 before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
+    return changed
+
+
+def update_item(item: AgendaItem, values: dict, *, actor) -> set[str]:
+    """Save an edit; returns the names of what changed (empty when nothing did)."""
+    new = _model_values(item.meeting, values)
+    return _apply(item, new, actor=actor, action="edit_session", summary=f"Edited the session “{new['title']}”")
+
+
+def cancel_item(item: AgendaItem, *, actor) -> None:
+    """A published session stays visible, marked cancelled (calendars get STATUS:CANCELLED)."""
+    if item.status != "published":
+        raise SessionProblem("Only a published session can be cancelled; delete a draft instead.")
+    _apply(item, {"status": "cancelled"}, actor=actor, action="cancel_session", summary=f"Cancelled “{item.title}”")
+
+
+def restore_item(item: AgendaItem, *, actor) -> None:
+    if item.status != "cancelled":
+        raise SessionProblem("Only a cancelled session can be reinstated.")
+    _apply(item, {"status": "published"}, actor=actor, action="restore_session", summary=f"Reinstated “{item.title}”")
+
+
+def delete_item(item: AgendaItem, *, actor) -> None:
+    """Only drafts (never seen publicly) can be deleted; public sessions are cancelled instead."""
+    if item.status != "draft":
+        raise SessionProblem("A published session cannot be deleted (calendars have it); cancel it instead.")
+    audit.record("delete_session", item, actor=actor, meeting_id=item.meeting_id, summary=f"Deleted the draft “{item.title}”",
+                 before=item_state(item))
+    db.session.delete(item)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------- speakers
+
+def _speaker_list(item: AgendaItem) -> list[str]:
+    return [f"{link.speaker.display_name} ({link.role})" for link in item.speaker_links]
+
+
+def _after_speakers_change(item: AgendaItem, before: list[str], *, actor, summary: str) -> None:
+    db.session.flush()
+    db.session.refresh(item, ["speaker_links"])
+    if item.is_public:
+        touch(item.meeting)
+    audit.record("session_speakers", item, actor=actor, meeting_id=item.meeting_id, summary=summary,
+                 before={"speakers": before}, after={"speakers": _speaker_list(item)})
+
+
+def add_speaker(item: AgendaItem, speaker: Speaker, *, role: str = "speaker", position: int | None = None,
+                actor) -> SessionSpeaker:
+    """Attach a speaker with a role; `position` 1 lists them first (None: last). Re-adding changes the role."""
+    before = _speaker_list(item)
+    links = sorted(item.speaker_links, key=lambda link: link.position)
+    link = next((existing for existing in links if existing.speaker_id == speaker.id), None)
+    if link is None:
+        link = SessionSpeaker(item_id=item.id, speaker_id=speaker.id, speaker=speaker, role=role)
+        db.session.add(link)
+    else:
+        links.remove(link)
+        link.role = role
+    index = len(links) if position is None else max(min(position - 1, len(links)), 0)
+    links.insert(index, link)
+    for n, each in enumerate(links):
+        each.position = n
+    _after_speakers_change(item, before, actor=actor, summary=f"{speaker.display_name} ({role}) on “{item.title}”")
+    return link
+
+
+def remove_speaker(item: AgendaItem, link: SessionSpeaker, *, actor) -> None:
+    if link.item_id != item.id:
+        raise SessionProblem("That speaker is not on this session.")
+    before = _speaker_list(item)
+    name = link.speaker.display_name
+    db.session.delete(link)
+    db.session.flush()
+    remaining = db.session.execute(select(SessionSpeaker).where(SessionSpeaker.item_id == item.id)
+                                   .order_by(SessionSpeaker.position)).scalars().all()
+    for n, each in enumerate(remaining):
+        each.position = n
+    _after_speakers_change(item, before, actor=actor, summary=f"Removed {name} from “{item.title}”")
+
+
+def conflicts_for(item: AgendaItem) -> list[Conflict]:
+    """The conflicts this session is part of now (drafts included)."""
+    return conflicts_of(meeting_conflicts(item.meeting), item.id)
+
+
+def speakers_for_choice() -> list[Speaker]:
+    return list(db.session.execute(select(Speaker).order_by(func.lower(Speaker.name))).scalars())

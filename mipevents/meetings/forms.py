@@ -1,0 +1,100 @@
+"""Staff forms for meetings and rooms."""
+import re
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from mipevents.core import vocabulary as vocab
+from mipevents.core.timeutil import is_valid_zone
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+            "America/Anchorage", "Pacific/Honolulu"]
+
+
+@cache
+def zone_choices() -> list[tuple[str, str]]:
+    others = sorted(z for z in available_timezones() if "/" in z and z not in US_ZONES and not z.startswith(("Etc/", "SystemV/")))
+    return [(z, z) for z in US_ZONES + others]
+
+
+def _slug(form, field):
+    if field.data and not SLUG.match(field.data):
+        raise ValidationError("Use lowercase letters, digits and single hyphens, like winter-2026.")
+
+
+def _zone(form, field):
+    if not is_valid_zone(field.data or ""):
+        raise ValidationError("Choose a time zone from the list.")
+
+
+class EditMeetingForm(FlaskForm):
+    """Create or edit a meeting (registration times are typed in the meeting's own zone)."""
+    name = StringField("Name", validators=[DataRequired(message="Give the meeting a name."), Length(max=200)])
+    slug = StringField("Web address", validators=[DataRequired(message="Give the meeting a web address."),
+                                                  Length(max=80), _slug])
+    kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()), default="winter")
+    starts_on = DateField("First day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
+    ends_on = DateField("Last day", validators=[DataRequired(message="Enter the last day (YYYY-MM-DD).")])
+    timezone = SelectField("Time zone", default="America/Chicago", validators=[_zone], validate_choice=False)
+    city = StringField("City", validators=[Optional(), Length(max=120)])
+    state = StringField("State", validators=[Optional(), Length(max=40)])
+    venue = StringField("Venue", validators=[Optional(), Length(max=200)])
+    address = StringField("Address", validators=[Optional(), Length(max=300)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
+    panel_topics = TextAreaField("Panel topics", validators=[Optional(), Length(max=5000)])
+    capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
+    registration_opens_at = DateTimeLocalField("Registration opens", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    registration_closes_at = DateTimeLocalField("Registration closes", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zone_choices()
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError("The last day cannot be before the first day.")
+
+    def validate_registration_closes_at(self, field):
+        opens = self.registration_opens_at.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError("Registration must close after it opens.")
+
+    def values(self) -> dict:
+        """Plain values for the services (registration times still local and naive)."""
+        return {
+            "name": self.name.data.strip(), "slug": self.slug.data.strip(), "kind": self.kind.data,
+            "starts_on": self.starts_on.data, "ends_on": self.ends_on.data, "timezone": self.timezone.data,
+            "city": (self.city.data or "").strip(), "state": (self.state.data or "").strip(),
+            "venue": (self.venue.data or "").strip(), "address": (self.address.data or "").strip(),
+            "description": self.description.data or "",
+            "panel_topics": [t.strip() for t in (self.panel_topics.data or "").splitlines() if t.strip()],
+            "capacity": self.capacity.data,
+            "registration_opens_local": self.registration_opens_at.data,
+            "registration_closes_local": self.registration_closes_at.data,
+        }
+
+
+class DuplicateMeetingForm(FlaskForm):
+    name = StringField("Name of the new meeting", validators=[DataRequired(message="Give the new meeting a name."), Length(max=200)])
+    slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), _slug])
+    starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
+    timezone = SelectField("Its time zone", validators=[_zone], validate_choice=False)
+    kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()))
+    with_speakers = SelectField("Speakers", choices=[("no", "Leave sessions without speakers"),
+                                                     ("yes", "Keep each session's speakers")], default="no")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zone_choices()
+
+
+class EditRoomForm(FlaskForm):
+    name = StringField("Room name", validators=[DataRequired(message="Name the room."), Length(max=120)])
+    capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
+    position = IntegerField("Order on the grid", default=0, validators=[Optional(), NumberRange(min=0, max=999)])
+
+

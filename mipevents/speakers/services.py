@@ -1,0 +1,144 @@
+"""Staff changes to speaker profiles and their photos. A photo is checked for type and size, then
+re-encoded (metadata dropped), resized and stored in the database so every app host serves it.
+A change to a profile shows on every meeting the speaker appears on (their agenda_version moves)."""
+import io
+import warnings
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import func, select
+
+from mipevents.accounts import audit
+from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.publishing import touch
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.people.services import normalise_email, person_for_email
+from mipevents.speakers.models import SessionSpeaker, Speaker
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+MAX_PIXELS = 40_000_000           # refuse decompression bombs long before they fill memory
+PHOTO_BOX = (800, 800)            # stored photos fit this box (pixels), aspect kept
+PROFILE_FIELDS = ("honorific", "name", "position", "organization", "city", "state", "bio", "email")
+
+
+class SpeakerProblem(ValueError):
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def process_photo(data: bytes, max_bytes: int) -> tuple[bytes, str]:
+    """An uploaded image -> (JPEG bytes, "image/jpeg"): at most `max_bytes` in, one of the accepted
+    formats, turned upright, flattened on white, shrunk to fit PHOTO_BOX, without its metadata."""
+    if not data:
+        raise SpeakerProblem("The file is empty.", "photo")
+    if len(data) > max_bytes:
+        raise SpeakerProblem(f"The photo is too large: at most {max_bytes // (1024 * 1024)} MB.", "photo")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in ACCEPTED_FORMATS:
+                raise SpeakerProblem("Upload a JPEG, PNG, WebP or GIF image.", "photo")
+            if probe.width * probe.height > MAX_PIXELS:
+                raise SpeakerProblem("The photo has too many pixels; use one under 40 megapixels.", "photo")
+            probe.verify()
+            image = Image.open(io.BytesIO(data))
+            image.load()
+    except SpeakerProblem:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
+            SyntaxError, ValueError):
+        raise SpeakerProblem("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", "photo") from None
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    else:
+        image = image.convert("RGB")
+    image.thumbnail(PHOTO_BOX, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue(), "image/jpeg"
+
+
+def meetings_showing(speaker: Speaker) -> list[Meeting]:
+    """Meetings whose public pages show this speaker (a session they are on is public)."""
+    return list(db.session.execute(
+        select(Meeting).where(Meeting.id.in_(
+            select(AgendaItem.meeting_id).join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
+            .where(SessionSpeaker.speaker_id == speaker.id, AgendaItem.status.in_(("published", "cancelled")))))
+    ).scalars())
+
+
+def _touch_meetings(speaker: Speaker) -> None:
+    for meeting in meetings_showing(speaker):
+        touch(meeting)
+
+
+def _link_person(speaker: Speaker, email: str) -> None:
+    """Point the profile at the Person with this email (one profile per person)."""
+    if not email:
+        speaker.email, speaker.person_id = None, None
+        return
+    email = normalise_email(email)
+    person = person_for_email(email, speaker.name)
+    taken = db.session.execute(select(func.count()).select_from(Speaker).where(
+        Speaker.person_id == person.id, Speaker.id != (speaker.id or 0))).scalar_one()
+    if taken:
+        raise SpeakerProblem("Another speaker profile already has this email.", "email")
+    speaker.email, speaker.person_id = email, person.id
+
+
+def _state(speaker: Speaker) -> dict:
+    return {f: getattr(speaker, f) for f in PROFILE_FIELDS} | {"photo_version": speaker.photo_version}
+
+
+def create_speaker(values: dict, *, actor) -> Speaker:
+    speaker = Speaker(**{f: values.get(f, "") for f in PROFILE_FIELDS if f != "email"})
+    db.session.add(speaker)
+    db.session.flush()
+    _link_person(speaker, values.get("email", ""))
+    db.session.flush()
+    audit.record("create_speaker", speaker, actor=actor, summary=f"Added the speaker {speaker.display_name}",
+                 after=_state(speaker))
+    return speaker
+
+
+def update_speaker(speaker: Speaker, values: dict, *, actor) -> bool:
+    before = _state(speaker)
+    for f in PROFILE_FIELDS:
+        if f != "email":
+            setattr(speaker, f, values.get(f, ""))
+    if normalise_email(values.get("email", "")) != (speaker.email or ""):
+        _link_person(speaker, values.get("email", ""))
+    after = _state(speaker)
+    changed = sorted(k for k in after if after[k] != before[k])
+    if not changed:
+        return False
+    _touch_meetings(speaker)
+    audit.record("update_speaker", speaker, actor=actor, summary=f"Edited the speaker {speaker.display_name}",
+                 before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return True
+
+
+def set_photo(speaker: Speaker, data: bytes, *, max_bytes: int, actor) -> None:
+    """Store a new photo (validated and re-encoded); photo_version rises so its URL changes."""
+    photo, content_type = process_photo(data, max_bytes)
+    speaker.photo, speaker.photo_type = photo, content_type
+    speaker.photo_version += 1
+    _touch_meetings(speaker)
+    audit.record("speaker_photo", speaker, actor=actor, summary=f"New photo for {speaker.display_name}",
+                 after={"photo_version": speaker.photo_version, "bytes": len(photo)})
+
+
+def remove_photo(speaker: Speaker, *, actor) -> None:
+    if not speaker.has_photo:
+        return
+    speaker.photo, speaker.photo_type = None, None
+    speaker.photo_version += 1
+    _touch_meetings(speaker)
+    audit.record("speaker_photo", speaker, actor=actor, summary=f"Removed the photo of {speaker.display_name}",
+                 after={"photo_version": speaker.photo_version})
