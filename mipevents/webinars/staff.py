@@ -1,4 +1,89 @@
-"""Staff pages of the webinars area (behind login, under /staff/)."""
-from flask import Blueprint
+"""Staff pages for webinars under /staff/webinars/: the list with registration counts, create and
+edit (local date and times in the webinar's zone), publish and cancel."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from mipevents.accounts.permissions import staff_required
+from mipevents.extensions import db
+from mipevents.webinars import services
+from mipevents.webinars.forms import EditWebinarForm
+from mipevents.webinars.models import Webinar
 
 staff_bp = Blueprint("staff_webinars", __name__, url_prefix="/staff")
+
+
+@staff_bp.route("/webinars/")
+@staff_required
+def list_webinars():
+    webinars = db.session.execute(select(Webinar).order_by(Webinar.starts_at.desc(), Webinar.id)).scalars().all()
+    counts = services.registration_counts([w.id for w in webinars])
+    return render_template("webinars/staff/list_webinars.html", webinars=webinars, counts=counts)
+
+
+def _save_problem(form, exc):
+    db.session.rollback()
+    message = str(exc)
+    target = form.slug if "address" in message else form.ends if "end" in message else form.closes_time
+    target.errors = list(target.errors) + [message[0].upper() + message[1:] + "."]
+
+
+@staff_bp.route("/webinars/new", methods=["GET", "POST"])
+@staff_required
+def create_webinar():
+    form = EditWebinarForm()
+    if form.validate_on_submit():
+        try:
+            webinar = services.create_webinar(form.to_values(), actor=current_user)
+        except services.WebinarProblem as exc:
+            _save_problem(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Created “{webinar.title}” as a draft: the public sees it once you publish it.", "success")
+            return redirect(url_for(".edit_webinar", webinar_id=webinar.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("webinars/staff/edit_webinar.html", form=form, webinar=None), status
+
+
+@staff_bp.route("/webinars/<int:webinar_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_webinar(webinar_id):
+    webinar = db.get_or_404(Webinar, webinar_id)
+    form = EditWebinarForm() if request.method == "POST" else EditWebinarForm.for_webinar(webinar)
+    if form.validate_on_submit():
+        try:
+            changed = services.update_webinar(webinar, form.to_values(), actor=current_user)
+        except services.WebinarProblem as exc:
+            _save_problem(form, exc)
+        else:
+            db.session.commit()
+            flash("Saved." if changed else "Nothing changed.", "success")
+            return redirect(url_for(".edit_webinar", webinar_id=webinar.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("webinars/staff/edit_webinar.html", form=form, webinar=webinar), status
+
+
+def _status_change(webinar_id, change, done):
+    webinar = db.get_or_404(Webinar, webinar_id)
+    try:
+        change(webinar, actor=current_user)
+    except services.WebinarProblem as exc:
+        db.session.rollback()
+        flash(str(exc).capitalize() + ".", "error")
+    else:
+        db.session.commit()
+        flash(done.format(title=webinar.title), "success")
+    return redirect(url_for(".edit_webinar", webinar_id=webinar_id), 303)
+
+
+@staff_bp.route("/webinars/<int:webinar_id>/publish", methods=["POST"])
+@staff_required
+def publish_webinar(webinar_id):
+    return _status_change(webinar_id, services.publish_webinar, "Published “{title}”: its page and registration are open.")
+
+
+@staff_bp.route("/webinars/<int:webinar_id>/cancel", methods=["POST"])
+@staff_required
+def cancel_webinar(webinar_id):
+    return _status_change(webinar_id, services.cancel_webinar,
+                          "Cancelled “{title}”. It stays listed, marked cancelled; email the registrants to tell them.")

@@ -1,0 +1,93 @@
+"""Reminders queued from cron (`flask --app wsgi notify reminders`): the 24-hour and 1-hour emails to
+confirmed webinar registrants, each exactly once per registration (OutboxMessage.dedupe_key is
+unique, so two runs at the same moment cannot both queue one), plus the calls area's reminders."""
+import importlib
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.notify.models import OutboxMessage
+from mipevents.notify.outbox import enqueue
+from mipevents.people.services import mint_token
+from mipevents.registration.models import Registration
+from mipevents.webinars.models import Webinar
+
+log = logging.getLogger("mipevents.notify")
+
+# (name, how long before the start it becomes due). A reminder is due from its lead until the
+# next shorter lead (or the start), so a late cron run never sends both at once.
+LEADS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
+
+
+def dedupe_key(lead: str, registration_id: int) -> str:
+    return f"reminder-{lead}:registration:{registration_id}"
+
+
+def _window(index: int, starts_at: datetime) -> tuple[datetime, datetime]:
+    """[due from, due until) for LEADS[index] of a webinar starting at `starts_at`."""
+    opens = starts_at - LEADS[index][1]
+    closes = starts_at - LEADS[index + 1][1] if index + 1 < len(LEADS) else starts_at
+    return opens, closes
+
+
+def due_webinar_reminders(now: datetime) -> list[tuple[str, Registration]]:
+    """(lead, registration) pairs that are due now and not queued yet."""
+    longest = LEADS[0][1]
+    rows = db.session.execute(
+        select(Registration, Webinar).join(Webinar, Registration.webinar_id == Webinar.id)
+        .where(Webinar.status == "published", Webinar.starts_at > now, Webinar.starts_at <= now + longest,
+               Registration.status == "confirmed")
+        .order_by(Webinar.starts_at, Registration.id)
+    ).all()
+    wanted = []
+    for registration, webinar in rows:
+        for index, (lead, _) in enumerate(LEADS):
+            opens, closes = _window(index, webinar.starts_at)
+            # Someone confirmed inside the 24-hour window just got their confirmation: no "tomorrow".
+            if opens <= now < closes and not (lead == "24h" and registration.confirmed_at and registration.confirmed_at > opens):
+                wanted.append((lead, registration))
+    if not wanted:
+        return []
+    keys = {dedupe_key(lead, r.id) for lead, r in wanted}
+    queued = set(db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars())
+    return [(lead, r) for lead, r in wanted if dedupe_key(lead, r.id) not in queued]
+
+
+def _queue_one(lead: str, registration: Registration) -> bool:
+    """Queue one reminder inside a savepoint; False when another run queued it first."""
+    person = registration.person
+    try:
+        with db.session.begin_nested():
+            enqueue("registration_reminder", registration.email or person.email,
+                    {"registration_id": registration.id, "status": registration.status, "lead": lead,
+                     "manage_token": mint_token(person, "manage", registration.id)},
+                    person=person, dedupe_key=dedupe_key(lead, registration.id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def queue_due_reminders(now: datetime | None = None) -> int:
+    """Queue every reminder that is due; returns how many were queued. Commits (it runs from cron)."""
+    now = now or utcnow()
+    queued = sum(1 for lead, registration in due_webinar_reminders(now) if _queue_one(lead, registration))
+    db.session.commit()
+    queued += _calls_reminders(now)
+    return queued
+
+
+def _calls_reminders(now: datetime) -> int:
+    """The calls area's own reminders (application deadlines), when that area provides them."""
+    try:
+        module = importlib.import_module("mipevents.calls.reminders")
+    except ModuleNotFoundError as exc:
+        if exc.name != "mipevents.calls.reminders":
+            raise
+        return 0
+    queued = module.queue_application_reminders(now)
+    db.session.commit()
+    return int(queued or 0)

@@ -1,0 +1,82 @@
+"""Staff form for creating and editing a webinar: local date and times typed in the webinar's zone."""
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from mipevents.core.timeutil import is_valid_zone, to_local, wall_clock_to_utc
+from mipevents.meetings.forms import zone_choices
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _slug(form, field):
+    if field.data and not SLUG.match(field.data):
+        raise ValidationError("Use lowercase letters, digits and single hyphens, like housing-feb-2026.")
+
+
+def _zone(form, field):
+    if not is_valid_zone(field.data or ""):
+        raise ValidationError("Choose a time zone from the list.")
+
+
+class EditWebinarForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="Give the webinar a title."), Length(max=300)])
+    slug = StringField("Web address", validators=[DataRequired(message="Give the webinar a web address."),
+                                                  Length(max=80), _slug])
+    day = DateField("Date", validators=[DataRequired(message="Enter the date (YYYY-MM-DD).")])
+    starts = TimeField("Starts", validators=[DataRequired(message="Enter the start time (HH:MM).")])
+    ends = TimeField("Ends", validators=[DataRequired(message="Enter the end time (HH:MM).")])
+    timezone = SelectField("Time zone", default="America/Chicago", validators=[_zone], validate_choice=False)
+    description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
+    presenters = TextAreaField("Presenters (one a line)", validators=[Optional(), Length(max=5000)])
+    capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
+    join_url = URLField("Join link (private: only confirmed registrants see it)",
+                        validators=[Optional(), Length(max=500)])
+    closes_day = DateField("Registration closes (date)", validators=[Optional()])
+    closes_time = TimeField("Registration closes (time)", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = zone_choices()
+
+    def validate_ends(self, field):
+        if self.starts.data and field.data and field.data <= self.starts.data:
+            raise ValidationError("The webinar must end after it starts (same day).")
+
+    def validate_join_url(self, field):
+        if field.data and not field.data.startswith(("https://", "http://")):
+            raise ValidationError("Enter a web address starting with https://.")
+
+    def validate_closes_time(self, field):
+        if bool(field.data) != bool(self.closes_day.data):
+            raise ValidationError("Give both the date and the time registration closes, or neither.")
+
+    def to_values(self) -> dict:
+        """Plain values for the services, instants in UTC."""
+        zone = self.timezone.data
+        closes = None
+        if self.closes_day.data and self.closes_time.data:
+            closes = wall_clock_to_utc(self.closes_day.data, self.closes_time.data, zone)
+        return {
+            "title": self.title.data.strip(), "slug": self.slug.data.strip(), "timezone": zone,
+            "starts_at": wall_clock_to_utc(self.day.data, self.starts.data, zone),
+            "ends_at": wall_clock_to_utc(self.day.data, self.ends.data, zone),
+            "description": (self.description.data or "").strip(), "presenters": (self.presenters.data or "").strip(),
+            "capacity": self.capacity.data, "join_url": (self.join_url.data or "").strip(),
+            "registration_closes_at": closes,
+        }
+
+    @classmethod
+    def for_webinar(cls, webinar):
+        start = to_local(webinar.starts_at, webinar.timezone)
+        closes = to_local(webinar.registration_closes_at, webinar.timezone) if webinar.registration_closes_at else None
+        return cls(data={
+            "title": webinar.title, "slug": webinar.slug, "timezone": webinar.timezone, "day": start.date(),
+            "starts": start.time(), "ends": to_local(webinar.ends_at, webinar.timezone).time(),
+            "description": webinar.description, "presenters": webinar.presenters, "capacity": webinar.capacity,
+            "join_url": webinar.join_url, "closes_day": closes.date() if closes else None,
+            "closes_time": closes.time() if closes else None,
+        })
+

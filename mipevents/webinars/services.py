@@ -1,0 +1,144 @@
+"""Webinars: what the public may see, and staff's changes (create, edit, publish, cancel), each
+raising the webinar's version (caches) and, once public, its SEQUENCE (subscribed calendars)."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import func, select
+
+from mipevents.accounts import audit
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.registration.models import Registration
+from mipevents.webinars.models import Webinar
+
+PUBLIC_STATUSES = ("published", "cancelled")
+# Changes that subscribed calendars must follow.
+CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "status", "join_url")
+EDITABLE_FIELDS = ("slug", "title", "description", "presenters", "starts_at", "ends_at", "timezone",
+                   "capacity", "join_url", "registration_closes_at")
+
+
+class WebinarProblem(Exception):
+    """A change that cannot be made (impossible times, a slug in use, a wrong status)."""
+
+
+def public_webinar_or_404(slug: str) -> Webinar:
+    """A published or cancelled webinar open to the public (not cohort-only), else 404."""
+    webinar = db.session.execute(select(Webinar).where(Webinar.slug == slug)).scalar_one_or_none()
+    if webinar is None or webinar.status not in PUBLIC_STATUSES or webinar.cohort_id is not None:
+        abort(404)
+    return webinar
+
+
+def public_webinars(now: datetime | None = None) -> tuple[list[Webinar], list[Webinar]]:
+    """(upcoming soonest first, past latest first) public webinars."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Webinar).where(Webinar.status.in_(PUBLIC_STATUSES), Webinar.cohort_id.is_(None))
+        .order_by(Webinar.starts_at, Webinar.id)
+    ).scalars().all()
+    upcoming = [w for w in rows if w.ends_at >= now]
+    past = [w for w in rows if w.ends_at < now][::-1]
+    return upcoming, past
+
+
+def list_version() -> tuple:
+    """Changes whenever a webinar is added, edited or removed (the list page's cache version)."""
+    row = db.session.execute(select(func.count(Webinar.id), func.max(Webinar.updated_at))).one()
+    return tuple(str(value) for value in row)
+
+
+@dataclass
+class Counts:
+    confirmed: int = 0
+    waitlisted: int = 0
+    pending: int = 0
+    cancelled: int = 0
+    declined: int = 0
+
+    @property
+    def active(self) -> int:
+        return self.confirmed + self.waitlisted + self.pending
+
+
+def registration_counts(webinar_ids: list[int]) -> dict[int, Counts]:
+    """Counts per status for several webinars in one query."""
+    counts = {webinar_id: Counts() for webinar_id in webinar_ids}
+    if not webinar_ids:
+        return counts
+    rows = db.session.execute(
+        select(Registration.webinar_id, Registration.status, func.count())
+        .where(Registration.webinar_id.in_(webinar_ids)).group_by(Registration.webinar_id, Registration.status)
+    ).all()
+    for webinar_id, status, number in rows:
+        setattr(counts[webinar_id], status, number)
+    return counts
+
+
+def _snapshot(webinar: Webinar) -> dict:
+    return {key: (value.isoformat() if isinstance(value, datetime) else value)
+            for key in EDITABLE_FIELDS + ("status",) if (value := getattr(webinar, key)) is not None}
+
+
+def _check(values: dict, webinar: Webinar | None = None) -> None:
+    if values["ends_at"] <= values["starts_at"]:
+        raise WebinarProblem("the webinar must end after it starts")
+    closes = values.get("registration_closes_at")
+    if closes is not None and closes > values["starts_at"]:
+        raise WebinarProblem("registration must close before the webinar starts")
+    taken = db.session.execute(select(Webinar.id).where(Webinar.slug == values["slug"])).scalar_one_or_none()
+    if taken is not None and (webinar is None or taken != webinar.id):
+        raise WebinarProblem(f"the address /webinars/{values['slug']}/ is already used by another webinar")
+
+
+def create_webinar(values: dict, *, actor=None) -> Webinar:
+    """A new draft webinar (public only once published)."""
+    _check(values)
+    webinar = Webinar(status="draft", **{k: values.get(k) for k in EDITABLE_FIELDS if k in values})
+    db.session.add(webinar)
+    db.session.flush()
+    audit.record("webinar.create", webinar, actor=actor, summary=f"Created webinar {webinar.title}",
+                 after=_snapshot(webinar))
+    return webinar
+
+
+def update_webinar(webinar: Webinar, values: dict, *, actor=None) -> bool:
+    """Apply staff's edit; True when something changed. A public webinar's calendar entries take
+    a higher SEQUENCE when the time, title, link or status changed."""
+    _check(values, webinar)
+    before = _snapshot(webinar)
+    changed = [key for key in EDITABLE_FIELDS if key in values and getattr(webinar, key) != values[key]]
+    if not changed:
+        return False
+    for key in changed:
+        setattr(webinar, key, values[key])
+    _bump(webinar, calendar=any(key in CALENDAR_FIELDS for key in changed))
+    db.session.flush()
+    audit.record("webinar.update", webinar, actor=actor, summary=f"Edited {', '.join(changed)}",
+                 before=before, after=_snapshot(webinar))
+    return True
+
+
+def _bump(webinar: Webinar, *, calendar: bool) -> None:
+    webinar.version = (webinar.version or 0) + 1
+    webinar.updated_at = utcnow()
+    if calendar and webinar.status != "draft":
+        webinar.sequence = (webinar.sequence or 0) + 1
+
+
+def publish_webinar(webinar: Webinar, *, actor=None) -> None:
+    if webinar.status != "draft":
+        raise WebinarProblem("only a draft can be published")
+    webinar.status = "published"
+    _bump(webinar, calendar=False)
+    audit.record("webinar.publish", webinar, actor=actor, summary=f"Published {webinar.title}")
+
+
+def cancel_webinar(webinar: Webinar, *, actor=None) -> None:
+    """Cancelled stays visible, marked cancelled; calendars get STATUS:CANCELLED with a higher SEQUENCE."""
+    if webinar.status != "published":
+        raise WebinarProblem("only a published webinar can be cancelled")
+    webinar.status = "cancelled"
+    _bump(webinar, calendar=True)
+    audit.record("webinar.cancel", webinar, actor=actor, summary=f"Cancelled {webinar.title}")
