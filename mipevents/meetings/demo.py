@@ -68,6 +68,8 @@ def load_demo(today: date | None = None) -> dict:
     winter = _winter_meeting(speakers)
     summer = _summer_meeting(speakers, today)
     webinar = _webinar(today)
+    from mipevents.calls.demo import load_calls_demo  # programmes and open calls (#12)
+    load_calls_demo(today)
     password = secrets.token_urlsafe(12)
     accounts.create_user(STAFF_EMAIL, password, role="admin", name="Demo Staff")
     db.session.flush()
