@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.models import AgendaItem, AgendaRelease
-from mipevents.agenda.publishing import meeting_items
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date, to_local
 from mipevents.extensions import db
@@ -80,8 +80,23 @@ def parse_filters(args, meeting: Meeting) -> AgendaFilters:
 
 
 def public_items(meeting: Meeting) -> list[AgendaItem]:
-    """Published and cancelled sessions, with rooms and speakers (a fixed number of queries)."""
-    return meeting_items(meeting, public_only=True)
+    """Published and cancelled sessions with rooms and speakers, in two queries whatever the size
+    (selectinload would split its IN lists into chunks of 500 on a large agenda)."""
+    public = (AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
+    items = list(db.session.execute(
+        select(AgendaItem).where(*public).options(joinedload(AgendaItem.room))
+        .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
+    ).scalars())
+    links = db.session.execute(
+        select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).where(*public)
+        .options(joinedload(SessionSpeaker.speaker)).order_by(SessionSpeaker.item_id, SessionSpeaker.position)
+    ).scalars()
+    by_item: dict[int, list[SessionSpeaker]] = {}
+    for link in links:
+        by_item.setdefault(link.item_id, []).append(link)
+    for item in items:
+        set_committed_value(item, "speaker_links", by_item.get(item.id, []))
+    return items
 
 
 def tracks(items: list[AgendaItem]) -> list[str]:
@@ -145,8 +160,8 @@ def public_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
     """One published or cancelled session of this meeting, with room and speakers loaded."""
     item = db.session.execute(
         select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
-        .options(selectinload(AgendaItem.room),
-                 selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker))
+        .options(joinedload(AgendaItem.room),
+                 selectinload(AgendaItem.speaker_links).joinedload(SessionSpeaker.speaker))
     ).scalar_one_or_none()
     if item is None or item.status not in PUBLIC_STATUSES:
         abort(404)

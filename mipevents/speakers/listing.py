@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import vocabulary as vocab
@@ -40,12 +40,14 @@ def _public_items():
     return (AgendaItem.status.in_(PUBLIC_STATUSES), Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
 
 
+# Many-to-one loads are joined, never selectin-loaded: selectinload splits its IN lists into
+# chunks of 500, so a large meeting would cost more queries than a small one.
 def _links(where) -> list[SessionSpeaker]:
     return list(db.session.execute(
         select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(*_public_items(), *where)
-        .options(selectinload(SessionSpeaker.speaker), selectinload(SessionSpeaker.item).selectinload(AgendaItem.meeting))
+        .options(joinedload(SessionSpeaker.speaker), joinedload(SessionSpeaker.item).joinedload(AgendaItem.meeting))
     ).scalars())
 
 
@@ -54,7 +56,7 @@ def _slots(where) -> list[ShowcaseSlot]:
         select(ShowcaseSlot).join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(*_public_items(), ShowcaseSlot.status == "published", ShowcaseSlot.speaker_id.is_not(None), *where)
-        .options(selectinload(ShowcaseSlot.speaker), selectinload(ShowcaseSlot.item).selectinload(AgendaItem.meeting))
+        .options(joinedload(ShowcaseSlot.speaker), joinedload(ShowcaseSlot.item).joinedload(AgendaItem.meeting))
     ).scalars())
 
 
@@ -73,9 +75,14 @@ def _appearances(links: list[SessionSpeaker], slots: list[ShowcaseSlot]) -> dict
 
 
 def meeting_speakers(meeting: Meeting) -> list[SpeakerEntry]:
-    """Everyone on the meeting's public sessions (and its published showcase line-up), by name."""
+    """Everyone on the meeting's public sessions (and its published showcase line-up), by last name."""
     entries = _appearances(_links([AgendaItem.meeting_id == meeting.id]), _slots([AgendaItem.meeting_id == meeting.id]))
-    return sorted(entries.values(), key=lambda e: (e.speaker.name.casefold(), e.speaker.id))
+    return sorted(entries.values(), key=lambda e: (_last_name(e.speaker.name), e.speaker.name.casefold(), e.speaker.id))
+
+
+def _last_name(name: str) -> str:
+    words = name.split()
+    return words[-1].casefold() if words else ""
 
 
 def speaker_appearances(speaker_id: int) -> list[Appearance]:
