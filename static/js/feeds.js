@@ -34,6 +34,7 @@
       if (button.dataset.copyReady) { return; }
       button.dataset.copyReady = "1";
       button.hidden = false;
+      button.style.display = "";   // shown only where the script runs
       button.addEventListener("click", function () { copy(button.getAttribute("data-copy-target")); });
     });
     document.querySelectorAll("input.feed-address").forEach(function (field) {

@@ -117,7 +117,7 @@ def test_session_partial_links_to_every_calendar(app, make_meeting, make_item):
             '%2Fwinter-2025%2Fagenda.ics"') in html
     assert 'value="http://mipevents.test/meetings/winter-2025/agenda.ics"' in html
     assert f'<label for="agenda-feed-address-{meeting.id}">' in html
-    assert f'data-copy-target="agenda-feed-address-{meeting.id}" hidden' in html
+    assert f'data-copy-target="agenda-feed-address-{meeting.id}" hidden style="display: none;">' in html
 
 
 def test_webinar_partial_never_shows_the_join_link(app, make_webinar):
