@@ -38,7 +38,8 @@ class WebinarRegistrationFields(FlaskForm):
         DataRequired(message="Enter your email address."),
         Length(max=LIMITS["email"], message=f"Keep this to {LIMITS['email']} characters or fewer."),
         Email(message="Enter an email address like name@city.gov.", check_deliverability=False)])
-    role = SelectField("Your role", choices=ROLE_CHOICES, validators=[InputRequired(message="Choose your role.")])
+    role = SelectField("Your role", choices=ROLE_CHOICES, validate_choice=False,
+                       validators=[InputRequired(message="Choose your role.")])
     title = _text("Title", LIMITS["title"])
     organization = _text("City or organization", LIMITS["organization"])
     city = _text("City", LIMITS["city"])
@@ -50,7 +51,7 @@ class WebinarRegistrationFields(FlaskForm):
 
     def validate_role(self, field):
         if field.data not in WEBINAR_ROLES:
-            raise ValidationError("Choose your role.")
+            raise ValidationError("Choose one of: " + ", ".join(label for value, label in ROLE_CHOICES if value) + ".")
 
     def to_values(self) -> dict:
         """The values the registration core takes."""
