@@ -30,7 +30,7 @@ WAITING = ("waitlisted", "pending")
 @dataclass
 class PersonalFeed:
     events: list[Event]
-    last_modified: datetime | None
+    last_modified: datetime | None   # the newest change among what it holds (not every change leaves one)
 
 
 def _items_query():

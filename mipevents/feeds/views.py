@@ -83,7 +83,8 @@ def _public_webinar_or_404(slug: str) -> Webinar:
 def webinar_ics(slug):
     """The public webinar file: never the join link (registrants get theirs by email and feed)."""
     webinar = _public_webinar_or_404(slug)
-    return cached_response(("webinar.ics", webinar.id), (webinar.version, webinar.sequence, webinar.status),
+    version = (webinar.version, webinar.sequence, webinar.status, str(webinar.updated_at))
+    return cached_response(("webinar.ics", webinar.id), version,
                            lambda: ics.webinar_calendar(webinar, _site()),
                            last_modified=webinar.updated_at, mimetype=CALENDAR,
                            headers=_disposition(f"{webinar.slug}.ics", download=True))
@@ -131,8 +132,8 @@ def org_feed():
 
 @bp.route("/calendar/<token>.ics")
 def personal_feed(token):
-    """One person's private feed. Built on each request (it reads a handful of rows), then answered
-    304 when the client already holds these bytes; never stored in the shared cache."""
+    """One person's private feed. Built on each request (a fixed handful of queries), then answered
+    304 when the client already holds these bytes; never stored in the shared cache (join links)."""
     found = resolve_token(token, "feed")
     if found is None:
         abort(404)
@@ -146,9 +147,9 @@ def personal_feed(token):
     response.headers.update(_disposition("my-schedule.ics", download=False))
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     response.headers["X-Robots-Tag"] = "noindex"
+    # ETag only: the bytes' own hash. No Last-Modified, because some changes (a session un-picked,
+    # a membership ended) leave no newer timestamp behind, and If-Modified-Since would then be a 304.
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    if feed.last_modified is not None:
-        response.last_modified = feed.last_modified.astimezone(UTC).replace(microsecond=0)
     return response.make_conditional(request)
 
 
@@ -178,8 +179,8 @@ def event_links(*, title: str, starts_at: datetime, ends_at: datetime, zone: str
                               "startdt": _utc_iso(starts_at), "enddt": _utc_iso(ends_at),
                               "body": details, "location": location})
     return {"google": google,
-            "outlook": "https://outlook.live.com/calendar/0/action/compose?" + outlook_args,
-            "office365": "https://outlook.office.com/calendar/0/action/compose?" + outlook_args}
+            "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + outlook_args,
+            "office365": "https://outlook.office.com/calendar/0/deeplink/compose?" + outlook_args}
 
 
 def subscribe_links(https_url: str) -> dict:

@@ -37,7 +37,7 @@ def _by_vobject(body: bytes) -> dict:
 
     cal = vobject.readOne(body.decode("utf-8"))
     events = {}
-    for ev in cal.vevent_list:
+    for ev in cal.contents.get("vevent", []):
         c = ev.contents
         events[ev.uid.value] = {
             "summary": ev.summary.value, "status": ev.status.value, "sequence": int(ev.sequence.value),

@@ -109,9 +109,9 @@ def test_session_partial_links_to_every_calendar(app, make_meeting, make_item):
     assert f'href="/meetings/winter-2025/sessions/{item.id}.ics" download' in html
     assert ("https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Housing+%26+zoning"
             "&amp;dates=20250122T140000Z%2F20250122T150000Z&amp;ctz=America%2FNew_York") in html
-    assert "https://outlook.live.com/calendar/0/action/compose?path=%2Fcalendar%2Faction%2Fcompose" in html
+    assert "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose" in html
     assert "startdt=2025-01-22T14%3A00%3A00Z&amp;enddt=2025-01-22T15%3A00%3A00Z" in html
-    assert "https://outlook.office.com/calendar/0/action/compose?" in html
+    assert "https://outlook.office.com/calendar/0/deeplink/compose?" in html
     assert 'href="webcal://mipevents.test/meetings/winter-2025/agenda.ics"' in html
     assert ('href="https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fmipevents.test%2Fmeetings'
             '%2Fwinter-2025%2Fagenda.ics"') in html
