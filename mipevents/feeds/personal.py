@@ -5,9 +5,6 @@ everyone (ALL_ATTENDEE_KINDS); each webinar registration, with its join link onc
 the sessions they speak in; their cohorts' meetings and webinars. Waitlisted and pending
 registrations are TENTATIVE without join links; cancelled sessions and events stay, cancelled;
 drafts never appear."""
-from dataclasses import dataclass
-from datetime import datetime
-
 from icalendar import Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -27,12 +24,6 @@ PUBLIC = ("published", "cancelled")
 WAITING = ("waitlisted", "pending")
 
 
-@dataclass
-class PersonalFeed:
-    events: list[Event]
-    last_modified: datetime | None   # the newest change among what it holds (not every change leaves one)
-
-
 def _items_query():
     return (select(AgendaItem)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
@@ -41,7 +32,7 @@ def _items_query():
                      selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker)))
 
 
-def personal_feed(person: Person, site: ics.Site) -> PersonalFeed:
+def personal_feed(person: Person, site: ics.Site) -> list[Event]:
     """The person's events, each UID once: a firm place (confirmed, speaking) wins over a tentative one."""
     registrations = list(db.session.execute(
         select(Registration).where(Registration.person_id == person.id,
@@ -79,23 +70,18 @@ def personal_feed(person: Person, site: ics.Site) -> PersonalFeed:
         if key not in chosen_uids or rank < chosen_uids[key][0]:
             chosen_uids[key] = (rank, event)
 
-    stamps: list[datetime] = [r.updated_at for r in registrations if r.updated_at]
     for item in items:
         registration = meeting_regs.get(item.meeting_id)
         firm = item.id in speaking_ids or (registration is not None and registration.status == "confirmed")
         offer(0 if firm else 1, ics.session_event(item.meeting, item, site, tentative=not firm))
-        stamps += [d for d in (item.updated_at, item.meeting.updated_at) if d]
     for registration in webinar_regs:
         waiting = registration.status in WAITING
         offer(1 if waiting else 0, ics.webinar_event(registration.webinar, site, join=True, tentative=waiting))
-        stamps.append(registration.webinar.updated_at)
     for webinar in cohort_webinars:
         offer(2, ics.webinar_event(webinar, site))
-        stamps.append(webinar.updated_at)
     for meeting in cohort_meetings:
         offer(2, ics.meeting_event(meeting, site))
-        stamps.append(meeting.updated_at)
 
     events = [event for _, event in chosen_uids.values()]
     events.sort(key=lambda e: (e.decoded("dtstart").isoformat(), str(e["uid"])))
-    return PersonalFeed(events=events, last_modified=max(filter(None, stamps), default=None))
+    return events

@@ -141,8 +141,7 @@ def personal_feed(token):
     if person is None or person.erased_at is not None:
         abort(404)
     site = _site()
-    feed = personal.personal_feed(person, site)
-    body = ics.personal_calendar(person.name, feed.events, site)
+    body = ics.personal_calendar(person.name, personal.personal_feed(person, site), site)
     response = Response(body, mimetype=CALENDAR)
     response.headers.update(_disposition("my-schedule.ics", download=False))
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
