@@ -1,6 +1,8 @@
 """The OpenAPI 3.0 document of the API: every public endpoint, the two JSON registration
 endpoints exactly as DESIGN.md's contract defines them, and the schedule exports."""
 from mipevents.core import vocabulary as vocab
+from mipevents.registration.forms import LIMITS, WEBINAR_ROLES
+from mipevents.registration.meeting_forms import MEETING_TYPES
 
 VERSION = "1.0.0"
 DEMO_MEETING = "winter-2025"
@@ -128,28 +130,33 @@ SCHEMAS.update({
     "ShowcaseLineup": _object({"meeting": STRING, "data": {"type": "array", "items": _ref("ShowcaseSlot")}}),
 })
 
-_PERSON_FIELDS = {
-    "first_name": {"type": "string", "minLength": 1, "maxLength": 100},
-    "last_name": {"type": "string", "minLength": 1, "maxLength": 100},
-    "email": {"type": "string", "format": "email", "maxLength": 254},
-    "role": {"type": "string", "enum": list(vocab.REGISTRATION_ROLES)},
-    "title": {"type": "string", "maxLength": 200},
-    "organization": {"type": "string", "maxLength": 200},
-    "city": {"type": "string", "maxLength": 120},
-    "state": {"type": "string", "maxLength": 40},
-    "consent": {"type": "boolean", "description": "Must be true: consent to the privacy notice"},
-    "question": {"type": "string", "description": "Optional: a question for the presenters or staff"},
+def _text(limit: int, **extra) -> dict:
+    return {"type": "string", "maxLength": limit, **extra}
+
+
+# The field rules are the registration area's own (its forms validate page and JSON alike).
+_WEBINAR_FIELDS = {
+    "first_name": _text(LIMITS["first_name"], minLength=1), "last_name": _text(LIMITS["last_name"], minLength=1),
+    "email": _text(LIMITS["email"], format="email"),
+    "role": {"type": "string", "enum": list(WEBINAR_ROLES)},
+    "title": _text(LIMITS["title"]), "organization": _text(LIMITS["organization"]),
+    "city": _text(LIMITS["city"]), "state": _text(LIMITS["state"]),
+    "consent": {"type": "boolean", "description": "Must be true: the registrant agrees to the privacy notice"},
+    "question": _text(LIMITS["question"], description="Optional: a question for the presenters"),
 }
-SCHEMAS["WebinarRegistrationRequest"] = _object(
-    _PERSON_FIELDS, required=["first_name", "last_name", "email", "role", "consent"])
+SCHEMAS["WebinarRegistrationRequest"] = _object(_WEBINAR_FIELDS, required=["first_name", "last_name", "email", "role", "consent"])
+_MEETING_TYPES = [value for value, _label in MEETING_TYPES]
 SCHEMAS["MeetingRegistrationRequest"] = _object({
-    **_PERSON_FIELDS,
-    "type": {"type": "string", "description": "The registration type (as on the meeting's registration form)"},
-    "phone": {"type": "string", "maxLength": 40},
-    "dietary_needs": STRING, "accessibility_needs": STRING,
-    "scheduler_email": {"type": "string", "format": "email", "maxLength": 254,
-                        "description": "Optional: the scheduler who manages this registrant's calendar"},
-}, required=["first_name", "last_name", "email", "role", "consent"])
+    "type": {"type": "string", "enum": _MEETING_TYPES, "description": "The registration type"},
+    "role": {"type": "string", "enum": _MEETING_TYPES, "description": "Accepted in place of `type`"},
+    "first_name": _text(100, minLength=1), "last_name": _text(100, minLength=1), "email": _text(254, format="email"),
+    "title": _text(200), "organization": _text(200), "city": _text(120, minLength=1), "state": _text(40, minLength=1),
+    "phone": _text(40), "dietary_needs": _text(1000), "accessibility_needs": _text(1000),
+    "scheduler_email": _text(254, format="email",
+                             description="Optional: the email of whoever registers someone else (a scheduler)"),
+    "consent": {"type": "boolean", "description": "Must be true: the registrant agrees to the privacy notice"},
+    "question": _text(2000, description="Optional"),
+}, required=["type", "first_name", "last_name", "email", "city", "state", "consent"])
 
 
 def _error(description: str) -> dict:

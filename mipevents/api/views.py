@@ -14,6 +14,9 @@ bp = Blueprint("api", __name__)
 cors.install(bp)
 
 XML_TYPE = "application/vnd.c3voc.schedule+xml"
+# Ids are 32-bit integers in the database; a longer number in a URL names nothing (and SQLite
+# refuses integers past 64 bits outright).
+MAX_ID = 2**31 - 1
 
 
 @bp.errorhandler(BadParameters)
@@ -111,6 +114,8 @@ def list_sessions(slug):
 @bp.route("/api/v1/meetings/<slug>/sessions/<int:session_id>")
 def show_session(slug, session_id):
     meeting = _meeting_or_404(slug)
+    if session_id > MAX_ID:
+        abort(404, description="There is no public session with that id in this meeting.")
 
     def build():
         item = reading.public_session(meeting, session_id)
@@ -150,7 +155,7 @@ def showcase_lineup(slug):
 
 @bp.route("/api/v1/speakers/<int:speaker_id>")
 def show_speaker(speaker_id):
-    version = reading.speaker_version(speaker_id)
+    version = reading.speaker_version(speaker_id) if speaker_id <= MAX_ID else None
     if version is None:
         abort(404, description="There is no public speaker with that id.")
 
