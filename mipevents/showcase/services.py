@@ -355,15 +355,18 @@ def allowed_actions(state: dict) -> set[str]:
     return allowed | ({"previous"} if has_previous else set())
 
 
-def state_etag_source(slug: str, item_id: int | None):
+def state_etag_source(slug: str, item_id: int | None, *, public_only: bool = True):
     """What a display's state depends on, in one query: (item_id, run version, agenda_version),
-    or None when the meeting or session is not public. Cheap enough to answer a 304 with."""
+    or None when there is no such (public, unless `public_only` is off for staff) showcase.
+    Cheap enough to answer a 304 with."""
     stmt = (select(AgendaItem.id, func.coalesce(ShowcaseRun.version, 0), Meeting.agenda_version)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .outerjoin(ShowcaseRun, ShowcaseRun.item_id == AgendaItem.id)
-            .where(Meeting.slug == slug, Meeting.status.in_(("published", "cancelled")),
-                   AgendaItem.kind == "showcase", AgendaItem.status.in_(("published", "cancelled")))
+            .where(Meeting.slug == slug, AgendaItem.kind == "showcase")
             .order_by(AgendaItem.starts_at, AgendaItem.id).limit(1))
+    if public_only:
+        stmt = stmt.where(Meeting.status.in_(("published", "cancelled")),
+                          AgendaItem.status.in_(("published", "cancelled")))
     if item_id is not None:
         stmt = stmt.where(AgendaItem.id == item_id)
     row = db.session.execute(stmt).first()

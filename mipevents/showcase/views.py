@@ -124,7 +124,9 @@ def stage(slug):
 def state(slug):
     """The run's state for displays, polled every 250 ms: an unchanged state answers 304 after one
     small query. Every answer (304 included) carries the server's clock in X-Server-Time-Ms."""
-    source = services.state_etag_source(slug, _item_arg())
+    # Staff rehearsing a draft showcase on the control page see its state too.
+    is_staff = current_user.is_authenticated and current_user.role in ("admin", "staff")
+    source = services.state_etag_source(slug, _item_arg(), public_only=not is_staff)
     if source is None:
         abort(404)
     etag = etag_for("showcase.state", source)
@@ -135,7 +137,7 @@ def state(slug):
         slots = services.lineup(item, public_only=True)
         response = jsonify(services.display_state(item, services.run_for(item), slots))
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = "private, no-cache" if is_staff else "no-cache"
     response.headers["X-Server-Time-Ms"] = f"{services.now_ms():.3f}"
     return response
 

@@ -264,3 +264,13 @@ def test_staff_pages_need_login(client, make_showcase):
     for path in ("/staff/showcase/", f"/staff/showcase/{item.id}", f"/staff/showcase/{item.id}/report",
                  f"/staff/showcase/{item.id}/run-of-show", f"/staff/showcase/slots/{slots[0].id}/edit"):
         assert client.get(path).status_code == 302, path
+
+
+def test_state_json_of_a_draft_showcase_is_for_staff_only(client, make_meeting, make_showcase, login_as):
+    meeting, item, slots = make_showcase(meeting=make_meeting(status="draft"), presenters=1)
+    db.session.commit()
+    assert client.get(url(meeting, f"/state.json?session={item.id}")).status_code == 404
+    login_as("staff")
+    response = client.get(url(meeting, f"/state.json?session={item.id}"))
+    assert (response.status_code, response.json["next"]["presenter"]) == (200, "Mayor Number 1")
+    assert response.headers["Cache-Control"] == "private, no-cache"
