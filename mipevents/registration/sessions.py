@@ -8,6 +8,7 @@ here, and the feeds area builds the personal feed from these rows."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import vocabulary as vocab
@@ -43,6 +44,7 @@ def choosable_items(meeting_id: int) -> list[AgendaItem]:
     return list(db.session.execute(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.status == "published",
                                  AgendaItem.kind.in_(CHOOSABLE_KINDS))
+        .options(selectinload(AgendaItem.room))
         .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
     ).scalars())
 

@@ -6,10 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import select
 
 from mipevents.agenda.models import AgendaItem
+from mipevents.core.database import lock_row
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db, limiter
 from mipevents.meetings import listing
 from mipevents.meetings.listing import public_meeting_or_404
+from mipevents.people.models import Person
 from mipevents.people.services import mint_token, resolve_token
 from mipevents.registration import services, sessions
 from mipevents.registration.meeting_forms import ChooseSessionsForm, RegisterForMeetingForm
@@ -55,7 +57,7 @@ def register(slug):
     form = RegisterForMeetingForm()
     form.set_extras(extra_items(meeting.id))
     if request.method == "POST" and form.is_bot:
-        return redirect(url_for(".registered", slug=meeting.slug))   # looks accepted; nothing written
+        return redirect(url_for(".registered", slug=meeting.slug), 303)   # looks accepted; nothing written
     if form.validate_on_submit():
         try:
             services.register(meeting, form.to_values(), source="web")
@@ -64,7 +66,7 @@ def register(slug):
             return _closed(meeting, 409)
         db.session.commit()
         # New or repeat: the same answer; only the email says "you were already registered".
-        return redirect(url_for(".registered", slug=meeting.slug))
+        return redirect(url_for(".registered", slug=meeting.slug), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("registration/meeting_register.html", meeting=meeting, form=form), status
 
@@ -96,13 +98,11 @@ def manage_sessions(token):
     registration = registration_for_token(token)
     if registration is None:
         abort(404)
-    meeting = registration.meeting
-    items = sessions.choosable_items(meeting.id)
     form = ChooseSessionsForm()
-    form.sessions.choices = [(item.id, item.title) for item in items]
     problems: dict[int, str] = {}
     status = 200
     if request.method == "POST":
+        form.sessions.choices = [(item.id, item.title) for item in sessions.choosable_items(registration.meeting_id)]
         if registration.status != "confirmed":
             status = 409
         elif form.validate_on_submit():
@@ -118,23 +118,32 @@ def manage_sessions(token):
             else:
                 db.session.commit()
                 flash("Your sessions are saved. Your personal calendar feed follows them.", "success")
-                return redirect(url_for(".manage_sessions", token=token))
+                return redirect(url_for(".manage_sessions", token=token), 303)
         else:
             status = 422
-        registration = db.session.get(Registration, registration.id)
-        meeting = registration.meeting
-        items = sessions.choosable_items(meeting.id)
-    # After a refused save the page shows what was asked, so it can be fixed; else what is saved.
-    chosen = set(form.sessions.data or []) if problems or status == 422 else sessions.chosen_ids(registration)
-    counts = sessions.taken(item.id for item in items if item.capacity is not None)
+    return _sessions_page(token, registration.id, form, problems, status)
+
+
+def _sessions_page(token: str, registration_id: int, form: ChooseSessionsForm, problems: dict, status: int):
+    """The picks page; after a refused save it shows what was asked, so it can be fixed."""
     feed_url = None
     if "feeds.personal_feed" in current_app.view_functions:
-        feed_token = mint_token(registration.person, "feed")
+        # A page that shows the feed link mints one (stored hashed, so none is shown twice). The
+        # lock makes this write begin as one (SQLite: BEGIN IMMEDIATE, never a failed upgrade).
+        registration = db.session.get(Registration, registration_id)
+        person = lock_row(Person, registration.person_id)
+        feed_token = mint_token(person, "feed")
         feed_url = current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + url_for("feeds.personal_feed", token=feed_token)
-        db.session.commit()
+    db.session.commit()   # before reading what the page shows: a commit expires what was loaded
+    registration = db.session.get(Registration, registration_id)
+    meeting = registration.meeting
+    items = sessions.choosable_items(meeting.id)
+    form.sessions.choices = [(item.id, item.title) for item in items]
+    chosen = set(form.sessions.data or []) if problems or status == 422 else sessions.chosen_ids(registration)
     manage_url = url_for("registration.manage", token=token) if "registration.manage" in current_app.view_functions else None
     response = current_app.make_response((render_template(
         "registration/meeting_sessions.html", meeting=meeting, registration=registration, form=form,
         days=_by_day(items, meeting.timezone), everyone=sessions.everyone_items(meeting.id), chosen=chosen,
-        counts=counts, problems=problems, feed_url=feed_url, manage_url=manage_url), status))
+        counts=sessions.taken(item.id for item in items if item.capacity is not None), problems=problems,
+        feed_url=feed_url, manage_url=manage_url), status))
     return _private(response)
