@@ -77,13 +77,14 @@ class Deadline:
     zone: str
     url: str
     sequence: int
+    updated_at: datetime | None = None
 
 
 def public_deadlines() -> list[Deadline]:
     """The deadlines of every published call, for /calendar.ics (closed calls stay, as history)."""
     calls = db.session.execute(select(Call).where(Call.status == "published").order_by(Call.deadline_at)).scalars()
     return [Deadline(uid_key=f"call-{c.id}-deadline", title=f"Deadline: {c.title}", deadline_at=c.deadline_at,
-                     zone=c.timezone, url=call_url(c), sequence=c.sequence) for c in calls]
+                     zone=c.timezone, url=call_url(c), sequence=c.sequence, updated_at=c.updated_at) for c in calls]
 
 
 # ---------------------------------------------------------------------------------------------- staff: calls

@@ -20,3 +20,16 @@ def test_moving_a_published_deadline_raises_its_sequence(app, make_call):
     services.save_call(call, {"deadline_at": call.deadline_at + timedelta(days=2)}, actor=None)
     services.save_call(call, {"description": "Clearer words."}, actor=None)
     assert services.public_deadlines()[0].sequence == 1
+
+
+def test_the_org_feed_carries_the_deadline_in_its_zone(client, make_call):
+    from icalendar import Calendar
+
+    call = make_call(title="Third cohort")
+    call.deadline_at = call.deadline_at.replace(microsecond=0)   # calendars keep whole seconds
+    db.session.commit()
+    feed = Calendar.from_ical(client.get("/calendar.ics").data)
+    events = [e for e in feed.walk("VEVENT") if str(e["uid"]).startswith(f"call-{call.id}-deadline@")]
+    assert len(events) == 1
+    assert events[0].decoded("dtstart") == call.deadline_at
+    assert str(events[0]["summary"]) == "Deadline: Third cohort"
