@@ -201,8 +201,9 @@ def session_calendar_links(meeting, item) -> dict:
 
 
 @bp.app_template_global()
-def agenda_subscribe_links(meeting) -> dict:
-    return subscribe_links(_absolute("feeds.agenda_feed", slug=meeting.slug))
+def agenda_subscribe_links(meeting, filters: dict | None = None) -> dict:
+    """The whole agenda's feed; with `filters` (?day=&track=&kind= as on the agenda page) just those."""
+    return subscribe_links(_absolute("feeds.agenda_feed", slug=meeting.slug, **(filters or {})))
 
 
 @bp.app_template_global()

@@ -483,3 +483,15 @@ def test_personal_feed_changes_when_a_session_is_unpicked_even_for_if_modified_s
 
     assert again.status_code == 200
     assert read_feed(again.data) == {}
+
+
+def test_filtered_agenda_page_offers_a_feed_of_just_what_it_shows(client, make_meeting, make_item):
+    meeting = _dst_meeting(make_meeting, slug="spring")
+    make_item(meeting, kind="panel", track="Housing")
+    make_item(meeting, at=datetime(2025, 3, 8, 11, 0), kind="workshop")
+    db.session.commit()
+    page = client.get("/meetings/spring/agenda?kind=panel")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'href="webcal://mipevents.test/meetings/spring/agenda.ics?kind=panel"' in html
+    assert 'href="webcal://mipevents.test/meetings/spring/agenda.ics"' in html
