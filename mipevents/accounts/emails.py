@@ -17,7 +17,7 @@ def build_password_reset(msg) -> BuiltMessage:
     expires = datetime.fromisoformat(msg.context["expires_at"].replace("Z", "+00:00"))
     zone = current_app.config["MIPEVENTS_TIMEZONE"]
     org = current_app.config["MIPEVENTS_ORG_NAME"]
-    link = reset_url(msg.context["token"])
+    link = reset_url(msg.context["reset_token"])
     when = f"{format_time(expires, zone)} on {format_date(to_local(expires, zone).date())}"
     text = (f"Someone (we hope you) asked to reset the password of the {org} staff account for {msg.to_email}.\n\n"
             f"To choose a new password, open this link:\n{link}\n\n"

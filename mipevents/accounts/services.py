@@ -154,7 +154,7 @@ def request_password_reset(email: str) -> PasswordReset | None:
     reset = PasswordReset(user_id=user.id, token_hash=_hash_token(raw), created_at=now, expires_at=now + RESET_LIFETIME)
     db.session.add(reset)
     db.session.flush()
-    enqueue("password_reset", user.email, {"user_id": user.id, "reset_id": reset.id, "token": raw,
+    enqueue("password_reset", user.email, {"user_id": user.id, "reset_id": reset.id, "reset_token": raw,
                                            "expires_at": isoformat_z(reset.expires_at)})
     audit.record("request_password_reset", user, summary=f"Password reset link sent to {user.email}")
     return reset

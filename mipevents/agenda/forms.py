@@ -19,7 +19,7 @@ class EditSessionForm(FlaskForm):
     day = DateField("Day", validators=[DataRequired(message="Enter the day (YYYY-MM-DD).")])
     starts = TimeField("Starts", validators=[DataRequired(message="Enter the start time (HH:MM).")])
     ends = TimeField("Ends", validators=[DataRequired(message="Enter the end time (HH:MM).")])
-    room_id = SelectField("Room", coerce=int, default=0)
+    room_id = SelectField("Room", coerce=int, default=0, validate_choice=False)
     track = StringField("Track", validators=[Optional(), Length(max=120)])
     capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
     press_status = SelectField("Press and recording", choices=list(vocab.PRESS_STATUSES.items()), default="open")
@@ -35,6 +35,10 @@ class EditSessionForm(FlaskForm):
         start, end = to_local(item.starts_at, zone), to_local(item.ends_at, zone)
         return cls(item.meeting, obj=item, day=start.date(), starts=start.time(), ends=end.time(),
                    room_id=item.room_id or 0, **kwargs)
+
+    def validate_room_id(self, field):
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of this meeting's rooms.")
 
     def validate_ends(self, field):
         if self.starts.data and field.data and field.data <= self.starts.data:

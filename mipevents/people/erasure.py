@@ -115,6 +115,13 @@ def erase_person(person: Person, actor) -> ErasureReport:
         db.session.delete(member)
     report.add("cohort memberships removed", len(members))
 
+    # Applications to open calls (their answers and reviews go with them).
+    applications = _applications(person)
+    for application in applications:
+        names |= {application.mayor_name}
+        db.session.delete(application)
+    report.add("applications deleted", len(applications))
+
     db.session.flush()
     for step in ERASERS:
         step(person, report)
@@ -132,10 +139,18 @@ def erase_person(person: Person, actor) -> ErasureReport:
     return report
 
 
+def _applications(person: Person) -> list:
+    try:
+        from mipevents.calls.models import Application
+    except ImportError:   # the calls area is optional
+        return []
+    return list(db.session.execute(select(Application).where(Application.person_id == person.id)).scalars())
+
+
 def _delete_remaining_references(person: Person) -> int:
     """Rows of tables not handled above that still point at this person (an area added after this
     module, without its own eraser) are deleted: a row about a person is personal data."""
-    handled = {"registrations", "tokens", "outbox_messages", "speakers", "cohort_members", "people"}
+    handled = {"registrations", "tokens", "outbox_messages", "speakers", "cohort_members", "applications", "people"}
     removed = 0
     people_id = Person.__table__.c.id
     for table in db.metadata.sorted_tables:

@@ -27,13 +27,17 @@ class SpeakerProblem(ValueError):
         self.field = field
 
 
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
 def process_photo(data: bytes, max_bytes: int) -> tuple[bytes, str]:
     """An uploaded image -> (JPEG bytes, "image/jpeg"): at most `max_bytes` in, one of the accepted
     formats, turned upright, flattened on white, shrunk to fit PHOTO_BOX, without its metadata."""
     if not data:
         raise SpeakerProblem("The file is empty.", "photo")
     if len(data) > max_bytes:
-        raise SpeakerProblem(f"The photo is too large: at most {max_bytes // (1024 * 1024)} MB.", "photo")
+        raise SpeakerProblem(f"The photo is too large: at most {_size(max_bytes)}.", "photo")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
