@@ -438,9 +438,11 @@ def test_webinar_file_and_page_routes_do_not_shadow_each_other(client, make_webi
     db.session.commit()
     assert client.get("/webinars/budgets.ics").headers["Content-Type"] == "text/calendar; charset=utf-8"
     page = client.get("/webinars/budgets/")
-    assert page.status_code in (200, 404)   # 404 only while the webinars area is not installed
-    if page.status_code == 200:
-        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    html = page.get_data(as_text=True)
+    assert 'href="/webinars/budgets.ics" download' in html   # the page includes feeds/_webinar_links.html
+    assert "meet.example.org" not in html
 
 
 def test_personal_feed_reads_a_fixed_number_of_rows_whatever_it_holds(
