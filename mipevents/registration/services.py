@@ -137,8 +137,10 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
     Idempotent per person and event: a repeat changes nothing and queues a "you were already
     registered" email. A cancelled or declined registration is revived (it rejoins the end of the
     queue). Raises RegistrationClosed when registration is not open."""
-    now = now or utcnow()
     event = _lock(event)
+    # Read the clock only once the lock is held: queued_at then follows the order in which
+    # concurrent registrations took the lock, so the waitlist order is the order seats were decided.
+    now = now or utcnow()
     if not is_open(event, now):
         raise RegistrationClosed("registration is closed")
     email = normalise_email(values["email"])
