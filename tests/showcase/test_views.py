@@ -274,3 +274,25 @@ def test_state_json_of_a_draft_showcase_is_for_staff_only(client, make_meeting, 
     response = client.get(url(meeting, f"/state.json?session={item.id}"))
     assert (response.status_code, response.json["next"]["presenter"]) == (200, "Mayor Number 1")
     assert response.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_demo_showcase_pages_render(app, client, login_as):
+    from sqlalchemy import select
+
+    from mipevents.agenda.models import AgendaItem
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    winter = client.get("/meetings/winter-2025/showcase")
+    assert winter.status_code == 200
+    assert "Lead service lines replaced in four years" in winter.get_data(as_text=True)
+    ideas = client.get("/ideas/").get_data(as_text=True)
+    assert "Water affordability" in ideas
+    for path in ("/meetings/winter-2025/showcase/stage", "/meetings/winter-2025/showcase/state.json",
+                 "/meetings/winter-2025/showcase/practice"):
+        assert client.get(path).status_code == 200, path
+    login_as("staff")
+    item_id = db.session.execute(select(AgendaItem.id).where(AgendaItem.kind == "showcase")
+                                 .order_by(AgendaItem.starts_at)).scalars().first()
+    for path in ("/meetings/winter-2025/showcase/control", "/staff/showcase/", f"/staff/showcase/{item_id}",
+                 f"/staff/showcase/{item_id}/run-of-show", f"/staff/showcase/{item_id}/report"):
+        assert client.get(path).status_code == 200, path
