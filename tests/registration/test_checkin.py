@@ -1,0 +1,100 @@
+"""The check-in desk: two keystrokes find a person (server-side, without JavaScript), one POST checks
+them in, undo, and who is still expected."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from mipevents.extensions import db
+from mipevents.registration import services
+from mipevents.registration.models import Registration
+from mipevents.registration.staff_meetings import matches
+
+TODAY = datetime.now(UTC).date()
+PEOPLE = [("Rosa", "Alvarez", "City of Elm", "Elm"), ("Kate", "Nguyen", "City of Tacoma", "Tacoma"),
+          ("Karl", "Olsen", "Partners for Places", "Denver"), ("Ana", "Katz", "City of Madison", "Madison")]
+
+
+@pytest.fixture
+def meeting(make_meeting):
+    meeting = make_meeting(starts_on=TODAY + timedelta(days=1), ends_on=TODAY + timedelta(days=2))
+    db.session.commit()
+    for n, (first, last, organization, city) in enumerate(PEOPLE):
+        services.register(meeting, {"first_name": first, "last_name": last, "organization": organization, "city": city,
+                                    "state": "WI", "email": f"p{n}@example.org", "role": "mayor"})
+        db.session.commit()
+    return meeting
+
+
+def names(html):
+    return [line.split("<strong>")[1].split("</strong>")[0] for line in html.split('<div class="checkin-who">')[1:]]
+
+
+def test_search_matches_the_beginning_of_any_word():
+    text = "kate nguyen city of tacoma tacoma mayor kate@tacoma.gov"
+    assert [matches(text, q) for q in ("ka", "ta", "ng", "KA TA", "kate@", "at", "ka de")] == [
+        True, True, True, True, True, False, False]
+
+
+def test_two_keystrokes_find_the_people_whose_words_begin_with_them(client, login_as, meeting):
+    login_as("staff")
+    everyone = client.get(f"/staff/meetings/{meeting.id}/registrations/check-in")
+    assert everyone.status_code == 200
+    assert names(everyone.get_data(as_text=True)) == ["Alvarez, Rosa", "Katz, Ana", "Nguyen, Kate", "Olsen, Karl"]
+    found = client.get(f"/staff/meetings/{meeting.id}/registrations/check-in?q=ka").get_data(as_text=True)
+    assert names(found) == ["Katz, Ana", "Nguyen, Kate", "Olsen, Karl"]
+    assert names(client.get(f"/staff/meetings/{meeting.id}/registrations/check-in?q=ta").get_data(as_text=True)) == ["Nguyen, Kate"]
+    assert '<p id="checkin-count" role="status" aria-live="polite">3 people shown</p>' in found
+
+
+def test_one_tap_checks_in_and_undo_takes_it_back(client, login_as, meeting):
+    login_as("staff")
+    kate = db.session.execute(select(Registration).where(Registration.last_name == "Nguyen")).scalar_one()
+    response = client.post(f"/staff/meetings/{meeting.id}/registrations/{kate.id}/check-in")
+    assert (response.status_code, response.headers["Location"]) == (
+        302, f"/staff/meetings/{meeting.id}/registrations/check-in?done={kate.id}")
+    db.session.expire_all()
+    first_time = kate.checked_in_at
+    assert first_time is not None
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<strong>Kate Nguyen</strong> is checked in" in page
+    assert '<p class="checkin-summary" id="checkin-summary">1 of 4 checked in · 3 still expected</p>' in page
+    client.post(f"/staff/meetings/{meeting.id}/registrations/{kate.id}/check-in")   # a second tap keeps the first time
+    db.session.expire_all()
+    assert kate.checked_in_at == first_time
+    expected = client.get(f"/staff/meetings/{meeting.id}/registrations/check-in?expected=1").get_data(as_text=True)
+    assert names(expected) == ["Alvarez, Rosa", "Katz, Ana", "Olsen, Karl"]
+    client.post(f"/staff/meetings/{meeting.id}/registrations/{kate.id}/undo-check-in")
+    db.session.expire_all()
+    assert kate.checked_in_at is None
+
+
+def test_the_desk_is_for_staff_only_and_for_this_meetings_people(client, login_as, meeting, make_meeting):
+    kate = db.session.execute(select(Registration).where(Registration.last_name == "Nguyen")).scalar_one()
+    anonymous = client.get(f"/staff/meetings/{meeting.id}/registrations/check-in")
+    assert (anonymous.status_code, anonymous.headers["Location"].split("?")[0]) == (302, "/staff/login")
+    assert client.post(f"/staff/meetings/{meeting.id}/registrations/{kate.id}/check-in").status_code == 302
+    db.session.expire_all()
+    assert kate.checked_in_at is None
+    login_as("reviewer")
+    assert client.get(f"/staff/meetings/{meeting.id}/registrations/check-in").status_code == 403
+    other = make_meeting()
+    db.session.commit()
+    client.post("/staff/logout")
+    login_as("staff")
+    assert client.post(f"/staff/meetings/{other.id}/registrations/{kate.id}/check-in").status_code == 404
+
+
+def test_the_desk_has_a_constant_number_of_queries(client, login_as, meeting, count_queries):
+    login_as("staff")
+    url = f"/staff/meetings/{meeting.id}/registrations/check-in"
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    for n in range(20):
+        services.register(meeting, {"first_name": f"F{n}", "last_name": f"L{n}", "email": f"more{n}@example.org", "role": "guest"})
+        db.session.commit()
+    client.get(url)
+    with count_queries() as many:
+        client.get(url)
+    assert few.count == many.count
