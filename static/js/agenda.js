@@ -10,6 +10,20 @@
 
   function parse(iso) { return iso ? Date.parse(iso) : NaN; }
 
+  function setBadge(el, marker, className, text, shown) {
+    var holder = el.querySelector(".session-badges");
+    var badge = holder && holder.querySelector("." + marker);
+    if (!holder) { return; }
+    if (shown && !badge) {
+      badge = document.createElement("span");
+      badge.className = className + " " + marker;
+      badge.textContent = text;
+      holder.appendChild(badge);
+    } else if (!shown && badge) {
+      badge.remove();
+    }
+  }
+
   function markNow() {
     var now = Date.now();
     var items = Array.prototype.slice.call(document.querySelectorAll("[data-js-agenda] [data-starts], [data-js-agenda][data-starts]"));
@@ -26,10 +40,8 @@
       var isNext = live && start === nextStart && nextStart - now <= NEXT_WINDOW_MS;
       el.classList.toggle("is-now", isNow);
       el.classList.toggle("is-next", isNext);
-      var nowBadge = el.querySelector(".js-now");
-      var nextBadge = el.querySelector(".js-next");
-      if (nowBadge) { nowBadge.hidden = !isNow; }
-      if (nextBadge) { nextBadge.hidden = !isNext; }
+      setBadge(el, "js-now", "badge badge-now", "Happening now", isNow);
+      setBadge(el, "js-next", "badge badge-next", "Up next", isNext);
     });
   }
 
