@@ -85,10 +85,14 @@ def fit(item: AgendaItem, slots: list[ShowcaseSlot]) -> timing.Fit:
 
 
 def meeting_speakers(meeting: Meeting) -> list[Speaker]:
-    """Speakers on any session of the meeting, by name: the presenters staff usually pick from."""
-    stmt = (select(Speaker).join(SessionSpeaker, SessionSpeaker.speaker_id == Speaker.id)
-            .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
-            .where(AgendaItem.meeting_id == meeting.id).distinct().order_by(Speaker.name, Speaker.id))
+    """Speakers on any session of the meeting or presenting in its showcase, by name: the
+    presenters staff pick from (and every slot's current speaker, so an edit keeps it)."""
+    on_sessions = (select(SessionSpeaker.speaker_id).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
+                   .where(AgendaItem.meeting_id == meeting.id))
+    presenting = (select(ShowcaseSlot.speaker_id).join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
+                  .where(AgendaItem.meeting_id == meeting.id, ShowcaseSlot.speaker_id.is_not(None)))
+    stmt = (select(Speaker).where(Speaker.id.in_(on_sessions.union(presenting)))
+            .order_by(Speaker.name, Speaker.id))
     return list(db.session.execute(stmt).scalars())
 
 

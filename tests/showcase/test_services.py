@@ -165,3 +165,14 @@ def test_is_over_uses_the_meetings_zone(make_meeting):
     meeting = make_meeting(ends_on=date(2025, 1, 24), timezone="America/Chicago")
     assert services.is_over(meeting, datetime(2025, 1, 25, 5, 59, tzinfo=UTC)) is False
     assert services.is_over(meeting, datetime(2025, 1, 25, 6, 0, tzinfo=UTC)) is True
+
+
+def test_meeting_speakers_include_presenters_who_speak_nowhere_else(make_showcase, make_speaker, make_item):
+    meeting, item, slots = make_showcase(presenters=1)
+    panelist = make_speaker(name="Bea Panel")
+    presenter = make_speaker(name="Al Presenter")
+    make_speaker(name="Zed Elsewhere")
+    make_item(meeting, speakers=[panelist])
+    slots[0].speaker_id = presenter.id
+    db.session.flush()
+    assert [s.name for s in services.meeting_speakers(meeting)] == ["Al Presenter", "Bea Panel"]

@@ -296,3 +296,12 @@ def test_demo_showcase_pages_render(app, client, login_as):
     for path in ("/meetings/winter-2025/showcase/control", "/staff/showcase/", f"/staff/showcase/{item_id}",
                  f"/staff/showcase/{item_id}/run-of-show", f"/staff/showcase/{item_id}/report"):
         assert client.get(path).status_code == 200, path
+    # Every demo presenter can be edited with their speaker profile kept.
+    for slot in services.lineup(db.session.get(AgendaItem, item_id)):
+        page = client.get(f"/staff/showcase/slots/{slot.id}/edit").get_data(as_text=True)
+        assert f'<option selected value="{slot.speaker_id}">' in page
+        saved = client.post(f"/staff/showcase/slots/{slot.id}/edit", data={
+            "speaker_id": str(slot.speaker_id), "presenter_name": slot.presenter_name, "city": slot.city,
+            "state": slot.state, "title": slot.title, "summary": slot.summary, "topic": slot.topic,
+            "status": slot.status})
+        assert saved.status_code == 303, slot.title
