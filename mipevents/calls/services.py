@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts import audit
@@ -220,7 +221,13 @@ def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime 
     if application is None:
         person = person_for_email(values.email, values.mayor_name.strip())
         application = Application(call_id=call.id, person=person, email=person.email, status="draft")
-        db.session.add(application)
+        try:
+            with db.session.begin_nested():
+                db.session.add(application)
+        except IntegrityError:   # the same email's first submission raced ours and won: update it instead
+            application = application_for(call, values.email)
+            previous = application.status
+            status = states.next_status(previous, action)
     _write(application, values, list(call.questions))
     application.status = status
     if status == "submitted" and application.submitted_at is None:

@@ -202,3 +202,15 @@ def test_the_apply_form_is_rate_limited_per_address(make_app, make_cohort):
         codes = [client.post("/calls/rate/apply", data={"mayor_name": "A", "email": f"a{i}@x.gov", "action": "save"}).status_code
                  for i in range(3)]
         assert codes == [302, 302, 429]
+
+
+def test_erasing_a_scheduler_removes_their_email_from_the_application(client, make_call, make_person):
+    from mipevents.people.erasure import erase_person
+
+    call = make_call()
+    db.session.commit()
+    client.post(f"/calls/{call.slug}/apply", data=form_data(call, scheduler_email="scheduler@tacoma.gov"))
+    erase_person(make_person("scheduler@tacoma.gov"), actor=None)
+    db.session.commit()
+    application = _only(Application)
+    assert (application.email, application.scheduler_email) == ("mayor@tacoma.gov", "")
