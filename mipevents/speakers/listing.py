@@ -80,6 +80,18 @@ def meeting_speakers(meeting: Meeting) -> list[SpeakerEntry]:
     return sorted(entries.values(), key=lambda e: (_last_name(e.speaker.name), e.speaker.name.casefold(), e.speaker.id))
 
 
+def by_initial(entries: list[SpeakerEntry]) -> list[tuple[str, list[SpeakerEntry]]]:
+    """Entries (already in last-name order) grouped under the initial of the last name, for an A–Z index."""
+    groups: list[tuple[str, list[SpeakerEntry]]] = []
+    for entry in entries:
+        initial = (_last_name(entry.speaker.name)[:1] or "#").upper()
+        initial = initial if initial.isalpha() else "#"
+        if not groups or groups[-1][0] != initial:
+            groups.append((initial, []))
+        groups[-1][1].append(entry)
+    return groups
+
+
 def _last_name(name: str) -> str:
     words = name.split()
     return words[-1].casefold() if words else ""

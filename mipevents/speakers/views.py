@@ -16,8 +16,13 @@ def meeting_speakers(slug):
     meeting = public_meeting_or_404(slug)
     return cached_response(
         ("meeting-speakers", meeting.id), meeting_version(meeting),
-        lambda: render_template("speakers/meeting_speakers.html", meeting=meeting,
-                                entries=listing.meeting_speakers(meeting)))
+        lambda: _render_meeting_speakers(meeting))
+
+
+def _render_meeting_speakers(meeting):
+    entries = listing.meeting_speakers(meeting)
+    return render_template("speakers/meeting_speakers.html", meeting=meeting, count=len(entries),
+                           groups=listing.by_initial(entries))
 
 
 @bp.route("/speakers/<int:speaker_id>")

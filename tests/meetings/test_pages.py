@@ -9,6 +9,7 @@ from mipevents.agenda.publishing import touch
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.meetings import listing
+from mipevents.meetings.models import Meeting
 
 
 def texts(page, xpath):
@@ -57,6 +58,9 @@ def test_home_marks_a_cancelled_meeting_and_hides_cohort_only_ones(client, make_
     assert texts(page, "//li[contains(@class, 'is-cancelled')]//h3") == ["Called Off"]
     assert texts(page, "//li[contains(@class, 'is-cancelled')]//*[contains(@class, 'badge-cancelled')]") == ["Cancelled"]
     assert "Cohort Retreat" not in page
+    retreat = db.session.execute(db.select(Meeting).where(Meeting.name == "Cohort Retreat")).scalar_one()
+    assert client.get(f"/meetings/{retreat.slug}/").status_code == 404
+    assert client.get(f"/meetings/{retreat.slug}/agenda").status_code == 404
 
 
 def test_meeting_page_shows_dates_venue_address_description_and_topics(client, make_meeting):

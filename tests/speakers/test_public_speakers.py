@@ -41,10 +41,12 @@ def people(make_meeting, make_item, make_speaker):
 def test_meeting_speakers_are_listed_by_name_with_their_sessions_and_roles(client, people):
     page = client.get("/meetings/winter/speakers").get_data(as_text=True)
 
-    assert texts(page, "//ul[contains(@class, 'people')]/li//h2") == ["Mayor Grace Chen", "Priya Ellis", "Mayor Elena Rivera"]
-    assert texts(page, "//li[.//h2[.='Mayor Grace Chen']]//ul[@class='appearances']/li") == [
+    assert texts(page, "//ul[contains(@class, 'people')]/li//h3") == ["Mayor Grace Chen", "Priya Ellis", "Mayor Elena Rivera"]
+    assert texts(page, "//h2[@class='az-heading']") == ["C", "E", "R"]
+    assert texts(page, "//nav[@aria-label='Speakers by last name']//a") == ["C", "E", "R"]
+    assert texts(page, "//li[.//h3[.='Mayor Grace Chen']]//ul[@class='appearances']/li") == [
         "Welcoming communities · Panelist", "Closing · Keynote"]
-    assert texts(page, "//li[.//h2[.='Mayor Elena Rivera']]//ul[@class='appearances']/li") == ["Innovation Showcase · Presenter"]
+    assert texts(page, "//li[.//h3[.='Mayor Elena Rivera']]//ul[@class='appearances']/li") == ["Innovation Showcase · Presenter"]
     assert "Draft Only" not in page
     assert "priya@private.example" not in page
 
