@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.timeutil import local_day_bounds
@@ -69,8 +70,10 @@ def _public_items(meeting: Meeting):
 
 
 def _with_room_and_speakers(stmt):
-    return stmt.options(selectinload(AgendaItem.room),
-                        selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker))
+    """Room joined, speaker roles in one more query with their speakers joined (a page holds at
+    most 200 sessions, under selectinload's 500-id batches, so the count stays fixed)."""
+    return stmt.options(joinedload(AgendaItem.room),
+                        selectinload(AgendaItem.speaker_links).joinedload(SessionSpeaker.speaker))
 
 
 def _filtered(stmt, meeting: Meeting, filters: SessionFilters):
@@ -103,14 +106,21 @@ def public_session(meeting: Meeting, item_id: int) -> AgendaItem | None:
 
 
 def schedule_items(meeting: Meeting) -> list[AgendaItem]:
-    """Every public session with room and speakers, for the schedule exports."""
-    stmt = _with_room_and_speakers(_public_items(meeting)).order_by(AgendaItem.starts_at, AgendaItem.id)
-    return list(db.session.execute(stmt).scalars())
-
-
-def meeting_with_rooms(slug: str) -> Meeting | None:
-    stmt = _public_meetings().where(Meeting.slug == slug).options(selectinload(Meeting.rooms))
-    return db.session.execute(stmt).scalar_one_or_none()
+    """Every public session with room and speakers, for the schedule exports: two queries however
+    long the agenda (the speaker roles by meeting, not by a list of session ids)."""
+    items = list(db.session.execute(_public_items(meeting).options(joinedload(AgendaItem.room))
+                                    .order_by(AgendaItem.starts_at, AgendaItem.id)).scalars())
+    links = db.session.execute(
+        select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
+        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC))
+        .options(joinedload(SessionSpeaker.speaker))
+        .order_by(SessionSpeaker.item_id, SessionSpeaker.position, SessionSpeaker.id)).scalars()
+    by_item: dict[int, list[SessionSpeaker]] = {item.id: [] for item in items}
+    for link in links:
+        by_item[link.item_id].append(link)
+    for item in items:
+        set_committed_value(item, "speaker_links", by_item[item.id])
+    return items
 
 
 # ------------------------------------------------------------------------------------------ speakers
@@ -134,7 +144,7 @@ def meeting_speakers_page(meeting: Meeting, limit: int, offset: int) -> tuple[Pa
             select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
             .where(SessionSpeaker.speaker_id.in_(list(roles)), AgendaItem.meeting_id == meeting.id,
                    AgendaItem.status.in_(PUBLIC))
-            .options(selectinload(SessionSpeaker.item))
+            .options(joinedload(SessionSpeaker.item))
             .order_by(AgendaItem.starts_at, AgendaItem.id)).scalars()
         for link in links:
             roles[link.speaker_id].append(link)
@@ -148,8 +158,7 @@ def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .where(SessionSpeaker.speaker_id == speaker_id, AgendaItem.status.in_(PUBLIC),
                    Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))
-            .options(selectinload(SessionSpeaker.item).selectinload(AgendaItem.meeting),
-                     selectinload(SessionSpeaker.item).selectinload(AgendaItem.room))
+            .options(joinedload(SessionSpeaker.speaker), joinedload(SessionSpeaker.item).joinedload(AgendaItem.meeting))
             .order_by(AgendaItem.starts_at, AgendaItem.id))
     return list(db.session.execute(stmt).scalars())
 
@@ -178,7 +187,7 @@ def showcase_lineup(meeting: Meeting) -> list[ShowcaseSlot]:
     stmt = (select(ShowcaseSlot).join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
             .where(AgendaItem.meeting_id == meeting.id, AgendaItem.kind == "showcase",
                    AgendaItem.status.in_(PUBLIC), ShowcaseSlot.status == "published")
-            .options(selectinload(ShowcaseSlot.item))
+            .options(joinedload(ShowcaseSlot.item), joinedload(ShowcaseSlot.speaker))
             .order_by(AgendaItem.starts_at, AgendaItem.id, ShowcaseSlot.position, ShowcaseSlot.id))
     return list(db.session.execute(stmt).scalars())
 

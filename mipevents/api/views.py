@@ -194,7 +194,7 @@ def show_webinar(slug):
 # ------------------------------------------------------------------------------------------ schedule
 
 def _schedule_meeting(slug):
-    meeting = reading.meeting_with_rooms(slug)
+    meeting = reading.public_meeting(slug)
     if meeting is None:
         abort(404)
     return meeting

@@ -85,3 +85,18 @@ def assert_valid_schedule(xml_schema, json_validator):
         assert indexes == list(range(1, len(indexes) + 1))
         return tree, data
     return check
+
+
+@pytest.fixture
+def cohort(app):
+    """A cohort of a programme: meetings and webinars in it are for members only (404 to the public)."""
+    from mipevents.cohorts.models import Cohort, Programme
+    from mipevents.extensions import db
+
+    programme = Programme(slug="wmn", name="Women Mayors' Network")
+    db.session.add(programme)
+    db.session.flush()
+    row = Cohort(programme_id=programme.id, slug="wmn-2025", name="Cohort 2025")
+    db.session.add(row)
+    db.session.flush()
+    return row
