@@ -97,3 +97,13 @@ def test_a_staff_account_reaches_its_pages(app, make_meeting):
     client = _client_as(app, "staff")
     assert client.get("/staff/").status_code == 200
     assert client.get("/staff/speakers/").status_code == 200
+
+
+def test_the_staff_navigation_offers_only_what_the_role_may_open(app, make_meeting):
+    reviewer = _client_as(app, "reviewer").get("/staff/").get_data(as_text=True)
+    assert 'href="/staff/speakers/"' not in reviewer
+    assert 'href="/staff/audit"' not in reviewer
+    assert '<a href="/staff/" aria-current="page">Meetings</a>' in reviewer
+    admin = _client_as(app, "admin").get("/staff/").get_data(as_text=True)
+    assert 'href="/staff/speakers/"' in admin
+    assert 'href="/staff/audit"' in admin
