@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mipevents.agenda import listing
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
-from mipevents.feeds import ics, personal
+from mipevents.feeds import ics, personal, queries
 from mipevents.meetings.listing import meeting_version, public_meeting_or_404
 from mipevents.meetings.models import Meeting
 from mipevents.people.models import Person
@@ -42,7 +42,7 @@ def agenda_feed(slug):
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
 
     def build():
-        items = listing.public_items(meeting)
+        items = queries.public_sessions(meeting)
         chosen = listing.apply_filters(items, listing.check_track(filters, listing.tracks(items)), meeting.timezone)
         return ics.agenda_calendar(meeting, chosen, _site(), filtered=_filter_words(filters))
 
@@ -64,7 +64,7 @@ def session_ics(slug, item_id):
     meeting = public_meeting_or_404(slug)
 
     def build():
-        item = listing.public_item_or_404(meeting, item_id)
+        item = queries.public_session_or_404(meeting, item_id)
         return ics.session_calendar(meeting, item, _site())
 
     return cached_response(("session.ics", meeting.id, item_id), meeting_version(meeting), build,
