@@ -20,7 +20,8 @@ PRIVACY_NOTICE = ("We use these details only to run this event: to send your con
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trimmed, and without NUL characters (which PostgreSQL refuses in text)."""
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def _text(label, limit, required=False, **kwargs):

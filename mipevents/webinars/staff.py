@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.extensions import db
+from mipevents.registration import services as registration
 from mipevents.webinars import services
 from mipevents.webinars.forms import EditWebinarForm
 from mipevents.webinars.models import Webinar
@@ -51,6 +52,7 @@ def edit_webinar(webinar_id):
     webinar = db.get_or_404(Webinar, webinar_id)
     form = EditWebinarForm() if request.method == "POST" else EditWebinarForm.for_webinar(webinar)
     if form.validate_on_submit():
+        seats_before = webinar.capacity
         try:
             changed = services.update_webinar(webinar, form.to_values(), actor=current_user)
         except services.WebinarProblem as exc:
@@ -58,6 +60,13 @@ def edit_webinar(webinar_id):
         else:
             db.session.commit()
             flash("Saved." if changed else "Nothing changed.", "success")
+            if seats_before is not None and (webinar.capacity is None or webinar.capacity > seats_before):
+                # More seats: the first in line move up (under the capacity lock, so after the edit's commit).
+                promoted = registration.promote_waitlist(webinar)
+                db.session.commit()
+                if promoted:
+                    flash(f"{len(promoted)} {'person' if len(promoted) == 1 else 'people'} moved up from the "
+                          "waitlist and were emailed.", "success")
             return redirect(url_for(".edit_webinar", webinar_id=webinar.id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("webinars/staff/edit_webinar.html", form=form, webinar=webinar), status

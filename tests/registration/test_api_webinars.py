@@ -125,3 +125,12 @@ def test_the_endpoint_is_rate_limited_with_the_envelope(make_app, make_webinar):
         assert [r.status_code for r in responses] == [201, 201, 429]
         assert responses[2].get_json()["error"] == "rate_limited"
         assert registrations() == 2
+
+
+def test_nul_characters_never_reach_the_database(client, make_webinar):
+    webinar = make_webinar()
+    db.session.commit()
+    response = client.post(url(webinar), json=body(first_name="Kim\u0000", organization="\u0000City"))
+    assert response.status_code == 201
+    stored = db.session.execute(select(Registration)).scalar_one()
+    assert (stored.first_name, stored.organization) == ("Kim", "City")

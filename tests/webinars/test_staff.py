@@ -212,3 +212,19 @@ def test_the_registrants_page_takes_a_constant_number_of_queries(client, login_a
     assert counts[0] == counts[1]
 
 
+
+
+def test_more_seats_move_the_first_in_line_up(client, login_as, make_webinar):
+    webinar = make_webinar(slug="grow", capacity=1, starts_at=datetime(2031, 2, 10, 18, 0, tzinfo=UTC))
+    db.session.commit()
+    for n in range(4):
+        services.register(webinar, person(n))
+        db.session.commit()
+    login_as("staff")
+    response = client.post(f"/staff/webinars/{webinar.id}/edit",
+                           data=webinar_form(slug="grow", title=webinar.title, capacity="3"))
+    assert response.status_code == 303
+    statuses = db.session.execute(select(Registration.status).order_by(Registration.queued_at, Registration.id)).scalars().all()
+    assert statuses == ["confirmed", "confirmed", "confirmed", "waitlisted"]
+    kinds = [m.kind for m in db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()]
+    assert kinds[-2:] == ["registration_promoted", "registration_promoted"]
