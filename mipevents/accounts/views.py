@@ -30,9 +30,17 @@ def _failed(response) -> bool:
     return response.status_code >= 400
 
 
+def _attempted_account() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().casefold()[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+# Two throttles, both counting failures only: one per client address, and one per account tried,
+# so guesses spread over many addresses still slow down on the account they aim at.
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
                error_message="Too many failed sign-ins from here. Wait a minute and try again.")
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_attempted_account,
+               error_message="Too many failed sign-ins for this account. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))

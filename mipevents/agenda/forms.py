@@ -19,6 +19,7 @@ class EditSessionForm(FlaskForm):
     day = DateField("Day", validators=[DataRequired(message="Enter the day (YYYY-MM-DD).")])
     starts = TimeField("Starts", validators=[DataRequired(message="Enter the start time (HH:MM).")])
     ends = TimeField("Ends", validators=[DataRequired(message="Enter the end time (HH:MM).")])
+    ends_next_day = BooleanField("Ends after midnight, on the next day")
     room_id = SelectField("Room", coerce=int, default=0, validate_choice=False)
     track = StringField("Track", validators=[Optional(), Length(max=120)])
     capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
@@ -34,20 +35,21 @@ class EditSessionForm(FlaskForm):
         zone = item.meeting.timezone
         start, end = to_local(item.starts_at, zone), to_local(item.ends_at, zone)
         return cls(item.meeting, obj=item, day=start.date(), starts=start.time(), ends=end.time(),
-                   room_id=item.room_id or 0, **kwargs)
+                   ends_next_day=end.date() > start.date(), room_id=item.room_id or 0, **kwargs)
 
     def validate_room_id(self, field):
         if field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose one of this meeting's rooms.")
 
     def validate_ends(self, field):
-        if self.starts.data and field.data and field.data <= self.starts.data:
+        if self.starts.data and field.data and field.data <= self.starts.data and not self.ends_next_day.data:
             raise ValidationError("The session must end after it starts.")
 
     def values(self) -> dict:
         """Plain values for agenda.services: local day and times, in the meeting's zone."""
         return {"kind": self.kind.data, "title": self.title.data.strip(), "description": self.description.data or "",
                 "day": self.day.data, "starts": self.starts.data, "ends": self.ends.data,
+                "ends_next_day": bool(self.ends_next_day.data),
                 "room_id": self.room_id.data or None, "track": (self.track.data or "").strip(),
                 "capacity": self.capacity.data, "press_status": self.press_status.data}
 

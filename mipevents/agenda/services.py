@@ -3,7 +3,7 @@
 An edit to a session that is already public shows at once: it raises that session's iCalendar
 SEQUENCE once per saved change to time, place, title or status, moves the meeting's
 agenda_version on (touch), and is audited with the values before and after."""
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -39,11 +39,12 @@ def item_state(item: AgendaItem) -> dict:
     return state
 
 
-def instants(meeting: Meeting, day: date, starts: time, ends: time) -> tuple[datetime, datetime]:
-    """A local day and wall-clock times in the meeting's zone -> UTC instants. Refuses an end at or
-    before the start (impossible data), whatever the zone does that night."""
+def instants(meeting: Meeting, day: date, starts: time, ends: time, ends_next_day: bool = False) -> tuple[datetime, datetime]:
+    """A local day and wall-clock times in the meeting's zone -> UTC instants (the end on the next
+    day for a session that runs past midnight). Refuses an end at or before the start (impossible
+    data), whatever the zone does that night."""
     starts_at = wall_clock_to_utc(day, starts, meeting.timezone)
-    ends_at = wall_clock_to_utc(day, ends, meeting.timezone)
+    ends_at = wall_clock_to_utc(day + timedelta(days=1) if ends_next_day else day, ends, meeting.timezone)
     if ends_at <= starts_at:
         raise SessionProblem("The session must end after it starts.", "ends")
     return starts_at, ends_at
@@ -59,7 +60,7 @@ def _room(meeting: Meeting, room_id: int | None) -> int | None:
 
 
 def _model_values(meeting: Meeting, values: dict) -> dict:
-    starts_at, ends_at = instants(meeting, values["day"], values["starts"], values["ends"])
+    starts_at, ends_at = instants(meeting, values["day"], values["starts"], values["ends"], values.get("ends_next_day", False))
     return {"kind": values["kind"], "title": values["title"], "description": values.get("description", ""),
             "starts_at": starts_at, "ends_at": ends_at, "room_id": _room(meeting, values.get("room_id")),
             "track": values.get("track", ""), "capacity": values.get("capacity"),

@@ -103,3 +103,19 @@ def test_login_form_needs_csrf_when_enabled(make_app):
     with app.app_context():
         response = app.test_client().post("/staff/login", data={"email": "a@b.c", "password": "x"})
         assert response.status_code == 400
+
+
+def test_failures_on_one_account_from_many_addresses_are_throttled(make_app):
+    from mipevents.extensions import db
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
+    with app.app_context():
+        create_user("ana@mipevents.test", PASSWORD)
+        db.session.commit()
+        client = app.test_client()
+        statuses = [client.post("/staff/login", data={"email": "ana@mipevents.test", "password": "wrong guess"},
+                                environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code for n in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        other = client.post("/staff/login", data={"email": "someone@mipevents.test", "password": "wrong guess"},
+                            environ_base={"REMOTE_ADDR": "10.0.1.1"})
+        assert other.status_code == 401

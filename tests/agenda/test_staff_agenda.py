@@ -189,3 +189,21 @@ def test_builder_shows_sessions_by_room_and_time_with_constant_queries(client, l
     assert large.count == small.count
     assert client.get(f"/staff/meetings/{meeting.id}/agenda?day=2030-01-01").status_code == 404
     assert client.get(f"/staff/meetings/{meeting.id}/agenda?day=nonsense").status_code == 404
+
+
+def test_a_reception_past_midnight_ends_on_the_next_day_and_edits_cleanly(client, login_as, make_meeting, db_session):
+    meeting = make_meeting(timezone="America/Chicago")
+    db_session.commit()
+    login_as("staff")
+    response = client.post(f"/staff/meetings/{meeting.id}/sessions/new",
+                           data=session_form(kind="reception", starts="21:00", ends="00:30", ends_next_day="y"))
+    assert response.status_code == 303
+    item = db_session.execute(select(AgendaItem)).scalar_one()
+    assert (item.starts_at.isoformat(), item.ends_at.isoformat()) == ("2025-01-23T03:00:00+00:00", "2025-01-23T06:30:00+00:00")
+    page = client.get(f"/staff/sessions/{item.id}/edit").get_data(as_text=True)
+    assert '<input checked id="ends_next_day" name="ends_next_day" type="checkbox" value="y">' in page
+    saved = client.post(f"/staff/sessions/{item.id}/edit",
+                        data=session_form(kind="reception", starts="21:00", ends="00:30", ends_next_day="y"))
+    assert saved.status_code == 303
+    db_session.refresh(item)
+    assert item.ends_at.isoformat() == "2025-01-23T06:30:00+00:00"
