@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -61,7 +61,9 @@ def _claim(message_id: int, now: datetime) -> bool:
 def message_id_for(msg: OutboxMessage) -> str:
     """Stable across retries, so a receiver that got it twice can tell."""
     host = urlparse(current_app.config["MIPEVENTS_BASE_URL"]).hostname or "mipevents.local"
-    return msg.message_id or make_msgid(idstring=f"outbox-{msg.id}", domain=host)
+    # Derived from the row alone (make_msgid adds the time and randomness, so a retry after a
+    # connection lost past the server's "250 OK" would have carried a different id).
+    return msg.message_id or f"<outbox.{msg.id}.{int(msg.created_at.timestamp())}@{host}>"
 
 
 def compose(msg: OutboxMessage, built: BuiltMessage) -> EmailMessage:

@@ -63,3 +63,21 @@ def test_register_from_a_phone_then_cancel_from_the_manage_link(start_server, ma
 
     db.session.commit()
     assert db.session.execute(select(Registration.status)).scalars().all() == ["cancelled"]
+
+
+def test_a_viewer_in_another_zone_also_sees_their_own_time(start_server, make_webinar, new_page):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    noon_ct = datetime(2031, 2, 10, 12, 0, tzinfo=ZoneInfo("America/Chicago")).astimezone(UTC)
+    webinar = make_webinar(title="Across zones", starts_at=noon_ct)
+    db.session.commit()
+    slug = webinar.slug
+    server = start_server(workers=1)
+    east = new_page(timezone_id="America/New_York", locale="en-US")
+    east.goto(f"{server.url}/webinars/{slug}/")
+    assert east.locator(".when time").inner_text() == "Monday, February 10, 2031 · 12:00 PM CT to 1:00 PM CT"
+    assert east.locator(".your-time").inner_text() == "Your time: Monday, February 10 at 1:00 PM EST"
+    local = new_page(timezone_id="America/Chicago", locale="en-US")
+    local.goto(f"{server.url}/webinars/{slug}/")
+    assert local.locator(".your-time").is_hidden()
