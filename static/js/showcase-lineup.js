@@ -19,14 +19,14 @@
         event.dataTransfer.setData("text/plain", row.dataset.slotId);
       });
       row.addEventListener("dragover", function (event) {
+        if (dragged && dragged !== row) { event.preventDefault(); event.dataTransfer.dropEffect = "move"; }
+      });
+      row.addEventListener("drop", function (event) {
         if (!dragged || dragged === row) { return; }
         event.preventDefault();
         var box = row.getBoundingClientRect();
         var after = event.clientY > box.top + box.height / 2;
         body.insertBefore(dragged, after ? row.nextSibling : row);
-      });
-      row.addEventListener("dragend", function () {
-        if (!dragged) { return; }
         dragged = null;
         var order = Array.prototype.map.call(body.querySelectorAll("tr[data-slot-id]"), function (r) {
           return parseInt(r.dataset.slotId, 10);
@@ -37,6 +37,7 @@
           body: JSON.stringify({ order: order })
         }).then(function () { window.location.reload(); });
       });
+      row.addEventListener("dragend", function () { dragged = null; });
     });
   });
 })();

@@ -213,3 +213,25 @@ def test_practice_timer_counts_in_the_browser_only(start_server, new_page, showc
     page.reload()
     assert page.evaluate(READ)["ms"] == paused          # kept in this browser across a reload
     assert page.locator(".timer").get_attribute("data-status") == "paused"
+
+
+def test_staff_reorder_with_buttons_and_by_dragging(start_server, new_page, staff_login, showcase):
+    server = start_server(workers=1)
+    page = new_page()
+    staff_login(page, server, showcase["email"], PASSWORD)
+    page.goto(f"{server.url}/staff/showcase/{showcase['item_id']}")
+    names = "() => Array.from(document.querySelectorAll('tbody tr[data-slot-id] strong')).map((e) => e.textContent)"
+    assert page.evaluate(names) == ["Mayor Elena Rivera", "Mayor Daniel Okafor", "Mayor Thu Nguyen"]
+    with page.expect_navigation():
+        page.get_by_role("button", name="Move down Mayor Elena Rivera").click()
+    assert page.evaluate(names) == ["Mayor Daniel Okafor", "Mayor Elena Rivera", "Mayor Thu Nguyen"]
+    page.wait_for_selector("tr.is-draggable")        # the enhancement's script has run
+    # The row's drag events as the browser sends them (dropped on the top half of the first row).
+    rows = page.locator("tr[data-slot-id]")
+    transfer = page.evaluate_handle("() => new DataTransfer()")
+    rows.nth(2).dispatch_event("dragstart", {"dataTransfer": transfer})
+    rows.nth(0).dispatch_event("dragover", {"dataTransfer": transfer})
+    with page.expect_navigation():                   # it reloads once the new order is saved
+        top = rows.nth(0).evaluate("(row) => row.getBoundingClientRect().top + 1")
+        rows.nth(0).dispatch_event("drop", {"dataTransfer": transfer, "clientY": top})
+    assert page.evaluate(names) == ["Mayor Thu Nguyen", "Mayor Daniel Okafor", "Mayor Elena Rivera"]
