@@ -1,9 +1,11 @@
 """The demo holds a programme with an open cohort call and a showcase call for the Summer Meeting."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from mipevents.calls.deadlines import time_left
 from mipevents.calls.models import Application, Call
-from mipevents.core.timeutil import utcnow
+from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db
 
 
@@ -15,7 +17,9 @@ def test_the_demo_has_an_open_cohort_call_and_showcase_proposals(app, client):
     assert [c.kind for c in calls] == ["cohort", "showcase"]
     assert all(c.is_open(now) for c in calls)
     cohort_call, showcase_call = calls
-    assert 20 <= (cohort_call.deadline_at - now).days <= 21
+    # 11:59 PM in the organisation's zone, three weeks after the demo's "today".
+    deadline = to_local(cohort_call.deadline_at, "America/Chicago")
+    assert (deadline.date(), deadline.hour, deadline.minute) == (now.date() + timedelta(days=21), 23, 59)
     assert showcase_call.meeting.kind == "summer"
     proposals = db.session.execute(select(Application).where(Application.call_id == showcase_call.id)).scalars().all()
     assert len(proposals) == 3 and {p.status for p in proposals} == {"submitted"}
