@@ -192,8 +192,10 @@ PAGINATION = [
                "Items to skip"),
 ]
 FILTERS = [
-    _parameter("day", "query", {"type": "string", "format": "date"}, "Only sessions starting on this local day"),
-    _parameter("track", "query", {"type": "string", "maxLength": 120}, "Only sessions of this track (any case)"),
+    _parameter("day", "query", {"type": "string", "format": "date"},
+               "Only sessions starting on this day (YYYY-MM-DD, one of the meeting's days, in its zone)"),
+    _parameter("track", "query", {"type": "string", "maxLength": 120},
+               "Only sessions of this track (one of the agenda's tracks, in any case)"),
     _parameter("kind", "query", {"type": "string", "enum": list(vocab.SESSION_KINDS)}, "Only sessions of this kind"),
 ]
 
@@ -242,8 +244,9 @@ def document(base_url: str) -> dict:
         "/api/v1/meetings/{slug}/sessions": _get(
             "A meeting's published sessions, in start order", "Sessions", _json("A page of sessions", "SessionList"),
             [MEETING_SLUG, *FILTERS, *PAGINATION], bad_query=True,
-            description="The filters match the public agenda's (`/meetings/{slug}/agenda?day=&track=&kind=`). "
-                        "Cancelled sessions stay listed with status `cancelled`."),
+            description="The filters are the public agenda's (`/meetings/{slug}/agenda?day=&track=&kind=`), with "
+                        "its rules: a day outside the meeting or a track it does not have is a 400 naming the "
+                        "parameter. Cancelled sessions stay listed with status `cancelled`."),
         "/api/v1/meetings/{slug}/sessions/{session_id}": _get(
             "One session", "Sessions", _json("The session", "Session"),
             [MEETING_SLUG, _parameter("session_id", "path", {"type": "integer", "minimum": 1, "maximum": 2_147_483_647},

@@ -1,14 +1,12 @@
-"""Query parameters of the read API: pagination and agenda filters, checked so a bad value is a
-400 naming the field, never a 500."""
-from datetime import date
+"""Query parameters of the read API: pagination, and the public agenda's filters with its own rules,
+checked so a bad value is a 400 naming the field, never a 500."""
+from collections.abc import Callable
 
-from mipevents.api.reading import SessionFilters
-from mipevents.core import vocabulary as vocab
+from mipevents.agenda.listing import AgendaFilters, BadFilter, check_track, parse_filters
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000
-MAX_TRACK = 120
 
 
 class BadParameters(Exception):
@@ -45,36 +43,22 @@ def pagination(args, errors: dict | None = None) -> tuple[int, int]:
     return limit, offset
 
 
-def session_query(args) -> tuple[SessionFilters, int, int]:
-    """The filters and the page of a session list, every bad parameter named at once."""
+def session_query(args, meeting, known_tracks: Callable[[], list[str]]) -> tuple[AgendaFilters, int, int]:
+    """The filters and the page of a session list, with the public agenda's own rules and words
+    (`day` one of the meeting's days, `track` one of its tracks in any case, `kind` a session kind),
+    every bad parameter named at once."""
     errors: dict = {}
-    filters = session_filters(args, errors)
+    values = {}
+    for name in ("day", "kind", "track"):
+        try:
+            values[name] = getattr(parse_filters({name: args.get(name, "")}, meeting), name)
+        except BadFilter as problem:
+            errors[problem.field] = [problem.message]
+    filters = AgendaFilters(**{k: v for k, v in values.items()})
+    if filters.track and "track" not in errors:
+        try:
+            filters = check_track(filters, known_tracks())
+        except BadFilter as problem:
+            errors[problem.field] = [problem.message]
     limit, offset = pagination(args, errors)
     return filters, limit, offset
-
-
-def session_filters(args, errors: dict) -> SessionFilters:
-    """`day` (YYYY-MM-DD, the meeting's local day), `track` (a track's name), `kind` (a session kind);
-    problems go into `errors`."""
-    filters = SessionFilters()
-    day = args.get("day")
-    if day is not None and day != "":
-        try:
-            if len(day) != 10:
-                raise ValueError(day)
-            filters.day = date.fromisoformat(day)
-        except ValueError:
-            errors["day"] = ["Must be a date written YYYY-MM-DD."]
-    track = args.get("track")
-    if track:
-        if len(track) > MAX_TRACK:
-            errors["track"] = [f"Must be at most {MAX_TRACK} characters."]
-        else:
-            filters.track = track
-    kind = args.get("kind")
-    if kind:
-        if kind not in vocab.SESSION_KINDS:
-            errors["kind"] = ["Must be one of: " + ", ".join(vocab.SESSION_KINDS) + "."]
-        else:
-            filters.kind = kind
-    return filters

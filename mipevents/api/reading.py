@@ -1,12 +1,12 @@
 """What the public API reads: published (or cancelled) rows of public meetings and webinars only,
 each page loaded in a fixed number of queries whatever the agenda's size."""
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from mipevents.agenda.listing import AgendaFilters
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.timeutil import local_day_bounds
 from mipevents.extensions import db
@@ -24,13 +24,6 @@ class Page:
     total: int
     limit: int
     offset: int
-
-
-@dataclass
-class SessionFilters:
-    day: date | None = None
-    track: str | None = None
-    kind: str | None = None
 
 
 def _page(stmt, count_stmt, limit: int, offset: int) -> Page:
@@ -76,28 +69,32 @@ def _with_room_and_speakers(stmt):
                         selectinload(AgendaItem.speaker_links).joinedload(SessionSpeaker.speaker))
 
 
-def _filtered(stmt, meeting: Meeting, filters: SessionFilters):
+def _filtered(stmt, meeting: Meeting, filters: AgendaFilters):
     if filters.day is not None:
-        try:
-            start, end = local_day_bounds(filters.day, meeting.timezone)
-        except (OverflowError, ValueError):   # a day at the edge of the calendar: nothing starts on it
-            return stmt.where(AgendaItem.id.is_(None))
+        start, end = local_day_bounds(filters.day, meeting.timezone)
         stmt = stmt.where(AgendaItem.starts_at >= start, AgendaItem.starts_at < end)
     if filters.track:
-        stmt = stmt.where(func.lower(AgendaItem.track) == filters.track.lower())
+        stmt = stmt.where(AgendaItem.track == filters.track)
     if filters.kind:
         stmt = stmt.where(AgendaItem.kind == filters.kind)
     return stmt
 
 
-def sessions_page(meeting: Meeting, filters: SessionFilters, limit: int, offset: int) -> Page:
+def sessions_page(meeting: Meeting, filters: AgendaFilters, limit: int, offset: int) -> Page:
     """The meeting's public sessions in start order, filtered as the public agenda filters them:
-    `day` a local date in the meeting's zone, `track` case-insensitive, `kind` a session kind."""
+    `day` a local day in the meeting's zone, `track` as the agenda spells it, `kind` a session kind."""
     stmt = _filtered(_with_room_and_speakers(_public_items(meeting)), meeting, filters)
     stmt = stmt.order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
     count = _filtered(select(func.count()).select_from(AgendaItem)
                       .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC)), meeting, filters)
     return _page(stmt, count, limit, offset)
+
+
+def track_names(meeting: Meeting) -> list[str]:
+    """The tracks of the meeting's public sessions (what a `track` filter may name)."""
+    stmt = (select(AgendaItem.track).distinct()
+            .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC), AgendaItem.track != ""))
+    return sorted(db.session.execute(stmt).scalars(), key=str.casefold)
 
 
 def public_session(meeting: Meeting, item_id: int) -> AgendaItem | None:

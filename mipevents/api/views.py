@@ -98,16 +98,15 @@ def show_meeting(slug):
 @bp.route("/api/v1/meetings/<slug>/sessions")
 def list_sessions(slug):
     meeting = _meeting_or_404(slug)
-    filters, limit, offset = session_query(request.args)
-    params = {k: v for k, v in (("day", filters.day and filters.day.isoformat()), ("track", filters.track),
-                                ("kind", filters.kind)) if v}
+    filters, limit, offset = session_query(request.args, meeting, lambda: reading.track_names(meeting))
+    params = filters.args()
 
     def build():
         page = reading.sessions_page(meeting, filters, limit, offset)
         rows = [rep.session_json(item, meeting, _base()) for item in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/sessions", params))
 
-    key = ("api.sessions", meeting.id, tuple(sorted(params.items())), limit, offset)
+    key = ("api.sessions", meeting.id, filters.key(), limit, offset)
     return cached_response(key, _meeting_version(meeting), build)
 
 
