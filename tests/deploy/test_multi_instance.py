@@ -39,3 +39,89 @@ def test_a_rate_limit_counts_across_both_instances(start_server, redis_url):
     wrong = {"email": "nobody@example.org", "password": "not the password"}
     statuses = [post_form(server.url + "/staff/login", wrong) for server in (one, two, one, two)]
     assert statuses == [401, 401, 401, 429]
+
+
+def _json_post(url, body, opener=None):
+    import json
+
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
+    try:
+        with (opener or urllib.request.build_opener()).open(request) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+@pytest.mark.postgres
+def test_concurrent_registrations_through_two_instances_never_oversell(app, start_server, make_webinar, redis_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import func, select
+
+    from mipevents.extensions import db
+    from mipevents.registration.models import Registration
+
+    webinar = make_webinar(capacity=20)
+    db.session.commit()
+    slug, webinar_id = webinar.slug, webinar.id
+    settings = {"CACHE_REDIS_URL": redis_url}
+    one, two = start_server(workers=2, threads=2, **settings), start_server(workers=2, threads=2, **settings)
+
+    def register(n):
+        server = (one, two)[n % 2]
+        return _json_post(f"{server.url}/api/v1/webinars/{slug}/registrations", {
+            "first_name": "Pat", "last_name": f"Number{n}", "email": f"pat{n}@example.org", "role": "mayor",
+            "title": "Mayor", "organization": "City", "city": "Madison", "state": "WI", "consent": True})
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(register, range(60)))
+    assert sorted({status for status, _ in answers}) == [201]
+    db.session.expire_all()
+    counts = dict(db.session.execute(
+        select(Registration.status, func.count()).where(Registration.webinar_id == webinar_id).group_by(Registration.status)).all())
+    assert counts == {"confirmed": 20, "waitlisted": 40}
+    positions = sorted(body["position"] for _, body in answers if body["status"] == "waitlisted")
+    assert positions == list(range(1, 41))
+
+
+@pytest.mark.postgres
+def test_the_showcase_control_on_one_instance_drives_the_stage_on_the_other(app, start_server, make_meeting, make_item,
+                                                                              redis_url):
+    import http.cookiejar
+    import json
+
+    from mipevents.accounts.services import create_user
+    from mipevents.extensions import db
+    from mipevents.showcase.models import ShowcaseSlot
+
+    meeting = make_meeting()
+    item = make_item(meeting, kind="showcase", title="Innovation Showcase", minutes=30)
+    for n in range(3):
+        db.session.add(ShowcaseSlot(item_id=item.id, presenter_name=f"Mayor {n}", city="Madison", state="WI",
+                                    title=f"Idea {n}", position=n, status="published"))
+    create_user("runner@mipevents.test", "correct horse battery staple", role="staff")
+    db.session.commit()
+    settings = {"CACHE_REDIS_URL": redis_url, "WTF_CSRF_ENABLED": "false"}
+    one, two = start_server(workers=1, threads=2, **settings), start_server(workers=1, threads=2, **settings)
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    login = urllib.request.Request(one.url + "/staff/login", method="POST", data=urllib.parse.urlencode(
+        {"email": "runner@mipevents.test", "password": "correct horse battery staple"}).encode())
+    opener.open(login).read()
+
+    def state(server):
+        with urllib.request.urlopen(f"{server.url}/meetings/{meeting.slug}/showcase/state.json") as response:
+            return json.loads(response.read())
+
+    status, started = _json_post(f"{one.url}/meetings/{meeting.slug}/showcase/control/start", {}, opener)
+    assert (status, started["status"]) == (200, "running")
+    on_two = state(two)
+    assert (on_two["status"], on_two["slot"]["title"], on_two["deadline_ms"]) == ("running", "Idea 0", started["deadline_ms"])
+
+    status, paused = _json_post(f"{two.url}/meetings/{meeting.slug}/showcase/control/pause", {}, opener)
+    on_one = state(one)
+    assert (status, on_one["status"], on_one["remaining_ms"]) == (200, "paused", paused["remaining_ms"])
+
+    _json_post(f"{one.url}/meetings/{meeting.slug}/showcase/control/next", {}, opener)
+    assert state(two)["slot"]["title"] == "Idea 1"
