@@ -47,9 +47,11 @@ def test_both_the_mayor_and_the_scheduler_get_mail_for_one_attendee_record(make_
     [to_scheduler] = smtp_server.to("scheduler@elm.gov")
     assert len(smtp_server.messages) == 2
     assert to_mayor["Subject"] == to_scheduler["Subject"] == "You're registered: Summer Meeting"
-    mayor_text = to_mayor.get_body(("plain",)).get_content()
-    scheduler_text = to_scheduler.get_body(("plain",)).get_content()
+    mayor_text = to_mayor.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    scheduler_text = to_scheduler.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert "Dear Rosa," in mayor_text
+    assert "  Registered as: Mayor\n  Name: Rosa Alvarez, Mayor (City of Elm)\n  Dietary needs: none\n" in mayor_text
+    assert "Pick the sessions they will attend (breakouts fill up):\nhttp://mipevents.test/manage/" in scheduler_text
     assert "You are receiving this because Rosa Alvarez gave your address as their scheduler." in scheduler_text
     for message, text in ((to_mayor, mayor_text), (to_scheduler, scheduler_text)):
         assert re.search(r"/manage/[A-Za-z0-9_-]{40,}", text)
