@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import to_local
+from mipevents.meetings.forms import sensible_year
 
 
 class EditSessionForm(FlaskForm):
@@ -16,13 +17,13 @@ class EditSessionForm(FlaskForm):
     kind = SelectField("Kind", choices=list(vocab.SESSION_KINDS.items()), default="panel")
     title = StringField("Title", validators=[DataRequired(message="Give the session a title."), Length(max=300)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
-    day = DateField("Day", validators=[DataRequired(message="Enter the day (YYYY-MM-DD).")])
+    day = DateField("Day", validators=[DataRequired(message="Enter the day (YYYY-MM-DD)."), sensible_year])
     starts = TimeField("Starts", validators=[DataRequired(message="Enter the start time (HH:MM).")])
     ends = TimeField("Ends", validators=[DataRequired(message="Enter the end time (HH:MM).")])
     ends_next_day = BooleanField("Ends after midnight, on the next day")
     room_id = SelectField("Room", coerce=int, default=0, validate_choice=False)
     track = StringField("Track", validators=[Optional(), Length(max=120)])
-    capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
+    capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
     press_status = SelectField("Press and recording", choices=list(vocab.PRESS_STATUSES.items()), default="open")
 
     def __init__(self, meeting, *args, **kwargs):
@@ -38,7 +39,8 @@ class EditSessionForm(FlaskForm):
                    ends_next_day=end.date() > start.date(), room_id=item.room_id or 0, **kwargs)
 
     def validate_room_id(self, field):
-        if field.data not in {value for value, _ in field.choices}:
+        field.errors[:] = []   # WTForms' "could not coerce" is replaced by words staff understand
+        if field.process_errors or field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose one of this meeting's rooms.")
 
     def validate_ends(self, field):
@@ -66,7 +68,8 @@ class AddSessionSpeakerForm(FlaskForm):
                                    for s in speakers]
 
     def validate_speaker_id(self, field):
-        if field.data not in {value for value, _ in self.speaker_id.choices}:
+        field.errors[:] = []
+        if field.process_errors or field.data not in {value for value, _ in self.speaker_id.choices}:
             raise ValidationError("Choose a speaker from the list.")
 
 

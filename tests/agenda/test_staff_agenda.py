@@ -207,3 +207,23 @@ def test_a_reception_past_midnight_ends_on_the_next_day_and_edits_cleanly(client
     assert saved.status_code == 303
     db_session.refresh(item)
     assert item.ends_at.isoformat() == "2025-01-23T06:30:00+00:00"
+
+
+def test_extreme_input_is_a_field_error_never_a_500(client, login_as, make_meeting, db_session):
+    meeting = make_meeting()
+    db_session.commit()
+    login_as("staff")
+    for over, message in (({"capacity": "99999999999"}, "Enter a number from 0 to 100,000."),
+                          ({"day": "9999-12-31"}, "Enter a date between the years 2000 and 2100."),
+                          ({"day": "0001-01-01"}, "Enter a date between the years 2000 and 2100."),
+                          ({"title": "x" * 301}, "Field cannot be longer than 300 characters."),
+                          ({"kind": "party"}, "Not a valid choice."),
+                          ({"room_id": "abc"}, "Choose one of this meeting&#39;s rooms.")):
+        response = client.post(f"/staff/meetings/{meeting.id}/sessions/new", data=session_form(**over))
+        assert response.status_code == 422, over
+        assert message in response.get_data(as_text=True), over
+    huge = client.post("/staff/meetings/new", data={"name": "X", "slug": "x", "kind": "winter", "starts_on": "2026-01-01",
+                                                   "ends_on": "2026-01-02", "timezone": "Mars/Olympus", "capacity": "-1"})
+    assert huge.status_code == 422
+    assert "Choose a time zone from the list." in huge.get_data(as_text=True)
+    assert db_session.execute(select(AgendaItem)).scalars().all() == []
