@@ -148,3 +148,20 @@ def test_the_page_mints_a_personal_feed_link_that_works(client, make_webinar):
     response = client.get(feed.group(1))
     assert response.status_code == 200
     assert "SUMMARY:Feed me" in response.get_data(as_text=True)
+
+
+def test_the_page_takes_a_constant_number_of_queries(client, make_webinar, count_queries):
+    quiet = make_webinar(capacity=1)
+    busy = make_webinar(capacity=1)
+    db.session.commit()
+    registered(quiet, 1)
+    _, quiet_token = registered(quiet, 0)   # waitlisted, second in the webinar: 1 ahead of them
+    for n in range(2, 30):
+        registered(busy, n)
+    _, busy_token = registered(busy, 30)    # waitlisted, 28 ahead of them
+    counts = []
+    for token in (quiet_token, busy_token):
+        with count_queries() as q:
+            assert client.get(f"/manage/{token}").status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1]

@@ -228,3 +228,17 @@ def test_more_seats_move_the_first_in_line_up(client, login_as, make_webinar):
     assert statuses == ["confirmed", "confirmed", "confirmed", "waitlisted"]
     kinds = [m.kind for m in db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()]
     assert kinds[-2:] == ["registration_promoted", "registration_promoted"]
+
+
+def test_every_staff_page_renders_for_staff(client, login_as, make_webinar):
+    webinar = make_webinar(capacity=1)
+    db.session.commit()
+    services.register(webinar, person(1))
+    db.session.commit()
+    login_as("staff")
+    pages = ["/staff/webinars/", "/staff/webinars/new", f"/staff/webinars/{webinar.id}/edit",
+             f"/staff/webinars/{webinar.id}/registrants", f"/staff/webinars/{webinar.id}/attendance",
+             f"/staff/webinars/{webinar.id}/message", "/staff/registrations/"]
+    assert [(url, client.get(url).status_code) for url in pages] == [(url, 200) for url in pages]
+    listing = client.get("/staff/webinars/").get_data(as_text=True)
+    assert f'href="/staff/webinars/{webinar.id}/registrants"' in listing
