@@ -17,12 +17,14 @@ def _context(msg: OutboxMessage) -> dict:
         raise LookupError(f"application {msg.context['application_id']} no longer exists")
     call = application.call
     token = msg.context.get("link_token")
+    feed_token = msg.context.get("feed_token")
     return {
         "application": application, "call": call, "call_url": call_url(call),
         "link": application_url(token) if token else "", "home": base_url() + "/",
+        "feed_url": f"{base_url()}/calendar/{feed_token}.ics" if feed_token else "",
         "deadline": local_moment(call.deadline_at, call.timezone, utcnow()),
         "to_scheduler": msg.context.get("to_scheduler", False), "org": current_app.config["MIPEVENTS_ORG_NAME"],
-        **{k: v for k, v in msg.context.items() if k not in ("application_id", "link_token")},
+        **{k: v for k, v in msg.context.items() if k not in ("application_id", "link_token", "feed_token")},
     }
 
 
@@ -37,7 +39,8 @@ def build_application(msg: OutboxMessage) -> BuiltMessage:
     ctx = _context(msg)
     event = ctx.get("event", "saved")
     what = {"saved": "Your application is saved — finish it by the deadline",
-            "submitted": "We received your application", "updated": "Your application"}[event]
+            "submitted": "We received your application", "updated": "Your application",
+            "link": "Your new private link"}[event]
     return _built("application", f"{what}: {ctx['call'].title}", ctx)
 
 

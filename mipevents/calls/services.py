@@ -247,6 +247,16 @@ def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime 
     return application, event
 
 
+def reset_link(application: Application) -> None:
+    """'Reset my link': every private link to this application stops working and the mayor is
+    emailed one new link (a forwarded link is cut off)."""
+    from mipevents.people.services import reset_token
+
+    token = reset_token(application.person, "application", application.id)
+    enqueue("calls.application", application.email, {"application_id": application.id, "event": "link",
+                                                     "link_token": token}, person=application.person)
+
+
 def withdraw(application: Application, *, now: datetime | None = None) -> None:
     """The applicant takes their application back (possible until its decision is released)."""
     application.status = states.next_status(application.status, "withdraw",
@@ -412,6 +422,10 @@ def release_decisions(call: Call, *, actor, now: datetime | None = None) -> int:
                 _join_cohort(application, call.cohort)
         application.decision_released_at = now
         context = {"application_id": application.id, "decision": application.status}
+        if application.status == "accepted" and not call.is_showcase:
+            # New members may never have registered for anything: their personal feed carries the
+            # cohort's meetings and webinars (DESIGN, "The personal feed").
+            context["feed_token"] = mint_token(application.person, "feed")
         enqueue("calls.decision", application.email, context, person=application.person,
                 dedupe_key=f"calls.decision:{application.id}")
         if application.scheduler_email and application.scheduler_email != application.email:

@@ -152,3 +152,13 @@ def withdraw(token):
     db.session.commit()
     flash("Your application is withdrawn. You can submit it again until the deadline.", "success")
     return redirect(url_for(".application", token=token))
+
+
+@bp.route("/calls/application/<token>/reset-link", methods=["POST"])
+@limiter.limit(_form_limit)
+def reset_link(token):
+    """Cut off every link to this application (one was forwarded?) and email the mayor a new one."""
+    application = _application_or_404(token)
+    services.reset_link(application)
+    db.session.commit()
+    return render_template("calls/link_reset.html", call=application.call)

@@ -214,3 +214,15 @@ def test_erasing_a_scheduler_removes_their_email_from_the_application(client, ma
     db.session.commit()
     application = _only(Application)
     assert (application.email, application.scheduler_email) == ("mayor@tacoma.gov", "")
+
+
+def test_reset_my_link_cuts_off_every_old_link_and_emails_a_new_one(client, make_call):
+    call = make_call()
+    db.session.commit()
+    client.post(f"/calls/{call.slug}/apply", data=form_data(call, scheduler_email="scheduler@tacoma.gov"))
+    old = [m.context["link_token"] for m in db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars()]
+    assert client.post(f"/calls/application/{old[1]}/reset-link").status_code == 200
+    assert [client.get(f"/calls/application/{t}").status_code for t in old] == [404, 404]
+    newest = db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)).scalar_one()
+    assert (newest.to_email, newest.context["event"]) == ("mayor@tacoma.gov", "link")
+    assert client.get(f"/calls/application/{newest.context['link_token']}").status_code == 200

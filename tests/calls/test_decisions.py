@@ -56,7 +56,12 @@ def test_releasing_decisions_twice_sends_each_applicant_one_email(mail_app, smtp
     assert [m["Subject"] for m in smtp_server.to("no@b.gov")] == [f"Your application: {call.title}"]
     assert smtp_server.to("later@c.gov") == []
     accepted = smtp_server.to("yes@a.gov")[0]
-    assert f"you are accepted into {call.cohort.name}" in accepted.get_body(("plain",)).get_content()
+    text = accepted.get_body(("plain",)).get_content()
+    assert f"you are accepted into {call.cohort.name}" in text
+    # A new member gets their personal feed (the cohort's events), and the outbox forgets the token once sent.
+    feed_url = next(line for line in text.splitlines() if "/calendar/" in line).strip()
+    assert feed_url.startswith("http://mipevents.test/calendar/") and feed_url.endswith(".ics")
+    assert all("feed_token" not in m.context for m in db.session.execute(select(OutboxMessage)).scalars())
     assert accepted.get_body(("html",)) is not None
     # The member exists once, even after three releases.
     members = db.session.execute(select(CohortMember)).scalars().all()
