@@ -86,12 +86,16 @@ def update_meeting(meeting: Meeting, values: dict, *, actor) -> bool:
     if values["ends_on"] < values["starts_on"]:
         raise MeetingProblem("The last day cannot be before the first day.", "ends_on")
     before = meeting_state(meeting)
+    old_zone = meeting.timezone
     for key, value in values.items():
         setattr(meeting, key, value)
     after = meeting_state(meeting)
     changed = {k for k in after if after[k] != before[k]}
     if not changed:
         return False
+    if meeting.timezone != old_zone:
+        moved = _keep_wall_clock(meeting, old_zone)
+        after["sessions_kept_at_local_time"] = moved
     if meeting.is_public:
         if changed & set(CALENDAR_FIELDS):
             meeting.sequence += 1
@@ -100,6 +104,21 @@ def update_meeting(meeting: Meeting, values: dict, *, actor) -> bool:
                  summary=f"Edited the meeting “{meeting.name}” ({', '.join(sorted(changed))})",
                  before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
     return True
+
+
+def _keep_wall_clock(meeting: Meeting, old_zone: str) -> int:
+    """A new zone means staff's times were meant there: each session keeps its local day and wall-clock
+    times (9:00 AM stays 9:00 AM), so its instants move; public ones get a new SEQUENCE."""
+    from mipevents.core.timeutil import to_local, wall_clock_to_utc
+
+    items = db.session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).scalars().all()
+    for item in items:
+        for name in ("starts_at", "ends_at"):
+            local = to_local(getattr(item, name), old_zone)
+            setattr(item, name, wall_clock_to_utc(local.date(), local.time().replace(tzinfo=None), meeting.timezone))
+        if item.is_public:
+            item.sequence += 1
+    return len(items)
 
 
 def unpublish_meeting(meeting: Meeting, *, actor) -> None:

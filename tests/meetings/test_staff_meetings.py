@@ -132,3 +132,15 @@ def test_reviewer_sees_the_dashboard_but_cannot_create(client, login_as, make_me
     login_as("reviewer")
     assert client.get("/staff/").status_code == 200
     assert client.get("/staff/meetings/new").status_code == 403
+
+
+def test_changing_the_zone_keeps_each_sessions_local_time(client, login_as, make_meeting, make_item, db_session):
+    meeting = make_meeting(timezone="America/New_York")
+    item = make_item(meeting, at=datetime(2025, 1, 22, 9, 0))
+    db_session.commit()
+    login_as("staff")
+    data = {"name": meeting.name, "slug": meeting.slug, "kind": "winter", "starts_on": "2025-01-22", "ends_on": "2025-01-24",
+            "timezone": "America/Chicago", "city": "Washington", "state": "DC", "venue": "Conference Center", "address": "1 Main St"}
+    assert client.post(f"/staff/meetings/{meeting.id}/edit", data=data).status_code == 303
+    db_session.refresh(item)
+    assert (item.starts_at.isoformat(), item.sequence) == ("2025-01-22T15:00:00+00:00", 1)   # 9:00 AM CST
