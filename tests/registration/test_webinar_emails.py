@@ -156,3 +156,27 @@ def test_a_scheduler_gets_their_own_copy_with_the_links(smtp_app, smtp_server, m
     text = text_of(copy)
     assert "You are receiving this because Mayor Busy gave your address as their scheduler." in " ".join(text.split())
     assert f"{BASE}/manage/" in text
+
+
+def test_a_meeting_registration_gets_the_meeting_wording_and_its_calendar(smtp_app, smtp_server, make_meeting):
+    from datetime import UTC, datetime
+
+    from mipevents.registration.emails import template_names
+
+    today = datetime.now(UTC).date()
+    meeting = make_meeting(name="Summer Meeting", starts_on=today + timedelta(days=40),
+                           ends_on=today + timedelta(days=42), capacity=100, city="Tacoma", state="WA")
+    db.session.commit()
+    registration = services.register(meeting, {"first_name": "Lee", "last_name": "Ames", "email": "lee@city.gov",
+                                               "role": "mayor", "consent": True}).registration
+    db.session.commit()
+    assert template_names("registration_received", registration, "txt") == [
+        "email/registration/meeting_registration_received.txt", "email/registration/registration_received.txt"]
+    assert delivery.send_pending().sent == 1
+    [message] = smtp_server.to("lee@city.gov")
+    assert message["Subject"] == "You're registered: Summer Meeting"
+    text = text_of(message)
+    assert "Summer Meeting" in text and f"{BASE}/meetings/{meeting.slug}/" in text
+    assert re.search(rf"{re.escape(BASE)}/manage/[A-Za-z0-9_-]+", text)
+    [event] = calendar_of(message).walk("VEVENT")
+    assert "Summer Meeting" in str(event["SUMMARY"])
