@@ -45,6 +45,44 @@ def new_programme():
     return render_template("cohorts/staff/edit_programme.html", form=form), 422 if request.method == "POST" else 200
 
 
+@staff_bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_programme(programme_id):
+    programme = db.get_or_404(Programme, programme_id)
+    form = EditProgrammeForm(obj=programme)
+    if form.validate_on_submit():
+        if _taken(Programme, form.slug.data, programme.id):
+            form.slug.errors.append("Another programme uses this web address.")
+        else:
+            services.save_programme(programme, {k: (form[k].data or "").strip() for k in
+                                                ("name", "slug", "description", "partners", "eligibility", "status")},
+                                    actor=current_user)
+            db.session.commit()
+            flash("The programme is saved.", "success")
+            return redirect(url_for(".list_programmes"))
+    return render_template("cohorts/staff/edit_programme.html", form=form, programme=programme), \
+        422 if request.method == "POST" else 200
+
+
+@staff_bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_cohort(cohort_id):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = EditCohortForm(obj=cohort)
+    if form.validate_on_submit():
+        if _taken(Cohort, form.slug.data, cohort.id):
+            form.slug.errors.append("Another cohort uses this web address.")
+        else:
+            services.save_cohort(cohort, {
+                "name": form.name.data.strip(), "slug": form.slug.data.strip(), "description": form.description.data or "",
+                "starts_on": form.starts_on.data, "ends_on": form.ends_on.data}, actor=current_user)
+            db.session.commit()
+            flash("The cohort is saved.", "success")
+            return redirect(url_for(".show_cohort", cohort_id=cohort.id))
+    return render_template("cohorts/staff/edit_cohort.html", form=form, programme=cohort.programme, cohort=cohort), \
+        422 if request.method == "POST" else 200
+
+
 @staff_bp.route("/programmes/<int:programme_id>/cohorts/new", methods=["GET", "POST"])
 @staff_required
 def new_cohort(programme_id):

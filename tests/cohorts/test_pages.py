@@ -50,3 +50,27 @@ def test_staff_publish_a_cohort_from_its_page(client, login_as, make_cohort, mak
     db.session.expire_all()
     assert cohort.status == "published"
     assert "Mayor Kim Norton" in client.get(f"/staff/cohorts/{cohort.id}").get_data(as_text=True)
+
+
+def test_staff_create_and_edit_a_programme_and_cohort(client, login_as):
+    from sqlalchemy import select
+
+    from mipevents.cohorts.models import Cohort, Programme
+
+    login_as("staff")
+    assert client.post("/staff/programmes/new", data={"name": "New Mayors Cohort", "slug": "new-mayors",
+                                                      "status": "published"}).status_code == 302
+    programme = db.session.execute(select(Programme)).scalar_one()
+    assert client.post(f"/staff/programmes/{programme.id}/cohorts/new", data={
+        "name": "First cohort", "slug": "new-mayors-1", "starts_on": "2026-03-01", "ends_on": "2026-02-01"}).status_code == 422
+    assert client.post(f"/staff/programmes/{programme.id}/cohorts/new", data={
+        "name": "First cohort", "slug": "new-mayors-1", "starts_on": "2026-03-01", "ends_on": "2027-02-28"}).status_code == 302
+    cohort = db.session.execute(select(Cohort)).scalar_one()
+    assert client.post(f"/staff/cohorts/{cohort.id}/edit", data={"name": "First cohort, 2026", "slug": "new-mayors-2026"}
+                       ).status_code == 302
+    assert client.post(f"/staff/programmes/{programme.id}/edit", data={
+        "name": "New Mayors Cohort", "slug": "new-mayors", "partners": "Smart Growth America", "status": "published"}).status_code == 302
+    db.session.expire_all()
+    assert (cohort.name, cohort.slug, cohort.status, programme.partners) == \
+        ("First cohort, 2026", "new-mayors-2026", "draft", "Smart Growth America")
+    assert "First cohort, 2026" in client.get("/programmes/new-mayors/").get_data(as_text=True)
