@@ -16,7 +16,7 @@ from mipevents.core.timeutil import local_day_bounds, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.showcase import timing
-from mipevents.showcase.live import LiveRun, Mark, RunState
+from mipevents.showcase.live import InvalidAction, LiveRun, Mark, RunState
 from mipevents.showcase.models import ShowcaseRun, ShowcaseSlot
 from mipevents.speakers.models import SessionSpeaker, Speaker
 
@@ -286,13 +286,18 @@ def _record(marks: list[Mark], slots: list[ShowcaseSlot]) -> None:
             slot.actual_started_at = slot.actual_ended_at = None
 
 
-def act(item_id: int, action: str, *, actor=None, clock=utcnow) -> tuple[ShowcaseRun, list[ShowcaseSlot]]:
+def act(item_id: int, action: str, *, actor=None, clock=utcnow,
+        expected_version: int | None = None) -> tuple[ShowcaseRun, list[ShowcaseSlot]]:
     """Apply a control action to a session's run under a lock on the session's row, so that two
-    control pages (or processes) pressing at once apply one after the other.
+    control pages (or processes) pressing at once apply one after the other. With
+    `expected_version` (the state the control page showed), a press made on a state that has
+    moved on meanwhile is refused, so two people pressing "Next" skip no presenter.
 
     Raises live.InvalidAction when the action makes no sense now (the view answers 409)."""
     item = lock_row(AgendaItem, item_id)
     run = run_for(item)
+    if expected_version is not None and (run.version if run is not None else 0) != expected_version:
+        raise InvalidAction("the run moved on meanwhile (another control page?); look again and retry")
     if run is None:
         run = ShowcaseRun(item_id=item.id, state="idle", version=0)
         db.session.add(run)

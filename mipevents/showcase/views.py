@@ -193,7 +193,10 @@ def control_action(slug, action):
         abort(404)
     item_id = item.id
     try:
-        run, slots = services.act(item_id, action, actor=current_user)
+        expected = request.form.get("version", type=int)
+        if expected is None:
+            expected = request.headers.get("X-Run-Version", type=int)
+        run, slots = services.act(item_id, action, actor=current_user, expected_version=expected)
     except InvalidAction as exc:
         db.session.rollback()
         if _wants_json():

@@ -48,7 +48,7 @@
       busy = true;
       fetch(form.action, {
         method: "POST", credentials: "same-origin", cache: "no-store",
-        headers: { "X-CSRFToken": token, "Accept": "application/json" }
+        headers: { "X-CSRFToken": token, "Accept": "application/json", "X-Run-Version": String(display.state.version) }
       }).then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       }).then(function (result) {

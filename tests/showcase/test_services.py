@@ -176,3 +176,16 @@ def test_meeting_speakers_include_presenters_who_speak_nowhere_else(make_showcas
     slots[0].speaker_id = presenter.id
     db.session.flush()
     assert [s.name for s in services.meeting_speakers(meeting)] == ["Al Presenter", "Bea Panel"]
+
+
+def test_act_refuses_a_press_made_on_a_state_that_moved_on(make_showcase):
+    meeting, item, slots = make_showcase(presenters=3)
+    db.session.commit()
+    run, _ = services.act(item.id, "start", expected_version=0, clock=Clock())
+    db.session.commit()
+    services.act(item.id, "next", expected_version=1, clock=Clock())
+    db.session.commit()
+    with pytest.raises(InvalidAction):     # a second "Next" from a page that still showed version 1
+        services.act(item.id, "next", expected_version=1, clock=Clock())
+    db.session.rollback()
+    assert services.run_for(item).current_slot_id == slots[1].id

@@ -305,3 +305,14 @@ def test_demo_showcase_pages_render(app, client, login_as):
             "state": slot.state, "title": slot.title, "summary": slot.summary, "topic": slot.topic,
             "status": slot.status})
         assert saved.status_code == 303, slot.title
+
+
+def test_control_action_from_a_stale_page_is_409(client, make_showcase, login_as):
+    meeting, item, slots = make_showcase(presenters=3)
+    db.session.commit()
+    login_as("staff")
+    assert client.post(url(meeting, "/control/start"), data={"version": "0"}).status_code == 303
+    assert client.post(url(meeting, "/control/next"), headers={"X-Run-Version": "1", "Accept": "application/json"}).status_code == 200
+    stale = client.post(url(meeting, "/control/next"), headers={"X-Run-Version": "1", "Accept": "application/json"})
+    assert (stale.status_code, stale.json["error"]) == (409, "conflict")
+    assert "moved on meanwhile" in stale.json["message"]
