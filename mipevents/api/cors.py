@@ -10,7 +10,7 @@ REGISTRATION_PATH = re.compile(r"^/api/v1/(webinars|meetings)/[^/]+/registration
 SCHEDULE_PATH = re.compile(r"^/meetings/[^/]+/schedule\.(xml|json)$")
 READ_METHODS = "GET, HEAD, OPTIONS"
 READ_HEADERS = "If-None-Match, If-Modified-Since"
-EXPOSED = "ETag, Link"
+EXPOSED = "ETag"
 MAX_AGE = "600"
 
 

@@ -30,7 +30,7 @@ def partner_origins(app):
 def test_the_read_api_answers_any_origin(client, meeting, url):
     response = client.get(url, headers={"Origin": "https://anyone.example"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert response.headers["Access-Control-Expose-Headers"] == "ETag, Link"
+    assert response.headers["Access-Control-Expose-Headers"] == "ETag"
     assert "Access-Control-Allow-Credentials" not in response.headers
 
 
@@ -162,3 +162,10 @@ def test_a_cached_body_is_served_without_querying_the_agenda_again(client, meeti
     assert body.status_code == 200
     assert (first.count, second.count) == (first.count, 1)
     assert first.count > 1
+
+
+def test_head_answers_like_get_without_a_body(client, meeting):
+    get = client.get("/api/v1/meetings/winter-2025/sessions", headers={"Accept-Encoding": "identity"})
+    head = client.head("/api/v1/meetings/winter-2025/sessions", headers={"Accept-Encoding": "identity"})
+    assert (head.status_code, head.data, head.headers["ETag"]) == (200, b"", get.headers["ETag"])
+    assert head.headers["Access-Control-Allow-Origin"] == "*"

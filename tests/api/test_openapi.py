@@ -122,3 +122,7 @@ def test_the_api_page_lists_every_operation(client):
     doc = client.get("/api/openapi.json").get_json()
     for path in doc["paths"]:
         assert f"<code>{path}</code>" in html
+
+
+def test_every_page_links_to_the_open_data_page(client):
+    assert '<a href="/api/">Open data</a>' in client.get("/").get_data(as_text=True)
