@@ -14,7 +14,7 @@ from mipevents.meetings.listing import public_meeting_or_404
 from mipevents.people.models import Person
 from mipevents.people.services import mint_token, resolve_token
 from mipevents.registration import services, sessions
-from mipevents.registration.meeting_forms import ChooseSessionsForm, RegisterForMeetingForm
+from mipevents.registration.meeting_forms import MEETING_TYPES, ChooseSessionsForm, RegisterForMeetingForm
 from mipevents.registration.models import Registration
 
 bp = Blueprint("meeting_registration", __name__)
@@ -68,7 +68,8 @@ def register(slug):
         # New or repeat: the same answer; only the email says "you were already registered".
         return redirect(url_for(".registered", slug=meeting.slug), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("registration/meeting_register.html", meeting=meeting, form=form), status
+    return render_template("registration/meeting_register.html", meeting=meeting, form=form, is_full=services.seats_left(meeting) == 0,
+                           approval_types=[label for value, label in MEETING_TYPES if value in (meeting.approval_roles or [])]), status
 
 
 @bp.route("/meetings/<slug>/register/check-your-email")

@@ -106,3 +106,8 @@ def test_a_scheduler_registers_a_mayor_picks_sessions_and_staff_check_the_mayor_
     assert desk.locator("#checkin-count").inner_text() == "0 people shown"
     db.session.commit()
     assert db.session.execute(select(Registration.checked_in_at)).scalar_one() is not None
+
+    # The other staff pages of the registrations pass axe too.
+    for path in ("", "notices", "settings"):
+        desk.goto(f"{server.url}/staff/meetings/{meeting_id}/registrations/{path}")
+        assert_accessible(desk)

@@ -148,6 +148,8 @@ def test_partners_wait_for_approval_and_mayors_are_confirmed_at_once(client, mak
     client.post(f"/meetings/{meeting.slug}/register", data=form(2, type="mayor", email="mayor@town.gov"))
     assert statuses() == {"partner@ngo.org": "pending", "mayor@town.gov": "confirmed"}
     assert services.seats_left(meeting) == 4          # pending holds no seat
+    assert "<p>Registrations as partner organization wait for our staff to confirm them.</p>" in client.get(
+        f"/meetings/{meeting.slug}/register").get_data(as_text=True)
     login_as("staff")
     partner = db.session.execute(select(Registration).where(Registration.email == "partner@ngo.org")).scalar_one()
     response = client.post(f"/staff/meetings/{meeting.id}/registrations/{partner.id}/approve")
@@ -163,6 +165,7 @@ def test_a_full_meeting_waitlists_and_a_cancellation_promotes_the_first_in_line(
     for n in (1, 2, 3):
         client.post(f"/meetings/{meeting.slug}/register", data=form(n))
     assert statuses() == {"mayor1@town.gov": "confirmed", "mayor2@town.gov": "waitlisted", "mayor3@town.gov": "waitlisted"}
+    assert "The meeting is full: new registrations join the waitlist" in client.get(f"/meetings/{meeting.slug}/register").get_data(as_text=True)
     first = db.session.execute(select(Registration).where(Registration.email == "mayor1@town.gov")).scalar_one()
     promoted = services.cancel(first)
     db.session.commit()
