@@ -226,3 +226,14 @@ def test_reset_my_link_cuts_off_every_old_link_and_emails_a_new_one(client, make
     newest = db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)).scalar_one()
     assert (newest.to_email, newest.context["event"]) == ("mayor@tacoma.gov", "link")
     assert client.get(f"/calls/application/{newest.context['link_token']}").status_code == 200
+
+
+def test_a_call_that_has_not_opened_says_when_it_opens_and_takes_nothing(client, make_call):
+    call = make_call(opens_in=timedelta(days=3), deadline_in=timedelta(days=30))
+    db.session.commit()
+    page = client.get(f"/calls/{call.slug}/apply")
+    assert page.status_code == 200
+    assert "This call opens " in page.get_data(as_text=True)
+    before = _counts()
+    assert client.post(f"/calls/{call.slug}/apply", data=form_data(call)).status_code == 409
+    assert _counts() == before
