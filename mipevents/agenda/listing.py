@@ -14,7 +14,7 @@ from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date, to_local
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.speakers.models import SessionSpeaker
+from mipevents.speakers.models import SessionSpeaker, Speaker
 
 PUBLIC_STATUSES = ("published", "cancelled")
 MAX_TRACK_LENGTH = 120
@@ -84,12 +84,13 @@ def public_items(meeting: Meeting) -> list[AgendaItem]:
     (selectinload would split its IN lists into chunks of 500 on a large agenda)."""
     public = (AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
     items = list(db.session.execute(
-        select(AgendaItem).where(*public).options(joinedload(AgendaItem.room))
+        select(AgendaItem).where(*public).options(joinedload(AgendaItem.room), defer(AgendaItem.description))
         .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
     ).scalars())
     links = db.session.execute(
         select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).where(*public)
-        .options(joinedload(SessionSpeaker.speaker)).order_by(SessionSpeaker.item_id, SessionSpeaker.position)
+        .options(joinedload(SessionSpeaker.speaker).load_only(Speaker.id, Speaker.name, Speaker.honorific))
+        .order_by(SessionSpeaker.item_id, SessionSpeaker.position)
     ).scalars()
     by_item: dict[int, list[SessionSpeaker]] = {}
     for link in links:

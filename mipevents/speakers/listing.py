@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import select, union
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import vocabulary as vocab
@@ -47,7 +47,8 @@ def _links(where) -> list[SessionSpeaker]:
         select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(*_public_items(), *where)
-        .options(joinedload(SessionSpeaker.speaker), joinedload(SessionSpeaker.item).joinedload(AgendaItem.meeting))
+        .options(joinedload(SessionSpeaker.speaker).options(defer(Speaker.bio), defer(Speaker.email)),
+                 joinedload(SessionSpeaker.item).options(defer(AgendaItem.description)).joinedload(AgendaItem.meeting))
     ).scalars())
 
 
@@ -56,7 +57,8 @@ def _slots(where) -> list[ShowcaseSlot]:
         select(ShowcaseSlot).join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(*_public_items(), ShowcaseSlot.status == "published", ShowcaseSlot.speaker_id.is_not(None), *where)
-        .options(joinedload(ShowcaseSlot.speaker), joinedload(ShowcaseSlot.item).joinedload(AgendaItem.meeting))
+        .options(joinedload(ShowcaseSlot.speaker).options(defer(Speaker.bio), defer(Speaker.email)),
+                 joinedload(ShowcaseSlot.item).options(defer(AgendaItem.description)).joinedload(AgendaItem.meeting))
     ).scalars())
 
 
