@@ -138,3 +138,27 @@ def test_settings_refuse_a_deadline_before_the_opening(client, login_as, meeting
     assert "The deadline must be after registration opens." in html and "Enter 0 or more." in html
     db.session.expire_all()
     assert meeting.capacity == 3
+
+
+def test_the_list_has_a_constant_number_of_queries(client, login_as, meeting, make_item, count_queries):
+    workshop = make_item(meeting, kind="workshop", capacity=50)
+    db.session.commit()
+    login_as("staff")
+    url = f"/staff/meetings/{meeting.id}/registrations/"
+
+    def add(first, last):
+        for n in range(first, last):
+            registration = register(meeting, n, role="guest" if n % 2 else "mayor", dietary_needs="Vegan")
+            if registration.status == "confirmed":
+                sessions.set_choices(registration, [workshop.id])
+                db.session.commit()
+
+    add(1, 3)
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    add(3, 20)
+    client.get(url)
+    with count_queries() as many:
+        client.get(url)
+    assert few.count == many.count

@@ -188,3 +188,15 @@ def test_the_page_has_a_constant_number_of_queries(client, meeting, make_item, c
         client.get(f"/manage/{token}/sessions")
     assert few.count == many.count, "\n".join(few.statements) + "\n=====\n" + "\n".join(many.statements)
     assert db.session.execute(select(func.count()).select_from(Registration)).scalar_one() == 1
+
+
+def test_a_site_visit_ticked_on_the_form_is_pointed_out_until_it_is_picked(client, meeting, make_item):
+    tour = make_item(meeting, at=day(meeting, 15), kind="tour", title="Site visit", capacity=12)
+    db.session.commit()
+    registration = register(meeting, 1, extras=[tour.id])
+    token = manage_token(registration)
+    hint = "You ticked this on the registration form: tick it here too to hold a place and add it to your calendar."
+    assert hint in client.get(f"/manage/{token}/sessions").get_data(as_text=True)
+    client.post(f"/manage/{token}/sessions", data={"sessions": [str(tour.id)]})
+    assert hint not in client.get(f"/manage/{token}/sessions").get_data(as_text=True)
+    assert picks(registration) == [tour.id]
