@@ -208,7 +208,8 @@ def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime 
     From the public form (application=None) the email finds the one application per email and call,
     so a second submission updates the first; every public save emails a fresh private link (the
     page says "check your email" either way). From the private page (`application` given) an email
-    goes out only when the application becomes submitted. Raises CallClosed after the deadline and
+    goes out only when the application becomes submitted. A public "save draft" never overwrites a
+    submitted application. Raises CallClosed after the deadline and
     InvalidTransition for a decided application, in both cases before writing anything."""
     now = now or utcnow()
     check_open(call, now)
@@ -218,6 +219,11 @@ def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime 
     action = "submit" if submit else "save"
     previous = application.status if application is not None else "draft"
     status = states.next_status(previous, action)
+    if from_form and action == "save" and previous in ("submitted", "shortlisted"):
+        # "Save draft" on the public form must not overwrite a submitted application with an
+        # unfinished one: nothing changes, and the inbox gets the link to edit it properly.
+        _confirm(application, "updated")
+        return application, "updated"
     if application is None:
         person = person_for_email(values.email, values.mayor_name.strip())
         application = Application(call_id=call.id, person=person, email=person.email, status="draft")

@@ -237,3 +237,16 @@ def test_a_call_that_has_not_opened_says_when_it_opens_and_takes_nothing(client,
     before = _counts()
     assert client.post(f"/calls/{call.slug}/apply", data=form_data(call)).status_code == 409
     assert _counts() == before
+
+
+def test_a_public_draft_save_never_overwrites_a_submitted_application(client, make_call):
+    call = make_call()
+    db.session.commit()
+    client.post(f"/calls/{call.slug}/apply", data=form_data(call))
+    response = client.post(f"/calls/{call.slug}/apply", data={"mayor_name": "Someone Else", "email": "mayor@tacoma.gov",
+                                                              "action": "save"})
+    assert response.status_code == 302
+    application = _only(Application)
+    assert (application.status, application.mayor_name, application.city) == ("submitted", "Mayor Kim Norton", "Tacoma")
+    events = db.session.execute(select(OutboxMessage.context).order_by(OutboxMessage.id)).scalars().all()
+    assert [e["event"] for e in events] == ["submitted", "updated"]
