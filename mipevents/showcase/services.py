@@ -4,8 +4,9 @@ the ideas across meetings. Plain functions taking `actor=`; they add and flush, 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts import audit
@@ -364,21 +365,30 @@ def allowed_actions(state: dict) -> set[str]:
     return allowed | ({"previous"} if has_previous else set())
 
 
-def state_etag_source(slug: str, item_id: int | None, *, public_only: bool = True):
-    """What a display's state depends on, in one query: (item_id, run version, agenda_version),
-    or None when there is no such (public, unless `public_only` is off for staff) showcase.
-    Cheap enough to answer a 304 with."""
+@cache
+def _state_source_statement(with_item: bool, public_only: bool):
+    """Built once per variant: a display polls four times a second, so even building the
+    statement would cost more than running it."""
     stmt = (select(AgendaItem.id, func.coalesce(ShowcaseRun.version, 0), Meeting.agenda_version)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .outerjoin(ShowcaseRun, ShowcaseRun.item_id == AgendaItem.id)
-            .where(Meeting.slug == slug, AgendaItem.kind == "showcase")
+            .where(Meeting.slug == bindparam("slug"), AgendaItem.kind == "showcase")
             .order_by(AgendaItem.starts_at, AgendaItem.id).limit(1))
     if public_only:
         stmt = stmt.where(Meeting.status.in_(("published", "cancelled")),
                           AgendaItem.status.in_(("published", "cancelled")))
-    if item_id is not None:
-        stmt = stmt.where(AgendaItem.id == item_id)
-    row = db.session.execute(stmt).first()
+    if with_item:
+        stmt = stmt.where(AgendaItem.id == bindparam("item_id"))
+    return stmt
+
+
+def state_etag_source(slug: str, item_id: int | None, *, public_only: bool = True):
+    """What a display's state depends on, in one query: (item_id, run version, agenda_version),
+    or None when there is no such (public, unless `public_only` is off for staff) showcase.
+    Cheap enough to answer a 304 with."""
+    stmt = _state_source_statement(item_id is not None, public_only)
+    params = {"slug": slug} | ({"item_id": item_id} if item_id is not None else {})
+    row = db.session.connection().execute(stmt, params).first()
     return tuple(row) if row is not None else None
 
 
