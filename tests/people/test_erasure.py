@@ -105,3 +105,28 @@ def test_staff_who_are_not_admins_cannot_erase(client, login_as, make_person, db
     db_session.commit()
     login_as("staff")
     assert client.post(f"/staff/people/{person.id}/erase", data={"confirm": "y"}).status_code == 403
+
+
+def test_erasure_deletes_their_applications_and_scrubs_the_mayors_name(make_meeting, make_person, db_session, login_as):
+    from datetime import UTC, datetime
+
+    from mipevents.calls.models import Application, Call
+
+    admin = login_as("admin")
+    meeting = make_meeting()
+    person = make_person("kim@city.gov", "Kim")
+    call = Call(slug="showcase-2025", title="Showcase proposals", kind="showcase", meeting_id=meeting.id,
+                opens_at=datetime(2024, 10, 1, tzinfo=UTC), deadline_at=datetime(2024, 12, 1, tzinfo=UTC))
+    db_session.add(call)
+    db_session.flush()
+    application = Application(call_id=call.id, person_id=person.id, email="kim@city.gov", mayor_name="Mayor Kim Norton",
+                              city="Rochester", state="MN", title="Bike lanes")
+    db_session.add(application)
+    db_session.flush()
+    audit.record("submit_application", application, summary="Mayor Kim Norton submitted “Bike lanes”")
+    report = erase_person(person, actor=admin)
+    db_session.flush()
+    assert db_session.execute(select(Application)).scalars().all() == []
+    assert report.done["applications deleted"] == 1
+    entry = db_session.execute(select(AuditEntry).where(AuditEntry.action == "submit_application")).scalar_one()
+    assert entry.summary == f"erased person #{person.id} submitted “Bike lanes”"
