@@ -19,7 +19,7 @@ class BadParameters(Exception):
 
 def _integer(args, name: str, default: int, low: int, high: int, errors: dict) -> int:
     raw = args.get(name)
-    if raw is None:
+    if raw is None or raw.strip() == "":      # empty means "the default", as the agenda's filters do
         return default
     text = raw.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 9:
@@ -54,7 +54,7 @@ def session_query(args, meeting, known_tracks: Callable[[], list[str]]) -> tuple
             values[name] = getattr(parse_filters({name: args.get(name, "")}, meeting), name)
         except BadFilter as problem:
             errors[problem.field] = [problem.message]
-    filters = AgendaFilters(**{k: v for k, v in values.items()})
+    filters = AgendaFilters(**values)
     if filters.track and "track" not in errors:
         try:
             filters = check_track(filters, known_tracks())

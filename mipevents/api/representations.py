@@ -1,9 +1,9 @@
 """The JSON shapes of the public API: public fields only (never an email, a join link, a
 registration or a Person), times in UTC and in the event's own zone."""
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from mipevents.core import vocabulary as vocab
-from mipevents.core.timeutil import isoformat_z, to_local, zone_abbrev
+from mipevents.core.timeutil import isoformat_z, to_local, wall_clock_to_utc, zone_abbrev
 
 
 def _utc(instant: datetime | None) -> str | None:
@@ -21,7 +21,9 @@ def meeting_json(meeting, base: str) -> dict:
         "id": meeting.id, "slug": meeting.slug, "name": meeting.name, "kind": meeting.kind,
         "kind_label": vocab.label(vocab.MEETING_KINDS, meeting.kind), "status": meeting.status,
         "starts_on": meeting.starts_on.isoformat(), "ends_on": meeting.ends_on.isoformat(),
-        "timezone": meeting.timezone, "zone_abbrev": zone_abbrev(meeting.timezone),
+        "timezone": meeting.timezone,
+        # The zone's name as the meeting will see it (outside the US it differs in summer and winter).
+        "zone_abbrev": zone_abbrev(meeting.timezone, wall_clock_to_utc(meeting.starts_on, time(12), meeting.timezone)),
         "city": meeting.city, "state": meeting.state, "venue": meeting.venue, "address": meeting.address,
         "description": meeting.description, "panel_topics": list(meeting.panel_topics or []),
         "agenda_release": meeting.agenda_release, "agenda_published_at": _utc(meeting.agenda_published_at),

@@ -197,3 +197,16 @@ def test_webinars_are_public_ones_without_their_join_link(client, make_webinar, 
     assert public.join_url not in client.get("/api/v1/webinars/flood-money").get_data(as_text=True)
     for slug in ("a-draft", "members-only"):
         assert client.get(f"/api/v1/webinars/{slug}").status_code == 404
+
+
+def test_empty_parameters_mean_the_defaults(client, agenda):
+    body = client.get("/api/v1/meetings/winter-2025/sessions?limit=&offset=&day=&track=&kind=").get_json()
+    assert (body["meta"], len(body["data"])) == ({"total": 4, "limit": 50, "offset": 0}, 4)
+
+
+def test_a_meeting_abroad_names_its_zone_as_it_will_be_then(client, make_meeting):
+    make_meeting(slug="berlin-2025", timezone="Europe/Berlin", starts_on=date(2025, 7, 1), ends_on=date(2025, 7, 2))
+    make_meeting(slug="berlin-2026", timezone="Europe/Berlin", starts_on=date(2026, 1, 14), ends_on=date(2026, 1, 15))
+    db.session.commit()
+    assert client.get("/api/v1/meetings/berlin-2025").get_json()["zone_abbrev"] == "CEST"
+    assert client.get("/api/v1/meetings/berlin-2026").get_json()["zone_abbrev"] == "CET"
