@@ -67,7 +67,7 @@ def test_the_public_path_from_home_to_a_speaker_is_accessible(demo, live_server,
     # Printed: the agenda without navigation, filters or links to calendars.
     page.goto(live_server.url + "/meetings/winter-2025/agenda")
     page.emulate_media(media="print")
-    for selector in (".site-header", ".site-footer", "form.filters", ".meeting-nav", ".agenda-links"):
+    for selector in (".site-header", ".site-footer", "form.filters", ".meeting-nav", ".agenda-links", ".agenda-subscribe"):
         assert page.locator(selector).first.is_hidden(), selector
     assert page.locator(".session").first.is_visible()
     assert page.pdf(format="Letter").startswith(b"%PDF")
