@@ -238,7 +238,7 @@ def document(base_url: str) -> dict:
     """The OpenAPI 3.0 document, with the server at `base_url`."""
     tags = ["Meetings", "Sessions", "Speakers", "Showcase", "Webinars", "Registration", "Schedule"]
     paths = {
-        "/api/v1/meetings": _get("Public meetings, soonest first", "Meetings", _json("A page of meetings", "MeetingList"),
+        "/api/v1/meetings": _get("Public meetings (published or cancelled), in date order", "Meetings", _json("A page of meetings", "MeetingList"),
                                  PAGINATION, bad_query=True),
         "/api/v1/meetings/{slug}": _get("One meeting", "Meetings", _json("The meeting", "Meeting"), [MEETING_SLUG]),
         "/api/v1/meetings/{slug}/sessions": _get(

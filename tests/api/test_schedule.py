@@ -106,3 +106,12 @@ def test_the_validators_refuse_what_the_schemas_refuse(app, client, make_meeting
     tree = etree.fromstring(client.get(f"/meetings/{meeting.slug}/schedule.xml").data)
     tree.find("conference/acronym").text = "ab"
     assert xml_schema.validate(tree) is False
+
+
+def test_a_cancelled_meeting_keeps_its_schedule_marked_cancelled(app, client, make_meeting, make_item, assert_valid_schedule):
+    meeting = make_meeting(slug="summer-2025", name="Summer 2025 Meeting", status="cancelled")
+    make_item(meeting, title="Opening")
+    db.session.commit()
+    tree, data = assert_valid_schedule(client, "summer-2025")
+    assert data["schedule"]["conference"]["title"] == "Summer 2025 Meeting (cancelled)"
+    assert tree.findtext("conference/title") == "Summer 2025 Meeting (cancelled)"
