@@ -169,3 +169,15 @@ def test_head_answers_like_get_without_a_body(client, meeting):
     head = client.head("/api/v1/meetings/winter-2025/sessions", headers={"Accept-Encoding": "identity"})
     assert (head.status_code, head.data, head.headers["ETag"]) == (200, b"", get.headers["ETag"])
     assert head.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_gzip_answer_is_the_same_document_and_revalidates(client, meeting):
+    import gzip
+
+    plain = client.get("/meetings/winter-2025/schedule.xml", headers={"Accept-Encoding": "identity"})
+    packed = client.get("/meetings/winter-2025/schedule.xml", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data
+    again = client.get("/meetings/winter-2025/schedule.xml",
+                       headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
