@@ -5,7 +5,7 @@ import csv
 import io
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -16,7 +16,7 @@ from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import isoformat_z
 from mipevents.extensions import db
 from mipevents.people.models import Person
-from mipevents.registration import attendance, emails
+from mipevents.registration import attendance, emails, services
 from mipevents.registration.forms import MessageRegistrantsForm
 from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
@@ -152,3 +152,25 @@ def message_registrants(webinar_id):
     counts = registration_counts([webinar.id])[webinar.id]
     return render_template("registration/staff/message_registrants.html", webinar=webinar, form=form,
                            counts=counts), status
+
+
+@staff_bp.route("/webinars/<int:webinar_id>/registrants/<int:registration_id>/cancel", methods=["POST"])
+@staff_required
+def cancel_registrant(webinar_id, registration_id):
+    """Staff cancel one registration (the registrant is emailed; a freed seat goes to the next in line)."""
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.webinar_id != webinar_id:
+        abort(404)
+    try:
+        promoted = services.cancel(registration, by_staff=current_user)
+    except services.NotAllowed:
+        db.session.rollback()
+        flash("That registration was already cancelled.", "warning")
+    else:
+        registration = db.session.get(Registration, registration_id)
+        audit.record("registration.cancel", registration, actor=current_user,
+                     summary=f"Cancelled the registration of {registration.name}")
+        db.session.commit()
+        moved = f" {promoted[0].name} moved up from the waitlist." if promoted else ""
+        flash(f"Cancelled the registration of {registration.name}; they were emailed.{moved}", "success")
+    return redirect(url_for(".webinar_registrants", webinar_id=webinar_id), 303)
