@@ -173,8 +173,30 @@
 
   window.ShowcaseTimer = { paint: paint, countdownText: countdownText, phaseFor: phaseFor, LiveDisplay: LiveDisplay };
 
+  /* The stage: keep the screen awake while the display is visible, and offer full screen. */
+  function stageComforts() {
+    if (navigator.wakeLock && navigator.wakeLock.request) {
+      var lock = function () {
+        if (document.visibilityState === "visible") { navigator.wakeLock.request("screen").catch(function () {}); }
+      };
+      lock();
+      document.addEventListener("visibilitychange", lock);
+    }
+    var button = document.querySelector("[data-fullscreen]");
+    if (button && document.documentElement.requestFullscreen) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (document.fullscreenElement) { document.exitFullscreen(); } else { document.documentElement.requestFullscreen(); }
+      });
+      document.addEventListener("fullscreenchange", function () {
+        button.textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.querySelector(".timer[data-state-url]");
     if (root) { window.showcaseDisplay = new LiveDisplay(root); }
+    if (document.querySelector(".stage")) { stageComforts(); }
   });
 })();
