@@ -147,3 +147,16 @@ def test_an_unpublished_agenda_says_so(client, make_meeting):
     db.session.commit()
     page = client.get("/meetings/empty/agenda").get_data(as_text=True)
     assert texts(page, "//p[@id='result-count']") == ["The agenda has not been published yet. Check back soon."]
+
+
+def test_equivalent_filter_urls_share_one_cached_page(client, agenda):
+    plain = client.get("/meetings/winter/agenda?kind=panel")
+    with_empty_fields = client.get("/meetings/winter/agenda?day=&track=&kind=panel")
+    assert with_empty_fields.headers["ETag"] == plain.headers["ETag"]
+
+
+def test_signed_in_staff_get_a_fresh_page_that_no_cache_keeps(client, agenda, login_as):
+    login_as("staff")
+    response = client.get("/meetings/winter/agenda")
+    assert (response.status_code, response.headers["Cache-Control"]) == (200, "private, no-store")
+    assert "ETag" not in response.headers
