@@ -8,6 +8,7 @@ from functools import cache
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
@@ -54,7 +55,7 @@ def lineup(item: AgendaItem, *, public_only: bool = False) -> list[ShowcaseSlot]
         stmt = stmt.where(ShowcaseSlot.status == "published")
     slots = list(db.session.execute(stmt).scalars())
     for slot in slots:          # the session is loaded already: spare a lazy load per slot
-        slot.item = item
+        set_committed_value(slot, "item", item)
     return slots
 
 
@@ -70,7 +71,7 @@ def lineups(items: list[AgendaItem], *, public_only: bool = False) -> dict[int, 
     if public_only:
         stmt = stmt.where(ShowcaseSlot.status == "published")
     for slot in db.session.execute(stmt).scalars():
-        slot.item = by_id[slot.item_id]
+        set_committed_value(slot, "item", by_id[slot.item_id])
         found[slot.item_id].append(slot)
     return found
 

@@ -316,3 +316,13 @@ def test_control_action_from_a_stale_page_is_409(client, make_showcase, login_as
     stale = client.post(url(meeting, "/control/next"), headers={"X-Run-Version": "1", "Accept": "application/json"})
     assert (stale.status_code, stale.json["error"]) == (409, "conflict")
     assert "moved on meanwhile" in stale.json["message"]
+
+
+def test_public_pages_only_read(client, app, make_showcase, count_queries):
+    meeting, item, slots = make_showcase(presenters=3)
+    db.session.commit()
+    app.config["CACHE_TYPE"] = "NullCache"
+    with count_queries() as q:
+        for path in (url(meeting), url(meeting, "/stage"), url(meeting, "/state.json"), url(meeting, "/practice"), "/ideas/"):
+            assert client.get(path).status_code == 200, path
+    assert [s.split()[0].upper() for s in q.statements if not s.lstrip().upper().startswith("SELECT")] == []
