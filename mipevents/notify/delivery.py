@@ -172,9 +172,12 @@ def send_pending(limit: int = 500, now: datetime | None = None) -> DeliveryResul
 
 def run_worker(interval: float = 5.0, stop: threading.Event | None = None) -> None:
     """Deliver until stopped: at once while there is work, every `interval` seconds when idle."""
+    from mipevents.registration.notices import queue_due_change_notices
+
     stop = stop or threading.Event()
     while not stop.is_set():
         try:
+            queue_due_change_notices()
             result = send_pending()
         except Exception:  # a database hiccup must not end the worker
             log.exception("outbox pass failed")

@@ -1,7 +1,6 @@
 """Reminders queued from cron (`flask --app wsgi notify reminders`): the 24-hour and 1-hour emails to
 confirmed webinar registrants, each exactly once per registration (OutboxMessage.dedupe_key is
 unique, so two runs at the same moment cannot both queue one), plus the calls area's reminders."""
-import importlib
 import logging
 from datetime import datetime, timedelta
 
@@ -72,22 +71,15 @@ def _queue_one(lead: str, registration: Registration) -> bool:
 
 
 def queue_due_reminders(now: datetime | None = None) -> int:
-    """Queue every reminder that is due; returns how many were queued. Commits (it runs from cron)."""
+    """Queue every reminder and notice that is due: webinar reminders, open calls' application
+    reminders, batched session change notices. Returns how many were queued. Commits (cron)."""
+    from mipevents.calls.reminders import queue_application_reminders
+    from mipevents.registration.notices import queue_due_change_notices
+
     now = now or utcnow()
     queued = sum(1 for lead, registration in due_webinar_reminders(now) if _queue_one(lead, registration))
     db.session.commit()
-    queued += _calls_reminders(now)
-    return queued
-
-
-def _calls_reminders(now: datetime) -> int:
-    """The calls area's own reminders (application deadlines), when that area provides them."""
-    try:
-        module = importlib.import_module("mipevents.calls.reminders")
-    except ModuleNotFoundError as exc:
-        if exc.name != "mipevents.calls.reminders":
-            raise
-        return 0
-    queued = module.queue_application_reminders(now)
+    queued += int(queue_application_reminders(now) or 0)
     db.session.commit()
-    return int(queued or 0)
+    queued += queue_due_change_notices(now)
+    return queued

@@ -17,6 +17,7 @@ from mipevents.notify.outbox import enqueue
 from mipevents.people.models import Person
 from mipevents.people.services import mint_token, normalise_email, person_for_email
 from mipevents.registration.models import Registration
+from mipevents.registration.sessions import drop_choices
 from mipevents.webinars.models import Webinar
 
 Event = Meeting | Webinar
@@ -202,7 +203,7 @@ def cancel(registration: Registration, *, now: datetime | None = None, by_staff=
     held_seat = registration.status == "confirmed"
     registration.status = "cancelled"
     registration.cancelled_at = now
-    db.session.flush()
+    drop_choices(registration)   # a revived registration must not hold seats it gave up
     _notify("registration_cancelled", registration, extra={"by_staff": bool(by_staff)})
     return _promote(event, now) if held_seat else []
 
@@ -227,7 +228,7 @@ def decline(registration: Registration, *, actor=None, now: datetime | None = No
     if registration.status not in ("pending", "waitlisted"):
         raise NotAllowed("only a registration awaiting approval or waitlisted can be declined")
     registration.status = "declined"
-    db.session.flush()
+    drop_choices(registration)
     _notify("registration_declined", registration)
     return registration
 
