@@ -43,9 +43,9 @@ def test_staff_build_a_session_resolve_its_conflict_and_publish(workspace, live_
     # In the Ballroom at 9:30, while the opening plenary holds it until 10:00.
     page.get_by_label("Title").fill("Housing that lasts")
     page.get_by_label("Kind").select_option("panel")
-    page.get_by_label("Day").fill("2025-01-22")
-    page.get_by_label("Starts").fill("09:30")
-    page.get_by_label("Ends").fill("10:30")
+    page.get_by_label("Day", exact=True).fill("2025-01-22")
+    page.get_by_label("Starts", exact=True).fill("09:30")
+    page.get_by_label("Ends", exact=True).fill("10:30")
     page.get_by_label("Room", exact=True).select_option(label="Ballroom")
     page.get_by_label("Press and recording").select_option("chatham_house")
     page.get_by_role("button", name="Add the session").click()
