@@ -95,9 +95,28 @@ def test_staff_build_a_session_resolve_its_conflict_and_publish(workspace, live_
     assert "Added “Housing that lasts” (Wednesday, January 22, 9:30 AM ET, Salon A)." in page.locator("main").inner_text()
 
 
-def test_an_anonymous_visitor_reaches_no_staff_page(workspace, live_server, page):
+def test_an_anonymous_visitor_reaches_no_staff_page(workspace, live_server, page, assert_accessible):
     for path in ("/staff/", f"/staff/meetings/{workspace['meeting_id']}", f"/staff/meetings/{workspace['meeting_id']}/publish",
                  "/staff/speakers/", "/staff/accounts/", "/staff/audit"):
         page.goto(live_server.url + path)
         assert page.url.startswith(live_server.url + "/staff/login?next="), path
         assert page.get_by_role("heading", level=1).inner_text() == "Staff sign-in"
+    assert_accessible(page)
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.wait_for_url("**/staff/forgot-password")
+    assert_accessible(page)
+
+
+def test_admin_pages_are_accessible(workspace, app, live_server, page, staff_login, assert_accessible):
+    from mipevents.accounts.services import create_user
+    from mipevents.extensions import db
+
+    create_user("admin@example.org", PASSWORD, role="admin")
+    db.session.commit()
+    staff_login(page, live_server, "admin@example.org", PASSWORD)
+    for name, heading in (("Staff accounts", "Staff accounts"), ("Audit log", "Audit log"), ("Erase a person", "Erase a person"),
+                          ("Speakers", "Speakers")):
+        page.get_by_role("navigation", name="Staff").get_by_role("link", name=name).click()
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert_accessible(page)
