@@ -120,3 +120,10 @@ def test_admin_pages_are_accessible(workspace, app, live_server, page, staff_log
         page.wait_for_load_state()
         assert page.get_by_role("heading", level=1).inner_text() == heading
         assert_accessible(page)
+    for path, heading in (("/staff/speakers/new", "Add a speaker"), ("/staff/meetings/new", "New meeting"),
+                          (f"/staff/meetings/{workspace['meeting_id']}/edit", "Edit “Winter 2025 Meeting”"),
+                          (f"/staff/meetings/{workspace['meeting_id']}/duplicate", "Start the next meeting from “Winter 2025 Meeting”"),
+                          ("/staff/accounts/new", "Add a staff account")):
+        page.goto(live_server.url + path)
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert_accessible(page)
