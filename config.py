@@ -55,6 +55,9 @@ class Config:
     MAIL_BACKGROUND = False           # deliver the outbox from a thread inside the web process
     MAIL_MAX_ATTEMPTS = 8
 
+    PASSWORD_HASH_TIME_COST = 0       # 0: Argon2's recommended cost (tests lower it)
+    PASSWORD_HASH_MEMORY_KIB = 0
+
     SPEAKER_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 

@@ -13,6 +13,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import event, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ def _settings(database_url, **overrides):
         "MIPEVENTS_BASE_URL": BASE_URL, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
         "CACHE_TYPE": "SimpleCache", "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1,
         "MAIL_BACKGROUND": False, "SERVER_NAME": None,
+        "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024,
     }
     settings.update(overrides)
     return settings
@@ -107,6 +109,10 @@ def make_app(database_url, _schema):
             if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
                 _WRITES["dirty"] = True
 
+        # The `app` fixture keeps one app context for a whole test and Flask reuses it for the test
+        # client's requests, so `g` (where Flask-Login caches the signed-in user) would outlive a
+        # request: each request loads its user from its own cookie, as in production.
+        request_started.connect(_forget_login, app)
         apps.append(app)
         return app
 
@@ -119,6 +125,10 @@ def make_app(database_url, _schema):
                 _WRITES["dirty"] = False
             cache.clear()
             db.engine.dispose()
+
+
+def _forget_login(sender, **extra):
+    g.pop("_login_user", None)
 
 
 def _engine(app):

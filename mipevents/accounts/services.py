@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from mipevents.accounts import audit
@@ -14,9 +15,31 @@ from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import isoformat_z, utcnow
 from mipevents.extensions import db
 
-_hasher = PasswordHasher()
-# A hash to verify against when the email is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash("not a real password")
+_hashers: dict = {}
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the library's recommended cost; tests lower it (PASSWORD_HASH_TIME_COST and
+    PASSWORD_HASH_MEMORY_KIB) to keep the suite fast. Hashes carry their parameters, so any
+    process verifies any hash."""
+    config = current_app.config
+    key = (config.get("PASSWORD_HASH_TIME_COST"), config.get("PASSWORD_HASH_MEMORY_KIB"))
+    if key not in _hashers:
+        options = {}
+        if key[0]:
+            options["time_cost"] = int(key[0])
+        if key[1]:
+            options["memory_cost"] = int(key[1])
+        hasher = PasswordHasher(**options)
+        # A hash to verify against when the email is unknown, so both failures take the same time.
+        _hashers[key] = (hasher, hasher.hash("not a real password"))
+    return _hashers[key][0]
+
+
+def _dummy_hash() -> str:
+    _hasher()
+    config = current_app.config
+    return _hashers[(config.get("PASSWORD_HASH_TIME_COST"), config.get("PASSWORD_HASH_MEMORY_KIB"))][1]
 
 MIN_PASSWORD_LENGTH = 12
 RESET_LIFETIME = timedelta(hours=1)
@@ -27,7 +50,7 @@ class AccountProblem(ValueError):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def _check_password(password: str) -> None:
@@ -96,14 +119,14 @@ def authenticate(email: str, password: str) -> User | None:
     user = user_for_email(email)
     try:
         if user is None:
-            _hasher.verify(_DUMMY_HASH, password or "")
+            _hasher().verify(_dummy_hash(), password or "")
             return None
-        _hasher.verify(user.password_hash, password or "")
+        _hasher().verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return None
     if not user.is_enabled:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user

@@ -93,6 +93,10 @@ def _apply(item: AgendaItem, new: dict, *, actor, action: str, summary: str) -> 
         if changed & set(SEQUENCED):
             item.sequence += 1
         touch(item.meeting)
+        if changed & {"starts_at", "ends_at", "room_id", "status"}:
+            # Calendars are not enough on the day: speakers and those who chose it get an email.
+            from mipevents.registration.notices import record_session_change
+            record_session_change(item, before, actor=actor)
     audit.record(action, item, actor=actor, meeting_id=item.meeting_id, summary=summary,
                  before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
     return changed

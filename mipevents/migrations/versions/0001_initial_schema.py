@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 23:19:20.979939
+Create Date: 2026-11-22 00:23:27.449901
 
 """
 from alembic import op
@@ -84,6 +84,8 @@ def upgrade():
     sa.Column('starts_on', sa.Date(), nullable=True),
     sa.Column('ends_on', sa.Date(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('published_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('draft', 'published')", name=op.f('ck_cohorts_status_known')),
     sa.CheckConstraint('ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on', name=op.f('ck_cohorts_ends_after_start')),
@@ -237,6 +239,35 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_releases')),
     sa.UniqueConstraint('meeting_id', 'number', name='uq_agenda_releases_meeting_number')
     )
+    op.create_table('calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=80), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=True),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('opens_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deadline_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('decisions_released_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("(kind = 'cohort' AND cohort_id IS NOT NULL) OR (kind = 'showcase' AND meeting_id IS NOT NULL)", name=op.f('ck_calls_target_given')),
+    sa.CheckConstraint("kind IN ('cohort', 'showcase')", name=op.f('ck_calls_kind_known')),
+    sa.CheckConstraint("status IN ('draft', 'published')", name=op.f('ck_calls_status_known')),
+    sa.CheckConstraint('deadline_at > opens_at', name=op.f('ck_calls_deadline_after_opening')),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_calls_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_calls_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calls')),
+    sa.UniqueConstraint('slug', name=op.f('uq_calls_slug'))
+    )
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calls_cohort_id'), ['cohort_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_calls_meeting_id'), ['meeting_id'], unique=False)
+
     op.create_table('rooms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -316,6 +347,24 @@ def upgrade():
         batch_op.create_index('ix_agenda_items_meeting_starts', ['meeting_id', 'starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_agenda_items_room_id'), ['room_id'], unique=False)
 
+    op.create_table('call_questions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('prompt', sa.String(length=500), nullable=False),
+    sa.Column('help_text', sa.Text(), nullable=False),
+    sa.Column('is_required', sa.Boolean(), nullable=False),
+    sa.Column('word_limit', sa.Integer(), nullable=True),
+    sa.Column('choices', sa.JSON(), nullable=False),
+    sa.CheckConstraint("kind IN ('short_text', 'long_text', 'choice', 'yes_no')", name=op.f('ck_call_questions_kind_known')),
+    sa.CheckConstraint('word_limit IS NULL OR word_limit > 0', name=op.f('ck_call_questions_word_limit_positive')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_call_questions_call_id_calls'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_call_questions'))
+    )
+    with op.batch_alter_table('call_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_call_questions_call_id'), ['call_id'], unique=False)
+
     op.create_table('registrations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -362,6 +411,28 @@ def upgrade():
         batch_op.create_index('ix_registrations_meeting_status', ['meeting_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_registrations_person_id'), ['person_id'], unique=False)
         batch_op.create_index('ix_registrations_webinar_status', ['webinar_id', 'status'], unique=False)
+
+    op.create_table('change_notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=False),
+    sa.Column('after', sa.JSON(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queued_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recipients', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('pending', 'queued', 'void')", name=op.f('ck_change_notices_status_known')),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_change_notices_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_items.id'], name=op.f('fk_change_notices_item_id_agenda_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_change_notices_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_notices'))
+    )
+    with op.batch_alter_table('change_notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_change_notices_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_change_notices_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index('ix_change_notices_status_created', ['status', 'created_at'], unique=False)
 
     op.create_table('session_choices',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -421,28 +492,102 @@ def upgrade():
     with op.batch_alter_table('showcase_slots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_showcase_slots_item_id'), ['item_id'], unique=False)
 
+    op.create_table('applications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('mayor_name', sa.String(length=200), nullable=False),
+    sa.Column('city', sa.String(length=120), nullable=False),
+    sa.Column('state', sa.String(length=40), nullable=False),
+    sa.Column('population_band', sa.String(length=20), nullable=False),
+    sa.Column('scheduler_email', sa.String(length=254), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('submitted_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('withdrawn_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decision_released_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('showcase_slot_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('draft', 'submitted', 'shortlisted', 'accepted', 'declined', 'withdrawn')", name=op.f('ck_applications_status_known')),
+    sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_applications_call_id_calls'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_applications_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['showcase_slot_id'], ['showcase_slots.id'], name=op.f('fk_applications_showcase_slot_id_showcase_slots'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_applications')),
+    sa.UniqueConstraint('call_id', 'email', name='uq_applications_call_email')
+    )
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.create_index('ix_applications_call_status', ['call_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_applications_person_id'), ['person_id'], unique=False)
+
     op.create_table('showcase_runs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('current_slot_id', sa.Integer(), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('started_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('paused_remaining_ms', sa.Integer(), nullable=True),
-    sa.Column('added_ms', sa.Integer(), nullable=False),
+    sa.Column('deadline_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('remaining_us', sa.BigInteger(), nullable=True),
+    sa.Column('added_seconds', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("state IN ('idle', 'running', 'paused', 'finished')", name=op.f('ck_showcase_runs_state_known')),
+    sa.CheckConstraint("state IN ('idle', 'ready', 'running', 'paused', 'finished')", name=op.f('ck_showcase_runs_state_known')),
     sa.ForeignKeyConstraint(['current_slot_id'], ['showcase_slots.id'], name=op.f('fk_showcase_runs_current_slot_id_showcase_slots'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['item_id'], ['agenda_items.id'], name=op.f('fk_showcase_runs_item_id_agenda_items'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_showcase_runs')),
     sa.UniqueConstraint('item_id', name=op.f('uq_showcase_runs_item_id'))
     )
+    op.create_table('application_answers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_answers_application_id_applications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['call_questions.id'], name=op.f('fk_application_answers_question_id_call_questions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_answers')),
+    sa.UniqueConstraint('application_id', 'question_id', name='uq_application_answers_application_question')
+    )
+    with op.batch_alter_table('application_answers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_answers_question_id'), ['question_id'], unique=False)
+
+    op.create_table('application_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('reviewer_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('created_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('score BETWEEN 1 AND 5', name=op.f('ck_application_reviews_score_in_range')),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_reviews_application_id_applications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_application_reviews_reviewer_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_application_reviews')),
+    sa.UniqueConstraint('application_id', 'reviewer_id', name='uq_application_reviews_application_reviewer')
+    )
+    with op.batch_alter_table('application_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_application_reviews_reviewer_id'), ['reviewer_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('application_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_reviews_reviewer_id'))
+
+    op.drop_table('application_reviews')
+    with op.batch_alter_table('application_answers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_application_answers_question_id'))
+
+    op.drop_table('application_answers')
     op.drop_table('showcase_runs')
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_applications_person_id'))
+        batch_op.drop_index('ix_applications_call_status')
+
+    op.drop_table('applications')
     with op.batch_alter_table('showcase_slots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_showcase_slots_item_id'))
 
@@ -456,12 +601,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_session_choices_item_id'))
 
     op.drop_table('session_choices')
+    with op.batch_alter_table('change_notices', schema=None) as batch_op:
+        batch_op.drop_index('ix_change_notices_status_created')
+        batch_op.drop_index(batch_op.f('ix_change_notices_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_change_notices_item_id'))
+
+    op.drop_table('change_notices')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_index('ix_registrations_webinar_status')
         batch_op.drop_index(batch_op.f('ix_registrations_person_id'))
         batch_op.drop_index('ix_registrations_meeting_status')
 
     op.drop_table('registrations')
+    with op.batch_alter_table('call_questions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_call_questions_call_id'))
+
+    op.drop_table('call_questions')
     with op.batch_alter_table('agenda_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_items_room_id'))
         batch_op.drop_index('ix_agenda_items_meeting_starts')
@@ -473,6 +628,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_rooms_meeting_id'))
 
     op.drop_table('rooms')
+    with op.batch_alter_table('calls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calls_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_calls_cohort_id'))
+
+    op.drop_table('calls')
     op.drop_table('agenda_releases')
     op.drop_table('meetings')
     with op.batch_alter_table('cohort_members', schema=None) as batch_op:
