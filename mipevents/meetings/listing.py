@@ -1,11 +1,14 @@
 """Read-side queries for the public meeting pages: the public meeting by slug, the home page's
 lists and their cache version, and whether registration is open right now."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import abort
 from sqlalchemy import func, select
 
+from mipevents.calls.deadlines import deadline_wording
+from mipevents.calls.models import Call
+from mipevents.calls.services import public_calls
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -53,22 +56,25 @@ class HomeLists:
     upcoming: list[Meeting]
     webinars: list[Webinar]
     past: list[Meeting]
+    calls: list = field(default_factory=list)      # [(call, 'closes Friday … — 6 days left')]
 
 
 def home_version() -> tuple:
-    """One small query: changes whenever a meeting or webinar is added, edited or removed."""
+    """One small query: changes whenever a meeting, webinar or call is added, edited or removed."""
     row = db.session.execute(select(
         select(func.count(Meeting.id)).scalar_subquery(),
         select(func.max(Meeting.updated_at)).scalar_subquery(),
         select(func.count(Webinar.id)).scalar_subquery(),
         select(func.max(Webinar.updated_at)).scalar_subquery(),
+        select(func.count(Call.id)).scalar_subquery(),
+        select(func.max(Call.updated_at)).scalar_subquery(),
     )).one()
     return tuple(str(value) for value in row)
 
 
 def home_lists(now: datetime | None = None) -> HomeLists:
-    """Public meetings (upcoming first, soonest first; then past, latest first) and upcoming
-    public webinars; cohort-only events stay out."""
+    """Public meetings (upcoming first, soonest first; then past, latest first), upcoming public
+    webinars, and open or upcoming calls; cohort-only events stay out."""
     now = now or utcnow()
     meetings = db.session.execute(
         select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
@@ -80,4 +86,5 @@ def home_lists(now: datetime | None = None) -> HomeLists:
     ).scalars().all()
     upcoming = [m for m in meetings if not is_past(m, now)]
     past = [m for m in reversed(meetings) if is_past(m, now)]
-    return HomeLists(upcoming=upcoming, webinars=list(webinars), past=past)
+    return HomeLists(upcoming=upcoming, webinars=list(webinars), past=past,
+                     calls=[(c, deadline_wording(c.deadline_at, c.timezone, now, c.opens_at)) for c in public_calls(now)])

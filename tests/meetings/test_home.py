@@ -19,3 +19,17 @@ def test_unknown_pages_get_a_friendly_404(client):
     response = client.get("/meetings/nope/")
     assert response.status_code == 404
     assert "We can't find that page" in response.get_data(as_text=True)
+
+
+def test_home_lists_open_calls_with_their_deadline(client, app):
+    from mipevents.calls.models import Call
+    from mipevents.extensions import db
+    from mipevents.meetings.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    call = db.session.execute(db.select(Call).where(Call.status == "published").order_by(Call.deadline_at)).scalars().first()
+    page = client.get("/").get_data(as_text=True)
+    assert "Open calls" in page
+    assert f'href="/calls/{call.slug}/"' in page
+    assert "days left" in page
