@@ -144,3 +144,16 @@ def test_changing_the_zone_keeps_each_sessions_local_time(client, login_as, make
     assert client.post(f"/staff/meetings/{meeting.id}/edit", data=data).status_code == 303
     db_session.refresh(item)
     assert (item.starts_at.isoformat(), item.sequence) == ("2025-01-22T15:00:00+00:00", 1)   # 9:00 AM CST
+
+
+def test_the_meeting_overview_links_to_registrations_checkin_and_the_showcase(client, login_as, make_meeting, make_item):
+    from mipevents.extensions import db
+
+    login_as("staff")
+    meeting = make_meeting()
+    showcase = make_item(meeting, kind="showcase", title="Innovation Showcase")
+    db.session.commit()
+    page = client.get(f"/staff/meetings/{meeting.id}").get_data(as_text=True)
+    assert f'href="/staff/meetings/{meeting.id}/registrations/"' in page
+    assert f'href="/staff/showcase/{showcase.id}"' in page
+    assert f'href="/meetings/{meeting.slug}/showcase/control?session={showcase.id}"' in page
