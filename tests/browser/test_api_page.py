@@ -2,16 +2,11 @@
 lead to the OpenAPI document and a schedule file."""
 from datetime import date
 
-import pytest
-
 from mipevents.extensions import db
 from mipevents.meetings.demo import load_demo
-from tests.browser.conftest import assert_accessible, browser, new_page, page, phone_page  # noqa: F401  (fixtures)
-
-pytestmark = pytest.mark.browser
 
 
-def test_the_api_page_is_accessible_and_its_links_work(app, live_server, page, phone_page, assert_accessible):  # noqa: F811
+def test_the_api_page_is_accessible_and_its_links_work(app, live_server, page, phone_page, assert_accessible):
     load_demo(date(2026, 3, 2))
     db.session.commit()
     for viewer in (page, phone_page):
