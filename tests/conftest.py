@@ -97,6 +97,7 @@ def _clean(engine, tables, is_pg):
 def make_app(database_url, _schema):
     """create_app() with the test settings plus overrides; the database is cleaned after the test."""
     from mipevents import create_app
+    from mipevents.core import http_cache
     from mipevents.extensions import cache, db
 
     apps = []
@@ -124,6 +125,7 @@ def make_app(database_url, _schema):
                 _clean(db.engine, _schema, database_url.startswith("postgres"))
                 _WRITES["dirty"] = False
             cache.clear()
+            http_cache.forget_local()
             db.engine.dispose()
 
 

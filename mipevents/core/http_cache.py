@@ -15,6 +15,22 @@ from flask_login import current_user
 
 from mipevents.extensions import cache
 
+# Rendered bodies this process has seen, by ETag. An ETag names one version of one response, so an
+# entry never goes stale; this spares unpickling from the shared cache on every warm request.
+_LOCAL: dict[str, tuple] = {}
+_LOCAL_MAX = 256
+
+
+def _remember(etag: str, stored: tuple) -> None:
+    if len(_LOCAL) >= _LOCAL_MAX:
+        _LOCAL.pop(next(iter(_LOCAL)))
+    _LOCAL[etag] = stored
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests do, between databases that reuse ids)."""
+    _LOCAL.clear()
+
 
 def etag_for(key, version) -> str:
     return hashlib.sha256(repr((key, version)).encode()).hexdigest()[:32]
@@ -75,7 +91,8 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
         response.headers.update({k: v for k, v in extra.items() if k.lower() != "content-disposition"})
         return _headers(response, etag, last_modified, max_age, public)
     store_key = f"http:{etag}"
-    stored = cache.get(store_key) if current_app.config.get("CACHE_TYPE") != "NullCache" else None
+    use_cache = current_app.config.get("CACHE_TYPE") != "NullCache"
+    stored = (_LOCAL.get(etag) or cache.get(store_key)) if use_cache else None
     if stored is None:
         response = make_response(build())
         if mimetype:
@@ -88,7 +105,10 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
         if len(body) >= MIN_COMPRESS and response.mimetype.startswith(COMPRESSIBLE):
             packed = gzip.compress(body, compresslevel=6)
         stored = (body, response.mimetype, packed)
-        cache.set(store_key, stored)
+        if use_cache:
+            cache.set(store_key, stored)
+    if use_cache:
+        _remember(etag, stored)
     body, stored_mimetype, packed = stored
     if packed is not None and _wants_gzip():
         response = Response(packed, mimetype=stored_mimetype)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.agenda.publishing import meeting_conflicts, publish_agenda, touch
@@ -322,7 +322,8 @@ def _import_webinars(rows, report):
 
 def _import_registrants(meeting, rows, webinar_rows, report, say):
     """Registrants for benchmarks and demos: each is registered for the meeting, and for one webinar
-    when the file says so. Confirmed directly: an import records registrations made elsewhere."""
+    when the file says so. An import records registrations made elsewhere, so they are confirmed
+    directly, up to the event's capacity; beyond it they join the waitlist in file order."""
     slugs = {w["id"]: w["slug"] for w in webinar_rows}
     webinars = {}
     if slugs:
@@ -342,6 +343,18 @@ def _import_registrants(meeting, rows, webinar_rows, report, say):
         select(Registration.person_id).where(Registration.meeting_id == meeting.id))}
     have_webinar = {tuple(row) for row in db.session.execute(
         select(Registration.person_id, Registration.webinar_id).where(Registration.webinar_id.is_not(None))).all()}
+    confirmed = {(kind, event_id): n for kind, event_id, n in db.session.execute(
+        select(func.coalesce(Registration.meeting_id, -1), func.coalesce(Registration.webinar_id, -1), func.count())
+        .where(Registration.status == "confirmed")
+        .group_by(Registration.meeting_id, Registration.webinar_id)).all()}
+
+    def status_for(key, capacity):
+        taken = confirmed.get(key, 0)
+        if capacity is not None and taken >= capacity:
+            return {"status": "waitlisted", "confirmed_at": None}
+        confirmed[key] = taken + 1
+        return {"status": "confirmed", "confirmed_at": now}
+
     now = datetime.now(UTC)
     added = 0
     for n, r in enumerate(rows):
@@ -350,15 +363,17 @@ def _import_registrants(meeting, rows, webinar_rows, report, say):
         city, state = _split_city(r.get("city", ""))
         role, _known = vocab.normalise(vocab.REGISTRATION_ROLES, r.get("role"), "other")
         common = {"first_name": first, "last_name": last, "email": r["email"], "role": role, "city": city,
-                  "state": state, "status": "confirmed", "confirmed_at": now, "consent_at": now, "source": "import"}
+                  "state": state, "consent_at": now, "queued_at": now, "source": "import"}
         if person.id not in have_meeting:
-            db.session.add(Registration(person_id=person.id, meeting_id=meeting.id, **common))
+            db.session.add(Registration(person_id=person.id, meeting_id=meeting.id, **common,
+                                        **status_for((meeting.id, -1), meeting.capacity)))
             have_meeting.add(person.id)
             added += 1
         if r.get("webinar"):
             webinar = webinars.get(slugs.get(r["webinar"]))
             if webinar is not None and (person.id, webinar.id) not in have_webinar:
-                db.session.add(Registration(person_id=person.id, webinar_id=webinar.id, **common))
+                db.session.add(Registration(person_id=person.id, webinar_id=webinar.id, **common,
+                                            **status_for((-1, webinar.id), webinar.capacity)))
                 have_webinar.add((person.id, webinar.id))
                 added += 1
         if n % 2000 == 1999:

@@ -104,3 +104,17 @@ def test_the_import_command_prints_an_error_and_exits_nonzero(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["meetings", "import", str(bad)])
     assert result.exit_code == 1
     assert "is not valid JSON" in result.output
+
+
+def test_imported_registrants_never_exceed_a_webinars_capacity(app):
+    from mipevents.webinars.models import Webinar
+
+    data = dataset("small")
+    data["webinars"][0]["capacity"] = 5
+    import_meeting(data, with_registrants=True)
+    db.session.commit()
+    webinar = db.session.execute(select(Webinar).where(Webinar.slug == data["webinars"][0]["slug"])).scalar_one()
+    wanted = sum(1 for r in data["registrants"] if r["webinar"] == data["webinars"][0]["id"])
+    statuses = dict(db.session.execute(select(Registration.status, func.count()).where(Registration.webinar_id == webinar.id)
+                                       .group_by(Registration.status)).all())
+    assert statuses == {"confirmed": 5, "waitlisted": wanted - 5}
