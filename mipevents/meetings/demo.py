@@ -179,7 +179,9 @@ def _winter_meeting(sp) -> Meeting:
 
 
 def _summer_meeting(sp, today: date) -> Meeting:
-    first = today + timedelta(days=56)
+    first = date(today.year, 7, 15)                              # the next July at least three weeks out
+    if first < today + timedelta(days=21):
+        first = date(today.year + 1, 7, 15)
     first += timedelta(days=(2 - first.weekday()) % 7)          # a Wednesday
     meeting = Meeting(
         slug=f"summer-{first.year}", name=f"Summer {first.year} Meeting", kind="summer", status="draft",
