@@ -16,7 +16,8 @@ from flask_login import current_user
 from mipevents.extensions import cache
 
 # Rendered bodies this process has seen, by ETag. An ETag names one version of one response, so an
-# entry never goes stale; this spares unpickling from the shared cache on every warm request.
+# entry never goes stale while the shared cache holds it; this spares fetching and unpickling the
+# body from the shared cache on every warm request.
 _LOCAL: dict[str, tuple] = {}
 _LOCAL_MAX = 256
 
@@ -92,7 +93,12 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
         return _headers(response, etag, last_modified, max_age, public)
     store_key = f"http:{etag}"
     use_cache = current_app.config.get("CACHE_TYPE") != "NullCache"
-    stored = (_LOCAL.get(etag) or cache.get(store_key)) if use_cache else None
+    stored = None
+    if use_cache:
+        # The shared cache stays the source of truth: a body it no longer holds (cleared, evicted)
+        # is not served from this process's copy either.
+        local = _LOCAL.get(etag)
+        stored = local if local is not None and cache.has(store_key) else cache.get(store_key)
     if stored is None:
         response = make_response(build())
         if mimetype:
