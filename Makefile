@@ -19,9 +19,10 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/feeds/js/package-lock.json | $(BIN)/python
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/feeds/js/package-lock.json tests/html/package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	npm ci --prefix tests/feeds/js --no-audit --no-fund --silent
+	npm ci --prefix tests/html --no-audit --no-fund --silent
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

@@ -1,0 +1,98 @@
+"""Every kind of page is valid HTML by the W3C's Nu Html Checker (vnu.jar, from npm), run once over
+the demo's public, private and staff pages."""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from mipevents.extensions import db
+from mipevents.meetings.demo import load_demo
+
+VNU = Path(__file__).resolve().parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+REQUIRED = os.environ.get("MIPEVENTS_REQUIRE_BROWSER") == "1"
+
+pytestmark = pytest.mark.sqlite_only   # one run is enough: the pages do not depend on the database
+
+
+def _checker():
+    if shutil.which("java") and VNU.exists():
+        return ["java", "-jar", str(VNU)]
+    if REQUIRED:
+        pytest.fail(f"the HTML checker needs java and {VNU} (make install-dev runs npm ci --prefix tests/html)")
+    pytest.skip("no java or vnu.jar here")
+
+
+def _paths():
+    from mipevents.agenda.models import AgendaItem
+    from mipevents.calls.models import Call
+    from mipevents.cohorts.models import Cohort, Programme
+    from mipevents.meetings.models import Meeting
+    from mipevents.speakers.models import Speaker
+    from mipevents.webinars.models import Webinar
+
+    item = db.session.execute(select(AgendaItem).where(AgendaItem.kind == "panel").order_by(AgendaItem.id)).scalars().first()
+    showcase = db.session.execute(select(AgendaItem).where(AgendaItem.kind == "showcase").order_by(AgendaItem.id)).scalars().first()
+    speaker = db.session.execute(select(Speaker).order_by(Speaker.id)).scalars().first()
+    webinar = db.session.execute(select(Webinar)).scalars().first()
+    call = db.session.execute(select(Call).where(Call.status == "published").order_by(Call.id)).scalars().first()
+    cohort = db.session.execute(select(Cohort).where(Cohort.status == "published")).scalars().first()
+    programme = db.session.execute(select(Programme)).scalars().first()
+    summer = db.session.execute(select(Meeting.slug).where(Meeting.kind == "summer")).scalar_one()
+    public = ["/", "/meetings/winter-2025/", "/meetings/winter-2025/agenda", "/meetings/winter-2025/agenda?kind=panel",
+              "/meetings/winter-2025/agenda?day=nonsense", f"/meetings/winter-2025/sessions/{item.id}",
+              "/meetings/winter-2025/speakers", f"/speakers/{speaker.id}", "/meetings/winter-2025/agenda/changes",
+              "/meetings/winter-2025/showcase", "/meetings/winter-2025/showcase/stage", "/meetings/winter-2025/showcase/practice",
+              "/ideas/", "/webinars/", f"/webinars/{webinar.slug}/", f"/webinars/{webinar.slug}/register", "/calls/",
+              f"/calls/{call.slug}/", f"/calls/{call.slug}/apply", f"/cohorts/{cohort.slug}/", f"/programmes/{programme.slug}/",
+              "/api/", "/no-such-page", "/staff/login", f"/meetings/{summer}/register"]
+    staff = ["/staff/", f"/staff/meetings/{item.meeting_id}", f"/staff/meetings/{item.meeting_id}/agenda",
+             f"/staff/meetings/{item.meeting_id}/registrations/", f"/staff/meetings/{item.meeting_id}/registrations/check-in",
+             f"/staff/showcase/{showcase.id}", "/meetings/winter-2025/showcase/control", f"/staff/calls/{call.id}/applications",
+             "/staff/audit", "/staff/webinars/"]
+    return public, staff
+
+
+def _private_pages():
+    """A registrant's manage page and an applicant's private page, through fresh tokens."""
+    from mipevents.calls.models import Application
+    from mipevents.people.services import mint_token
+    from mipevents.registration import services
+    from mipevents.webinars.models import Webinar
+
+    webinar = db.session.execute(select(Webinar)).scalars().first()
+    outcome = services.register(webinar, {"first_name": "Ada", "last_name": "Mayor", "email": "ada@city.gov", "role": "mayor",
+                                          "title": "Mayor", "organization": "City", "city": "Madison", "state": "WI"})
+    application = db.session.execute(select(Application).order_by(Application.id)).scalars().first()
+    manage = mint_token(outcome.registration.person, "manage", outcome.registration.id)
+    private = mint_token(application.person, "application", application.id)
+    db.session.commit()
+    return [f"/manage/{manage}", f"/calls/application/{private}"]
+
+
+def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):
+    checker = _checker()
+    load_demo()
+    db.session.commit()
+    public, staff = _paths()
+    public += _private_pages()
+    pages = {path: client.get(path) for path in public}
+    login_as("admin")
+    pages.update({path: client.get(path) for path in staff})
+    expected = {"/no-such-page": 404, "/meetings/winter-2025/agenda?day=nonsense": 400}
+    assert {path: r.status_code for path, r in pages.items()} == {path: expected.get(path, 200) for path in pages}
+    files = {}
+    for n, (path, response) in enumerate(pages.items()):
+        target = tmp_path / f"page{n:02d}.html"
+        target.write_bytes(response.data)
+        files[target.name] = path
+    result = subprocess.run([*checker, "--errors-only", "--format", "json", *map(str, sorted(tmp_path.glob("*.html")))],
+                            capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stderr or "{}").get("messages", []) if result.stderr.strip().startswith("{") else []
+    errors = [f"{files.get(m.get('url', '').rsplit('/', 1)[-1], m.get('url'))}:{m.get('lastLine')}: {m.get('message')}"
+              for m in messages]
+    assert errors == [], "\n".join(errors)
+    assert result.returncode == 0, result.stderr[-2000:]
