@@ -29,6 +29,22 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2))))
 SECRET = "bench-secret-key-bench-secret-key-0123456789"
+# Production shares rendered pages and feeds through Redis; the bench does too when Redis answers.
+REDIS_CACHE = os.environ.get("BENCH_CACHE_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def redis_cache_url() -> str:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_CACHE, socket_connect_timeout=2)
+        client.flushdb()
+        return REDIS_CACHE
+    except Exception:  # no Redis here: each process keeps its own cache
+        return ""
+
+
+CACHE_URL = redis_cache_url()
 
 
 def free_port() -> int:
@@ -40,7 +56,7 @@ def free_port() -> int:
 def env_for(database_url: str, port: int | None = None) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "MIPEVENTS_ENV": "production",
            "MIPEVENTS_BASE_URL": f"http://127.0.0.1:{port or 5000}", "RATELIMIT_ENABLED": "false",
-           "MAIL_BACKEND": "file", "MIPEVENTS_WORKERS": str(WORKERS)}
+           "MAIL_BACKEND": "file", "MIPEVENTS_WORKERS": str(WORKERS), "CACHE_REDIS_URL": CACHE_URL}
     env.pop("MIPEVENTS_TEST_DATABASE_URL", None)
     return env
 
@@ -264,7 +280,8 @@ def bench_database(label: str, database_url: str, files: dict) -> dict:
                     queries_for = queries.get(path, [None, None])
                 else:
                     queries_for = queries.get(path, [None, None])
-                urllib.request.urlopen(base + path).read()   # warm the cache
+                for _ in range(2 * WORKERS):                 # warm the cache in every worker
+                    urllib.request.urlopen(base + path).read()
                 result = measure(base + path, headers=headers)
                 rows.append({"scale": scale, "what": name, "path": path, **result, "queries": queries_for[1],
                              "status": queries_for[0]})
@@ -325,7 +342,8 @@ def main() -> None:
                                        capture_output=True, text=True).stdout)
         files[scale] = path
     print(f"mipevents bench: {WORKERS} gunicorn workers, {CONNECTIONS} connections, {SECONDS} s per row, "
-          f"load from {'wrk' if shutil.which('wrk') else 'a Python generator'}")
+          f"load from {'wrk' if shutil.which('wrk') else 'a Python generator'}, "
+          f"cache {'Redis' if CACHE_URL else 'per process'}")
     results = []
     pg = fresh_postgres()
     if pg:
