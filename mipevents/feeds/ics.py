@@ -332,17 +332,38 @@ def _is_ambiguous(local: datetime) -> bool:
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
+def _zoned(event: Event, key: str) -> datetime | None:
+    """The event's DTSTART or DTEND when it is a time in a named zone (not a date, not UTC)."""
+    value = event.get(key)
+    moment = value.dt if value is not None else None
+    if isinstance(moment, datetime) and isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key != "UTC":
+        return moment
+    return None
+
+
+def _zone_days(event: Event) -> list[tuple[str, date]]:
+    """(zone, local day) of each of the event's zoned times: the span its VTIMEZONE must cover."""
+    return [(moment.tzinfo.key, moment.date()) for key in ("dtstart", "dtend")
+            if (moment := _zoned(event, key)) is not None]
+
+
+def _write_in_utc(event: Event, irregular: set[str]) -> None:
+    """Times no VTIMEZONE says alike to every client (a repeated hour, a zone in `irregular`) in UTC."""
+    for key in ("dtstart", "dtend"):
+        moment = _zoned(event, key)
+        if moment is not None and (moment.tzinfo.key in irregular or _is_ambiguous(moment)):
+            event.pop(key)
+            event.add(key, moment.astimezone(UTC))
+
+
 def _add_timezones(cal: Calendar, events: list[Event]) -> None:
     """A VTIMEZONE per zone the events use. Times no VTIMEZONE can say the same way to every client
     (a repeated hour, or a zone whose rules changed within the file's years) are written in UTC,
     which every client reads alike and shows in its user's own zone."""
     spans: dict[str, list[date]] = {}
     for event in events:
-        for key in ("dtstart", "dtend"):
-            value = event.get(key)
-            moment = value.dt if value is not None else None
-            if isinstance(moment, datetime) and isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key != "UTC":
-                spans.setdefault(moment.tzinfo.key, []).append(moment.date())
+        for zone, day in _zone_days(event):
+            spans.setdefault(zone, []).append(day)
     irregular = set()
     for zone in sorted(spans):
         tz = vtimezone(zone, min(spans[zone]), max(spans[zone]))
@@ -351,13 +372,7 @@ def _add_timezones(cal: Calendar, events: list[Event]) -> None:
         else:
             cal.add_component(tz)
     for event in events:
-        for key in ("dtstart", "dtend"):
-            value = event.get(key)
-            moment = value.dt if value is not None else None
-            if isinstance(moment, datetime) and isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key != "UTC" \
-                    and (moment.tzinfo.key in irregular or _is_ambiguous(moment)):
-                event.pop(key)
-                event.add(key, moment.astimezone(UTC))
+        _write_in_utc(event, irregular)
 
 
 # ------------------------------------------------------------------------------------ calendars
@@ -371,9 +386,7 @@ class Subscription:
     zone: str
 
 
-def calendar(events: Iterable[Event], site: Site, subscription: Subscription | None = None) -> bytes:
-    """One VCALENDAR (METHOD:PUBLISH) with a VTIMEZONE per zone its events use."""
-    events = list(events)
+def _shell(site: Site, subscription: Subscription | None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -386,10 +399,77 @@ def calendar(events: Iterable[Event], site: Site, subscription: Subscription | N
         cal.add("x-wr-timezone", subscription.zone)
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", vDuration(refresh))
+    return cal
+
+
+def calendar(events: Iterable[Event], site: Site, subscription: Subscription | None = None) -> bytes:
+    """One VCALENDAR (METHOD:PUBLISH) with a VTIMEZONE per zone its events use."""
+    events = list(events)
+    cal = _shell(site, subscription)
     _add_timezones(cal, events)
     for event in events:
         cal.add_component(event)
     return cal.to_ical()
+
+
+# A calendar is its own lines, then each component's lines, then END:VCALENDAR (icalendar folds and
+# joins line by line), so a calendar can be put together from events serialised once and kept.
+
+_END = b"END:VCALENDAR\r\n"
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One VEVENT already serialised, with what the calendar around it needs: its UID, the key it
+    sorts by (DTSTART as local ISO text), and the (zone, local day) of its times for the VTIMEZONEs."""
+
+    uid: str
+    sort_key: str
+    days: tuple[tuple[str, date], ...]
+    ical: bytes
+
+
+def fragment(event: Event) -> Fragment:
+    """Serialise `event` (changing it: a repeated hour is written in UTC, as `calendar` does). Its
+    bytes are the ones `calendar` writes unless the calendar's span makes its zone irregular, which
+    `calendar_from_fragments` detects."""
+    sort_key = event.decoded("dtstart").isoformat()
+    days = tuple(_zone_days(event))
+    _write_in_utc(event, set())
+    return Fragment(uid=str(event["uid"]), sort_key=sort_key, days=days, ical=event.to_ical())
+
+
+@lru_cache(maxsize=1024)
+def _head(site: Site, subscription: Subscription | None) -> bytes:
+    body = _shell(site, subscription).to_ical()
+    assert body.endswith(_END)
+    return body[:-len(_END)]
+
+
+@lru_cache(maxsize=256)
+def _vtimezone_ical(zone: str, first_year: int, last_year: int) -> bytes | None:
+    tz = vtimezone(zone, date(first_year, 1, 1), date(last_year, 1, 1))   # depends on the years only
+    return tz.to_ical() if tz is not None else None
+
+
+def calendar_from_fragments(fragments: Iterable[Fragment], site: Site,
+                            subscription: Subscription | None = None) -> bytes | None:
+    """The bytes `calendar` writes for these events in this order, or None when a zone has no yearly
+    rule over the calendar's span (its times must then be rebuilt in UTC: call `calendar`)."""
+    fragments = list(fragments)
+    spans: dict[str, list[date]] = {}
+    for piece in fragments:
+        for zone, day in piece.days:
+            spans.setdefault(zone, []).append(day)
+    parts = [_head(site, subscription)]
+    for zone in sorted(spans):
+        tz = _vtimezone_ical(zone, min(spans[zone]).year, max(spans[zone]).year)
+        if tz is None:
+            return None
+        parts.append(tz)
+    parts.extend(piece.ical for piece in fragments)
+    parts.append(_END)
+    return b"".join(parts)
 
 
 def agenda_calendar(meeting, items, site: Site, *, filtered: str = "") -> bytes:
@@ -422,12 +502,15 @@ def org_calendar(meetings, webinars, deadlines, site: Site) -> bytes:
     return calendar(events, site, subscription)
 
 
+def personal_subscription(person_name: str, site: Site) -> Subscription:
+    return Subscription(name=f"My {site.org_name} schedule",
+                        description=f"The sessions and webinars of {person_name or 'one person'}: "
+                                    "private, please do not share this address.",
+                        zone=site.zone)
+
+
 def personal_calendar(person_name: str, events: list[Event], site: Site) -> bytes:
-    subscription = Subscription(name=f"My {site.org_name} schedule",
-                                description=f"The sessions and webinars of {person_name or 'one person'}: "
-                                            "private, please do not share this address.",
-                                zone=site.zone)
-    return calendar(events, site, subscription)
+    return calendar(events, site, personal_subscription(person_name, site))
 
 
 def _site(site: Site | None) -> Site:

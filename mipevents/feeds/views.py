@@ -132,8 +132,9 @@ def org_feed():
 
 @bp.route("/calendar/<token>.ics")
 def personal_feed(token):
-    """One person's private feed. Built on each request (a fixed handful of queries), then answered
-    304 when the client already holds these bytes; never stored in the shared cache (join links)."""
+    """One person's private feed. Put together on each request (a fixed handful of queries, events
+    serialised once and kept: see feeds/personal.py), then answered 304 when the client already holds
+    these bytes; the whole feed is never stored in the shared cache (join links)."""
     found = resolve_token(token, "feed")
     if found is None:
         abort(404)
@@ -141,7 +142,7 @@ def personal_feed(token):
     if person is None or person.erased_at is not None:
         abort(404)
     site = _site()
-    body = ics.personal_calendar(person.name, personal.personal_feed(person, site), site)
+    body = personal.personal_calendar(person, site)
     response = Response(body, mimetype=CALENDAR)
     response.headers.update(_disposition("my-schedule.ics", download=False))
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
