@@ -10,13 +10,13 @@ Thousands of calendar apps poll these feeds, so `personal_calendar` reads only w
 holds and their versions, and puts the calendar together from VEVENTs serialised once: a public
 session's bytes are the same for every subscriber at one version of its meeting (kept in the shared
 cache, and in this process); a webinar's or a cohort meeting's are kept in this process only, keyed
-by their whole row (a join link never leaves the process that read it)."""
+by its id, version, SEQUENCE, status and last edit (a join link never leaves the process)."""
 import hashlib
 import secrets
 import threading
 
 from icalendar import Event
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import Integer, String, bindparam, case, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from mipevents.agenda.models import AgendaItem
@@ -130,48 +130,53 @@ def _remember(key: tuple, piece: ics.Fragment) -> None:
         _LOCAL[key] = piece
 
 
-def _row(obj) -> tuple:
-    """Every column's value: a key that no edit of the row can leave behind."""
-    return tuple(repr(value) if isinstance(value, list | dict) else value
-                 for value in (getattr(obj, attr.key) for attr in inspect(type(obj)).column_attrs))
-
-
 def _shared_key(key: tuple) -> str:
     return "personal-feed:" + hashlib.sha256(repr(key).encode()).hexdigest()[:40]
 
 
-def _read(person: Person):
-    """Three queries: the items the feed holds (with whether the person speaks in each), the meetings
-    they need (with the person's registration there, and whether it is one of their cohorts'), and
-    the webinars (likewise)."""
-    mine = (Registration.person_id == person.id) & Registration.status.in_(ACTIVE)
-    cohorts = select(CohortMember.cohort_id).where(CohortMember.person_id == person.id)
+def _plan_statement():
+    """One UNION ALL, built once, that says what a feed holds and at which versions, without loading
+    any model: a row per session (with whether the person speaks in it), per meeting (with their
+    registration there, and whether it is one of their cohorts'), per webinar (likewise). Columns:
+    kind, id, ref (a session's meeting), stamp (updated_at), version, sequence, status,
+    registration (the person's registration status), flag (speaking / cohort member)."""
+    person = bindparam("person_id", type_=Integer)
+    mine = (Registration.person_id == person) & Registration.status.in_(ACTIVE)
+    cohorts = select(CohortMember.cohort_id).where(CohortMember.person_id == person)
     speaking = (select(SessionSpeaker.item_id).join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
-                .where(Speaker.person_id == person.id))
+                .where(Speaker.person_id == person))
     chosen = (select(SessionChoice.item_id)
               .join(Registration, Registration.id == SessionChoice.registration_id).where(mine))
     registered = select(Registration.meeting_id).where(mine, Registration.meeting_id.is_not(None))
-    items = db.session.execute(
-        select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.updated_at,
-               AgendaItem.id.in_(speaking).label("speaking"))
+    no_int, no_text = cast(null(), Integer), cast(null(), String)
+
+    def flag(condition):
+        return case((condition, 1), else_=0)
+
+    sessions = (
+        select(literal("session", String).label("kind"), AgendaItem.id, AgendaItem.meeting_id.label("ref"),
+               AgendaItem.updated_at.label("stamp"), no_int.label("version"), AgendaItem.sequence,
+               AgendaItem.status, no_text.label("registration"), flag(AgendaItem.id.in_(speaking)).label("flag"))
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(AgendaItem.status.in_(PUBLIC), Meeting.status.in_(PUBLIC),
                or_(AgendaItem.id.in_(speaking), AgendaItem.id.in_(chosen),
-                   AgendaItem.meeting_id.in_(registered) & AgendaItem.kind.in_(ALL_ATTENDEE_KINDS)))
-    ).all()
-    their_items = select(AgendaItem.meeting_id).where(or_(AgendaItem.id.in_(speaking), AgendaItem.id.in_(chosen)))
-    meetings = db.session.execute(
-        select(Meeting, Registration.status, Meeting.cohort_id.in_(cohorts).label("member"))
+                   AgendaItem.meeting_id.in_(registered) & AgendaItem.kind.in_(ALL_ATTENDEE_KINDS))))
+    their_sessions = select(AgendaItem.meeting_id).where(or_(AgendaItem.id.in_(speaking), AgendaItem.id.in_(chosen)))
+    meetings = (
+        select(literal("meeting", String), Meeting.id, no_int, Meeting.updated_at, Meeting.agenda_version,
+               Meeting.sequence, Meeting.status, Registration.status, flag(Meeting.cohort_id.in_(cohorts)))
         .outerjoin(Registration, (Registration.meeting_id == Meeting.id) & mine)
         .where(Meeting.status.in_(PUBLIC),
-               or_(Registration.id.is_not(None), Meeting.cohort_id.in_(cohorts), Meeting.id.in_(their_items)))
-    ).all()
-    webinars = db.session.execute(
-        select(Webinar, Registration.status, Webinar.cohort_id.in_(cohorts).label("member"))
+               or_(Registration.id.is_not(None), Meeting.cohort_id.in_(cohorts), Meeting.id.in_(their_sessions))))
+    webinars = (
+        select(literal("webinar", String), Webinar.id, no_int, Webinar.updated_at, Webinar.version,
+               Webinar.sequence, Webinar.status, Registration.status, flag(Webinar.cohort_id.in_(cohorts)))
         .outerjoin(Registration, (Registration.webinar_id == Webinar.id) & mine)
-        .where(Webinar.status.in_(PUBLIC), or_(Registration.id.is_not(None), Webinar.cohort_id.in_(cohorts)))
-    ).all()
-    return items, meetings, webinars
+        .where(Webinar.status.in_(PUBLIC), or_(Registration.id.is_not(None), Webinar.cohort_id.in_(cohorts))))
+    return union_all(sessions, meetings, webinars)
+
+
+_PLAN = _plan_statement()
 
 
 def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: ics.Site,
@@ -187,16 +192,15 @@ def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: ics.Sit
                 _remember(key, piece)
         missing = [key for key in missing if key not in found]
     if missing:
-        ids = {wanted[key][0] for key in missing}
         items = {item.id: item for item in db.session.execute(
-            select(AgendaItem).where(AgendaItem.id.in_(ids))
+            select(AgendaItem).where(AgendaItem.id.in_({wanted[key][0] for key in missing}))
             .options(selectinload(AgendaItem.room),
                      selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker))).scalars()}
         built = {}
         for key in missing:
             item_id, tentative = wanted[key]
             item = items[item_id]
-            built[key] = ics.fragment(ics.session_event(meetings[item.meeting_id], item, site, tentative=tentative))
+            built[key] = ics.fragment(ics.session_event(meetings.get(item.meeting_id), item, site, tentative=tentative))
         found.update(built)
         if generation is not None:
             cache.set_many({_shared_key(key): piece for key, piece in built.items()})
@@ -205,7 +209,20 @@ def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: ics.Sit
     return found
 
 
-def _private_fragment(key: tuple, build, generation: str | None) -> ics.Fragment:
+class _Models:
+    """The models a build needs, read at most once per kind and request, only when it needs them."""
+
+    def __init__(self, model, ids):
+        self.model, self.ids, self.rows = model, ids, None
+
+    def get(self, ident):
+        if self.rows is None:
+            self.rows = {row.id: row for row in db.session.execute(
+                select(self.model).where(self.model.id.in_(self.ids))).scalars()}
+        return self.rows[ident]
+
+
+def _kept(key: tuple, build, generation: str | None) -> ics.Fragment:
     """A webinar's or a cohort meeting's fragment: kept in this process only."""
     piece = _LOCAL.get(key) if generation is not None else None
     if piece is None:
@@ -217,11 +234,13 @@ def _private_fragment(key: tuple, build, generation: str | None) -> ics.Fragment
 
 def personal_calendar(person: Person, site: ics.Site) -> bytes:
     """The person's feed: the same bytes as `ics.personal_calendar(person.name, personal_events(...))`,
-    read in a fixed number of queries and put together from kept fragments."""
+    in one query when every event's fragment is kept (a fixed few more for those that are not)."""
     generation = _generation()
-    items, meeting_rows, webinar_rows = _read(person)
-    meetings = {meeting.id: meeting for meeting, _, _ in meeting_rows}
-    registered = {meeting.id: status for meeting, status, _ in meeting_rows if status is not None}
+    rows = db.session.execute(_PLAN, {"person_id": person.id}).all()
+    sessions = [row for row in rows if row.kind == "session"]
+    meeting_rows = {row.id: row for row in rows if row.kind == "meeting"}
+    meetings = _Models(Meeting, list(meeting_rows))
+    webinars = _Models(Webinar, [row.id for row in rows if row.kind == "webinar"])
 
     chosen: dict[str, tuple[int, ics.Fragment]] = {}   # uid -> (rank, fragment); a lower rank wins
 
@@ -230,28 +249,32 @@ def personal_calendar(person: Person, site: ics.Site) -> bytes:
             chosen[piece.uid] = (rank, piece)
 
     wanted, ranks = {}, {}
-    for row in items:
-        meeting = meetings[row.meeting_id]
-        firm = bool(row.speaking) or registered.get(row.meeting_id) == "confirmed"
-        key = ("session", FORMAT, site, meeting.id, meeting.agenda_version, meeting.updated_at, row.id,
-               row.updated_at, not firm)
+    for row in sessions:
+        meeting = meeting_rows[row.ref]
+        firm = bool(row.flag) or meeting.registration == "confirmed"
+        key = ("session", FORMAT, site, meeting.id, meeting.version, meeting.stamp, row.id, row.stamp,
+               row.sequence, not firm)
         wanted[key] = (row.id, not firm)
         ranks[key] = 0 if firm else 1
     for key, piece in _session_fragments(wanted, meetings, site, generation).items():
         offer(ranks[key], piece)
-    for webinar, status, member in webinar_rows:
-        if status is not None:
-            waiting = status in WAITING
-            offer(1 if waiting else 0, _private_fragment(
-                ("webinar", FORMAT, site, _row(webinar), True, waiting),
-                lambda w=webinar, t=waiting: ics.webinar_event(w, site, join=True, tentative=t), generation))
-        if member:
-            offer(2, _private_fragment(("webinar", FORMAT, site, _row(webinar), False, False),
-                                       lambda w=webinar: ics.webinar_event(w, site), generation))
-    for meeting, _, member in meeting_rows:
-        if member:
-            offer(2, _private_fragment(("meeting", FORMAT, site, _row(meeting)),
-                                       lambda m=meeting: ics.meeting_event(m, site), generation))
+    for row in rows:
+        if row.kind != "webinar":
+            continue
+        version = (row.id, row.stamp, row.version, row.sequence, row.status)
+        if row.registration is not None:
+            waiting = row.registration in WAITING
+            offer(1 if waiting else 0, _kept(
+                ("webinar", FORMAT, site, *version, True, waiting),
+                lambda i=row.id, t=waiting: ics.webinar_event(webinars.get(i), site, join=True, tentative=t),
+                generation))
+        if row.flag:
+            offer(2, _kept(("webinar", FORMAT, site, *version, False, False),
+                           lambda i=row.id: ics.webinar_event(webinars.get(i), site), generation))
+    for row in meeting_rows.values():
+        if row.flag:
+            offer(2, _kept(("meeting", FORMAT, site, row.id, row.stamp, row.version, row.sequence, row.status),
+                           lambda i=row.id: ics.meeting_event(meetings.get(i), site), generation))
 
     pieces = sorted((piece for _, piece in chosen.values()), key=lambda p: (p.sort_key, p.uid))
     body = ics.calendar_from_fragments(pieces, site, ics.personal_subscription(person.name, site))
