@@ -16,11 +16,12 @@ import secrets
 import threading
 
 from icalendar import Event
-from sqlalchemy import Integer, String, bindparam, case, cast, literal, null, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.cohorts.models import CohortMember
+from mipevents.core.db_types import UTCDateTime
 from mipevents.core.vocabulary import ALL_ATTENDEE_KINDS
 from mipevents.extensions import cache, db
 from mipevents.feeds import ics
@@ -134,49 +135,57 @@ def _shared_key(key: tuple) -> str:
     return "personal-feed:" + hashlib.sha256(repr(key).encode()).hexdigest()[:40]
 
 
-def _plan_statement():
-    """One UNION ALL, built once, that says what a feed holds and at which versions, without loading
-    any model: a row per session (with whether the person speaks in it), per meeting (with their
-    registration there, and whether it is one of their cohorts'), per webinar (likewise). Columns:
-    kind, id, ref (a session's meeting), stamp (updated_at), version, sequence, status,
-    registration (the person's registration status), flag (speaking / cohort member)."""
+def _facts_statement():
+    """What the person has, in one UNION ALL of index lookups: their own row ("person": name in
+    `text`, erased_at in `stamp`), their active registrations ("meeting" / "webinar": the event's
+    id, the status in `text`), their cohorts, the sessions they speak in and those they chose."""
     person = bindparam("person_id", type_=Integer)
     mine = (Registration.person_id == person) & Registration.status.in_(ACTIVE)
-    cohorts = select(CohortMember.cohort_id).where(CohortMember.person_id == person)
-    speaking = (select(SessionSpeaker.item_id).join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
-                .where(Speaker.person_id == person))
-    chosen = (select(SessionChoice.item_id)
-              .join(Registration, Registration.id == SessionChoice.registration_id).where(mine))
-    registered = select(Registration.meeting_id).where(mine, Registration.meeting_id.is_not(None))
-    no_int, no_text = cast(null(), Integer), cast(null(), String)
+    no_time, no_text = cast(null(), UTCDateTime), cast(null(), String)
+    return union_all(
+        select(literal("person", String).label("kind"), Person.id, Person.erased_at.label("stamp"),
+               Person.name.label("text")).where(Person.id == person),
+        select(literal("meeting", String), Registration.meeting_id, no_time, Registration.status)
+        .where(mine, Registration.meeting_id.is_not(None)),
+        select(literal("webinar", String), Registration.webinar_id, no_time, Registration.status)
+        .where(mine, Registration.webinar_id.is_not(None)),
+        select(literal("cohort", String), CohortMember.cohort_id, no_time, no_text)
+        .where(CohortMember.person_id == person),
+        select(literal("speaking", String), SessionSpeaker.item_id, no_time, no_text)
+        .join(Speaker, Speaker.id == SessionSpeaker.speaker_id).where(Speaker.person_id == person),
+        select(literal("chosen", String), SessionChoice.item_id, no_time, no_text)
+        .join(Registration, Registration.id == SessionChoice.registration_id).where(mine))
 
-    def flag(condition):
-        return case((condition, 1), else_=0)
 
-    sessions = (
+def _events_statement():
+    """The public sessions, meetings and webinars those facts put in the feed, with their versions,
+    in one UNION ALL and without loading any model. Columns: kind, id, ref (a session's meeting),
+    stamp (updated_at), version, sequence, status, cohort."""
+    items, meetings = bindparam("items", expanding=True), bindparam("meetings", expanding=True)
+    webinars, cohorts = bindparam("webinars", expanding=True), bindparam("cohorts", expanding=True)
+    no_int = cast(null(), Integer)
+    return union_all(
         select(literal("session", String).label("kind"), AgendaItem.id, AgendaItem.meeting_id.label("ref"),
                AgendaItem.updated_at.label("stamp"), no_int.label("version"), AgendaItem.sequence,
-               AgendaItem.status, no_text.label("registration"), flag(AgendaItem.id.in_(speaking)).label("flag"))
+               AgendaItem.status, no_int.label("cohort"))
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(AgendaItem.status.in_(PUBLIC), Meeting.status.in_(PUBLIC),
-               or_(AgendaItem.id.in_(speaking), AgendaItem.id.in_(chosen),
-                   AgendaItem.meeting_id.in_(registered) & AgendaItem.kind.in_(ALL_ATTENDEE_KINDS))))
-    their_sessions = select(AgendaItem.meeting_id).where(or_(AgendaItem.id.in_(speaking), AgendaItem.id.in_(chosen)))
-    meetings = (
+               or_(AgendaItem.id.in_(items),
+                   AgendaItem.meeting_id.in_(meetings) & AgendaItem.kind.in_(ALL_ATTENDEE_KINDS))),
         select(literal("meeting", String), Meeting.id, no_int, Meeting.updated_at, Meeting.agenda_version,
-               Meeting.sequence, Meeting.status, Registration.status, flag(Meeting.cohort_id.in_(cohorts)))
-        .outerjoin(Registration, (Registration.meeting_id == Meeting.id) & mine)
+               Meeting.sequence, Meeting.status, Meeting.cohort_id)
         .where(Meeting.status.in_(PUBLIC),
-               or_(Registration.id.is_not(None), Meeting.cohort_id.in_(cohorts), Meeting.id.in_(their_sessions))))
-    webinars = (
+               or_(Meeting.id.in_(meetings), Meeting.cohort_id.in_(cohorts),
+                   Meeting.id.in_(select(AgendaItem.meeting_id).where(AgendaItem.id.in_(items))))),
         select(literal("webinar", String), Webinar.id, no_int, Webinar.updated_at, Webinar.version,
-               Webinar.sequence, Webinar.status, Registration.status, flag(Webinar.cohort_id.in_(cohorts)))
-        .outerjoin(Registration, (Registration.webinar_id == Webinar.id) & mine)
-        .where(Webinar.status.in_(PUBLIC), or_(Registration.id.is_not(None), Webinar.cohort_id.in_(cohorts))))
-    return union_all(sessions, meetings, webinars)
+               Webinar.sequence, Webinar.status, Webinar.cohort_id)
+        .where(Webinar.status.in_(PUBLIC), or_(Webinar.id.in_(webinars), Webinar.cohort_id.in_(cohorts))))
 
 
-_PLAN = _plan_statement()
+# Built once. Two plain statements rather than one with correlated subqueries: PostgreSQL plans each
+# statement on every request (read-only requests end in a rollback, which drops prepared statements),
+# and planning the single statement cost more than a second round trip.
+_FACTS, _EVENTS = _facts_statement(), _events_statement()
 
 
 def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: ics.Site,
@@ -232,12 +241,26 @@ def _kept(key: tuple, build, generation: str | None) -> ics.Fragment:
     return piece
 
 
-def personal_calendar(person: Person, site: ics.Site) -> bytes:
-    """The person's feed: the same bytes as `ics.personal_calendar(person.name, personal_events(...))`,
-    in one query when every event's fragment is kept (a fixed few more for those that are not)."""
+def personal_calendar(person_id: int, site: ics.Site) -> bytes | None:
+    """The person's feed, or None when there is no such person (or they were erased): the same
+    bytes as `ics.personal_calendar(person.name, personal_events(person, site), site)`, in two
+    queries when every event's fragment is kept (a fixed few more for those that are not)."""
     generation = _generation()
-    rows = db.session.execute(_PLAN, {"person_id": person.id}).all()
-    sessions = [row for row in rows if row.kind == "session"]
+    owner, registered, booked, facts = None, {}, {}, {"cohort": set(), "speaking": set(), "chosen": set()}
+    for row in db.session.execute(_FACTS, {"person_id": person_id}):
+        if row.kind == "person":
+            owner = row
+        elif row.kind == "meeting":
+            registered[row.id] = row.text
+        elif row.kind == "webinar":
+            booked[row.id] = row.text
+        else:
+            facts[row.kind].add(row.id)
+    if owner is None or owner.stamp is not None:
+        return None
+    cohorts, speaking = facts["cohort"], facts["speaking"]
+    rows = db.session.execute(_EVENTS, {"items": sorted(speaking | facts["chosen"]), "meetings": sorted(registered),
+                                        "webinars": sorted(booked), "cohorts": sorted(cohorts)}).all()
     meeting_rows = {row.id: row for row in rows if row.kind == "meeting"}
     meetings = _Models(Meeting, list(meeting_rows))
     webinars = _Models(Webinar, [row.id for row in rows if row.kind == "webinar"])
@@ -249,9 +272,11 @@ def personal_calendar(person: Person, site: ics.Site) -> bytes:
             chosen[piece.uid] = (rank, piece)
 
     wanted, ranks = {}, {}
-    for row in sessions:
+    for row in rows:
+        if row.kind != "session":
+            continue
         meeting = meeting_rows[row.ref]
-        firm = bool(row.flag) or meeting.registration == "confirmed"
+        firm = row.id in speaking or registered.get(row.ref) == "confirmed"
         key = ("session", FORMAT, site, meeting.id, meeting.version, meeting.stamp, row.id, row.stamp,
                row.sequence, not firm)
         wanted[key] = (row.id, not firm)
@@ -262,22 +287,23 @@ def personal_calendar(person: Person, site: ics.Site) -> bytes:
         if row.kind != "webinar":
             continue
         version = (row.id, row.stamp, row.version, row.sequence, row.status)
-        if row.registration is not None:
-            waiting = row.registration in WAITING
+        if row.id in booked:
+            waiting = booked[row.id] in WAITING
             offer(1 if waiting else 0, _kept(
                 ("webinar", FORMAT, site, *version, True, waiting),
                 lambda i=row.id, t=waiting: ics.webinar_event(webinars.get(i), site, join=True, tentative=t),
                 generation))
-        if row.flag:
+        if row.cohort in cohorts:
             offer(2, _kept(("webinar", FORMAT, site, *version, False, False),
                            lambda i=row.id: ics.webinar_event(webinars.get(i), site), generation))
     for row in meeting_rows.values():
-        if row.flag:
+        if row.cohort in cohorts:
             offer(2, _kept(("meeting", FORMAT, site, row.id, row.stamp, row.version, row.sequence, row.status),
                            lambda i=row.id: ics.meeting_event(meetings.get(i), site), generation))
 
     pieces = sorted((piece for _, piece in chosen.values()), key=lambda p: (p.sort_key, p.uid))
-    body = ics.calendar_from_fragments(pieces, site, ics.personal_subscription(person.name, site))
+    body = ics.calendar_from_fragments(pieces, site, ics.personal_subscription(owner.text, site))
     if body is None:   # a zone without a yearly rule over these dates: times in UTC, built in full
+        person = db.session.get(Person, person_id)
         body = ics.personal_calendar(person.name, personal_events(person, site), site)
     return body

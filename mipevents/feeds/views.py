@@ -14,7 +14,6 @@ from mipevents.extensions import db
 from mipevents.feeds import ics, personal, queries
 from mipevents.meetings.listing import meeting_version, public_meeting_or_404
 from mipevents.meetings.models import Meeting
-from mipevents.people.models import Person
 from mipevents.people.services import resolve_token
 from mipevents.webinars.models import Webinar
 
@@ -136,13 +135,9 @@ def personal_feed(token):
     serialised once and kept: see feeds/personal.py), then answered 304 when the client already holds
     these bytes; the whole feed is never stored in the shared cache (join links)."""
     found = resolve_token(token, "feed")
-    if found is None:
+    body = personal.personal_calendar(found.person_id, _site()) if found is not None else None
+    if body is None:   # an unknown or revoked token, or a person since erased
         abort(404)
-    person = db.session.get(Person, found.person_id)
-    if person is None or person.erased_at is not None:
-        abort(404)
-    site = _site()
-    body = personal.personal_calendar(person, site)
     response = Response(body, mimetype=CALENDAR)
     response.headers.update(_disposition("my-schedule.ics", download=False))
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
