@@ -5,20 +5,20 @@ from flask import Blueprint, render_template, request
 from mipevents.agenda import listing
 from mipevents.core import vocabulary as vocab
 from mipevents.core.http_cache import cached_response
-from mipevents.meetings.listing import meeting_version, public_meeting_or_404
+from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
 
 bp = Blueprint("agenda", __name__)
 
 
 @bp.route("/meetings/<slug>/agenda")
 def show_agenda(slug):
-    meeting = public_meeting_or_404(slug)
+    head = public_meeting_head_or_404(slug)
     try:
-        filters = listing.parse_filters(request.args, meeting)
-        return cached_response(("agenda", meeting.id, filters.key()), meeting_version(meeting),
-                               lambda: _render_agenda(meeting, filters))
+        filters = listing.parse_filters(request.args, head)
+        return cached_response(("agenda", head.id, filters.key()), meeting_version(head),
+                               lambda: _render_agenda(head.load(), filters))
     except listing.BadFilter as problem:
-        return _render_agenda(meeting, listing.AgendaFilters(), problem=problem), 400
+        return _render_agenda(head.load(), listing.AgendaFilters(), problem=problem), 400
 
 
 def _render_agenda(meeting, filters, problem=None):
@@ -36,21 +36,23 @@ def _render_agenda(meeting, filters, problem=None):
 
 @bp.route("/meetings/<slug>/sessions/<int:item_id>")
 def show_session(slug, item_id):
-    meeting = public_meeting_or_404(slug)
+    head = public_meeting_head_or_404(slug)
 
     def build():
+        meeting = head.load()
         item = listing.public_item_or_404(meeting, item_id)
         return render_template("agenda/show_session.html", meeting=meeting, item=item)
 
-    return cached_response(("session", meeting.id, item_id), meeting_version(meeting), build)
+    return cached_response(("session", head.id, item_id), meeting_version(head), build)
 
 
 @bp.route("/meetings/<slug>/agenda/changes")
 def changes(slug):
-    meeting = public_meeting_or_404(slug)
+    head = public_meeting_head_or_404(slug)
 
     def build():
+        meeting = head.load()
         return render_template("agenda/changes.html", meeting=meeting, releases=listing.releases(meeting),
                                public_ids=listing.public_item_ids(meeting))
 
-    return cached_response(("agenda-changes", meeting.id), meeting_version(meeting), build)
+    return cached_response(("agenda-changes", head.id), meeting_version(head), build)

@@ -9,6 +9,7 @@ from mipevents.api import representations as rep
 from mipevents.api.params import BadParameters, pagination, session_query
 from mipevents.core.http_cache import cached_response
 from mipevents.core.web import json_error
+from mipevents.meetings.listing import meeting_version, public_meeting_head
 
 bp = Blueprint("api", __name__)
 cors.install(bp)
@@ -48,14 +49,11 @@ def _listing(page: reading.Page, rows: list, path: str, params: dict) -> dict:
 
 
 def _meeting_or_404(slug: str):
-    meeting = reading.public_meeting(slug)
-    if meeting is None:
+    """The public meeting's head (no query when cached); build functions `load()` the meeting."""
+    head = public_meeting_head(slug)
+    if head is None:
         abort(404, description="There is no public meeting with that slug.")
-    return meeting
-
-
-def _meeting_version(meeting) -> tuple:
-    return meeting.agenda_version, str(meeting.updated_at)
+    return head
 
 
 # ------------------------------------------------------------------------------------------ pages
@@ -90,64 +88,68 @@ def list_meetings():
 
 @bp.route("/api/v1/meetings/<slug>")
 def show_meeting(slug):
-    meeting = _meeting_or_404(slug)
-    return cached_response(("api.meeting", meeting.id), _meeting_version(meeting),
-                           lambda: jsonify(rep.meeting_json(meeting, _base())))
+    head = _meeting_or_404(slug)
+    return cached_response(("api.meeting", head.id), meeting_version(head),
+                           lambda: jsonify(rep.meeting_json(head.load(), _base())))
 
 
 @bp.route("/api/v1/meetings/<slug>/sessions")
 def list_sessions(slug):
-    meeting = _meeting_or_404(slug)
-    filters, limit, offset = session_query(request.args, meeting, lambda: reading.track_names(meeting))
+    head = _meeting_or_404(slug)
+    filters, limit, offset = session_query(request.args, head, lambda: reading.track_names(head))
     params = filters.args()
 
     def build():
+        meeting = head.load()
         page = reading.sessions_page(meeting, filters, limit, offset)
         rows = [rep.session_json(item, meeting, _base()) for item in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/sessions", params))
 
-    key = ("api.sessions", meeting.id, filters.key(), limit, offset)
-    return cached_response(key, _meeting_version(meeting), build)
+    key = ("api.sessions", head.id, filters.key(), limit, offset)
+    return cached_response(key, meeting_version(head), build)
 
 
 @bp.route("/api/v1/meetings/<slug>/sessions/<int:session_id>")
 def show_session(slug, session_id):
-    meeting = _meeting_or_404(slug)
+    head = _meeting_or_404(slug)
     if session_id > MAX_ID:
         abort(404, description="There is no public session with that id in this meeting.")
 
     def build():
+        meeting = head.load()
         item = reading.public_session(meeting, session_id)
         if item is None:
             return json_error(404, "not_found", "There is no public session with that id in this meeting.")
         return jsonify(rep.session_json(item, meeting, _base()))
 
-    return cached_response(("api.session", meeting.id, session_id), _meeting_version(meeting), build)
+    return cached_response(("api.session", head.id, session_id), meeting_version(head), build)
 
 
 @bp.route("/api/v1/meetings/<slug>/speakers")
 def list_meeting_speakers(slug):
-    meeting = _meeting_or_404(slug)
+    head = _meeting_or_404(slug)
     limit, offset = pagination(request.args)
 
     def build():
+        meeting = head.load()
         page, roles = reading.meeting_speakers_page(meeting, limit, offset)
         rows = [{**rep.speaker_json(s, _base()), "roles": [rep.speaker_role_json(link, _base()) for link in roles[s.id]]}
                 for s in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/speakers", {}))
 
-    return cached_response(("api.meeting_speakers", meeting.id, limit, offset), _meeting_version(meeting), build)
+    return cached_response(("api.meeting_speakers", head.id, limit, offset), meeting_version(head), build)
 
 
 @bp.route("/api/v1/meetings/<slug>/showcase")
 def showcase_lineup(slug):
-    meeting = _meeting_or_404(slug)
+    head = _meeting_or_404(slug)
 
     def build():
+        meeting = head.load()
         slots = reading.showcase_lineup(meeting)
         return jsonify({"meeting": meeting.slug, "data": rep.lineup_json(slots, meeting, _base())})
 
-    return cached_response(("api.showcase", meeting.id), _meeting_version(meeting), build)
+    return cached_response(("api.showcase", head.id), meeting_version(head), build)
 
 
 # ------------------------------------------------------------------------------------------ speakers
@@ -193,28 +195,32 @@ def show_webinar(slug):
 # ------------------------------------------------------------------------------------------ schedule
 
 def _schedule_meeting(slug):
-    meeting = reading.public_meeting(slug)
-    if meeting is None:
+    head = public_meeting_head(slug)
+    if head is None:
         abort(404)
-    return meeting
+    return head
 
 
 @bp.route("/meetings/<slug>/schedule.xml")
 def schedule_xml(slug):
-    meeting = _schedule_meeting(slug)
-    return cached_response(
-        ("api.schedule_xml", meeting.id), _meeting_version(meeting),
-        lambda: schedule.schedule_xml(meeting, reading.schedule_items(meeting), _base()),
-        mimetype=XML_TYPE, last_modified=meeting.updated_at)
+    head = _schedule_meeting(slug)
+
+    def build():
+        meeting = head.load()
+        return schedule.schedule_xml(meeting, reading.schedule_items(meeting), _base())
+
+    return cached_response(("api.schedule_xml", head.id), meeting_version(head), build,
+                           mimetype=XML_TYPE, last_modified=head.updated_at)
 
 
 @bp.route("/meetings/<slug>/schedule.json")
 def schedule_json(slug):
-    meeting = _schedule_meeting(slug)
+    head = _schedule_meeting(slug)
 
     def build():
+        meeting = head.load()
         document = schedule.schedule_json(meeting, reading.schedule_items(meeting), _base())
         return current_app.response_class(json.dumps(document, ensure_ascii=False), mimetype="application/json")
 
-    return cached_response(("api.schedule_json", meeting.id), _meeting_version(meeting), build,
-                           last_modified=meeting.updated_at)
+    return cached_response(("api.schedule_json", head.id), meeting_version(head), build,
+                           last_modified=head.updated_at)

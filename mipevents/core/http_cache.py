@@ -7,6 +7,7 @@ rendered body shared by every process when the cache is Redis.
 """
 import gzip
 import hashlib
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -17,20 +18,68 @@ from mipevents.extensions import cache
 
 # Rendered bodies this process has seen, by ETag. An ETag names one version of one response, so an
 # entry never goes stale while the shared cache holds it; this spares fetching and unpickling the
-# body from the shared cache on every warm request.
-_LOCAL: dict[str, tuple] = {}
+# body from the shared cache on every warm request. Whether the shared cache still holds it is
+# asked again at most every LOCAL_CHECK_SECONDS, so clearing the shared cache (after a deploy that
+# changed templates) reaches every process within that time.
+_LOCAL: dict[str, tuple[tuple, float]] = {}
 _LOCAL_MAX = 256
+LOCAL_CHECK_SECONDS = 1.0
 
 
 def _remember(etag: str, stored: tuple) -> None:
-    if len(_LOCAL) >= _LOCAL_MAX:
+    if len(_LOCAL) >= _LOCAL_MAX and etag not in _LOCAL:
         _LOCAL.pop(next(iter(_LOCAL)))
-    _LOCAL[etag] = stored
+    _LOCAL[etag] = (stored, time.monotonic() + LOCAL_CHECK_SECONDS)
+
+
+def _local_copy(etag: str, store_key: str) -> tuple | None:
+    entry = _LOCAL.get(etag)
+    if entry is None:
+        return None
+    stored, check_after = entry
+    if check_after > time.monotonic():
+        return stored
+    if cache.has(store_key):
+        _remember(etag, stored)
+        return stored
+    return None
+
+
+class ShortMemo:
+    """A per-process memo whose entries live `seconds` at most: for values that the shared cache
+    holds too, where one round trip to it per request would be most of the request's cost."""
+
+    def __init__(self, seconds: float, size: int = 1024, clock: Callable[[], float] = time.monotonic):
+        self.seconds, self.size, self.clock = seconds, size, clock
+        self._entries: dict = {}
+        _MEMOS.append(self)
+
+    def get(self, key):
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= self.clock():
+            return None
+        return entry[1]
+
+    def set(self, key, value) -> None:
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key] = (self.clock() + self.seconds, value)
+
+    def discard(self, key) -> None:
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+_MEMOS: list[ShortMemo] = []
 
 
 def forget_local() -> None:
     """Drop this process's copies (tests do, between databases that reuse ids)."""
     _LOCAL.clear()
+    for memo in _MEMOS:
+        memo.clear()
 
 
 def etag_for(key, version) -> str:
@@ -96,9 +145,12 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
     stored = None
     if use_cache:
         # The shared cache stays the source of truth: a body it no longer holds (cleared, evicted)
-        # is not served from this process's copy either.
-        local = _LOCAL.get(etag)
-        stored = local if local is not None and cache.has(store_key) else cache.get(store_key)
+        # is not served from this process's copy either, once the copy is next checked.
+        stored = _local_copy(etag, store_key)
+        if stored is None:
+            stored = cache.get(store_key)
+            if stored is not None:
+                _remember(etag, stored)
     if stored is None:
         response = make_response(build())
         if mimetype:
@@ -113,8 +165,7 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
         stored = (body, response.mimetype, packed)
         if use_cache:
             cache.set(store_key, stored)
-    if use_cache:
-        _remember(etag, stored)
+            _remember(etag, stored)
     body, stored_mimetype, packed = stored
     if packed is not None and _wants_gzip():
         response = Response(packed, mimetype=stored_mimetype)

@@ -12,7 +12,7 @@ from mipevents.agenda import listing
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
 from mipevents.feeds import ics, personal, queries
-from mipevents.meetings.listing import meeting_version, public_meeting_or_404
+from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
 from mipevents.meetings.models import Meeting
 from mipevents.people.services import resolve_token
 from mipevents.webinars.models import Webinar
@@ -34,21 +34,22 @@ def _disposition(filename: str, *, download: bool) -> dict:
 @bp.route("/meetings/<slug>/agenda.ics")
 def agenda_feed(slug):
     """The published agenda as a subscription; ?day=&track=&kind= as on the agenda page."""
-    meeting = public_meeting_or_404(slug)
+    head = public_meeting_head_or_404(slug)
     try:
-        filters = listing.parse_filters(request.args, meeting)
+        filters = listing.parse_filters(request.args, head)
     except listing.BadFilter as problem:
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
 
     def build():
+        meeting = head.load()
         items = queries.public_sessions(meeting)
         chosen = listing.apply_filters(items, listing.check_track(filters, listing.tracks(items)), meeting.timezone)
         return ics.agenda_calendar(meeting, chosen, _site(), filtered=_filter_words(filters))
 
     try:
-        return cached_response(("agenda.ics", meeting.id, filters.key()), meeting_version(meeting), build,
-                               last_modified=meeting.updated_at, mimetype=CALENDAR,
-                               headers=_disposition(f"{meeting.slug}-agenda.ics", download=False))
+        return cached_response(("agenda.ics", head.id, filters.key()), meeting_version(head), build,
+                               last_modified=head.updated_at, mimetype=CALENDAR,
+                               headers=_disposition(f"{head.slug}-agenda.ics", download=False))
     except listing.BadFilter as problem:   # an unknown track, found while building
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
 
@@ -60,15 +61,16 @@ def _filter_words(filters) -> str:
 
 @bp.route("/meetings/<slug>/sessions/<int:item_id>.ics")
 def session_ics(slug, item_id):
-    meeting = public_meeting_or_404(slug)
+    head = public_meeting_head_or_404(slug)
 
     def build():
+        meeting = head.load()
         item = queries.public_session_or_404(meeting, item_id)
         return ics.session_calendar(meeting, item, _site())
 
-    return cached_response(("session.ics", meeting.id, item_id), meeting_version(meeting), build,
-                           last_modified=meeting.updated_at, mimetype=CALENDAR,
-                           headers=_disposition(f"{meeting.slug}-session-{item_id}.ics", download=True))
+    return cached_response(("session.ics", head.id, item_id), meeting_version(head), build,
+                           last_modified=head.updated_at, mimetype=CALENDAR,
+                           headers=_disposition(f"{head.slug}-session-{item_id}.ics", download=True))
 
 
 def _public_webinar_or_404(slug: str) -> Webinar:

@@ -23,12 +23,12 @@ def home():
 
 @bp.route("/meetings/<slug>/")
 def show_meeting(slug):
-    meeting = public_meeting_or_404(slug)
+    head = listing.public_meeting_head_or_404(slug)
     now = utcnow()
-    state = listing.registration_state(meeting, now)
+    state = listing.registration_state(head, now)
     can_register = state == "open" and "meeting_registration.register" in current_app.view_functions
-    days = [meeting.starts_on + timedelta(days=n) for n in range((meeting.ends_on - meeting.starts_on).days + 1)]
+    days = [head.starts_on + timedelta(days=n) for n in range((head.ends_on - head.starts_on).days + 1)]
     return cached_response(
-        ("meeting", meeting.id, state, can_register), listing.meeting_version(meeting),
-        lambda: render_template("meetings/show_meeting.html", meeting=meeting, registration=state,
-                                can_register=can_register, days=days, is_past=listing.is_past(meeting, now)))
+        ("meeting", head.id, state, can_register), listing.meeting_version(head),
+        lambda: render_template("meetings/show_meeting.html", meeting=head.load(), registration=state,
+                                can_register=can_register, days=days, is_past=listing.is_past(head, now)))

@@ -3,7 +3,7 @@ and their photo (bytes from the database, with an ETag). Emails are never shown.
 from flask import Blueprint, abort, render_template
 
 from mipevents.core.http_cache import cached_response
-from mipevents.meetings.listing import meeting_version, public_meeting_or_404
+from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
 from mipevents.speakers import listing
 
 bp = Blueprint("speakers", __name__)
@@ -13,10 +13,10 @@ PHOTO_MAX_AGE = 24 * 3600   # photo URLs carry ?v=<photo_version>, so a new phot
 
 @bp.route("/meetings/<slug>/speakers")
 def meeting_speakers(slug):
-    meeting = public_meeting_or_404(slug)
+    head = public_meeting_head_or_404(slug)
     return cached_response(
-        ("meeting-speakers", meeting.id), meeting_version(meeting),
-        lambda: _render_meeting_speakers(meeting))
+        ("meeting-speakers", head.id), meeting_version(head),
+        lambda: _render_meeting_speakers(head.load()))
 
 
 def _render_meeting_speakers(meeting):

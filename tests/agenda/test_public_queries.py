@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from mipevents.agenda.models import AgendaItem
+from mipevents.core import http_cache
 from mipevents.extensions import cache, db
 from mipevents.meetings.importer import import_meeting
 from tests.meetings.test_importer import dataset
@@ -35,6 +36,7 @@ def test_public_pages_cost_the_same_queries_on_the_small_and_the_large_dataset(a
 
     def cold(url):
         cache.clear()                 # no stored body: a full render
+        http_cache.forget_local()    # and this process's copies: a cold start
         db.session.expunge_all()      # nothing already loaded, as in a new request
         with count_queries() as queries:
             response = client.get(url)

@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from mipevents.core import http_cache
 from mipevents.extensions import cache, db
 from mipevents.meetings.importer import import_meeting
 from mipevents.people.models import Person
@@ -109,6 +110,7 @@ def _counts(client, count_queries, urls: dict[str, str]) -> dict[str, int]:
     counts = {}
     for name, url in urls.items():
         cache.clear()
+        http_cache.forget_local()    # and this process's copies: a cold start
         db.session.remove()     # a fresh session, as each real request has: nothing loaded already
         with count_queries() as q:
             response = client.get(url)

@@ -65,3 +65,35 @@ def test_signed_in_staff_never_share_the_cache(counted_app, login_as):
     client.post("/staff/login", data={"email": "cachetest@mipevents.test", "password": "correct horse battery staple"})
     response = client.get("/cached-test")
     assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_cleared_shared_cache_reaches_this_process_copy_at_its_next_check(counted_app, monkeypatch):
+    from mipevents.core import http_cache
+    from mipevents.extensions import cache
+
+    app, state = counted_app
+    monkeypatch.setattr(http_cache, "LOCAL_CHECK_SECONDS", 0)   # every use of the copy is a check
+    client = app.test_client()
+    client.get("/cached-test")
+    client.get("/cached-test")
+    assert state["builds"] == 1                     # the second answer came from this process's copy
+    with app.app_context():
+        cache.clear()                               # e.g. after a deploy that changed templates
+    client.get("/cached-test")                      # the copy is checked: gone from the shared cache,
+    client.get("/cached-test")                      # so it was rebuilt once, and stored again
+    assert state["builds"] == 2
+
+
+def test_a_short_memo_forgets_after_its_time():
+    from mipevents.core.http_cache import ShortMemo
+
+    now = [100.0]
+    memo = ShortMemo(1, clock=lambda: now[0])
+    memo.set("k", "head")
+    now[0] = 100.9
+    assert memo.get("k") == "head"
+    now[0] = 101.0
+    assert memo.get("k") is None
+    memo.set("k", "head")
+    memo.discard("k")
+    assert memo.get("k") is None

@@ -125,3 +125,45 @@ def test_the_showcase_control_on_one_instance_drives_the_stage_on_the_other(app,
 
     _json_post(f"{one.url}/meetings/{meeting.slug}/showcase/control/next", {}, opener)
     assert state(two)["slot"]["title"] == "Idea 1"
+
+
+@pytest.mark.postgres
+def test_a_meeting_unpublished_on_one_instance_leaves_the_public_pages_of_both(app, start_server, make_meeting,
+                                                                               redis_url):
+    import http.cookiejar
+    import time
+
+    import redis
+
+    from mipevents.accounts.services import create_user
+    from mipevents.extensions import db
+
+    meeting = make_meeting(slug="summer-2026")
+    create_user("editor@mipevents.test", "correct horse battery staple", role="staff")
+    db.session.commit()
+    settings = {"CACHE_REDIS_URL": redis_url, "WTF_CSRF_ENABLED": "false"}
+    one, two = start_server(workers=1, threads=2, **settings), start_server(workers=1, threads=2, **settings)
+
+    def status(server):
+        try:
+            with urllib.request.urlopen(f"{server.url}/meetings/summer-2026/agenda") as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert (status(one), status(two)) == (200, 200)          # both now hold the meeting's head
+    head_key = b"mipevents:meeting-head:summer-2026"
+    assert redis.Redis.from_url(redis_url).exists(head_key)
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener.open(urllib.request.Request(one.url + "/staff/login", method="POST", data=urllib.parse.urlencode(
+        {"email": "editor@mipevents.test", "password": "correct horse battery staple"}).encode())).read()
+    opener.open(urllib.request.Request(f"{one.url}/staff/meetings/{meeting.id}/unpublish", method="POST", data=b"")).read()
+
+    assert not redis.Redis.from_url(redis_url).exists(head_key)   # the writer dropped the shared copy
+    assert status(one) == 404                                     # and its own
+    # The other instance may answer from its own copy for up to LOCAL_HEAD_SECONDS, no longer.
+    deadline = time.monotonic() + 10
+    while status(two) != 404:
+        assert time.monotonic() < deadline, "the other instance still shows an unpublished meeting"
+    assert status(two) == 404
