@@ -41,11 +41,14 @@ def meeting_version(meeting) -> tuple:
 # the shared cache by slug, so such a request issues no query at all, and in this process's memory
 # for LOCAL_HEAD_SECONDS, so it makes no round trip to the shared cache either. Every commit that
 # changes a meeting drops its head (after_commit below) in this process and in the shared cache.
-# Another process may so answer from the previous head for up to LOCAL_HEAD_SECONDS (HEAD_SECONDS
-# where the cache is per process: several workers without Redis), well under the pages' max-age.
+# Another process may so answer from the previous head for up to LOCAL_HEAD_SECONDS, well under
+# the pages' own max-age (where the cache is per process, as without Redis, heads live no longer
+# than that in it either). Signed-in staff share no cached body: what they see is built from the
+# meeting as `load()` reads it.
 
 HEAD_SECONDS = 5
 LOCAL_HEAD_SECONDS = 1
+PER_PROCESS_CACHES = ("SimpleCache", "NullCache")
 _local_heads = ShortMemo(LOCAL_HEAD_SECONDS)
 _HEAD_COLUMNS = ("id", "slug", "status", "cohort_id", "timezone", "starts_on", "ends_on", "agenda_version",
                  "updated_at", "agenda_published_at", "registration_opens_at", "registration_closes_at")
@@ -95,7 +98,8 @@ def public_meeting_head(slug: str) -> MeetingHead | None:
     head = cache.get(key)
     if head is None:
         head = _read_head(slug)
-        cache.set(key, head, timeout=HEAD_SECONDS)
+        shared = current_app.config["CACHE_TYPE"] not in PER_PROCESS_CACHES
+        cache.set(key, head, timeout=HEAD_SECONDS if shared else LOCAL_HEAD_SECONDS)
     if current_app.config["CACHE_TYPE"] != "NullCache":
         _local_heads.set(key, head)
     return head or None

@@ -228,3 +228,21 @@ def test_a_rolled_back_change_leaves_the_head_as_it_was(client, make_meeting):
     db.session.rollback()
     again = client.get("/meetings/winter-2027/", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_signed_in_staff_never_see_an_unpublished_meeting_that_a_cached_head_still_names(app, client, make_meeting, login_as, monkeypatch):
+    from sqlalchemy import text
+
+    from mipevents.meetings import listing
+
+    monkeypatch.setattr(listing._local_heads, "clock", lambda: 0.0)      # this process's copy never ages
+    make_meeting(slug="winter-2028")
+    db.session.commit()
+    assert client.get("/meetings/winter-2028/").status_code == 200      # the head is now cached
+    # A change no commit hook saw (as from another process): the public may see the cached head a
+    # moment longer, staff never do.
+    db.session.execute(text("UPDATE meetings SET status = 'draft' WHERE slug = 'winter-2028'"))
+    db.session.commit()
+    assert client.get("/meetings/winter-2028/").status_code == 200
+    login_as("staff")
+    assert client.get("/meetings/winter-2028/").status_code == 404
