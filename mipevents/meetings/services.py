@@ -1,6 +1,6 @@
 """Staff changes to meetings and rooms: create, edit, unpublish, cancel; each audited, and each
 public change moves the meeting's agenda_version on (caches) and, where calendars show it, SEQUENCE."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -86,16 +86,16 @@ def update_meeting(meeting: Meeting, values: dict, *, actor) -> bool:
     if values["ends_on"] < values["starts_on"]:
         raise MeetingProblem("The last day cannot be before the first day.", "ends_on")
     before = meeting_state(meeting)
-    old_zone = meeting.timezone
+    old_zone, old_start = meeting.timezone, meeting.starts_on
     for key, value in values.items():
         setattr(meeting, key, value)
     after = meeting_state(meeting)
     changed = {k for k in after if after[k] != before[k]}
     if not changed:
         return False
-    if meeting.timezone != old_zone:
-        moved = _keep_wall_clock(meeting, old_zone)
-        after["sessions_kept_at_local_time"] = moved
+    day_shift = (meeting.starts_on - old_start).days
+    if meeting.timezone != old_zone or day_shift:
+        after["sessions_kept_at_local_time"] = _keep_wall_clock(meeting, old_zone, day_shift)
     if meeting.is_public:
         if changed & set(CALENDAR_FIELDS):
             meeting.sequence += 1
@@ -106,16 +106,18 @@ def update_meeting(meeting: Meeting, values: dict, *, actor) -> bool:
     return True
 
 
-def _keep_wall_clock(meeting: Meeting, old_zone: str) -> int:
-    """A new zone means staff's times were meant there: each session keeps its local day and wall-clock
-    times (9:00 AM stays 9:00 AM), so its instants move; public ones get a new SEQUENCE."""
+def _keep_wall_clock(meeting: Meeting, old_zone: str, day_shift: int = 0) -> int:
+    """New dates or a new zone move the sessions with the meeting: each keeps its day of the meeting
+    and its wall-clock times (9:00 AM on the second day stays 9:00 AM on the second day, across a
+    daylight-saving change too), so its instants move; public ones get a new SEQUENCE."""
     from mipevents.core.timeutil import to_local, wall_clock_to_utc
 
     items = db.session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).scalars().all()
     for item in items:
         for name in ("starts_at", "ends_at"):
             local = to_local(getattr(item, name), old_zone)
-            setattr(item, name, wall_clock_to_utc(local.date(), local.time().replace(tzinfo=None), meeting.timezone))
+            day = local.date() + timedelta(days=day_shift)
+            setattr(item, name, wall_clock_to_utc(day, local.time().replace(tzinfo=None), meeting.timezone))
         if item.is_public:
             item.sequence += 1
     return len(items)

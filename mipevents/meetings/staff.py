@@ -77,13 +77,18 @@ def edit_meeting(meeting_id):
             value = getattr(meeting, name)
             getattr(form, name).data = to_local(value, meeting.timezone).replace(tzinfo=None) if value else None
     if form.validate_on_submit():
+        placed = (meeting.starts_on, meeting.timezone)
         try:
             changed = services.update_meeting(meeting, form.values(), actor=current_user)
         except services.MeetingProblem as exc:
             _form_error(form, exc)
         else:
             db.session.commit()
-            flash("Saved." if changed else "Nothing changed.", "success" if changed else "info")
+            if changed and placed != (meeting.starts_on, meeting.timezone):
+                flash("Saved. The sessions moved with the meeting: each keeps its day of the meeting and its "
+                      "local time.", "success")
+            else:
+                flash("Saved." if changed else "Nothing changed.", "success" if changed else "info")
             return redirect(url_for(".show_meeting", meeting_id=meeting.id), 303)
     return render_template("staff/meetings/edit_meeting.html", form=form, meeting=meeting), \
         422 if request.method == "POST" else 200

@@ -146,6 +146,27 @@ def test_changing_the_zone_keeps_each_sessions_local_time(client, login_as, make
     assert (item.starts_at.isoformat(), item.sequence) == ("2025-01-22T15:00:00+00:00", 1)   # 9:00 AM CST
 
 
+
+def test_new_dates_move_the_sessions_with_the_meeting_across_a_daylight_saving_change(
+        client, login_as, make_meeting, make_item, db_session):
+    meeting = make_meeting(timezone="America/Chicago", starts_on=date(2025, 3, 5), ends_on=date(2025, 3, 7))
+    second_day = make_item(meeting, at=datetime(2025, 3, 6, 9, 0), minutes=90)     # 9:00 AM CST = 15:00 UTC
+    draft = make_item(meeting, at=datetime(2025, 3, 7, 16, 30), status="draft")
+    db_session.commit()
+    login_as("staff")
+    data = {"name": meeting.name, "slug": meeting.slug, "kind": "winter", "starts_on": "2025-03-12", "ends_on": "2025-03-14",
+            "timezone": "America/Chicago", "city": "Washington", "state": "DC", "venue": "Conference Center", "address": "1 Main St"}
+    response = client.post(f"/staff/meetings/{meeting.id}/edit", data=data)
+    assert response.status_code == 303
+    db_session.refresh(second_day)
+    db_session.refresh(draft)
+    # A week later, after clocks went forward on March 9: still 9:00-10:30 AM on the second day, now CDT.
+    assert (second_day.starts_at.isoformat(), second_day.ends_at.isoformat(), second_day.sequence) == \
+        ("2025-03-13T14:00:00+00:00", "2025-03-13T15:30:00+00:00", 1)
+    assert (draft.starts_at.isoformat(), draft.sequence) == ("2025-03-14T21:30:00+00:00", 0)   # 4:30 PM CDT
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The sessions moved with the meeting" in page
+
 def test_the_meeting_overview_links_to_registrations_checkin_and_the_showcase(client, login_as, make_meeting, make_item):
     from mipevents.extensions import db
 
