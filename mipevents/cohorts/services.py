@@ -1,12 +1,14 @@
 """Programmes and cohorts: creating them, publishing a cohort (its members become public), and
 reading what the public pages show."""
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts import audit
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
+from mipevents.people.services import person_for_email
 
 
 def public_programme(slug: str) -> Programme | None:
@@ -78,3 +80,28 @@ def remove_member(member: CohortMember, *, actor) -> None:
     cohort.members.remove(member)
     cohort.version += 1
     db.session.flush()
+
+
+class AlreadyMember(ValueError):
+    """The person is a member of this cohort already."""
+
+
+def add_member(cohort: Cohort, values: dict, *, actor) -> CohortMember:
+    """Add the person with values["email"] (created if new) to the cohort, listed by name and city."""
+    person = person_for_email(values["email"], values["name"])
+    exists = db.session.execute(select(CohortMember.id).where(
+        CohortMember.cohort_id == cohort.id, CohortMember.person_id == person.id)).first()
+    already = AlreadyMember(f"{person.email} is a member of “{cohort.name}” already.")
+    if exists:
+        raise already
+    member = CohortMember(cohort_id=cohort.id, person_id=person.id, name=values["name"], city=values["city"],
+                          state=values["state"])
+    try:
+        with db.session.begin_nested():          # another staff member adding them at the same moment
+            db.session.add(member)
+            db.session.flush()
+    except IntegrityError:
+        raise already from None
+    cohort.version += 1
+    audit.record("add_cohort_member", cohort, actor=actor, summary=f"Added {member.name} to “{cohort.name}”")
+    return member

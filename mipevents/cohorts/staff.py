@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.cohorts import services
-from mipevents.cohorts.forms import EditCohortForm, EditProgrammeForm
+from mipevents.cohorts.forms import AddMemberForm, EditCohortForm, EditProgrammeForm
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.extensions import db
 
@@ -107,7 +107,26 @@ def new_cohort(programme_id):
 @staff_required
 def show_cohort(cohort_id):
     cohort = db.get_or_404(Cohort, cohort_id)
-    return render_template("cohorts/staff/show_cohort.html", cohort=cohort)
+    return render_template("cohorts/staff/show_cohort.html", cohort=cohort, member_form=AddMemberForm(prefix="member"))
+
+
+@staff_bp.route("/cohorts/<int:cohort_id>/members", methods=["POST"])
+@staff_required
+def add_member(cohort_id):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = AddMemberForm(prefix="member")
+    if form.validate_on_submit():
+        try:
+            member = services.add_member(cohort, form.values(), actor=current_user)
+        except services.AlreadyMember as exc:
+            db.session.rollback()
+            form.email.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(f"{member.name} is a member of the cohort." + ("" if cohort.status == "published" else
+                  " They are listed publicly once you publish it."), "success")
+            return redirect(url_for(".show_cohort", cohort_id=cohort.id), 303)
+    return render_template("cohorts/staff/show_cohort.html", cohort=cohort, member_form=form), 422
 
 
 @staff_bp.route("/cohorts/<int:cohort_id>/publish", methods=["POST"])

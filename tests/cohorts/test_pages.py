@@ -74,3 +74,47 @@ def test_staff_create_and_edit_a_programme_and_cohort(client, login_as):
     assert (cohort.name, cohort.slug, cohort.status, programme.partners) == \
         ("First cohort, 2026", "new-mayors-2026", "draft", "Smart Growth America")
     assert "First cohort, 2026" in client.get("/programmes/new-mayors/").get_data(as_text=True)
+
+
+def test_staff_add_a_member_by_hand_who_is_listed_once_the_cohort_is_published(client, login_as, make_cohort, make_person):
+    from sqlalchemy import func, select
+
+    from mipevents.accounts.models import AuditEntry
+
+    cohort = make_cohort()
+    known = make_person("kim@rochester.gov", "Kim Norton")
+    db.session.commit()
+    login_as("staff")
+    form = {"member-name": "Mayor Kim Norton", "member-email": "Kim@Rochester.gov ", "member-city": "Rochester",
+            "member-state": "mn"}
+    added = client.post(f"/staff/cohorts/{cohort.id}/members", data=form)
+    assert added.status_code == 303
+    page = client.get(added.headers["Location"]).get_data(as_text=True)
+    assert "Mayor Kim Norton is a member of the cohort. They are listed publicly once you publish it." in page
+    member = db.session.execute(select(CohortMember).where(CohortMember.cohort_id == cohort.id)).scalar_one()
+    assert (member.person_id, member.city, member.state) == (known.id, "Rochester", "MN")   # the same person, by email
+    assert db.session.execute(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "add_cohort_member")).scalar_one() == 1
+
+    again = client.post(f"/staff/cohorts/{cohort.id}/members", data=form)
+    assert again.status_code == 422
+    assert "kim@rochester.gov is a member of “Third cohort" in again.get_data(as_text=True)
+    bad = client.post(f"/staff/cohorts/{cohort.id}/members", data={**form, "member-email": "not an email",
+                                                                   "member-state": "Minnesota"})
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "Enter an email address like mayor@city.gov." in text and "Use the two-letter abbreviation" in text
+    assert db.session.execute(select(func.count()).select_from(CohortMember)).scalar_one() == 1
+
+    services.set_cohort_published(cohort, True, actor=None)
+    db.session.commit()
+    public = client.get(f"/cohorts/{cohort.slug}/").get_data(as_text=True)
+    assert "Mayor Kim Norton" in public and "Rochester, MN" in public and "kim@rochester.gov" not in public
+
+
+def test_only_signed_in_staff_add_members(client, make_cohort):
+    cohort = make_cohort()
+    db.session.commit()
+    answer = client.post(f"/staff/cohorts/{cohort.id}/members", data={"member-name": "Mayor X"})
+    assert answer.status_code in (302, 303) and "/staff/login" in answer.headers["Location"]
+    assert db.session.query(CohortMember).count() == 0
