@@ -126,13 +126,15 @@ with app.app_context():
 
 
 def count_queries(database_url: str, paths: list[str]) -> dict:
-    """SQL statements per request for each path, rendered cold (cache cleared), in-process."""
+    """SQL statements per request for each path, in-process: [status, cold (nothing cached), warm
+    (the same request again, cache kept), conditional (If-None-Match of the warm answer)]."""
     script = r"""
 import json, sys
 from sqlalchemy import event
 from mipevents import create_app
+from mipevents.core import http_cache
 from mipevents.extensions import cache, db
-app = create_app({"CACHE_TYPE": "NullCache"})
+app = create_app({"CACHE_TYPE": "SimpleCache", "CACHE_REDIS_URL": ""})
 paths = json.loads(sys.argv[1])
 out = {}
 with app.app_context():
@@ -144,10 +146,19 @@ with app.app_context():
     event.listen(engine, "before_cursor_execute", listener)
 client = app.test_client()
 for path in paths:
-    client.get(path)
-    seen.clear()
-    response = client.get(path)
-    out[path] = [response.status_code, len(seen)]
+    client.get(path)                      # imports, first connections: not counted
+    with app.app_context():
+        cache.clear()
+    http_cache.forget_local()
+    counts, statuses = [], []
+    for headers in ({}, {}, "etag"):
+        if headers == "etag":
+            headers = {"If-None-Match": response.headers.get("ETag", "")}
+        seen.clear()
+        response = client.get(path, headers=headers)
+        counts.append(len(seen))
+        statuses.append(response.status_code)
+    out[path] = [statuses[0], *counts]
 print(json.dumps(out))
 """
     result = subprocess.run([PYTHON, "-c", script, json.dumps(paths)], cwd=ROOT, env=env_for(database_url),
@@ -274,17 +285,16 @@ def bench_database(label: str, database_url: str, files: dict) -> dict:
             ]
             queries = count_queries(database_url, [path for _, path, _ in cases])
             for name, path, headers in cases:
+                status, cold, warm, conditional = queries.get(path, [None, None, None, None])
                 if headers == "etag":
                     tag = etag_of(base + path)
                     headers = {"If-None-Match": tag} if tag else {}
-                    queries_for = queries.get(path, [None, None])
-                else:
-                    queries_for = queries.get(path, [None, None])
+                    warm = conditional
                 for _ in range(2 * WORKERS):                 # warm the cache in every worker
                     urllib.request.urlopen(base + path).read()
                 result = measure(base + path, headers=headers)
-                rows.append({"scale": scale, "what": name, "path": path, **result, "queries": queries_for[1],
-                             "status": queries_for[0]})
+                rows.append({"scale": scale, "what": name, "path": path, **result, "queries": cold,
+                             "queries_warm": warm, "status": status})
                 print(f"  {scale:6} {name:18} {result['rps']:9.0f}/s  p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms",
                       flush=True)
             result = measure(f"{base}/api/v1/webinars/{t['webinar']}/registrations", post=True)
@@ -292,7 +302,8 @@ def bench_database(label: str, database_url: str, files: dict) -> dict:
                          **result, "queries": None, "status": 201})
             print(f"  {scale:6} registration POST  {result['rps']:9.0f}/s  p99 {result['p99_ms']:.2f} ms  errors {result['non_2xx']}", flush=True)
         result = measure(base + "/static/css/site.css")
-        rows.append({"scale": "-", "what": "static file (ceiling)", "path": "/static/css/site.css", **result, "queries": 0, "status": 200})
+        rows.append({"scale": "-", "what": "static file (ceiling)", "path": "/static/css/site.css", **result, "queries": 0,
+                     "queries_warm": 0, "status": 200})
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -324,11 +335,12 @@ def table(result: dict) -> str:
     lines = [f"### {result['database']}", "",
              "Import (with registrants): " + ", ".join(f"{k} {v:.1f} s" for k, v in result["import_seconds"].items())
              + f". Oversold seats after the registration runs: {result['oversold']}.", "",
-             "| scale | what | requests/s | p50 ms | p99 ms | non-2xx/3xx | SQL queries/request |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+             "| scale | what | requests/s | p50 ms | p99 ms | non-2xx/3xx | SQL queries cold | warm |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for r in result["rows"]:
+        cold, warm = r.get("queries"), r.get("queries_warm")
         lines.append(f"| {r['scale']} | {r['what']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['non_2xx']} | "
-                     f"{'' if r['queries'] is None else r['queries']} |")
+                     f"{'' if cold is None else cold} | {'' if warm is None else warm} |")
     return "\n".join(lines)
 
 
