@@ -14,7 +14,6 @@ from mipevents.extensions import db
 from mipevents.feeds import ics, personal, queries
 from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
 from mipevents.meetings.models import Meeting
-from mipevents.people.services import resolve_token
 from mipevents.webinars.models import Webinar
 
 bp = Blueprint("feeds", __name__)
@@ -133,12 +132,11 @@ def org_feed():
 
 @bp.route("/calendar/<token>.ics")
 def personal_feed(token):
-    """One person's private feed. Put together on each request (a fixed handful of queries, events
-    serialised once and kept: see feeds/personal.py), then answered 304 when the client already holds
-    these bytes; the whole feed is never stored in the shared cache (join links)."""
-    found = resolve_token(token, "feed")
-    body = personal.personal_calendar(found.person_id, _site()) if found is not None else None
-    if body is None:   # an unknown or revoked token, or a person since erased
+    """One person's private feed. Put together on each request (two queries, the token's included,
+    from events serialised once and kept: see feeds/personal.py), then answered 304 when the client
+    already holds these bytes; the whole feed is never stored in the shared cache (join links)."""
+    body = personal.personal_calendar(token, _site())
+    if body is None:   # an unknown, revoked or other purpose token, or a person since erased
         abort(404)
     response = Response(body, mimetype=CALENDAR)
     response.headers.update(_disposition("my-schedule.ics", download=False))

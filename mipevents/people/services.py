@@ -37,6 +37,14 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_hash(raw: str) -> str | None:
+    """What a raw token is stored as, or None for a value no token can have: for a read that looks a
+    live token up inside its own statement (resolve_token's rule: this hash, the purpose, not revoked)."""
+    if not raw or len(raw) > 100:
+        return None
+    return _hash(raw)
+
+
 def mint_token(person: Person, purpose: str, subject_id: int | None = None) -> str:
     """A fresh random token (256 bits) for this person and purpose; returns the raw value, once."""
     raw = secrets.token_urlsafe(32)
