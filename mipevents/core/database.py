@@ -3,6 +3,7 @@ SQLite and PostgreSQL."""
 import contextvars
 
 from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from mipevents.extensions import db
 
@@ -39,12 +40,16 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
-def lock_row(model, row_id):
+def lock_row(model, row_id, *, allow_children: bool = False):
     """Begin holding the write lock for `model` row `row_id` and return the row, fresh.
 
-    PostgreSQL: SELECT … FOR UPDATE inside the current transaction. SQLite has no row locks: the
-    transaction so far must hold only reads, and is ended so that a new one starts with
-    BEGIN IMMEDIATE, which serialises writers across processes. Call it before writing anything."""
+    PostgreSQL: SELECT … FOR UPDATE inside the current transaction; with `allow_children`, FOR NO
+    KEY UPDATE, the lock an UPDATE of the row takes: lockers still queue one at a time, but it
+    does not wait for transactions that only inserted rows pointing at this one (their foreign key
+    check holds a KEY SHARE lock). A caller that inserts such a row before locking must use it, or
+    two of them deadlock. SQLite has no row locks: the transaction so far must hold only reads, and
+    is ended so that a new one starts with BEGIN IMMEDIATE, which serialises writers across
+    processes. Call it before writing anything there."""
     if is_sqlite():
         if db.session.new or db.session.dirty or db.session.deleted:
             raise RuntimeError("lock_row on SQLite must come before any write in the transaction")
@@ -55,5 +60,36 @@ def lock_row(model, row_id):
         ).scalar_one_or_none()
         return row
     return db.session.execute(
-        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+        select(model).where(model.id == row_id).with_for_update(key_share=allow_children)
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
+
+
+def insert_or_ignore(table, index_elements: list[str], dialect_name: str | None = None):
+    """INSERT … ON CONFLICT (index_elements) DO NOTHING, on SQLite and PostgreSQL alike: a row that
+    already exists (or is being inserted by a concurrent transaction, which this one waits for) is
+    left alone, and `.returning()` then yields no row."""
+    dialect = postgresql if (dialect_name or db.engine.dialect.name) == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=index_elements)
+
+
+def prebuilt(build):
+    """Decorate `build(dialect_name) -> statement` for a hot path: the Core statement is built once
+    per database dialect and reused, which skips building it and computing its cache key on every
+    request. Run it with `execute()` below."""
+    built = {}
+
+    def statement(dialect_name: str):
+        if dialect_name not in built:
+            built[dialect_name] = build(dialect_name)
+        return built[dialect_name]
+    return statement
+
+
+def execute(statement, params=None):
+    """Run a prebuilt statement (see `prebuilt`) on the session's connection, in its transaction.
+
+    It bypasses the ORM: nothing is autoflushed first and objects already loaded are not updated,
+    so use it for rows the session holds no objects of (flush first when it might)."""
+    connection = db.session.connection()
+    return connection.execute(statement(connection.dialect.name), params)

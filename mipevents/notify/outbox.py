@@ -9,6 +9,10 @@ The builder runs at delivery time, from the row's `context` (ids, raw link token
 request that queues a message stays fast and the message shows the state at sending."""
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert
+
+from mipevents.core.database import execute, prebuilt
+from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
 from mipevents.people.models import Person
@@ -48,3 +52,30 @@ def enqueue(kind: str, to_email: str, context: dict | None = None, *, person: Pe
     db.session.add(msg)
     db.session.flush()
     return msg
+
+
+@dataclass
+class Queued:
+    """One message for enqueue_many: what enqueue takes, with the person by id."""
+    kind: str
+    to_email: str
+    context: dict
+    person_id: int | None = None
+
+
+@prebuilt
+def _insert_messages(dialect_name: str):
+    return insert(OutboxMessage.__table__)
+
+
+def enqueue_many(messages: list[Queued]) -> None:
+    """Queue messages in the current transaction with one statement and no ORM objects (the caller
+    commits): for hot paths that do not need the rows back."""
+    if not messages:
+        return
+    now = utcnow()
+    execute(_insert_messages, [
+        {"kind": m.kind, "to_email": m.to_email, "context": m.context, "person_id": m.person_id,
+         "dedupe_key": None, "status": "pending", "attempts": 0, "next_attempt_at": now, "claimed_at": None,
+         "last_error": "", "message_id": "", "subject": "", "created_at": now, "sent_at": None}
+        for m in messages])

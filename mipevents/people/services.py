@@ -2,8 +2,9 @@
 import hashlib
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
+from mipevents.core.database import execute, insert_or_ignore, prebuilt
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.people.models import Person, Token
@@ -33,6 +34,33 @@ def person_for_email(email: str, name: str = "") -> Person:
     return person
 
 
+@prebuilt
+def _insert_person(dialect_name: str):
+    table = Person.__table__
+    return insert_or_ignore(table, ["email"], dialect_name).returning(table.c.id)
+
+
+@prebuilt
+def _person_id(dialect_name: str):
+    table = Person.__table__
+    return select(table.c.id).where(table.c.email == bindparam("email"))
+
+
+def person_id_for_email(email: str, name: str = "") -> tuple[int, bool]:
+    """The id of the one Person with this email, created if new; and whether this call created it.
+
+    No ORM object and one statement for a new person (the hot path of registering): a concurrent
+    insert of the same email makes this one a no-op that then reads the winner's row."""
+    key = normalise_email(email)
+    created = execute(_insert_person, {"email": key, "name": name or "", "created_at": utcnow()}).scalar()
+    if created is not None:
+        return created, True
+    person_id = execute(_person_id, {"email": key}).scalar_one()
+    if name:
+        db.session.execute(update(Person).where(Person.id == person_id, Person.name == "").values(name=name))
+    return person_id, False
+
+
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -51,6 +79,23 @@ def mint_token(person: Person, purpose: str, subject_id: int | None = None) -> s
     db.session.add(Token(person=person, purpose=purpose, subject_id=subject_id, token_hash=_hash(raw)))
     db.session.flush()
     return raw
+
+
+@prebuilt
+def _insert_tokens(dialect_name: str):
+    return insert(Token.__table__)
+
+
+def mint_tokens(person_id: int, wanted: list[tuple[str, int | None]]) -> list[str]:
+    """Fresh tokens for one person, one per (purpose, subject_id) asked, in one statement and no ORM
+    objects; returns the raw values in that order (each shown once, as mint_token's)."""
+    raws = [secrets.token_urlsafe(32) for _ in wanted]
+    now = utcnow()
+    execute(_insert_tokens, [
+        {"person_id": person_id, "purpose": purpose, "subject_id": subject_id, "token_hash": _hash(raw),
+         "created_at": now, "revoked_at": None}
+        for (purpose, subject_id), raw in zip(wanted, raws, strict=True)])
+    return raws
 
 
 def resolve_token(raw: str, purpose: str) -> Token | None:

@@ -42,6 +42,4 @@ def register_from_json(event, noun: str, parse: Callable, field_errors: Callable
         db.session.rollback()
         return json_error(409, "closed", f"Registration for this {noun} is closed.")
     db.session.commit()
-    registration = outcome.registration
-    return jsonify({"id": registration.id, "status": registration.status,
-                    "position": services.waitlist_position(registration)}), 201
+    return jsonify({"id": outcome.registration_id, "status": outcome.status, "position": outcome.position}), 201

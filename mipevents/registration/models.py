@@ -1,7 +1,8 @@
-"""Registration (one person at one meeting or webinar) and SessionChoice (a session they picked)."""
+"""Registration (one person at one meeting or webinar), SessionChoice (a session they picked) and
+SeatCount (confirmed registrations per event, kept by the database itself)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import DDL, JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mipevents.agenda.models import AgendaItem
@@ -124,3 +125,91 @@ class ChangeNotice(db.Model):
         CheckConstraint("status IN ('pending', 'queued', 'void')", name="status_known"),
         Index("ix_change_notices_status_created", "status", "created_at"),
     )
+
+
+class SeatCount(db.Model):
+    """How many registrations of one event are confirmed: the seat decision reads one row instead of
+    counting registrations (which grows with the event, under the event's lock).
+
+    Database triggers on `registrations` keep it (SEAT_COUNT_TRIGGERS below, and migration 0002), so
+    every writer keeps it true without knowing of it: the registration core, imports, staff tools,
+    cascades. A missing row means no confirmed registration. Read it only while holding the event's
+    capacity lock (registration.services), as the count it replaces was."""
+
+    __tablename__ = "seat_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
+    webinar_id: Mapped[int | None] = mapped_column(ForeignKey("webinars.id", ondelete="CASCADE"), unique=True)
+    confirmed: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (CheckConstraint("(meeting_id IS NULL) <> (webinar_id IS NULL)", name="one_event"),)
+
+
+# The triggers that keep seat_counts, per dialect (the same SQL as migration 0002). A registration
+# counts while its status is 'confirmed'; an update that neither changes the status nor moves it to
+# another event leaves the count alone.
+SEAT_COUNT_TRIGGERS = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION registrations_seat_count() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'confirmed' THEN
+        IF OLD.meeting_id IS NOT NULL THEN
+            UPDATE seat_counts SET confirmed = confirmed - 1 WHERE meeting_id = OLD.meeting_id;
+        ELSE
+            UPDATE seat_counts SET confirmed = confirmed - 1 WHERE webinar_id = OLD.webinar_id;
+        END IF;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'confirmed' THEN
+        IF NEW.meeting_id IS NOT NULL THEN
+            INSERT INTO seat_counts (meeting_id, confirmed) VALUES (NEW.meeting_id, 1)
+            ON CONFLICT (meeting_id) DO UPDATE SET confirmed = seat_counts.confirmed + 1;
+        ELSE
+            INSERT INTO seat_counts (webinar_id, confirmed) VALUES (NEW.webinar_id, 1)
+            ON CONFLICT (webinar_id) DO UPDATE SET confirmed = seat_counts.confirmed + 1;
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS registrations_seat_count_insert_delete ON registrations",
+        """CREATE TRIGGER registrations_seat_count_insert_delete AFTER INSERT OR DELETE ON registrations
+FOR EACH ROW EXECUTE FUNCTION registrations_seat_count()""",
+        "DROP TRIGGER IF EXISTS registrations_seat_count_update ON registrations",
+        """CREATE TRIGGER registrations_seat_count_update AFTER UPDATE OF status, meeting_id, webinar_id ON registrations
+FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.meeting_id IS DISTINCT FROM NEW.meeting_id
+                   OR OLD.webinar_id IS DISTINCT FROM NEW.webinar_id)
+EXECUTE FUNCTION registrations_seat_count()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS registrations_seat_count_insert AFTER INSERT ON registrations
+WHEN NEW.status = 'confirmed'
+BEGIN
+    INSERT OR IGNORE INTO seat_counts (meeting_id, webinar_id, confirmed) VALUES (NEW.meeting_id, NEW.webinar_id, 0);
+    UPDATE seat_counts SET confirmed = confirmed + 1
+    WHERE meeting_id IS NEW.meeting_id AND webinar_id IS NEW.webinar_id;
+END""",
+        """CREATE TRIGGER IF NOT EXISTS registrations_seat_count_delete AFTER DELETE ON registrations
+WHEN OLD.status = 'confirmed'
+BEGIN
+    UPDATE seat_counts SET confirmed = confirmed - 1
+    WHERE meeting_id IS OLD.meeting_id AND webinar_id IS OLD.webinar_id;
+END""",
+        """CREATE TRIGGER IF NOT EXISTS registrations_seat_count_update AFTER UPDATE OF status, meeting_id, webinar_id
+ON registrations
+WHEN OLD.status IS NOT NEW.status OR OLD.meeting_id IS NOT NEW.meeting_id OR OLD.webinar_id IS NOT NEW.webinar_id
+BEGIN
+    UPDATE seat_counts SET confirmed = confirmed - 1
+    WHERE OLD.status = 'confirmed' AND meeting_id IS OLD.meeting_id AND webinar_id IS OLD.webinar_id;
+    INSERT OR IGNORE INTO seat_counts (meeting_id, webinar_id, confirmed)
+    SELECT NEW.meeting_id, NEW.webinar_id, 0 WHERE NEW.status = 'confirmed';
+    UPDATE seat_counts SET confirmed = confirmed + 1
+    WHERE NEW.status = 'confirmed' AND meeting_id IS NEW.meeting_id AND webinar_id IS NEW.webinar_id;
+END""",
+    ],
+}
+
+# A schema built from the models (tests, `db.create_all()`) gets the triggers too.
+for _dialect, _statements in SEAT_COUNT_TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(db.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))

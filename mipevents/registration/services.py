@@ -3,20 +3,28 @@ capacity taken under a lock (never oversold), a waitlist in order with automatic
 approval for the roles a meeting names, and every change's email queued in the same transaction.
 
 The view (or API) commits once after these return; on an exception it rolls back and nothing of
-the attempt remains."""
-from dataclasses import dataclass, field
+the attempt remains.
+
+Every registration to one event serialises on the event's lock, so `register` holds it for as
+little as possible: the person, the registration row (pending until its seat is decided) and the
+private links are written first; the lock then covers only the seat decision (one read of the
+seat count kept by the database, see models.SeatCount), the status, and the outbox row. On SQLite
+the lock is the database's write lock (BEGIN IMMEDIATE), which must come before the first write,
+so there it is taken first."""
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
-from mipevents.core.database import lock_row
+from mipevents.core.database import execute, insert_or_ignore, is_sqlite, lock_row, prebuilt
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.notify.outbox import enqueue
+from mipevents.notify.outbox import Queued, enqueue_many
 from mipevents.people.models import Person
-from mipevents.people.services import mint_token, normalise_email, person_for_email
-from mipevents.registration.models import Registration
+from mipevents.people.services import mint_tokens, normalise_email, person_id_for_email
+from mipevents.registration.models import Registration, SeatCount
 from mipevents.registration.sessions import drop_choices
 from mipevents.webinars.models import Webinar
 
@@ -37,13 +45,18 @@ class NotAllowed(Exception):
 
 @dataclass
 class Outcome:
-    registration: Registration
+    """What `register` decided: the registration's id and status as committed by the caller."""
+    registration_id: int
+    status: str
     repeat: bool = False            # the person was already registered: nothing changed but an email
-    emails: list = field(default_factory=list)
+
+    @cached_property
+    def registration(self) -> Registration:
+        return db.session.get(Registration, self.registration_id)
 
     @property
     def position(self) -> int | None:
-        return waitlist_position(self.registration)
+        return waitlist_position(self.registration) if self.status == "waitlisted" else None
 
 
 def event_kind(event: Event) -> str:
@@ -71,11 +84,23 @@ def is_open(event: Event, now: datetime | None = None) -> bool:
     return now < end_of_last_day
 
 
+@prebuilt
+def _seat_count_of_meeting(dialect_name: str):
+    table = SeatCount.__table__
+    return select(table.c.confirmed).where(table.c.meeting_id == bindparam("event_id"))
+
+
+@prebuilt
+def _seat_count_of_webinar(dialect_name: str):
+    table = SeatCount.__table__
+    return select(table.c.confirmed).where(table.c.webinar_id == bindparam("event_id"))
+
+
 def confirmed_count(event: Event) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(Registration)
-        .where(_event_column(event) == event.id, Registration.status == "confirmed")
-    ).scalar_one()
+    """Confirmed registrations of `event` (the count the database keeps, models.SeatCount)."""
+    db.session.flush()
+    return execute(_seat_count_of_meeting if isinstance(event, Meeting) else _seat_count_of_webinar,
+                   {"event_id": event.id}).scalar() or 0
 
 
 def seats_left(event: Event) -> int | None:
@@ -101,7 +126,9 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 def _lock(event: Event) -> Event:
-    locked = lock_row(type(event), event.id)
+    # FOR NO KEY UPDATE: `register` inserts the registration (its foreign key check share-locks
+    # this row) before it takes the lock, so FOR UPDATE would deadlock two registrations.
+    locked = lock_row(type(event), event.id, allow_children=True)
     if locked is None:
         raise RegistrationClosed("this event no longer exists")
     return locked
@@ -116,20 +143,48 @@ def _seat_status(event: Event) -> str:
     return "confirmed" if left is None or left > 0 else "waitlisted"
 
 
-def _notify(kind: str, registration: Registration, *, extra: dict | None = None) -> list:
+def _queue(kind: str, registration_id: int, status: str, person_id: int, to_email: str, *,
+           scheduler_email: str = "", scheduler_id: int | None = None, extra: dict | None = None) -> None:
+    """Queue `kind` to the registrant (and their scheduler), each message with fresh private links of
+    the registrant: the tokens in one INSERT, the messages in another."""
+    wanted = [("manage", registration_id), ("feed", None)] * (2 if scheduler_email else 1)
+    tokens = mint_tokens(person_id, wanted)
+    context = {"registration_id": registration_id, "status": status,
+               "manage_token": tokens[0], "feed_token": tokens[1], **(extra or {})}
+    messages = [Queued(kind, to_email, context, person_id)]
+    if scheduler_email:
+        if scheduler_id is None:
+            scheduler_id, _ = person_id_for_email(scheduler_email)
+        messages.append(Queued(kind, scheduler_email, {**context, "to_scheduler": True,
+                                                       "manage_token": tokens[2], "feed_token": tokens[3]},
+                               scheduler_id))
+    enqueue_many(messages)
+
+
+def _notify(kind: str, registration: Registration, *, extra: dict | None = None) -> None:
     """Queue `kind` to the registrant (and their scheduler) with fresh private links."""
-    person = registration.person
-    context = {"registration_id": registration.id, "status": registration.status,
-               "manage_token": mint_token(person, "manage", registration.id),
-               "feed_token": mint_token(person, "feed"), **(extra or {})}
-    messages = [enqueue(kind, registration.email or person.email, context, person=person)]
-    if registration.scheduler_email:
-        scheduler = registration.scheduler or person_for_email(registration.scheduler_email)
-        scheduler_context = {**context, "to_scheduler": True,
-                             "manage_token": mint_token(person, "manage", registration.id),
-                             "feed_token": mint_token(person, "feed")}
-        messages.append(enqueue(kind, registration.scheduler_email, scheduler_context, person=scheduler))
-    return messages
+    _queue(kind, registration.id, registration.status, registration.person_id,
+           registration.email or registration.person.email, scheduler_email=registration.scheduler_email,
+           scheduler_id=registration.scheduler_person_id, extra=extra)
+
+
+@prebuilt
+def _insert_webinar_registration(dialect_name: str):
+    table = Registration.__table__
+    return insert_or_ignore(table, ["person_id", "webinar_id"], dialect_name).returning(table.c.id)
+
+
+@prebuilt
+def _insert_meeting_registration(dialect_name: str):
+    table = Registration.__table__
+    return insert_or_ignore(table, ["person_id", "meeting_id"], dialect_name).returning(table.c.id)
+
+
+@prebuilt
+def _decide_seat(dialect_name: str):
+    """SET the columns the parameters name, for the registration `registration_id`."""
+    table = Registration.__table__
+    return update(table).where(table.c.id == bindparam("registration_id"))
 
 
 def register(event: Event, values: dict, *, source: str = "web", now: datetime | None = None) -> Outcome:
@@ -137,39 +192,86 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
 
     Idempotent per person and event: a repeat changes nothing and queues a "you were already
     registered" email. A cancelled or declined registration is revived (it rejoins the end of the
-    queue). Raises RegistrationClosed when registration is not open."""
-    event = _lock(event)
+    queue). Raises RegistrationClosed when registration is not open.
+
+    A new registration is written with Core statements built once (no ORM objects): it is the
+    path every registration burst takes."""
+    db.session.flush()   # the statements below bypass the ORM's autoflush
+    lock_first = is_sqlite()
+    if lock_first:
+        event = _lock(event)
+    if not is_open(event, now):
+        raise RegistrationClosed("registration is closed")
+    email = normalise_email(values["email"])
+    to_email = values.get("email") or email
+    person_id, new_person = person_id_for_email(
+        email, f"{values.get('first_name', '')} {values.get('last_name', '')}".strip())
+    registration = None if new_person else _registration_of(person_id, event)
+    if registration is not None and registration.is_active:
+        return _repeat(registration)
+
+    fields = {key: values[key] for key in PERSONAL_FIELDS if key in values and values[key] is not None}
+    fields["role"] = values.get("role") or (registration.role if registration is not None else "other")
+    fields["source"] = source
+    scheduler_id = person_id_for_email(values["scheduler_email"])[0] if values.get("scheduler_email") else None
+    if scheduler_id is not None:
+        fields["scheduler_person_id"] = scheduler_id
+    if registration is None:
+        # Pending (holding no seat) until the seat is decided below, in this same transaction.
+        meeting = isinstance(event, Meeting)
+        registration_id = execute(
+            _insert_meeting_registration if meeting else _insert_webinar_registration,
+            {"person_id": person_id, "meeting_id" if meeting else "webinar_id": event.id, "status": "pending",
+             **fields}).scalar()
+        if registration_id is None:   # a concurrent request registered this person first
+            return _repeat(_registration_of(person_id, event))
+    else:
+        registration_id = registration.id
+    wanted = [("manage", registration_id), ("feed", None)] * (2 if scheduler_id is not None else 1)
+    tokens = mint_tokens(person_id, wanted)
+
+    if not lock_first:
+        event = _lock(event)
+    # A statement of its own, after the lock: under READ COMMITTED it sees the count as the previous
+    # holder committed it (a count joined into the locking SELECT would be read before the wait).
+    confirmed = execute(_seat_count_of_meeting if isinstance(event, Meeting) else _seat_count_of_webinar,
+                        {"event_id": event.id}).scalar() or 0
     # Read the clock only once the lock is held: queued_at then follows the order in which
     # concurrent registrations took the lock, so the waitlist order is the order seats were decided.
     now = now or utcnow()
     if not is_open(event, now):
         raise RegistrationClosed("registration is closed")
-    email = normalise_email(values["email"])
-    person = person_for_email(email, f"{values.get('first_name', '')} {values.get('last_name', '')}".strip())
-    registration = db.session.execute(
-        select(Registration).where(Registration.person_id == person.id, _event_column(event) == event.id)
-    ).scalar_one_or_none()
-    if registration is not None and registration.is_active:
-        return Outcome(registration, repeat=True, emails=_notify("registration_repeat", registration))
-
-    role = values.get("role") or (registration.role if registration else "other")
-    status = "pending" if _needs_approval(event, role) else _seat_status(event)   # before the row is flushed
+    has_seat = event.capacity is None or confirmed < event.capacity
+    status = "pending" if _needs_approval(event, fields["role"]) else "confirmed" if has_seat else "waitlisted"
+    decided = {"status": status, "queued_at": now, "cancelled_at": None, "updated_at": now,
+               "confirmed_at": now if status == "confirmed" else None,
+               "consent_at": now if values.get("consent", True) else None}
     if registration is None:
-        registration = Registration(person=person, status=status, **{f"{event_kind(event)}_id": event.id})
-        db.session.add(registration)
-    for key in PERSONAL_FIELDS:
-        if key in values and values[key] is not None:
-            setattr(registration, key, values[key])
-    if values.get("scheduler_email"):
-        registration.scheduler = person_for_email(values["scheduler_email"])
-    registration.consent_at = now if values.get("consent", True) else None
-    registration.source = source
-    registration.queued_at = now
-    registration.cancelled_at = None
-    registration.status = status
-    registration.confirmed_at = now if registration.status == "confirmed" else None
-    db.session.flush()
-    return Outcome(registration, emails=_notify("registration_received", registration))
+        execute(_decide_seat, {"registration_id": registration_id, **decided})
+    else:   # a revival: through the ORM, so that the loaded object follows
+        db.session.execute(update(Registration).where(Registration.id == registration_id)
+                           .values(**decided, **fields))
+    context = {"registration_id": registration_id, "status": status,
+               "manage_token": tokens[0], "feed_token": tokens[1]}
+    messages = [Queued("registration_received", to_email, context, person_id)]
+    if scheduler_id is not None:
+        messages.append(Queued("registration_received", values["scheduler_email"],
+                               {**context, "to_scheduler": True, "manage_token": tokens[2], "feed_token": tokens[3]},
+                               scheduler_id))
+    enqueue_many(messages)
+    return Outcome(registration_id, status)
+
+
+def _registration_of(person_id: int, event: Event) -> Registration | None:
+    return db.session.execute(
+        select(Registration).where(Registration.person_id == person_id, _event_column(event) == event.id)
+    ).scalar_one_or_none()
+
+
+def _repeat(registration: Registration) -> Outcome:
+    """Nothing changes but a "you were already registered" email (no seat is decided: no lock)."""
+    _notify("registration_repeat", registration)
+    return Outcome(registration.id, registration.status, repeat=True)
 
 
 def _promote(event: Event, now: datetime) -> list[Registration]:
