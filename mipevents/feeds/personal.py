@@ -13,14 +13,18 @@ cache, and in this process); a webinar's or a cohort meeting's are kept in this 
 by its id, version, SEQUENCE, status and last edit (a join link never leaves the process)."""
 import hashlib
 import secrets
+import sys
 import threading
+from pathlib import Path
 
+import icalendar
 from icalendar import Event
 from sqlalchemy import Integer, String, bindparam, cast, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.cohorts.models import CohortMember
+from mipevents.core import timeutil, vocabulary
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.vocabulary import ALL_ATTENDEE_KINDS
 from mipevents.extensions import cache, db
@@ -102,7 +106,16 @@ def personal_events(person: Person, site: ics.Site) -> list[Event]:
 
 # ------------------------------------------------------------------------------------ the fast path
 
-FORMAT = 1        # in every kept fragment's key: raise it when a builder's output changes
+
+
+def _builders_version() -> str:
+    """Changes whenever the code or the library that writes fragments does, so that a fragment kept
+    in the shared cache by another release is never read by this one."""
+    sources = [Path(module.__file__).read_bytes() for module in (ics, vocabulary, timeutil, sys.modules[__name__])]
+    return hashlib.sha256(b"\0".join([*sources, icalendar.__version__.encode()])).hexdigest()[:16]
+
+
+FORMAT = _builders_version()   # in every kept fragment's key
 ACTIVE = ("confirmed", *WAITING)
 _GENERATION_KEY = "personal-feed:generation"
 _LOCAL: dict[tuple, ics.Fragment] = {}   # fragments this process built or fetched, by key
@@ -209,7 +222,12 @@ def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: ics.Sit
                        generation: str | None) -> dict[tuple, ics.Fragment]:
     """Fragments for `wanted` ({key: (item id, tentative)}): from this process, else the shared
     cache, else built from the items (a fixed number of queries, only for those missing)."""
-    found = {key: _LOCAL[key] for key in wanted if generation is not None and key in _LOCAL}
+    found = {}
+    if generation is not None:
+        for key in wanted:
+            piece = _LOCAL.get(key)
+            if piece is not None:
+                found[key] = piece
     missing = [key for key in wanted if key not in found]
     if missing and generation is not None:
         for key, piece in zip(missing, cache.get_many(*(_shared_key(k) for k in missing)), strict=True):
@@ -225,8 +243,10 @@ def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: ics.Sit
         built = {}
         for key in missing:
             item_id, tentative = wanted[key]
-            item = items[item_id]
-            built[key] = ics.fragment(ics.session_event(meetings.get(item.meeting_id), item, site, tentative=tentative))
+            item = items.get(item_id)
+            meeting = meetings.get(item.meeting_id) if item is not None else None
+            if meeting is not None:   # else deleted since the first read: the next fetch is whole again
+                built[key] = ics.fragment(ics.session_event(meeting, item, site, tentative=tentative))
         found.update(built)
         if generation is not None:
             cache.set_many({_shared_key(key): piece for key, piece in built.items()})
@@ -245,14 +265,17 @@ class _Models:
         if self.rows is None:
             self.rows = {row.id: row for row in db.session.execute(
                 select(self.model).where(self.model.id.in_(self.ids))).scalars()}
-        return self.rows[ident]
+        return self.rows.get(ident)
 
 
-def _kept(key: tuple, build, generation: str | None) -> ics.Fragment:
+def _kept(key: tuple, build, generation: str | None) -> ics.Fragment | None:
     """A webinar's or a cohort meeting's fragment: kept in this process only."""
     piece = _LOCAL.get(key) if generation is not None else None
     if piece is None:
-        piece = ics.fragment(build())
+        event = build()
+        if event is None:   # deleted since the first read
+            return None
+        piece = ics.fragment(event)
         if generation is not None:
             _remember(key, piece)
     return piece
@@ -289,9 +312,17 @@ def personal_calendar(token: str, site: ics.Site) -> bytes | None:
 
     chosen: dict[str, tuple[int, ics.Fragment]] = {}   # uid -> (rank, fragment); a lower rank wins
 
-    def offer(rank: int, piece: ics.Fragment) -> None:
-        if piece.uid not in chosen or rank < chosen[piece.uid][0]:
+    def offer(rank: int, piece: ics.Fragment | None) -> None:
+        if piece is not None and (piece.uid not in chosen or rank < chosen[piece.uid][0]):
             chosen[piece.uid] = (rank, piece)
+
+    def webinar_event(ident: int, **how):
+        webinar = webinars.get(ident)
+        return ics.webinar_event(webinar, site, **how) if webinar is not None else None
+
+    def meeting_event(ident: int):
+        meeting = meetings.get(ident)
+        return ics.meeting_event(meeting, site) if meeting is not None else None
 
     wanted, ranks = {}, {}
     for row in rows:
@@ -313,15 +344,14 @@ def personal_calendar(token: str, site: ics.Site) -> bytes | None:
             waiting = booked[row.id] in WAITING
             offer(1 if waiting else 0, _kept(
                 ("webinar", FORMAT, site, *version, True, waiting),
-                lambda i=row.id, t=waiting: ics.webinar_event(webinars.get(i), site, join=True, tentative=t),
-                generation))
+                lambda i=row.id, t=waiting: webinar_event(i, join=True, tentative=t), generation))
         if row.cohort in cohorts:
             offer(2, _kept(("webinar", FORMAT, site, *version, False, False),
-                           lambda i=row.id: ics.webinar_event(webinars.get(i), site), generation))
+                           lambda i=row.id: webinar_event(i), generation))
     for row in meeting_rows.values():
         if row.cohort in cohorts:
             offer(2, _kept(("meeting", FORMAT, site, row.id, row.stamp, row.version, row.sequence, row.status),
-                           lambda i=row.id: ics.meeting_event(meetings.get(i), site), generation))
+                           lambda i=row.id: meeting_event(i), generation))
 
     pieces = sorted((piece for _, piece in chosen.values()), key=lambda p: (p.sort_key, p.uid))
     body = ics.calendar_from_fragments(pieces, site, ics.personal_subscription(owner.text, site))
