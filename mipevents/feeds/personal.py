@@ -106,8 +106,6 @@ def personal_events(person: Person, site: ics.Site) -> list[Event]:
 
 # ------------------------------------------------------------------------------------ the fast path
 
-
-
 def _builders_version() -> str:
     """Changes whenever the code or the library that writes fragments does, so that a fragment kept
     in the shared cache by another release is never read by this one."""

@@ -131,3 +131,31 @@ def test_webinar_partial_never_shows_the_join_link(app, make_webinar):
     assert "dates=20250210T180000Z%2F20250210T190000Z&amp;ctz=America%2FChicago" in html
     assert 'href="webcal://mipevents.test/calendar.ics"' in html
     assert "hidden-9" not in html
+
+
+def test_a_calendar_from_kept_fragments_is_the_calendar_byte_for_byte(app, make_meeting, make_item, make_webinar):
+    # Two zones, the spring change, the repeated hour (written in UTC), an all-day event.
+    meeting = make_meeting(timezone="America/New_York", starts_on=date(2025, 3, 8), ends_on=date(2025, 11, 2))
+    items = [make_item(meeting, at=datetime(2025, 3, 8, 10, 0)), make_item(meeting, at=datetime(2025, 3, 9, 10, 0)),
+             make_item(meeting, at=datetime(2025, 11, 2, 1, 30), minutes=120)]
+    webinar = make_webinar(starts_at=datetime(2025, 6, 3, 17, 0, tzinfo=UTC))
+    subscription = ics.Subscription(name="Mine", description="Private", zone="America/Chicago")
+
+    def events():
+        return [*(ics.session_event(meeting, item, SITE) for item in items), ics.webinar_event(webinar, SITE),
+                ics.meeting_event(meeting, SITE)]
+
+    expected = ics.calendar(events(), SITE, subscription)
+    assembled = ics.calendar_from_fragments([ics.fragment(e) for e in events()], SITE, subscription)
+
+    assert assembled == expected
+    assert b"DTSTART:20251102T053000Z" in assembled
+
+
+def test_fragments_over_years_with_no_yearly_rule_ask_for_a_full_build(app, make_meeting, make_item):
+    meeting = make_meeting(timezone="America/New_York", starts_on=date(2006, 3, 13), ends_on=date(2008, 3, 12))
+    pieces = [ics.fragment(ics.session_event(meeting, make_item(meeting, at=at), SITE))
+              for at in (datetime(2006, 3, 13, 9, 0), datetime(2008, 3, 12, 9, 0))]
+
+    assert ics.calendar_from_fragments(pieces[:1], SITE) is not None     # one year alone has its rule
+    assert ics.calendar_from_fragments(pieces, SITE) is None
