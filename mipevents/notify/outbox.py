@@ -74,8 +74,8 @@ def enqueue_many(messages: list[Queued]) -> None:
     if not messages:
         return
     now = utcnow()
-    execute(_insert_messages, [
-        {"kind": m.kind, "to_email": m.to_email, "context": m.context, "person_id": m.person_id,
-         "dedupe_key": None, "status": "pending", "attempts": 0, "next_attempt_at": now, "claimed_at": None,
-         "last_error": "", "message_id": "", "subject": "", "created_at": now, "sent_at": None}
-        for m in messages])
+    rows = [{"kind": m.kind, "to_email": m.to_email, "context": m.context, "person_id": m.person_id,
+             "dedupe_key": None, "status": "pending", "attempts": 0, "next_attempt_at": now, "claimed_at": None,
+             "last_error": "", "message_id": "", "subject": "", "created_at": now, "sent_at": None}
+            for m in messages]
+    execute(_insert_messages, rows[0] if len(rows) == 1 else rows)   # one row: no executemany round trip

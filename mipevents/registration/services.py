@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, update
 
 from mipevents.core.database import execute, insert_or_ignore, is_sqlite, lock_row, prebuilt
+from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -181,10 +182,57 @@ def _insert_meeting_registration(dialect_name: str):
 
 
 @prebuilt
-def _decide_seat(dialect_name: str):
+def _set_status(dialect_name: str):
     """SET the columns the parameters name, for the registration `registration_id`."""
     table = Registration.__table__
     return update(table).where(table.c.id == bindparam("registration_id"))
+
+
+def _seat_decision(event_column_name: str):
+    """One statement that decides a seat and writes it: confirmed while the event's seat count
+    (read by this statement, so after the lock was granted) is under `capacity`, else waitlisted."""
+    table, seats = Registration.__table__, SeatCount.__table__
+    taken = func.coalesce(select(seats.c.confirmed).where(seats.c[event_column_name] == bindparam("event_id"))
+                          .scalar_subquery(), 0)
+    has_seat = taken < bindparam("capacity", type_=Integer)
+    now = bindparam("now", type_=UTCDateTime)
+    return (update(table).where(table.c.id == bindparam("registration_id"))
+            .values(status=case((has_seat, "confirmed"), else_="waitlisted"),
+                    confirmed_at=case((has_seat, now), else_=None),
+                    queued_at=now, updated_at=now, cancelled_at=None,
+                    consent_at=bindparam("consent_time", type_=UTCDateTime))
+            .returning(table.c.status))
+
+
+@prebuilt
+def _decide_meeting_seat(dialect_name: str):
+    return _seat_decision("meeting_id")
+
+
+@prebuilt
+def _decide_webinar_seat(dialect_name: str):
+    return _seat_decision("webinar_id")
+
+
+def _decide(event: Event, registration: Registration | None, registration_id: int, fields: dict,
+            now: datetime, consent_at: datetime | None) -> str:
+    """Under the event's lock: the registration's status decided and written; returns it.
+
+    A new registration with a capacity to respect takes one statement (the count and the write);
+    a revived one goes through the ORM, so that the loaded object follows."""
+    approval = _needs_approval(event, fields["role"])
+    if registration is None and event.capacity is not None and not approval:
+        return execute(_decide_meeting_seat if isinstance(event, Meeting) else _decide_webinar_seat,
+                       {"registration_id": registration_id, "event_id": event.id, "capacity": event.capacity,
+                        "now": now, "consent_time": consent_at}).scalar_one()
+    status = "pending" if approval else _seat_status(event)
+    decided = {"status": status, "queued_at": now, "cancelled_at": None, "updated_at": now,
+               "confirmed_at": now if status == "confirmed" else None, "consent_at": consent_at}
+    if registration is None:
+        execute(_set_status, {"registration_id": registration_id, **decided})
+    else:
+        db.session.execute(update(Registration).where(Registration.id == registration_id).values(**decided, **fields))
+    return status
 
 
 def register(event: Event, values: dict, *, source: str = "web", now: datetime | None = None) -> Outcome:
@@ -232,25 +280,13 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
 
     if not lock_first:
         event = _lock(event)
-    # A statement of its own, after the lock: under READ COMMITTED it sees the count as the previous
-    # holder committed it (a count joined into the locking SELECT would be read before the wait).
-    confirmed = execute(_seat_count_of_meeting if isinstance(event, Meeting) else _seat_count_of_webinar,
-                        {"event_id": event.id}).scalar() or 0
     # Read the clock only once the lock is held: queued_at then follows the order in which
     # concurrent registrations took the lock, so the waitlist order is the order seats were decided.
     now = now or utcnow()
     if not is_open(event, now):
         raise RegistrationClosed("registration is closed")
-    has_seat = event.capacity is None or confirmed < event.capacity
-    status = "pending" if _needs_approval(event, fields["role"]) else "confirmed" if has_seat else "waitlisted"
-    decided = {"status": status, "queued_at": now, "cancelled_at": None, "updated_at": now,
-               "confirmed_at": now if status == "confirmed" else None,
-               "consent_at": now if values.get("consent", True) else None}
-    if registration is None:
-        execute(_decide_seat, {"registration_id": registration_id, **decided})
-    else:   # a revival: through the ORM, so that the loaded object follows
-        db.session.execute(update(Registration).where(Registration.id == registration_id)
-                           .values(**decided, **fields))
+    status = _decide(event, registration, registration_id, fields, now,
+                     now if values.get("consent", True) else None)
     context = {"registration_id": registration_id, "status": status,
                "manage_token": tokens[0], "feed_token": tokens[1]}
     messages = [Queued("registration_received", to_email, context, person_id)]
