@@ -44,7 +44,7 @@ def _insert_person(dialect_name: str):
 @prebuilt
 def _person_id(dialect_name: str):
     table = Person.__table__
-    return select(table.c.id).where(table.c.email == bindparam("email"))
+    return select(table.c.id, table.c.name).where(table.c.email == bindparam("email"))
 
 
 def person_id_for_email(email: str, name: str = "") -> tuple[int, bool]:
@@ -56,8 +56,8 @@ def person_id_for_email(email: str, name: str = "") -> tuple[int, bool]:
     created = execute(_insert_person, {"email": key, "name": name or "", "created_at": utcnow()}).scalar()
     if created is not None:
         return created, True
-    person_id = execute(_person_id, {"email": key}).scalar_one()
-    if name:
+    person_id, known_name = execute(_person_id, {"email": key}).one()
+    if name and not known_name:
         db.session.execute(update(Person).where(Person.id == person_id, Person.name == "").values(name=name))
     return person_id, False
 

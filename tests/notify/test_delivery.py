@@ -1,7 +1,7 @@
 """Delivery over a real SMTP conversation: sent once, retried after the server was down."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
@@ -63,3 +63,30 @@ def test_a_message_without_a_builder_is_kept_and_reported(make_app, smtp_server)
         assert delivery.send_pending().deferred == 1
         msg = db.session.execute(select(OutboxMessage)).scalar_one()
         assert msg.last_error == "LookupError: no message builder for 'no_such_kind'"
+
+
+def test_a_registration_email_that_cannot_be_rendered_is_retried_then_failed_never_dropped(make_app, smtp_server,
+                                                                                           make_webinar):
+    """The request only queues the kind and its context; rendering happens at delivery, and a message
+    that cannot be built there is recorded as a failed delivery, not lost."""
+    from mipevents.registration import services
+    from mipevents.registration.models import Registration
+
+    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_MAX_ATTEMPTS=2)
+    with app.app_context():
+        webinar = make_webinar()
+        db.session.commit()
+        outcome = services.register(webinar, {"first_name": "Ada", "last_name": "Lee", "email": "ada@city.gov",
+                                              "role": "mayor", "consent": True})
+        db.session.commit()
+        queued = db.session.execute(select(OutboxMessage)).scalar_one()
+        assert (queued.kind, queued.subject, queued.context["registration_id"]) == (
+            "registration_received", "", outcome.registration_id)       # not rendered in the request
+        db.session.execute(delete(Registration))                         # gone before delivery
+        db.session.commit()
+        assert delivery.send_pending().deferred == 1
+        assert delivery.send_pending(now=utcnow() + timedelta(hours=2)).failed == 1
+        msg = db.session.execute(select(OutboxMessage)).scalar_one()
+        assert (msg.status, msg.attempts, msg.last_error) == (
+            "failed", 2, f"LookupError: registration {outcome.registration_id} no longer exists")
+    assert smtp_server.to("ada@city.gov") == []
