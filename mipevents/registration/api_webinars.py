@@ -2,7 +2,7 @@
 own website (cookieless, so no CSRF token; JSON only), with the page form's rules and validation.
 Answers 201 {"id", "status", "position"} for a new registration and a repeat alike."""
 from flask import Blueprint
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.datastructures import MultiDict
 
 from mipevents.extensions import csrf, db, limiter
@@ -11,6 +11,9 @@ from mipevents.registration.json_requests import rate_limit, register_from_json
 from mipevents.webinars.models import Webinar
 
 api_bp = Blueprint("api_webinar_registration", __name__, url_prefix="/api/v1")
+
+# Built once: the statement object is reused by every request (no construction, no cache key work).
+BY_SLUG = select(Webinar).where(Webinar.slug == bindparam("slug"))
 
 TEXT_FIELDS = ("first_name", "last_name", "email", "role", "title", "organization", "city", "state", "question")
 
@@ -39,6 +42,6 @@ def form_from_json(payload: dict) -> tuple[WebinarRegistrationFields, dict]:
 @csrf.exempt
 @limiter.limit(rate_limit, error_message="Too many registrations from this address. Wait a minute and try again.")
 def register(slug):
-    webinar = db.session.execute(select(Webinar).where(Webinar.slug == slug)).scalar_one_or_none()
+    webinar = db.session.execute(BY_SLUG, {"slug": slug}).scalar_one_or_none()
     return register_from_json(webinar, "webinar", form_from_json,
                               lambda form: {name: list(messages) for name, messages in form.errors.items()})
