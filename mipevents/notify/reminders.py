@@ -1,14 +1,17 @@
 """Reminders queued from cron (`flask --app wsgi notify reminders`): the 24-hour and 1-hour emails to
-confirmed webinar registrants, each exactly once per registration (OutboxMessage.dedupe_key is
-unique, so two runs at the same moment cannot both queue one), plus the calls area's reminders."""
+confirmed webinar registrants and the 24-hour email to confirmed meeting registrants (where, and
+the sessions they picked), each exactly once per registration (OutboxMessage.dedupe_key is unique,
+so two runs at the same moment cannot both queue one), plus the calls area's reminders."""
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from mipevents.core.timeutil import utcnow
+from mipevents.agenda.models import AgendaItem
+from mipevents.core.timeutil import utcnow, wall_clock_to_utc
 from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
 from mipevents.people.services import mint_token
@@ -56,6 +59,41 @@ def due_webinar_reminders(now: datetime) -> list[tuple[str, Registration]]:
     return [(lead, r) for lead, r in wanted if dedupe_key(lead, r.id) not in queued]
 
 
+# A meeting without a published session yet is taken to start at this local time on its first day.
+MEETING_DEFAULT_START = time(9, 0)
+
+
+def meeting_starts_at(meeting: Meeting, first_session: datetime | None) -> datetime:
+    return first_session or wall_clock_to_utc(meeting.starts_on, MEETING_DEFAULT_START, meeting.timezone)
+
+
+def due_meeting_reminders(now: datetime) -> list[tuple[str, Registration]]:
+    """("24h", registration) for confirmed registrants of published meetings starting (first public
+    session) within the next 24 hours, not queued yet; one reminder, the day before."""
+    lead, ahead = LEADS[0]
+    first_sessions = (select(AgendaItem.meeting_id, func.min(AgendaItem.starts_at).label("first"))
+                      .where(AgendaItem.status == "published").group_by(AgendaItem.meeting_id).subquery())
+    soon = now.date() - timedelta(days=1), (now + ahead).date() + timedelta(days=1)   # local dates, any zone
+    meetings = db.session.execute(
+        select(Meeting, first_sessions.c.first).outerjoin(first_sessions, first_sessions.c.meeting_id == Meeting.id)
+        .where(Meeting.status == "published", Meeting.starts_on.between(*soon))).all()
+    starts = {meeting.id: meeting_starts_at(meeting, first) for meeting, first in meetings}
+    starting = [meeting_id for meeting_id, at in starts.items() if now < at <= now + ahead]
+    if not starting:
+        return []
+    registrations = db.session.execute(
+        select(Registration).where(Registration.meeting_id.in_(starting), Registration.status == "confirmed")
+        .order_by(Registration.meeting_id, Registration.id)).scalars().all()
+    # Someone confirmed inside the 24 hours just got their confirmation: no "tomorrow" for them.
+    wanted = [r for r in registrations
+              if not (r.confirmed_at and r.confirmed_at > starts[r.meeting_id] - ahead)]
+    if not wanted:
+        return []
+    keys = {dedupe_key(lead, r.id) for r in wanted}
+    queued = set(db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars())
+    return [(lead, r) for r in wanted if dedupe_key(lead, r.id) not in queued]
+
+
 def _queue_one(lead: str, registration: Registration) -> bool:
     """Queue one reminder inside a savepoint; False when another run queued it first."""
     person = registration.person
@@ -77,7 +115,8 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     from mipevents.registration.notices import queue_due_change_notices
 
     now = now or utcnow()
-    queued = sum(1 for lead, registration in due_webinar_reminders(now) if _queue_one(lead, registration))
+    due = due_webinar_reminders(now) + due_meeting_reminders(now)
+    queued = sum(1 for lead, registration in due if _queue_one(lead, registration))
     db.session.commit()
     queued += int(queue_application_reminders(now) or 0)
     db.session.commit()

@@ -1,5 +1,5 @@
 """Reminders: the 24-hour and 1-hour emails reach each confirmed webinar registrant exactly once,
-however often cron runs `notify reminders`."""
+and the day-before email each confirmed meeting registrant, however often cron runs `notify reminders`."""
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -99,3 +99,70 @@ def test_the_command_queues_and_the_reminder_arrives_with_the_join_link(app, mak
     [message] = smtp_server.to("p1@example.org")
     assert message["Subject"] == "Starting in an hour: Budget basics"
     assert "https://meet.example.org/j/42" in message.get_body(("plain",)).get_content()
+
+
+# ------------------------------------------------------------------------------------ meetings
+
+MEETING_FIRST = datetime(2031, 3, 10, 13, 30, tzinfo=UTC)   # 8:30 AM CDT, the day after clocks went forward
+
+
+def setup_meeting(make_meeting, make_item, make_room, capacity=2):
+    from mipevents.registration.models import SessionChoice
+
+    meeting = make_meeting(name="Summer Meeting 2031", timezone="America/Chicago", starts_on=MEETING_FIRST.date(),
+                           ends_on=MEETING_FIRST.date() + timedelta(days=1), capacity=capacity, venue="Monona Terrace",
+                           address="1 John Nolen Dr, Madison, WI")
+    room = make_room(meeting, name="Hall A")
+    opening = make_item(meeting, at=datetime(2031, 3, 10, 8, 30), title="Welcome", room=room)
+    breakout = make_item(meeting, at=datetime(2031, 3, 11, 14, 0), title="Housing breakout", kind="workshop")
+    make_item(meeting, at=datetime(2031, 3, 10, 7, 0), title="Staff setup", status="draft")   # not the start
+    db.session.commit()
+    for n in range(3):
+        services.register(meeting, person(n), now=MEETING_FIRST - timedelta(days=5))
+        db.session.commit()
+    first = db.session.execute(select(Registration).where(Registration.meeting_id == meeting.id)
+                               .order_by(Registration.id)).scalars().first()
+    db.session.add_all([SessionChoice(registration_id=first.id, item_id=breakout.id),
+                        SessionChoice(registration_id=first.id, item_id=opening.id)])
+    db.session.commit()
+    return meeting
+
+
+def test_meeting_registrants_get_one_reminder_the_day_before_the_first_session(make_meeting, make_item, make_room):
+    setup_meeting(make_meeting, make_item, make_room)
+    assert reminders.queue_due_reminders(MEETING_FIRST - timedelta(hours=24, minutes=1)) == 0
+    assert reminders.queue_due_reminders(MEETING_FIRST - timedelta(hours=23)) == 2     # the waitlisted one: none
+    assert reminders.queue_due_reminders(MEETING_FIRST - timedelta(hours=1)) == 0      # no "in an hour" for meetings
+    assert reminders.queue_due_reminders(MEETING_FIRST + timedelta(minutes=5)) == 0
+    assert [email for _, email in queued()] == ["p0@example.org", "p1@example.org"]
+
+
+def test_a_meeting_without_published_sessions_is_taken_to_start_at_nine(make_meeting):
+    meeting = make_meeting(timezone="America/Los_Angeles", starts_on=MEETING_FIRST.date(),
+                           ends_on=MEETING_FIRST.date(), capacity=5)
+    db.session.commit()
+    services.register(meeting, person(7), now=MEETING_FIRST - timedelta(days=5))
+    db.session.commit()
+    nine = datetime(2031, 3, 10, 16, 0, tzinfo=UTC)                                      # 9:00 AM PDT
+    assert reminders.queue_due_reminders(nine - timedelta(hours=24, seconds=1)) == 0
+    assert reminders.queue_due_reminders(nine - timedelta(hours=24)) == 1
+
+
+def test_the_meeting_reminder_arrives_with_the_venue_and_the_sessions_picked(make_app, smtp_server, make_meeting,
+                                                                              make_item, make_room):
+    setup_meeting(make_meeting, make_item, make_room)
+    db.session.execute(OutboxMessage.__table__.delete())
+    db.session.commit()
+    assert reminders.queue_due_reminders(MEETING_FIRST - timedelta(hours=20)) == 2
+    smtp_app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    with smtp_app.app_context():
+        assert delivery.send_pending().sent == 2
+    [message] = smtp_server.to("p0@example.org")
+    assert message["Subject"] == "Tomorrow: Summer Meeting 2031"
+    text = message.get_body(("plain",)).get_content()
+    assert "Where: Monona Terrace, 1 John Nolen Dr, Madison, WI" in text
+    assert text.index("Monday, March 10, 8:30 AM CT: Welcome (Hall A)") < text.index("Tuesday, March 11, 2:00 PM CT: Housing breakout")
+    assert "Staff setup" not in text
+    assert "/manage/" in text
+    html = message.get_body(("html",)).get_content()
+    assert "Monona Terrace" in html and "Housing breakout" in html
