@@ -9,6 +9,8 @@ from mipevents.extensions import db
 
 # When set, the next transaction SQLite begins is BEGIN IMMEDIATE (takes the write lock up front).
 _immediate_next = contextvars.ContextVar("sqlite_immediate_next", default=False)
+# Set on a SQLite connection whose transaction began IMMEDIATE: it holds the database's write lock.
+WRITE_LOCKED = "mipevents_write_locked"
 
 
 def configure_engine(engine) -> None:
@@ -32,12 +34,23 @@ def configure_engine(engine) -> None:
         if _immediate_next.get():
             _immediate_next.set(False)
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.info[WRITE_LOCKED] = True
         else:
             conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn):
+        conn.info.pop(WRITE_LOCKED, None)
 
 
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
+
+
+def _holds_write_lock() -> bool:
+    session = db.session()
+    return session.in_transaction() and bool(session.connection().info.get(WRITE_LOCKED))
 
 
 def lock_row(model, row_id, *, allow_children: bool = False):
@@ -49,7 +62,12 @@ def lock_row(model, row_id, *, allow_children: bool = False):
     check holds a KEY SHARE lock). A caller that inserts such a row before locking must use it, or
     two of them deadlock. SQLite has no row locks: the transaction so far must hold only reads, and
     is ended so that a new one starts with BEGIN IMMEDIATE, which serialises writers across
-    processes. Call it before writing anything there."""
+    processes. Call it before writing anything there; once a transaction holds that lock, further
+    calls in it (other rows, other events) only read the row."""
+    if is_sqlite() and _holds_write_lock():
+        return db.session.execute(
+            select(model).where(model.id == row_id).execution_options(populate_existing=True)
+        ).scalar_one_or_none()
     if is_sqlite():
         if db.session.new or db.session.dirty or db.session.deleted:
             raise RuntimeError("lock_row on SQLite must come before any write in the transaction")

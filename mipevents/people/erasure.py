@@ -82,6 +82,10 @@ def erase_person(person: Person, actor) -> ErasureReport:
     label = erased_label(person.id)
     now = utcnow()
 
+    # First, before anything is written: a seat they hold at an event still to come goes to the next
+    # in line, since an erased person will not come (their cancellation email goes with the outbox below).
+    report.add("upcoming registrations cancelled, their seats passed on", _release_upcoming_seats(person, now))
+
     registrations = db.session.execute(select(Registration).where(Registration.person_id == person.id)).scalars().all()
     names = {person.name} | {r.name for r in registrations}
     members = db.session.execute(select(CohortMember).where(CohortMember.person_id == person.id)).scalars().all()
@@ -89,7 +93,8 @@ def erase_person(person: Person, actor) -> ErasureReport:
     speakers = db.session.execute(select(Speaker).where(
         or_(Speaker.person_id == person.id, func.lower(Speaker.email) == email))).scalars().all()
 
-    # Registrations keep their event, status and dates (seat counts stay true) but none of what was typed.
+    # Registrations keep their event, status and dates (past attendance stays counted) but none of
+    # what was typed.
     for reg in registrations:
         for column in ("first_name", "last_name", "email", "title", "organization", "city", "state", "phone",
                        "dietary_needs", "accessibility_needs", "question", "scheduler_email"):
@@ -137,6 +142,22 @@ def erase_person(person: Person, actor) -> ErasureReport:
                  after={"person": label, "done": report.done})
     db.session.flush()
     return report
+
+
+def _release_upcoming_seats(person: Person, now) -> int:
+    """Cancel the person's active registrations for events not over yet (the waitlist moves up)."""
+    from mipevents.meetings.listing import is_past
+    from mipevents.registration import services
+    from mipevents.registration.models import Registration
+
+    active = db.session.execute(select(Registration).where(
+        Registration.person_id == person.id, Registration.status.in_(("confirmed", "waitlisted", "pending")))
+        .order_by(Registration.id)).scalars().all()
+    upcoming = [r for r in active
+                if (r.webinar.ends_at > now if r.webinar is not None else not is_past(r.meeting, now))]
+    for registration in upcoming:
+        services.cancel(registration, now=now, by_staff=True)
+    return len(upcoming)
 
 
 def _applications(person: Person) -> list:

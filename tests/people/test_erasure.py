@@ -130,3 +130,42 @@ def test_erasure_deletes_their_applications_and_scrubs_the_mayors_name(make_meet
     assert report.done["applications deleted"] == 1
     entry = db_session.execute(select(AuditEntry).where(AuditEntry.action == "submit_application")).scalar_one()
     assert entry.summary == f"erased person #{person.id} submitted “Bike lanes”"
+
+
+def test_erasure_passes_their_seats_at_events_to_come_to_the_waitlist(make_meeting, make_webinar, db_session, login_as):
+    from datetime import UTC, datetime, timedelta
+
+    from mipevents.registration import services
+
+    admin = login_as("admin")
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+    first, second = make_webinar(capacity=1, starts_at=soon), make_webinar(capacity=1, starts_at=soon + timedelta(days=7))
+    past_meeting = make_meeting()                                         # January 2025: over
+    db_session.commit()
+
+    def register(event, n):
+        outcome = services.register(event, {"first_name": f"P{n}", "last_name": "X", "email": f"p{n}@city.gov",
+                                            "role": "mayor", "consent": True})
+        db_session.commit()
+        return outcome.registration
+
+    ana_first, bo_first = register(first, 1), register(first, 2)
+    ana_second, cy_second = register(second, 1), register(second, 3)
+    ana_past = Registration(person_id=ana_first.person_id, meeting_id=past_meeting.id, status="confirmed",
+                            confirmed_at=datetime(2025, 1, 1, tzinfo=UTC))
+    db_session.add(ana_past)
+    db_session.commit()
+    assert [r.status for r in (ana_first, bo_first, ana_second, cy_second)] == ["confirmed", "waitlisted"] * 2
+    db_session.execute(OutboxMessage.__table__.delete())
+    db_session.commit()
+
+    report = erase_person(ana_first.person, actor=admin)
+    db_session.commit()
+    db_session.expire_all()
+
+    assert [r.status for r in (ana_first, bo_first, ana_second, cy_second)] == ["cancelled", "confirmed"] * 2
+    assert ana_past.status == "confirmed"                                 # past attendance stays counted
+    assert report.done["upcoming registrations cancelled, their seats passed on"] == 2
+    sent = sorted((m.kind, m.to_email) for m in db_session.execute(select(OutboxMessage)).scalars())
+    assert sent == [("registration_promoted", "p2@city.gov"), ("registration_promoted", "p3@city.gov")]
+    assert services.seats_left(first) == 0 and services.seats_left(second) == 0
