@@ -187,11 +187,18 @@ def start_gunicorn(database_url: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not start")
 
 
+# Every request a new person: wrk's threads each run their own copy of this script, so each is
+# numbered in setup() and puts its number in the address beside its own counter.
 WRK_POST = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 counter = 0
 request = function()
   counter = counter + 1
-  local body = string.format('{"first_name":"Bench","last_name":"User","email":"bench-%s-%d-%d@example.org","role":"mayor","title":"Mayor","organization":"City","city":"Madison","state":"WI","consent":true}', os.time(), math.random(1, 1000000000), counter)
+  local body = string.format('{"first_name":"Bench","last_name":"User","email":"bench-%s-%d-%d@example.org","role":"mayor","title":"Mayor","organization":"City","city":"Madison","state":"WI","consent":true}', os.time(), tid, counter)
   return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
 end
 """
