@@ -2,7 +2,7 @@
 from the meeting's own settings, never a live count)."""
 from datetime import timedelta
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
@@ -19,6 +19,12 @@ def home():
     minute = now.strftime("%Y-%m-%dT%H:%M")
     return cached_response(("home", minute), listing.home_version(),
                            lambda: render_template("meetings/home.html", lists=listing.home_lists(now), now=now))
+
+
+@bp.route("/meetings/")
+def meetings_index():
+    """The home page lists every public meeting: a visitor trimming a meeting's address lands there."""
+    return redirect(url_for(".home"), 301)
 
 
 @bp.route("/meetings/<slug>/")

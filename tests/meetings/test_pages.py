@@ -246,3 +246,8 @@ def test_signed_in_staff_never_see_an_unpublished_meeting_that_a_cached_head_sti
     assert client.get("/meetings/winter-2028/").status_code == 200
     login_as("staff")
     assert client.get("/meetings/winter-2028/").status_code == 404
+
+
+def test_the_meetings_folder_leads_to_the_home_page_that_lists_them(client):
+    answer = client.get("/meetings/")
+    assert (answer.status_code, answer.headers["Location"]) == (301, "/")
