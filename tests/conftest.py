@@ -51,6 +51,26 @@ def is_postgres(database_url):
     return database_url.startswith("postgres")
 
 
+@pytest.fixture
+def empty_database_url(database_url, tmp_path, request):
+    """An empty database for a migration test: a SQLite file, or a PostgreSQL database created here
+    and dropped after, named after the test's module (so two modules never share one)."""
+    from sqlalchemy import create_engine
+
+    if not database_url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    name = "mipevents_empty_" + request.module.__name__.rsplit(".", 1)[-1]
+    admin = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    yield database_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
 def _settings(database_url, **overrides):
     settings = {
         "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET,

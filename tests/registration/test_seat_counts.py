@@ -3,8 +3,7 @@ the confirmed registrations of every event after every kind of change, whoever m
 registration costs the same statements however full its event is."""
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from sqlalchemy import create_engine, delete, func, inspect, select, text, update
+from sqlalchemy import delete, func, inspect, select, update
 
 from mipevents.extensions import db
 from mipevents.people.erasure import erase_person
@@ -116,31 +115,14 @@ def test_a_new_registration_costs_the_same_statements_however_full_the_event(mak
     assert kept() == counted() == {(None, empty.id): 1, (None, busy.id): 201}
 
 
-@pytest.fixture
-def migrated_database_url(database_url, tmp_path):
-    """An empty database of its own for the migration (PostgreSQL: created and dropped here)."""
-    if not database_url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'seat-counts.sqlite3'}"
-        return
-    name = "mipevents_seat_counts_check"
-    admin = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield database_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
-
-
-def test_the_migration_counts_the_registrations_already_there_then_keeps_counting(migrated_database_url):
+def test_the_migration_counts_the_registrations_already_there_then_keeps_counting(empty_database_url):
     from flask_migrate import downgrade, upgrade
 
     from mipevents import create_app
     from mipevents.webinars.models import Webinar
     from tests.conftest import _settings
 
-    app = create_app(_settings(migrated_database_url))
+    app = create_app(_settings(empty_database_url))
     with app.app_context():
         upgrade()
         starts = datetime.now(UTC) + timedelta(days=7)
