@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
+from mipevents.core.forms import strip_text
+
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens.")
 
 
@@ -27,19 +29,15 @@ class EditCohortForm(FlaskForm):
             raise ValidationError("The cohort must end on or after its first day.")
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class AddMemberForm(FlaskForm):
     """A member added by staff (a mayor who joined without applying through a call)."""
-    name = StringField("Name as listed", filters=[_strip], validators=[
+    name = StringField("Name as listed", filters=[strip_text], validators=[
         DataRequired(message="Enter the name as the cohort page lists it, e.g. Mayor Kim Norton."), Length(max=200)])
-    email = EmailField("Email", filters=[_strip], validators=[
+    email = EmailField("Email", filters=[strip_text], validators=[
         DataRequired(message="Enter their email: the cohort's events reach them through it."),
         Email(message="Enter an email address like mayor@city.gov.", check_deliverability=False), Length(max=254)])
-    city = StringField("City", filters=[_strip], validators=[DataRequired(message="Enter the city."), Length(max=120)])
-    state = StringField("State", filters=[_strip], validators=[
+    city = StringField("City", filters=[strip_text], validators=[DataRequired(message="Enter the city."), Length(max=120)])
+    state = StringField("State", filters=[strip_text], validators=[
         DataRequired(message="Enter the state."), Regexp(r"^[A-Za-z]{2}$", message="Use the two-letter abbreviation, e.g. WI.")])
 
     def values(self) -> dict:

@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
+from mipevents.core.forms import strip_text
 
 # The roles a webinar registrant chooses from, in words (stored values from the one vocabulary).
 WEBINAR_ROLES = ("mayor", "city_staff", "partner", "other")
@@ -19,15 +20,10 @@ PRIVACY_NOTICE = ("We use these details only to run this event: to send your con
                   "organisers, and you can cancel or ask us to erase them at any time.")
 
 
-def _strip(value):
-    """Trimmed, and without NUL characters (which PostgreSQL refuses in text)."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
 def _text(label, limit, required=False, **kwargs):
     checks = [DataRequired(message=f"Enter your {label.lower()}.")] if required else [Optional()]
     checks.append(Length(max=limit, message=f"Keep this to {limit} characters or fewer."))
-    return StringField(label, validators=checks, filters=[_strip], **kwargs)
+    return StringField(label, validators=checks, filters=[strip_text], **kwargs)
 
 
 class WebinarRegistrationFields(FlaskForm):
@@ -35,7 +31,7 @@ class WebinarRegistrationFields(FlaskForm):
 
     first_name = _text("First name", LIMITS["first_name"], required=True)
     last_name = _text("Last name", LIMITS["last_name"], required=True)
-    email = EmailField("Email", filters=[_strip], validators=[
+    email = EmailField("Email", filters=[strip_text], validators=[
         DataRequired(message="Enter your email address."),
         Length(max=LIMITS["email"], message=f"Keep this to {LIMITS['email']} characters or fewer."),
         Email(message="Enter an email address like name@city.gov.", check_deliverability=False)])
@@ -45,7 +41,7 @@ class WebinarRegistrationFields(FlaskForm):
     organization = _text("City or organization", LIMITS["organization"])
     city = _text("City", LIMITS["city"])
     state = _text("State", LIMITS["state"])
-    question = TextAreaField("A question for the presenters (optional)", filters=[_strip], validators=[
+    question = TextAreaField("A question for the presenters (optional)", filters=[strip_text], validators=[
         Optional(), Length(max=LIMITS["question"], message=f"Keep this to {LIMITS['question']} characters or fewer.")])
     consent = BooleanField("I agree that my details are used as described above.",
                            validators=[DataRequired(message="Tick the box to agree, or we cannot register you.")])
@@ -81,7 +77,7 @@ class UpdateDetailsForm(FlaskForm):
     organization = _text("City or organization", LIMITS["organization"])
     city = _text("City", LIMITS["city"])
     state = _text("State", LIMITS["state"])
-    question = TextAreaField("A question for the presenters (optional)", filters=[_strip], validators=[
+    question = TextAreaField("A question for the presenters (optional)", filters=[strip_text], validators=[
         Optional(), Length(max=LIMITS["question"], message=f"Keep this to {LIMITS['question']} characters or fewer.")])
 
     def to_values(self) -> dict:
@@ -95,6 +91,6 @@ class ConfirmForm(FlaskForm):
 
 class MessageRegistrantsForm(FlaskForm):
     subject = _text("Subject", 200, required=True)
-    body = TextAreaField("Message", filters=[_strip], validators=[
+    body = TextAreaField("Message", filters=[strip_text], validators=[
         DataRequired(message="Write the message."), Length(max=20000, message="Keep this under 20,000 characters.")])
     include_waitlisted = BooleanField("Also send it to people on the waitlist")

@@ -118,3 +118,15 @@ def test_only_signed_in_staff_add_members(client, make_cohort):
     answer = client.post(f"/staff/cohorts/{cohort.id}/members", data={"member-name": "Mayor X"})
     assert answer.status_code in (302, 303) and "/staff/login" in answer.headers["Location"]
     assert db.session.query(CohortMember).count() == 0
+
+
+def test_a_nul_character_in_a_new_member_is_dropped_not_a_500(client, login_as, make_cohort):
+    cohort = make_cohort()
+    db.session.commit()
+    login_as("staff")
+    answer = client.post(f"/staff/cohorts/{cohort.id}/members", data={
+        "member-name": "Mayor\x00 Kim Norton", "member-email": "kim@rochester.gov", "member-city": "Roch\x00ester",
+        "member-state": "MN"})
+    assert answer.status_code == 303
+    member = db.session.query(CohortMember).one()
+    assert (member.name, member.city) == ("Mayor Kim Norton", "Rochester")
