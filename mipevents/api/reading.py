@@ -38,11 +38,6 @@ def _public_meetings():
     return select(Meeting).where(Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))
 
 
-def public_meeting(slug: str) -> Meeting | None:
-    """The meeting the public may see under `slug` (cohort-only meetings are not public)."""
-    return db.session.execute(_public_meetings().where(Meeting.slug == slug)).scalar_one_or_none()
-
-
 def meetings_version() -> tuple:
     """Changes whenever any meeting's public face may have: count, latest edit, agenda versions."""
     count, latest, versions = db.session.execute(

@@ -20,10 +20,15 @@ from mipevents.webinars.models import Webinar
 PUBLIC_STATUSES = ("published", "cancelled")
 
 
+def shown_to_public(meeting: Meeting | None) -> bool:
+    """Published or cancelled, and not cohort-only."""
+    return meeting is not None and meeting.is_public and meeting.cohort_id is None
+
+
 def public_meeting_or_404(slug: str) -> Meeting:
-    """The meeting the public may see (published or cancelled, not cohort-only), else 404."""
+    """The meeting the public may see, else 404."""
     meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
-    if meeting is None or not meeting.is_public or meeting.cohort_id is not None:
+    if not shown_to_public(meeting):
         abort(404)
     return meeting
 
@@ -70,15 +75,11 @@ class MeetingHead:
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
 
-    @property
-    def is_public(self) -> bool:
-        return self.status in PUBLIC_STATUSES
-
     def load(self) -> Meeting:
         """The meeting itself, for building a response the cache did not hold: one query, or none
         when this request read the head from the database."""
         meeting = db.session.info.get("meetings_read", {}).get(self.id) or db.session.get(Meeting, self.id)
-        if meeting is None or not meeting.is_public or meeting.cohort_id is not None:
+        if not shown_to_public(meeting):
             abort(404)
         return meeting
 
@@ -109,7 +110,7 @@ def _read_head(slug: str) -> MeetingHead | bool:
     # The whole row, not just the head's columns, held by this request's session (whose identity
     # map alone would let it go): `load()` then reuses it.
     meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
-    if meeting is None or not meeting.is_public or meeting.cohort_id is not None:
+    if not shown_to_public(meeting):
         return False
     db.session.info.setdefault("meetings_read", {})[meeting.id] = meeting
     return MeetingHead(*(getattr(meeting, name) for name in _HEAD_COLUMNS))
