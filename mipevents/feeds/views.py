@@ -64,7 +64,7 @@ def session_ics(slug, item_id):
 
     def build():
         meeting = head.load()
-        item = queries.public_session_or_404(meeting, item_id)
+        item = listing.public_item_or_404(meeting, item_id)
         return ics.session_calendar(meeting, item, _site())
 
     return cached_response(("session.ics", head.id, item_id), meeting_version(head), build,
