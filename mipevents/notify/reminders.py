@@ -52,6 +52,10 @@ def due_webinar_reminders(now: datetime) -> list[tuple[str, Registration]]:
             # Someone confirmed inside the 24-hour window just got their confirmation: no "tomorrow".
             if opens <= now < closes and not (lead == "24h" and registration.confirmed_at and registration.confirmed_at > opens):
                 wanted.append((lead, registration))
+    return _not_queued_yet(wanted)
+
+
+def _not_queued_yet(wanted: list[tuple[str, Registration]]) -> list[tuple[str, Registration]]:
     if not wanted:
         return []
     keys = {dedupe_key(lead, r.id) for lead, r in wanted}
@@ -85,13 +89,8 @@ def due_meeting_reminders(now: datetime) -> list[tuple[str, Registration]]:
         select(Registration).where(Registration.meeting_id.in_(starting), Registration.status == "confirmed")
         .order_by(Registration.meeting_id, Registration.id)).scalars().all()
     # Someone confirmed inside the 24 hours just got their confirmation: no "tomorrow" for them.
-    wanted = [r for r in registrations
-              if not (r.confirmed_at and r.confirmed_at > starts[r.meeting_id] - ahead)]
-    if not wanted:
-        return []
-    keys = {dedupe_key(lead, r.id) for r in wanted}
-    queued = set(db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars())
-    return [(lead, r) for r in wanted if dedupe_key(lead, r.id) not in queued]
+    return _not_queued_yet([(lead, r) for r in registrations
+                            if not (r.confirmed_at and r.confirmed_at > starts[r.meeting_id] - ahead)])
 
 
 def _queue_one(lead: str, registration: Registration) -> bool:
