@@ -60,7 +60,9 @@ def empty_database_url(database_url, tmp_path, request):
     if not database_url.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    name = "mipevents_empty_" + request.module.__name__.rsplit(".", 1)[-1]
+    # Named after the suite's own database and the test's module, so neither two modules nor two
+    # checkouts running their suites at once (each on its own database) share one.
+    name = database_url.rsplit("/", 1)[-1] + "_empty_" + request.module.__name__.rsplit(".", 1)[-1]
     admin = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

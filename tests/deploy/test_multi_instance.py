@@ -1,11 +1,13 @@
 """Two app instances against one database and one Redis behave as one application."""
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
-REDIS = "redis://127.0.0.1:6379/15"
+# A Redis database of the suite's own (MIPEVENTS_TEST_REDIS_URL), emptied before and after each test.
+REDIS = os.environ.get("MIPEVENTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
