@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from mipevents.accounts import (
     emails,  # noqa: F401  (registers the password_reset builder)
     services,
+    signin,
 )
 from mipevents.accounts.forms import LoginForm, RequestPasswordResetForm, ResetPasswordForm
 from mipevents.extensions import db, limiter
@@ -16,9 +17,7 @@ BAD_LOGIN = "That email and password do not match an enabled account."
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("staff_meetings.dashboard")
+    return signin.safe_next(target)
 
 
 def _login_limit() -> str:
@@ -34,13 +33,18 @@ def _attempted_account() -> str:
     return "login-account:" + (request.form.get("email") or "").strip().casefold()[:254]
 
 
+def _known_device() -> bool:
+    """A browser that signed in to this account before passes the per-account throttle (signin.py)."""
+    return signin.is_known_device(request.cookies.get(signin.DEVICE_COOKIE), request.form.get("email"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 # Two throttles, both counting failures only: one per client address, and one per account tried,
 # so guesses spread over many addresses still slow down on the account they aim at.
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
                error_message="Too many failed sign-ins from here. Wait a minute and try again.")
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_attempted_account,
-               error_message="Too many failed sign-ins for this account. Wait a minute and try again.")
+               exempt_when=_known_device, error_message="Too many failed sign-ins for this account. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -52,7 +56,11 @@ def login():
             db.session.commit()
             session.clear()   # nothing set before sign-in survives it (no session fixation)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            response.set_cookie(signin.DEVICE_COOKIE, signin.device_cookie_value(user.email),
+                                max_age=signin.DEVICE_LIFETIME, path=url_for(".login"), httponly=True,
+                                secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Strict")
+            return response
         db.session.rollback()
         form.password.errors.append(BAD_LOGIN)
         status = 401
@@ -64,6 +72,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # The session cookie is signed, not stored: a copy taken before sign-out would still open pages,
+    # so the account's session generation moves on and every cookie carrying the old one stops working.
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from mipevents.core import timeutil
+from mipevents.core import private_pages, timeutil
 from mipevents.core import vocabulary as vocab
 from mipevents.extensions import db
 
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     _register_filters(app)
     _register_errors(app)
     app.after_request(_security_headers)
+    private_pages.init_app(app)
     app.add_url_rule("/healthz", "healthz", healthz)
 
     @app.context_processor

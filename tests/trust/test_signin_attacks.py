@@ -1,0 +1,104 @@
+"""Attacks on staff sign-in that must fail: an open redirect through `next`, a lock-out of the real
+staff member by guesses from elsewhere, a session cookie copied before sign-out; and the headers that
+keep private pages out of caches and Referer headers."""
+import pytest
+
+from mipevents.accounts.services import create_user
+
+PASSWORD = "correct horse battery staple"
+
+
+def _user(db_session, email="ana@mipevents.test"):
+    user = create_user(email, PASSWORD)
+    db_session.commit()
+    return user
+
+
+@pytest.mark.parametrize("target", [
+    "/%09/evil.example", "/\t/evil.example", "/\n/evil.example", "//evil.example", "/\\evil.example",
+    "https://evil.example/staff/", "/%0d%0a/evil.example", "javascript:alert(1)", "/ /evil.example",
+    "/staff/../..//evil.example", "http:/evil.example",
+])
+def test_next_never_leads_off_the_site(client, db_session, target):
+    _user(db_session)
+    response = client.post("/staff/login", query_string={"next": target},
+                           data={"email": "ana@mipevents.test", "password": PASSWORD})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith("//") and "evil" not in location
+
+
+def test_next_keeps_a_local_page_and_its_query(client, db_session):
+    _user(db_session)
+    response = client.post("/staff/login", query_string={"next": "/staff/speakers/?q=ana"},
+                           data={"email": "ana@mipevents.test", "password": PASSWORD})
+    assert response.headers["Location"] == "/staff/speakers/?q=ana"
+
+
+def test_guesses_from_many_addresses_do_not_lock_out_a_browser_that_signed_in_before(make_app):
+    from mipevents.extensions import db
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
+    with app.app_context():
+        create_user("ana@mipevents.test", PASSWORD)
+        db.session.commit()
+        owner = app.test_client()
+        assert owner.post("/staff/login", data={"email": "ana@mipevents.test", "password": PASSWORD}).status_code == 302
+        owner.post("/staff/logout")
+        attacker = app.test_client()
+        statuses = [attacker.post("/staff/login", data={"email": "ana@mipevents.test", "password": "guess"},
+                                  environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code for n in range(6)]
+        assert statuses == [401, 401, 401, 429, 429, 429]
+        # The owner's browser (its device cookie) still signs in, from a new address too.
+        back = owner.post("/staff/login", data={"email": "ana@mipevents.test", "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        assert back.status_code == 302
+        # A stranger's browser stays slowed down, and a device cookie for another account does not help.
+        assert attacker.post("/staff/login", data={"email": "ana@mipevents.test", "password": PASSWORD},
+                             environ_base={"REMOTE_ADDR": "10.0.9.9"}).status_code == 429
+
+
+def test_a_forged_device_cookie_is_not_a_known_device(make_app):
+    from mipevents.accounts.signin import DEVICE_COOKIE, device_cookie_value, is_known_device
+
+    app = make_app()
+    with app.test_request_context():
+        good = device_cookie_value("Ana@MIPevents.test")
+        assert is_known_device(good, "ana@mipevents.test") is True
+        assert is_known_device(good, "bob@mipevents.test") is False
+        assert is_known_device(good[:-2] + "xx", "ana@mipevents.test") is False
+        assert is_known_device(None, "ana@mipevents.test") is False
+        assert DEVICE_COOKIE == "mipevents_device"
+
+
+def test_a_cookie_copied_before_sign_out_opens_nothing_after_it(client, db_session, make_app):
+    _user(db_session)
+    client.post("/staff/login", data={"email": "ana@mipevents.test", "password": PASSWORD})
+    stolen = client.get_cookie("session").value
+    assert client.post("/staff/logout").status_code == 302
+    thief = client.application.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/staff/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/staff/login")
+
+
+def test_staff_and_private_pages_are_never_stored_and_send_no_referrer(client, db_session, login_as):
+    login_as("staff")
+    for path in ("/staff/", "/staff/speakers/", "/staff/login"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Referrer-Policy"] == "no-referrer", path
+    for path in ("/manage/not-a-token", "/calls/application/not-a-token", "/staff/reset-password/nope"):
+        response = client.get(path)
+        assert (response.status_code, response.headers["Cache-Control"], response.headers["Referrer-Policy"]) == (
+            404, "no-store", "no-referrer"), path
+    public = client.get("/")
+    assert public.headers.get("Cache-Control") != "no-store"
+    assert "Strict-Transport-Security" not in public.headers
+
+
+def test_production_pins_https(make_app):
+    app = make_app(MIPEVENTS_ENV="production", SECRET_KEY="x" * 40)
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
