@@ -19,6 +19,9 @@ class Config:
     MIPEVENTS_FEED_REFRESH_MINUTES = 60
 
     SECRET_KEY = ""
+    # Fernet keys (comma-separated, newest first) that encrypt private links kept to be shown again
+    # (the personal feed address); never SECRET_KEY. Rotate by putting a new key first.
+    MIPEVENTS_TOKEN_KEY = ""
     DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_RECORD_QUERIES = False
@@ -93,6 +96,8 @@ def load(overrides: dict | None = None) -> dict:
     settings["SQLALCHEMY_DATABASE_URI"] = database_uri(settings.get("DATABASE_URL") or settings.get("SQLALCHEMY_DATABASE_URI", ""))
     if not settings["SECRET_KEY"] and env_name != "production":
         settings["SECRET_KEY"] = local_secret_key()
+    if not settings["MIPEVENTS_TOKEN_KEY"] and env_name != "production":
+        settings["MIPEVENTS_TOKEN_KEY"] = local_token_key()
     return settings
 
 
@@ -117,6 +122,33 @@ def local_secret_key() -> str:
     return path.read_text().strip()
 
 
+def local_token_key() -> str:
+    """A Fernet key generated once into instance/ for local use (production sets MIPEVENTS_TOKEN_KEY)."""
+    from cryptography.fernet import Fernet
+
+    path = INSTANCE / "token_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(Fernet.generate_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def token_key_problem(value: str) -> str | None:
+    """Why MIPEVENTS_TOKEN_KEY cannot be used, or None."""
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in (value or "").split(",") if key.strip()]
+    if not keys:
+        return "MIPEVENTS_TOKEN_KEY must be set (a Fernet key; comma-separated keys, newest first, to rotate)"
+    try:
+        for key in keys:
+            Fernet(key)
+    except ValueError:
+        return "MIPEVENTS_TOKEN_KEY must hold Fernet keys (32 url-safe base64-encoded bytes each)"
+    return None
+
+
 def production_problems(settings: dict) -> list[str]:
     """Why a production configuration is unsafe (empty when it is fine)."""
     problems = []
@@ -124,6 +156,9 @@ def production_problems(settings: dict) -> list[str]:
         problems.append("SECRET_KEY must be set to at least 32 random characters")
     if settings.get("DEBUG"):
         problems.append("DEBUG must be off")
+    token_problem = token_key_problem(settings.get("MIPEVENTS_TOKEN_KEY", ""))
+    if token_problem:
+        problems.append(token_problem)
     return problems
 
 

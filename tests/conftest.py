@@ -21,6 +21,7 @@ PG_URL = os.environ.get("MIPEVENTS_TEST_DATABASE_URL", "").strip()
 REQUIRE_PG = os.environ.get("MIPEVENTS_REQUIRE_POSTGRES") == "1"
 BASE_URL = "http://mipevents.test"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+TEST_TOKEN_KEY = "dGVzdC10b2tlbi1rZXktMzItYnl0ZXMtbG9uZy0wMDA="   # a Fernet key for tests only
 
 os.environ.setdefault("MIPEVENTS_INSTANCE_PATH", str(ROOT / "instance" / "test"))
 
@@ -76,7 +77,7 @@ def empty_database_url(database_url, tmp_path, request):
 def _settings(database_url, **overrides):
     settings = {
         "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET,
-        "MIPEVENTS_BASE_URL": BASE_URL, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+        "MIPEVENTS_TOKEN_KEY": TEST_TOKEN_KEY, "MIPEVENTS_BASE_URL": BASE_URL, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
         "CACHE_TYPE": "SimpleCache", "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1,
         "MAIL_BACKGROUND": False, "SERVER_NAME": None,
         "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024,
@@ -405,7 +406,7 @@ def start_server(database_url, _schema, tmp_path, make_app):
     def start(workers=2, threads=1, **env):
         port = free_port()
         environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET,
-                       "MIPEVENTS_BASE_URL": f"http://127.0.0.1:{port}", "RATELIMIT_ENABLED": "false",
+                       "MIPEVENTS_TOKEN_KEY": TEST_TOKEN_KEY, "MIPEVENTS_BASE_URL": f"http://127.0.0.1:{port}", "RATELIMIT_ENABLED": "false",
                        "MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(tmp_path / "mail"),
                        "MIPEVENTS_INSTANCE_PATH": str(tmp_path / "instance"), "PYTHONUNBUFFERED": "1"}
         environment.update({k: str(v) for k, v in env.items()})

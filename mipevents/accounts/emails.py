@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from mipevents.accounts.services import issue_reset_link
 from mipevents.core.timeutil import format_date, format_time, to_local
 from mipevents.notify.outbox import BuiltMessage, message_builder
 
@@ -13,11 +14,14 @@ def reset_url(token: str) -> str:
 
 @message_builder("password_reset")
 def build_password_reset(msg) -> BuiltMessage:
-    """From the outbox row's context: the raw token and when the link expires."""
+    """From the outbox row's context (the reset and when it expires); the link is made now."""
+    raw = issue_reset_link(msg.context["reset_id"])
+    if raw is None:
+        raise LookupError("this password reset was used or replaced before its email went out")
     expires = datetime.fromisoformat(msg.context["expires_at"].replace("Z", "+00:00"))
     zone = current_app.config["MIPEVENTS_TIMEZONE"]
     org = current_app.config["MIPEVENTS_ORG_NAME"]
-    link = reset_url(msg.context["reset_token"])
+    link = reset_url(raw)
     when = f"{format_time(expires, zone)} on {format_date(to_local(expires, zone).date())}"
     text = (f"Someone (we hope you) asked to reset the password of the {org} staff account for {msg.to_email}.\n\n"
             f"To choose a new password, open this link:\n{link}\n\n"

@@ -173,14 +173,28 @@ def request_password_reset(email: str) -> PasswordReset | None:
     now = utcnow()
     db.session.execute(update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
                        .values(used_at=now))
-    raw = secrets.token_urlsafe(32)
-    reset = PasswordReset(user_id=user.id, token_hash=_hash_token(raw), created_at=now, expires_at=now + RESET_LIFETIME)
+    # The link is made when the email is delivered (issue_reset_link): until then the row holds the
+    # hash of a value nobody keeps, and the outbox row holds no secret.
+    reset = PasswordReset(user_id=user.id, token_hash=_hash_token(secrets.token_urlsafe(32)), created_at=now,
+                          expires_at=now + RESET_LIFETIME)
     db.session.add(reset)
     db.session.flush()
-    enqueue("password_reset", user.email, {"user_id": user.id, "reset_id": reset.id, "reset_token": raw,
+    enqueue("password_reset", user.email, {"user_id": user.id, "reset_id": reset.id,
                                            "expires_at": isoformat_z(reset.expires_at)})
     audit.record("request_password_reset", user, summary=f"Password reset link sent to {user.email}")
     return reset
+
+
+def issue_reset_link(reset_id: int) -> str | None:
+    """The raw token of a reset link, made at delivery of its email (the row keeps only its hash);
+    None when the reset was used or superseded since it was asked for."""
+    reset = db.session.get(PasswordReset, reset_id)
+    if reset is None or reset.used_at is not None:
+        return None
+    raw = secrets.token_urlsafe(32)
+    reset.token_hash = _hash_token(raw)
+    db.session.flush()
+    return raw
 
 
 def resolve_reset(raw: str) -> PasswordReset | None:

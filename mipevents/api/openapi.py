@@ -112,10 +112,9 @@ SCHEMAS = {
         "registration_closes_at": {**INSTANT, "description": "Registration closes then (at the start at the latest)"},
         "links": _links("self", "html", "ics", "registrations"),
     }),
-    "Registration": _object({
-        "id": {"type": "integer"},
-        "status": {"type": "string", "enum": list(vocab.REGISTRATION_STATUSES)},
-        "position": _nullable({"type": "integer", "minimum": 1, "description": "Place on the waitlist, else null"}),
+    "Received": _object({
+        "status": {"type": "string", "enum": ["received"]},
+        "message": STRING,
     }),
 }
 
@@ -216,14 +215,16 @@ def _registration(kind: str, request_schema: str) -> dict:
         "tags": ["Registration"],
         "description": (
             f"Registers a person for the {kind}. A repeat registration (same email) answers exactly like a "
-            "new one: only the confirmation email says the person was already registered. Accepts only "
+            "new one, and changes nothing: the registrant's status (confirmed, waitlisted with a place, "
+            "pending) and private link reach them by email, never whoever posted. A `scheduler_email` gets "
+            "a link to a new registration only; for an existing one the person is asked to approve. Accepts only "
             "application/json; cookieless, so no CSRF token. Cross-origin only from the configured origins "
             "(MIPEVENTS_CORS_ORIGINS). Rate-limited."),
         "parameters": [_parameter("slug", "path", SLUG, f"The {kind}'s slug")],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(request_schema)}}},
         "responses": {
-            "201": {"description": "Registered (new or repeat alike): confirmed, waitlisted (with position) or pending",
-                    "content": {"application/json": {"schema": _ref("Registration")}}},
+            "202": {"description": "Received (new or repeat alike): the registrant is told by email",
+                    "content": {"application/json": {"schema": _ref("Received")}}},
             "400": _error("The body is not a JSON object"),
             "404": _error(f"No such public {kind} (or, where this server does not take registrations, no such endpoint)"),
             "409": _error("Registration is closed"),

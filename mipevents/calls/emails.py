@@ -9,6 +9,8 @@ from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import BuiltMessage, message_builder
+from mipevents.people import tokens
+from mipevents.people.services import normalise_email
 
 
 def _context(msg: OutboxMessage) -> dict:
@@ -16,16 +18,28 @@ def _context(msg: OutboxMessage) -> dict:
     if application is None:
         raise LookupError(f"application {msg.context['application_id']} no longer exists")
     call = application.call
-    token = msg.context.get("link_token")
-    feed_token = msg.context.get("feed_token")
+    to_scheduler = bool(msg.context.get("to_scheduler"))
     return {
         "application": application, "call": call, "call_url": call_url(call),
-        "link": application_url(token) if token else "", "home": base_url() + "/",
-        "feed_url": f"{base_url()}/calendar/{feed_token}.ics" if feed_token else "",
+        "link": _link(msg, application, to_scheduler), "home": base_url() + "/",
+        "feed_url": f"{base_url()}/calendar/{tokens.feed_token(application.person_id)}.ics"
+        if msg.context.get("with_feed") and not to_scheduler else "",
         "deadline": local_moment(call.deadline_at, call.timezone, utcnow()),
-        "to_scheduler": msg.context.get("to_scheduler", False), "org": current_app.config["MIPEVENTS_ORG_NAME"],
-        **{k: v for k, v in msg.context.items() if k not in ("application_id", "link_token", "feed_token")},
+        "to_scheduler": to_scheduler, "org": current_app.config["MIPEVENTS_ORG_NAME"],
+        **{k: v for k, v in msg.context.items() if k not in ("application_id", "with_link", "with_feed")},
     }
+
+
+def _link(msg: OutboxMessage, application: Application, to_scheduler: bool) -> str:
+    """The message's private link, made now (the outbox row holds none): the mayor's own, or the link
+    of the scheduler who made the application (to it alone, while they are still its scheduler)."""
+    if not msg.context.get("with_link"):
+        return ""
+    if not to_scheduler:
+        return application_url(tokens.new_link(application.person_id, "application", application.id))
+    if msg.person_id is None or normalise_email(application.scheduler_email) != normalise_email(msg.to_email):
+        return ""
+    return application_url(tokens.new_link(msg.person_id, "scheduler_app", application.id))
 
 
 def _built(template: str, subject: str, context: dict) -> BuiltMessage:
@@ -40,6 +54,7 @@ def build_application(msg: OutboxMessage) -> BuiltMessage:
     event = ctx.get("event", "saved")
     what = {"saved": "Your application is saved — finish it by the deadline",
             "submitted": "We received your application", "updated": "Your application",
+            "again": "Your application", "asked": "We asked the mayor",
             "link": "Your new private link"}[event]
     return _built("application", f"{what}: {ctx['call'].title}", ctx)
 

@@ -10,7 +10,6 @@ from mipevents.calls.models import Application, Call
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
-from mipevents.people.services import mint_token
 
 WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
@@ -57,9 +56,8 @@ def queue_application_reminders(now: datetime) -> int:
             continue
         try:
             with db.session.begin_nested():
-                token = mint_token(application.person, "application", application.id)
                 enqueue("calls.reminder", application.email,
-                        {"application_id": application.id, "which": due[application.call_id], "link_token": token},
+                        {"application_id": application.id, "which": due[application.call_id], "with_link": True},
                         person=application.person, dedupe_key=key)
         except IntegrityError:   # another run queued it between our read and our write
             continue

@@ -18,7 +18,8 @@ from mipevents.cohorts.models import Cohort, CohortMember
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.outbox import enqueue
-from mipevents.people.services import mint_token, normalise_email, person_for_email
+from mipevents.people.models import Token
+from mipevents.people.services import normalise_email, person_for_email, revoke_tokens, token_hash
 
 
 class CallClosed(Exception):
@@ -189,51 +190,66 @@ def _write(application: Application, values: ApplicationValues, questions: list[
 
 
 def _confirm(application: Application, event: str) -> None:
-    """Queue the email with a fresh private link to the mayor (and a copy to their scheduler)."""
-    recipients = [application.email]
+    """Queue the email to the mayor (and a copy to their scheduler); each one's private link is made
+    at delivery (calls.emails), the scheduler's opening this application only."""
+    enqueue("calls.application", application.email,
+            {"application_id": application.id, "event": event, "with_link": True}, person=application.person)
     if application.scheduler_email and application.scheduler_email != application.email:
-        recipients.append(application.scheduler_email)
-    for address in recipients:
-        token = mint_token(application.person, "application", application.id)
-        enqueue("calls.application", address, {"application_id": application.id, "event": event,
-                                               "link_token": token, "to_scheduler": address != application.email},
-                person=application.person if address == application.email else None)
+        scheduler = person_for_email(application.scheduler_email)
+        enqueue("calls.application", application.scheduler_email,
+                {"application_id": application.id, "event": event, "with_link": True, "to_scheduler": True},
+                person=scheduler)
+
+
+def _answer_existing(application: Application, scheduler_email: str) -> None:
+    """A public post for an email that already has an application to this call changes nothing. The
+    mayor's own address gets their link; a scheduler named in the post who is not already theirs is
+    told the request went to the mayor, and the mayor is told who asked (only the mayor's own link
+    can make someone their scheduler)."""
+    scheduler_email = normalise_email(scheduler_email)
+    asked = scheduler_email and scheduler_email not in (application.email, application.scheduler_email)
+    context = {"application_id": application.id, "event": "again", "with_link": True}
+    if asked:
+        context["asked_by"] = scheduler_email
+    enqueue("calls.application", application.email, context, person=application.person)
+    if asked:
+        enqueue("calls.application", scheduler_email, {"application_id": application.id, "event": "asked",
+                                                        "to_scheduler": True}, person=person_for_email(scheduler_email))
 
 
 def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime | None = None,
           application: Application | None = None) -> tuple[Application, str]:
     """Save (submit=False) or submit an application to `call`; returns it and what happened:
-    "saved" (a draft), "submitted", or "updated".
+    "saved" (a draft), "submitted", "updated", or "received" (a public post for an email that already
+    has one: nothing changed).
 
-    From the public form (application=None) the email finds the one application per email and call,
-    so a second submission updates the first; every public save emails a fresh private link (the
-    page says "check your email" either way). From the private page (`application` given) an email
-    goes out only when the application becomes submitted. A public "save draft" never overwrites a
-    submitted application. Raises CallClosed after the deadline and
-    InvalidTransition for a decided application, in both cases before writing anything."""
+    From the public form (application=None) an email proves nothing: for an email that already has an
+    application to this call (draft or submitted), nothing changes and the mayor's own address is
+    emailed their link (the page says "check your email" either way). A new application emails its
+    private link. From the private page (`application` given) an email goes out only when the
+    application becomes submitted. Raises CallClosed after the deadline and InvalidTransition for a
+    decided application, in both cases before writing anything."""
     now = now or utcnow()
     check_open(call, now)
     from_form = application is None
     if from_form:
         application = application_for(call, values.email)
+        if application is not None:
+            _answer_existing(application, values.scheduler_email)
+            return application, "received"
     action = "submit" if submit else "save"
     previous = application.status if application is not None else "draft"
     status = states.next_status(previous, action)
-    if from_form and action == "save" and previous in ("submitted", "shortlisted"):
-        # "Save draft" on the public form must not overwrite a submitted application with an
-        # unfinished one: nothing changes, and the inbox gets the link to edit it properly.
-        _confirm(application, "updated")
-        return application, "updated"
     if application is None:
         person = person_for_email(values.email, values.mayor_name.strip())
         application = Application(call_id=call.id, person=person, email=person.email, status="draft")
         try:
             with db.session.begin_nested():
                 db.session.add(application)
-        except IntegrityError:   # the same email's first submission raced ours and won: update it instead
+        except IntegrityError:   # the same email's first post raced ours and won: it stays as it is
             application = application_for(call, values.email)
-            previous = application.status
-            status = states.next_status(previous, action)
+            _answer_existing(application, values.scheduler_email)
+            return application, "received"
     _write(application, values, list(call.questions))
     application.status = status
     if status == "submitted" and application.submitted_at is None:
@@ -256,11 +272,9 @@ def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime 
 def reset_link(application: Application) -> None:
     """'Reset my link': every private link to this application stops working and the mayor is
     emailed one new link (a forwarded link is cut off)."""
-    from mipevents.people.services import reset_token
-
-    token = reset_token(application.person, "application", application.id)
+    revoke_tokens(application.person, "application", application.id)
     enqueue("calls.application", application.email, {"application_id": application.id, "event": "link",
-                                                     "link_token": token}, person=application.person)
+                                                     "with_link": True}, person=application.person)
 
 
 def withdraw(application: Application, *, now: datetime | None = None) -> None:
@@ -271,16 +285,31 @@ def withdraw(application: Application, *, now: datetime | None = None) -> None:
     db.session.flush()
 
 
-def application_for_token(raw: str) -> Application | None:
-    from mipevents.people.services import resolve_token
-
-    token = resolve_token(raw, "application")
+def application_link(raw: str) -> tuple[Application, bool] | None:
+    """The application a live private link opens and whether it is the mayor's own (False: the link
+    of the scheduler who made it, while they are still its scheduler), or None."""
+    hashed = token_hash(raw)
+    if hashed is None:
+        return None
+    token = db.session.execute(select(Token).where(
+        Token.token_hash == hashed, Token.purpose.in_(("application", "scheduler_app")), Token.revoked_at.is_(None))
+    ).scalar_one_or_none()
     if token is None or token.subject_id is None:
         return None
     application = db.session.get(Application, token.subject_id)
-    if application is None or application.person_id != token.person_id:
+    if application is None:
         return None
-    return application
+    if token.purpose == "application" and application.person_id == token.person_id:
+        return application, True
+    if (token.purpose == "scheduler_app" and application.scheduler_email
+            and token.person.email == normalise_email(application.scheduler_email)):
+        return application, False
+    return None
+
+
+def application_for_token(raw: str) -> Application | None:
+    opened = application_link(raw)
+    return opened[0] if opened else None
 
 
 # ---------------------------------------------------------------------------------------------- review
@@ -430,8 +459,8 @@ def release_decisions(call: Call, *, actor, now: datetime | None = None) -> int:
         context = {"application_id": application.id, "decision": application.status}
         if application.status == "accepted" and not call.is_showcase:
             # New members may never have registered for anything: their personal feed carries the
-            # cohort's meetings and webinars (DESIGN, "The personal feed").
-            context["feed_token"] = mint_token(application.person, "feed")
+            # cohort's meetings and webinars (DESIGN, "The personal feed"); its address is added at delivery.
+            context["with_feed"] = True
         enqueue("calls.decision", application.email, context, person=application.person,
                 dedupe_key=f"calls.decision:{application.id}")
         if application.scheduler_email and application.scheduler_email != application.email:

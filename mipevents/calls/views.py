@@ -94,6 +94,11 @@ def _application_or_404(token):
     return application
 
 
+def _is_owners_link(token) -> bool:
+    opened = services.application_link(token)
+    return opened is not None and opened[1]
+
+
 @bp.route("/calls/application/<token>", methods=["GET", "POST"])
 @limiter.limit(_form_limit, methods=["POST"])
 def application(token):
@@ -110,6 +115,8 @@ def application(token):
             return render_template("calls/closed.html", call=call,
                                    message=_closed_message(call, application, now)), 409
         form.email.data = application.email      # the email is the application's identity
+        if not _is_owners_link(token):           # only the mayor's own link changes who their scheduler is
+            form.scheduler_email.data = application.scheduler_email
         if form.validate():
             try:
                 _, event = services.apply(call, form.to_values(), submit=form.submitting, now=now,
@@ -159,6 +166,8 @@ def withdraw(token):
 def reset_link(token):
     """Cut off every link to this application (one was forwarded?) and email the mayor a new one."""
     application = _application_or_404(token)
+    if not _is_owners_link(token):
+        abort(404)
     services.reset_link(application)
     db.session.commit()
     return render_template("calls/link_reset.html", call=application.call)

@@ -14,7 +14,6 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
-from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
 
@@ -99,8 +98,7 @@ def _queue_one(lead: str, registration: Registration) -> bool:
     try:
         with db.session.begin_nested():
             enqueue("registration_reminder", registration.email or person.email,
-                    {"registration_id": registration.id, "status": registration.status, "lead": lead,
-                     "manage_token": mint_token(person, "manage", registration.id)},
+                    {"registration_id": registration.id, "status": registration.status, "lead": lead},
                     person=person, dedupe_key=dedupe_key(lead, registration.id))
     except IntegrityError:
         return False

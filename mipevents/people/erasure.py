@@ -10,7 +10,7 @@ from mipevents.accounts import audit
 from mipevents.accounts.models import AuditEntry
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.people.models import Person, Token
+from mipevents.people.models import Person, SchedulerApproval, Token
 
 # Other areas may add their own step: fn(person, report) -> None (registered at import time).
 ERASERS: list = []
@@ -107,7 +107,13 @@ def erase_person(person: Person, actor) -> ErasureReport:
         update(Registration).where(Registration.scheduler_person_id == person.id)
         .values(scheduler_person_id=None, scheduler_email="")).rowcount)
 
-    report.add("private links deleted", db.session.execute(delete(Token).where(Token.person_id == person.id)).rowcount)
+    report.add("private links deleted", db.session.execute(delete(Token).where(or_(
+        Token.person_id == person.id,
+        # their schedulers' links to their registrations, and approval links about them
+        (Token.purpose == "scheduler") & Token.subject_id.in_([reg.id for reg in registrations]))
+    )).rowcount)
+    report.add("scheduler approvals deleted", db.session.execute(delete(SchedulerApproval).where(
+        or_(SchedulerApproval.person_id == person.id, SchedulerApproval.scheduler_id == person.id))).rowcount)
     report.add("outbox messages deleted", db.session.execute(delete(OutboxMessage).where(
         or_(OutboxMessage.person_id == person.id, func.lower(OutboxMessage.to_email) == email))).rowcount)
 
@@ -171,7 +177,8 @@ def _applications(person: Person) -> list:
 def _delete_remaining_references(person: Person) -> int:
     """Rows of tables not handled above that still point at this person (an area added after this
     module, without its own eraser) are deleted: a row about a person is personal data."""
-    handled = {"registrations", "tokens", "outbox_messages", "speakers", "cohort_members", "applications", "people"}
+    handled = {"registrations", "tokens", "outbox_messages", "speakers", "cohort_members", "applications", "people",
+               "scheduler_approvals"}
     removed = 0
     people_id = Person.__table__.c.id
     for table in db.metadata.sorted_tables:

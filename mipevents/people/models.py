@@ -1,14 +1,21 @@
 """Person (one human, keyed by case-folded email) and their revocable tokens."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 
-TOKEN_PURPOSES = ("manage", "feed", "application")
+# What a private link opens (subject_id names the row where it is not the person alone):
+#   manage        the owner's page of one registration (subject: the registration)
+#   feed          the owner's personal calendar feed
+#   application   the owner's page of one application (subject: the application)
+#   scheduler     a scheduler's page of one registration they made (subject: the registration)
+#   scheduler_app a scheduler's page of one application they made (subject: the application)
+#   approval      the owner's "let this scheduler manage it for me" (subject: the SchedulerApproval)
+TOKEN_PURPOSES = ("manage", "feed", "application", "scheduler", "scheduler_app", "approval")
 
 
 class Person(db.Model):
@@ -42,12 +49,42 @@ class Token(db.Model):
     purpose: Mapped[str] = mapped_column(String(20))
     subject_id: Mapped[int | None] = mapped_column()
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The raw token encrypted with MIPEVENTS_TOKEN_KEY, for a link that is shown again (the personal
+    # feed's one stable address); empty for links shown once.
+    secret: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship(back_populates="tokens")
 
     __table_args__ = (
-        CheckConstraint("purpose IN ('manage', 'feed', 'application')", name="purpose_known"),
+        CheckConstraint("purpose IN (" + ", ".join(f"'{p}'" for p in TOKEN_PURPOSES) + ")", name="purpose_known"),
         Index("ix_tokens_person_purpose", "person_id", "purpose", "subject_id"),
     )
+
+
+class SchedulerApproval(db.Model):
+    """A person's answer to "may this scheduler manage my registrations and applications?": asked when
+    a scheduler names someone who already registered or applied, given only from the person's own
+    inbox (an "approval" link), revocable in one click; one row per person and scheduler, untouched by
+    "reset my links". `registration_id` / `application_id` name what the request was about."""
+
+    __tablename__ = "scheduler_approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scheduler_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column()
+    application_id: Mapped[int | None] = mapped_column()
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    scheduler: Mapped[Person] = relationship(foreign_keys=[scheduler_id])
+
+    __table_args__ = (UniqueConstraint("person_id", "scheduler_id", name="uq_scheduler_approvals_person_scheduler"),)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None and self.revoked_at is None

@@ -1,5 +1,5 @@
 """POST /api/v1/meetings/<slug>/registrations: meeting registration as JSON (cookieless, so no CSRF
-token; JSON only), answering 201 {"id", "status", "position"} for a new registration and a repeat alike."""
+token; JSON only), answering 202 {"status": "received"} for a new registration and a repeat alike."""
 from flask import Blueprint
 from sqlalchemy import bindparam, select
 

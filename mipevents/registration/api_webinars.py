@@ -1,6 +1,6 @@
 """POST /api/v1/webinars/<slug>/registrations: webinar registration as JSON for the organisation's
 own website (cookieless, so no CSRF token; JSON only), with the page form's rules and validation.
-Answers 201 {"id", "status", "position"} for a new registration and a repeat alike."""
+Answers 202 {"status": "received"} for a new registration and a repeat alike."""
 from flask import Blueprint
 from sqlalchemy import bindparam, select
 from werkzeug.datastructures import MultiDict

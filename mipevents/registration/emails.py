@@ -12,11 +12,14 @@ from jinja2 import TemplateNotFound
 
 from mipevents.extensions import db
 from mipevents.notify.outbox import Attachment, BuiltMessage, enqueue, message_builder
-from mipevents.people.services import mint_token
+from mipevents.people import tokens
 from mipevents.registration.models import Registration
 
 KINDS = ("registration_received", "registration_repeat", "registration_promoted", "registration_cancelled",
          "registration_approved", "registration_declined", "registration_reminder", "registration_message")
+
+# Messages to the registrant that show their personal feed's (one, stable) address.
+WITH_FEED = ("registration_received", "registration_repeat", "registration_promoted", "registration_approved")
 
 # Messages that carry the event's calendar file (with the join link once confirmed).
 WITH_CALENDAR = ("registration_received", "registration_repeat", "registration_promoted",
@@ -46,6 +49,27 @@ class Links:
     manage: str = ""
     feed: str = ""
     event: str = ""
+    remove_scheduler: str = ""
+
+
+def links_at_delivery(msg, registration: Registration) -> Links | None:
+    """The private links of one message, made now (the outbox row holds none): the registrant's own
+    manage link and personal feed, or a scheduler's link to this one registration. None for a message
+    to a scheduler who no longer manages it (nothing private goes to them)."""
+    links = Links(event=event_url(registration))
+    if msg.context.get("to_scheduler"):
+        if registration.scheduler_person_id is None or registration.scheduler_person_id != msg.person_id:
+            return None
+        links.manage = manage_url(tokens.new_link(msg.person_id, "scheduler", registration.id))
+        return links
+    if msg.person_id is not None and msg.person_id != registration.person_id:
+        return None
+    links.manage = manage_url(tokens.new_link(registration.person_id, "manage", registration.id))
+    if msg.kind in WITH_FEED and registration.is_active:
+        links.feed = feed_url(tokens.feed_token(registration.person_id))
+    if registration.scheduler_email:
+        links.remove_scheduler = links.manage + "/scheduler/remove"
+    return links
 
 
 def _subject(kind: str, registration: Registration, context: dict) -> str:
@@ -116,9 +140,9 @@ def build_registration_message(msg) -> BuiltMessage:
     registration = db.session.get(Registration, context.get("registration_id"))
     if registration is None:
         raise LookupError(f"registration {context.get('registration_id')} no longer exists")
-    links = Links(manage=manage_url(context["manage_token"]) if context.get("manage_token") else "",
-                  feed=feed_url(context["feed_token"]) if context.get("feed_token") else "",
-                  event=event_url(registration))
+    links = links_at_delivery(msg, registration)
+    cut_off = links is None    # a scheduler removed since: the event's public page, nothing private
+    links = links or Links(event=event_url(registration))
     status = context.get("status", registration.status)
     webinar = registration.webinar
     values = {
@@ -126,13 +150,13 @@ def build_registration_message(msg) -> BuiltMessage:
         "meeting": registration.meeting, "status": status, "links": links, "context": context,
         "to_scheduler": bool(context.get("to_scheduler")), "org_name": current_app.config["MIPEVENTS_ORG_NAME"],
         # The private join link, only to a confirmed webinar registrant.
-        "join_url": webinar.join_url if webinar is not None and status == "confirmed"
+        "join_url": webinar.join_url if webinar is not None and status == "confirmed" and not cut_off
         and registration.status == "confirmed" and not webinar.is_cancelled else "",
     }
     text = _render(msg.kind, registration, "txt", values)
     html = _render(msg.kind, registration, "html", values)
     attachments = []
-    if msg.kind in WITH_CALENDAR:
+    if msg.kind in WITH_CALENDAR and not cut_off:
         attachment = calendar_attachment(registration)
         if attachment is not None:
             attachments.append(attachment)
@@ -145,18 +169,16 @@ for _kind in KINDS:
 
 
 def queue_resend(registration: Registration) -> None:
-    """"Resend my confirmation": the confirmation again, with fresh links, to the registrant only."""
+    """"Resend my confirmation": the confirmation again, with its links (made at delivery), to the
+    registrant only."""
     person = registration.person
     enqueue("registration_received", registration.email or person.email,
-            {"registration_id": registration.id, "status": registration.status, "resent": True,
-             "manage_token": mint_token(person, "manage", registration.id),
-             "feed_token": mint_token(person, "feed")}, person=person)
+            {"registration_id": registration.id, "status": registration.status, "resent": True}, person=person)
 
 
 def queue_message(registration: Registration, subject: str, body: str, *, actor=None) -> None:
-    """Staff's message to one registrant, with their own links."""
+    """Staff's message to one registrant, with their own link (made at delivery)."""
     person = registration.person
     enqueue("registration_message", registration.email or person.email,
             {"registration_id": registration.id, "status": registration.status, "subject": subject,
-             "body": body, "from_staff": getattr(actor, "email", ""),
-             "manage_token": mint_token(person, "manage", registration.id)}, person=person)
+             "body": body, "from_staff": getattr(actor, "email", "")}, person=person)

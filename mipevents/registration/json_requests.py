@@ -1,6 +1,6 @@
 """The steps both JSON registration endpoints share (DESIGN's contract): the same checks in the
-same order, the one error envelope, and 201 {"id", "status", "position"} for a new registration
-and a repeat alike."""
+same order, the one error envelope, and 202 {"status": "received"} for a new registration and a
+repeat alike (the registrant's status reaches them by email, never whoever posted)."""
 from collections.abc import Callable
 
 from flask import current_app, jsonify, request
@@ -8,6 +8,9 @@ from flask import current_app, jsonify, request
 from mipevents.core.web import json_error
 from mipevents.extensions import db
 from mipevents.registration import services
+
+RECEIVED = {"status": "received",
+            "message": "Thank you: check your email. We have sent the registrant's status and private link to them."}
 
 
 def rate_limit() -> str:
@@ -37,9 +40,9 @@ def register_from_json(event, noun: str, parse: Callable, field_errors: Callable
     if "question" not in values:
         values["question"] = (payload.get("question") or "").strip()
     try:
-        outcome = services.register(event, values, source="api")
+        services.register(event, values, source="api")
     except services.RegistrationClosed:
         db.session.rollback()
         return json_error(409, "closed", f"Registration for this {noun} is closed.")
     db.session.commit()
-    return jsonify({"id": outcome.registration_id, "status": outcome.status, "position": outcome.position}), 201
+    return jsonify(RECEIVED), 202

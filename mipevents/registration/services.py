@@ -25,7 +25,8 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.outbox import Queued, enqueue_many
 from mipevents.people.models import Person
-from mipevents.people.services import mint_tokens, normalise_email, person_id_for_email
+from mipevents.people.services import normalise_email, person_id_for_email
+from mipevents.registration import schedulers
 from mipevents.registration.models import Registration, SeatCount
 from mipevents.registration.sessions import drop_choices
 from mipevents.webinars.models import Webinar
@@ -179,24 +180,19 @@ def _seat_status(event: Event) -> str:
 
 def _queue(kind: str, registration_id: int, status: str, person_id: int, to_email: str, *,
            scheduler_email: str = "", scheduler_id: int | None = None, extra: dict | None = None) -> None:
-    """Queue `kind` to the registrant (and their scheduler), each message with fresh private links of
-    the registrant: the tokens in one INSERT, the messages in another."""
-    wanted = [("manage", registration_id), ("feed", None)] * (2 if scheduler_email else 1)
-    tokens = mint_tokens(person_id, wanted)
-    context = {"registration_id": registration_id, "status": status,
-               "manage_token": tokens[0], "feed_token": tokens[1], **(extra or {})}
+    """Queue `kind` to the registrant (and their scheduler). The rows hold no link: each message's
+    private links are made when it is delivered (registration.emails)."""
+    context = {"registration_id": registration_id, "status": status, **(extra or {})}
     messages = [Queued(kind, to_email, context, person_id)]
     if scheduler_email:
         if scheduler_id is None:
             scheduler_id, _ = person_id_for_email(scheduler_email)
-        messages.append(Queued(kind, scheduler_email, {**context, "to_scheduler": True,
-                                                       "manage_token": tokens[2], "feed_token": tokens[3]},
-                               scheduler_id))
+        messages.append(Queued(kind, scheduler_email, {**context, "to_scheduler": True}, scheduler_id))
     enqueue_many(messages)
 
 
 def _notify(kind: str, registration: Registration, *, extra: dict | None = None) -> None:
-    """Queue `kind` to the registrant (and their scheduler) with fresh private links."""
+    """Queue `kind` to the registrant (and their scheduler)."""
     _queue(kind, registration.id, registration.status, registration.person_id,
            registration.email or registration.person.email, scheduler_email=registration.scheduler_email,
            scheduler_id=registration.scheduler_person_id, extra=extra)
@@ -271,12 +267,14 @@ def _decide(event: Event, registration: Registration | None, registration_id: in
 def register(event: Event, values: dict, *, source: str = "web", now: datetime | None = None) -> Outcome:
     """Register the person named by values["email"] for `event`.
 
-    Idempotent per person and event: a repeat changes nothing and queues a "you were already
-    registered" email. A cancelled or declined registration is revived (it rejoins the end of the
-    queue). Raises RegistrationClosed when registration is not open.
+    An email address proves nothing: when the person already has a registration for this event
+    (active, cancelled or declined), nothing changes; their own address is emailed ("you were
+    already registered", with their link), and a scheduler named in the post is not given the
+    registration: the person is asked to approve them (registration.schedulers). Raises
+    RegistrationClosed when registration is not open.
 
     A new registration is written with Core statements built once (no ORM objects): it is the
-    path every registration burst takes."""
+    path every registration burst takes. Its emails carry no link yet (made at delivery)."""
     db.session.flush()   # the statements below bypass the ORM's autoflush
     lock_first = is_sqlite()
     if lock_first:
@@ -287,29 +285,29 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
     to_email = values.get("email") or email
     person_id, new_person = person_id_for_email(
         email, f"{values.get('first_name', '')} {values.get('last_name', '')}".strip())
+    scheduler_email = normalise_email(values.get("scheduler_email"))
+    if scheduler_email == email:
+        scheduler_email = ""
     registration = None if new_person else _registration_of(person_id, event)
-    if registration is not None and registration.is_active:
-        return _repeat(registration)
+    if registration is not None:
+        return _repeat(registration, scheduler_email)
 
     fields = {key: values[key] for key in PERSONAL_FIELDS if key in values and values[key] is not None}
-    fields["role"] = values.get("role") or (registration.role if registration is not None else "other")
+    fields["role"] = values.get("role") or "other"
     fields["source"] = source
-    scheduler_id = person_id_for_email(values["scheduler_email"])[0] if values.get("scheduler_email") else None
+    if not scheduler_email:
+        fields["scheduler_email"] = ""
+    scheduler_id = person_id_for_email(scheduler_email)[0] if scheduler_email else None
     if scheduler_id is not None:
         fields["scheduler_person_id"] = scheduler_id
-    if registration is None:
-        # Pending (holding no seat) until the seat is decided below, in this same transaction.
-        meeting = isinstance(event, Meeting)
-        registration_id = execute(
-            _insert_meeting_registration if meeting else _insert_webinar_registration,
-            {"person_id": person_id, "meeting_id" if meeting else "webinar_id": event.id, "status": "pending",
-             **fields}).scalar()
-        if registration_id is None:   # a concurrent request registered this person first
-            return _repeat(_registration_of(person_id, event))
-    else:
-        registration_id = registration.id
-    wanted = [("manage", registration_id), ("feed", None)] * (2 if scheduler_id is not None else 1)
-    tokens = mint_tokens(person_id, wanted)
+    # Pending (holding no seat) until the seat is decided below, in this same transaction.
+    meeting = isinstance(event, Meeting)
+    registration_id = execute(
+        _insert_meeting_registration if meeting else _insert_webinar_registration,
+        {"person_id": person_id, "meeting_id" if meeting else "webinar_id": event.id, "status": "pending",
+         **fields}).scalar()
+    if registration_id is None:   # a concurrent request registered this person first
+        return _repeat(_registration_of(person_id, event), scheduler_email)
 
     if not lock_first:
         event = _lock(event)
@@ -318,17 +316,31 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
     now = now or utcnow()
     if not is_open(event, now):
         raise RegistrationClosed("registration is closed")
-    status = _decide(event, registration, registration_id, fields, now,
-                     now if values.get("consent", True) else None)
-    context = {"registration_id": registration_id, "status": status,
-               "manage_token": tokens[0], "feed_token": tokens[1]}
+    status = _decide(event, None, registration_id, fields, now, now if values.get("consent", True) else None)
+    context = {"registration_id": registration_id, "status": status}
     messages = [Queued("registration_received", to_email, context, person_id)]
     if scheduler_id is not None:
-        messages.append(Queued("registration_received", values["scheduler_email"],
-                               {**context, "to_scheduler": True, "manage_token": tokens[2], "feed_token": tokens[3]},
+        messages.append(Queued("registration_received", scheduler_email, {**context, "to_scheduler": True},
                                scheduler_id))
     enqueue_many(messages)
     return Outcome(registration_id, status)
+
+
+def register_again(registration: Registration, *, now: datetime | None = None) -> Outcome:
+    """The registrant's own "register again" (from their private page) for a cancelled or declined
+    registration: it rejoins the end of the queue; its details stay as they were."""
+    event = _lock(registration.event)
+    registration = db.session.get(Registration, registration.id)
+    if registration.is_active:
+        raise NotAllowed("this registration is not cancelled")
+    now = now or utcnow()
+    if not is_open(event, now):
+        raise RegistrationClosed("registration is closed")
+    status = _decide(event, registration, registration.id, {"role": registration.role}, now,
+                     registration.consent_at or now)
+    db.session.refresh(registration)
+    _notify("registration_received", registration)
+    return Outcome(registration.id, status)
 
 
 def _registration_of(person_id: int, event: Event) -> Registration | None:
@@ -337,9 +349,15 @@ def _registration_of(person_id: int, event: Event) -> Registration | None:
     ).scalar_one_or_none()
 
 
-def _repeat(registration: Registration) -> Outcome:
-    """Nothing changes but a "you were already registered" email (no seat is decided: no lock)."""
-    _notify("registration_repeat", registration)
+def _repeat(registration: Registration, scheduler_email: str = "") -> Outcome:
+    """Nothing changes (no seat is decided: no lock). The person's own address gets "you were already
+    registered" with their link; a scheduler named in the post who is not already theirs is only
+    told that the person was asked (registration.schedulers.ask)."""
+    enqueue_many([Queued("registration_repeat", registration.email or registration.person.email,
+                         {"registration_id": registration.id, "status": registration.status},
+                         registration.person_id)])
+    if scheduler_email and scheduler_email != normalise_email(registration.scheduler_email):
+        schedulers.ask(registration.person_id, scheduler_email, registration_id=registration.id)
     return Outcome(registration.id, registration.status, repeat=True)
 
 

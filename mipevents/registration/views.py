@@ -4,23 +4,35 @@ their personal calendar link, reset their links. Works for meeting and webinar r
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from mipevents.extensions import db, limiter
-from mipevents.people.services import mint_token, reset_token, resolve_token
-from mipevents.registration import emails, services
+from mipevents.people import tokens
+from mipevents.people.services import reset_token
+from mipevents.registration import access, emails, services
 from mipevents.registration.forms import ConfirmForm, UpdateDetailsForm
 from mipevents.registration.models import Registration
 
 bp = Blueprint("registration", __name__)
 
 
+def opened_or_404(raw: str) -> access.Opened:
+    """The registration a live manage or scheduler link opens, else 404."""
+    opened = access.opened_by(raw)
+    if opened is None:
+        abort(404)
+    return opened
+
+
 def registration_for_token(raw: str) -> Registration:
-    """The registration a live manage token opens, else 404 (unknown, revoked, or not theirs)."""
-    token = resolve_token(raw, "manage")
-    if token is None or token.subject_id is None:
+    """The registration a live manage link (or its scheduler's link) opens, else 404."""
+    return opened_or_404(raw).registration
+
+
+def owners_registration(raw: str) -> Registration:
+    """The registration of the registrant's own manage link, else 404: resending, resetting links and
+    changing the scheduler are the registrant's alone."""
+    opened = opened_or_404(raw)
+    if not opened.is_owner:
         abort(404)
-    registration = db.session.get(Registration, token.subject_id)
-    if registration is None or registration.person_id != token.person_id:
-        abort(404)
-    return registration
+    return opened.registration
 
 
 def _private(response):
@@ -31,15 +43,15 @@ def _private(response):
     return response
 
 
-def _manage_page(token, registration, form=None, status=200):
+def _manage_page(token, registration, form=None, status=200, is_owner=True):
     feed_url = None
-    if "feeds.personal_feed" in current_app.view_functions and registration.is_active:
-        # A page that shows the feed link mints one (tokens are stored hashed: none is shown twice).
-        feed_url = emails.feed_url(mint_token(registration.person, "feed"))
-    db.session.commit()
+    if is_owner and registration.is_active:
+        # The one stable address, shown again; a GET never creates it (the button below does).
+        raw = tokens.stable_feed_token(registration.person_id)
+        feed_url = emails.feed_url(raw) if raw else None
     return _private(make_response(render_template(
         "registration/manage.html", token=token, registration=registration, event=registration.event,
-        position=services.waitlist_position(registration), feed_url=feed_url,
+        position=services.waitlist_position(registration), feed_url=feed_url, is_owner=is_owner,
         manage_url=emails.manage_url(token),
         form=form or UpdateDetailsForm(obj=registration), confirm=ConfirmForm(),
         can_change=registration.is_active), status))
@@ -47,18 +59,47 @@ def _manage_page(token, registration, form=None, status=200):
 
 @bp.route("/manage/<token>")
 def manage(token):
-    registration = registration_for_token(token)
-    return _manage_page(token, registration)
+    opened = opened_or_404(token)
+    return _manage_page(token, opened.registration, is_owner=opened.is_owner)
+
+
+@bp.route("/manage/<token>/feed", methods=["POST"])
+def show_feed(token):
+    """Make the registrant's personal feed address (once; afterwards it is shown again)."""
+    registration = owners_registration(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    tokens.feed_token(registration.person_id)
+    db.session.commit()
+    return redirect(url_for(".manage", token=token) + "#feed-heading", 303)
+
+
+@bp.route("/manage/<token>/register-again", methods=["POST"])
+def register_again(token):
+    """The registrant's own way back after cancelling (a public form never revives a registration)."""
+    registration = owners_registration(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.register_again(registration)
+    except (services.NotAllowed, services.RegistrationClosed):
+        db.session.rollback()
+        flash("Registration for this event is closed, or you are already registered.", "warning")
+        return redirect(url_for(".manage", token=token), 303)
+    db.session.commit()
+    flash("You are registered again. We have sent you an email to confirm it.", "success")
+    return redirect(url_for(".manage", token=token), 303)
 
 
 @bp.route("/manage/<token>/details", methods=["POST"])
 def update_details(token):
-    registration = registration_for_token(token)
+    opened = opened_or_404(token)
+    registration = opened.registration
     if not registration.is_active:
         abort(409, "This registration is cancelled: register again from the event's page.")
     form = UpdateDetailsForm()
     if not form.validate_on_submit():
-        return _manage_page(token, registration, form=form, status=422)
+        return _manage_page(token, registration, form=form, status=422, is_owner=opened.is_owner)
     services.update_details(registration, form.to_values())
     db.session.commit()
     flash("Your details are saved.", "success")
@@ -94,7 +135,7 @@ def resend_limit() -> str:
 @bp.route("/manage/<token>/resend", methods=["POST"])
 @limiter.limit(resend_limit)
 def resend(token):
-    registration = registration_for_token(token)
+    registration = owners_registration(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     emails.queue_resend(registration)
@@ -107,11 +148,11 @@ def resend(token):
 def reset_links(token):
     """Revoke every manage link of this registration and every personal feed link of the person;
     the new manage link is this page's new address, and it is emailed too."""
-    registration = registration_for_token(token)
+    registration = owners_registration(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     new_token = reset_token(registration.person, "manage", registration.id)
-    reset_token(registration.person, "feed")
+    tokens.reset_feed(registration.person_id)   # a scheduler's approval is not a link: it stays
     emails.queue_resend(registration)
     db.session.commit()
     flash("Your old links no longer work. This page has a new address: bookmark it, or use the link in the "

@@ -6,14 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import select
 
 from mipevents.agenda.models import AgendaItem
-from mipevents.core.database import lock_row
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db, limiter
 from mipevents.meetings import listing
 from mipevents.meetings.listing import public_meeting_or_404
-from mipevents.people.models import Person
-from mipevents.people.services import mint_token, resolve_token
-from mipevents.registration import services, sessions
+from mipevents.people import tokens
+from mipevents.registration import access, services, sessions
 from mipevents.registration.meeting_forms import MEETING_TYPES, ChooseSessionsForm, RegisterForMeetingForm
 from mipevents.registration.models import Registration
 
@@ -79,14 +77,12 @@ def registered(slug):
 
 
 def registration_for_token(token: str) -> Registration | None:
-    """The meeting registration a manage link opens, or None (unknown, revoked, or a webinar's)."""
-    found = resolve_token(token, "manage")
-    if found is None or found.subject_id is None:
+    """The meeting registration a manage link (or its scheduler's link) opens, or None (unknown,
+    revoked, or a webinar's)."""
+    opened = access.opened_by(token)
+    if opened is None or opened.registration.meeting_id is None:
         return None
-    registration = db.session.get(Registration, found.subject_id)
-    if registration is None or registration.person_id != found.person_id or registration.meeting_id is None:
-        return None
-    return registration
+    return opened.registration
 
 
 def _by_day(items, zone):
@@ -128,15 +124,14 @@ def manage_sessions(token):
 def _sessions_page(token: str, registration_id: int, form: ChooseSessionsForm, problems: dict, status: int):
     """The picks page; after a refused save it shows what was asked, so it can be fixed."""
     feed_url = None
-    if "feeds.personal_feed" in current_app.view_functions:
-        # A page that shows the feed link mints one (stored hashed, so none is shown twice). The
-        # lock makes this write begin as one (SQLite: BEGIN IMMEDIATE, never a failed upgrade).
-        registration = db.session.get(Registration, registration_id)
-        person = lock_row(Person, registration.person_id)
-        feed_token = mint_token(person, "feed")
-        feed_url = current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + url_for("feeds.personal_feed", token=feed_token)
     db.session.commit()   # before reading what the page shows: a commit expires what was loaded
     registration = db.session.get(Registration, registration_id)
+    opened = access.opened_by(token)
+    if opened is not None and opened.is_owner:
+        # The person's one stable feed address, shown again (the scheduler's link never shows it).
+        raw = tokens.stable_feed_token(registration.person_id)
+        if raw:
+            feed_url = current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + url_for("feeds.personal_feed", token=raw)
     meeting = registration.meeting
     items = sessions.choosable_items(meeting.id)
     form.sessions.choices = [(item.id, item.title) for item in items]

@@ -29,6 +29,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2))))
 SECRET = "bench-secret-key-bench-secret-key-0123456789"
+TOKEN_KEY = "YmVuY2gtdG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmctMDA="   # a Fernet key for the benchmark only
 # Production shares rendered pages and feeds through Redis; the bench does too when Redis answers.
 REDIS_CACHE = os.environ.get("BENCH_CACHE_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -55,6 +56,7 @@ def free_port() -> int:
 
 def env_for(database_url: str, port: int | None = None) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "MIPEVENTS_ENV": "production",
+           "MIPEVENTS_TOKEN_KEY": TOKEN_KEY,
            "MIPEVENTS_BASE_URL": f"http://127.0.0.1:{port or 5000}", "RATELIMIT_ENABLED": "false",
            "MAIL_BACKEND": "file", "MIPEVENTS_WORKERS": str(WORKERS), "CACHE_REDIS_URL": CACHE_URL}
     env.pop("MIPEVENTS_TEST_DATABASE_URL", None)

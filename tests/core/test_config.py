@@ -1,6 +1,7 @@
 import pytest
 
 from mipevents import InsecureConfiguration, create_app
+from tests.conftest import TEST_TOKEN_KEY
 
 
 def test_production_refuses_a_missing_secret_key(monkeypatch):
@@ -19,9 +20,22 @@ def test_production_refuses_debug():
         create_app({"MIPEVENTS_ENV": "production", "SECRET_KEY": "x" * 40, "DEBUG": True, "DATABASE_URL": "sqlite://"})
 
 
-def test_production_starts_with_a_long_secret_key():
-    app = create_app({"MIPEVENTS_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"})
+def test_production_starts_with_a_long_secret_key_and_a_token_key():
+    app = create_app({"MIPEVENTS_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
+                      "MIPEVENTS_TOKEN_KEY": TEST_TOKEN_KEY})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(("key", "problem"), [
+    ("", "MIPEVENTS_TOKEN_KEY must be set"),
+    ("x" * 40, "MIPEVENTS_TOKEN_KEY must hold Fernet keys"),
+    (f"{TEST_TOKEN_KEY},not-a-key", "MIPEVENTS_TOKEN_KEY must hold Fernet keys"),
+])
+def test_production_refuses_a_missing_or_malformed_token_key(monkeypatch, key, problem):
+    monkeypatch.delenv("MIPEVENTS_TOKEN_KEY", raising=False)
+    with pytest.raises(InsecureConfiguration, match=problem):
+        create_app({"MIPEVENTS_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
+                    "MIPEVENTS_TOKEN_KEY": key})
 
 
 def test_every_setting_reads_from_the_environment(monkeypatch):

@@ -1,4 +1,4 @@
-"""POST /api/v1/webinars/<slug>/registrations: the contract in DESIGN.md (201 for new and repeat
+"""POST /api/v1/webinars/<slug>/registrations: the contract in DESIGN.md (202 for new and repeat
 alike, one error envelope with field errors, JSON only, rate-limited)."""
 from datetime import UTC, datetime, timedelta
 
@@ -23,14 +23,19 @@ def url(webinar):
     return f"/api/v1/webinars/{webinar.slug}/registrations"
 
 
-def test_a_new_registration_answers_201_with_id_status_and_position(client, make_webinar):
+RECEIVED = {"status": "received",
+            "message": "Thank you: check your email. We have sent the registrant's status and private link to them."}
+
+
+def test_a_new_registration_answers_202_received_whatever_its_status(client, make_webinar):
     webinar = make_webinar(capacity=1)
     db.session.commit()
     first = client.post(url(webinar), json=body(1, question="Will slides be shared?"))
     second = client.post(url(webinar), json=body(2))
     ids = db.session.execute(select(Registration.id).order_by(Registration.id)).scalars().all()
-    assert (first.status_code, first.get_json()) == (201, {"id": ids[0], "status": "confirmed", "position": None})
-    assert (second.status_code, second.get_json()) == (201, {"id": ids[1], "status": "waitlisted", "position": 1})
+    assert (first.status_code, first.get_json()) == (202, RECEIVED)
+    assert (second.status_code, second.get_json()) == (202, RECEIVED)
+    assert [db.session.get(Registration, i).status for i in ids] == ["confirmed", "waitlisted"]
     stored = db.session.get(Registration, ids[0])
     assert (stored.source, stored.question, stored.role) == ("api", "Will slides be shared?", "mayor")
 
@@ -109,7 +114,7 @@ def test_no_csrf_token_is_needed_even_with_csrf_on(make_app, make_webinar):
         webinar = make_webinar()
         db.session.commit()
         response = app.test_client().post(url(webinar), json=body())
-        assert response.status_code == 201
+        assert response.status_code == 202
         page_form = app.test_client().post(f"/webinars/{webinar.slug}/register", data={"email": "a@b.org"})
         assert page_form.status_code == 400
 
@@ -122,7 +127,7 @@ def test_the_endpoint_is_rate_limited_with_the_envelope(make_app, make_webinar):
         client = app.test_client()
         responses = [client.post(url(webinar), json=body(n), environ_base={"REMOTE_ADDR": "198.51.100.9"})
                      for n in range(3)]
-        assert [r.status_code for r in responses] == [201, 201, 429]
+        assert [r.status_code for r in responses] == [202, 202, 429]
         assert responses[2].get_json()["error"] == "rate_limited"
         assert registrations() == 2
 
@@ -131,6 +136,6 @@ def test_nul_characters_never_reach_the_database(client, make_webinar):
     webinar = make_webinar()
     db.session.commit()
     response = client.post(url(webinar), json=body(first_name="Kim\u0000", organization="\u0000City"))
-    assert response.status_code == 201
+    assert response.status_code == 202
     stored = db.session.execute(select(Registration)).scalar_one()
     assert (stored.first_name, stored.organization) == ("Kim", "City")

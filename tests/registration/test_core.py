@@ -60,7 +60,7 @@ def test_registering_twice_is_idempotent_and_case_insensitive(make_webinar):
     assert kinds() == ["registration_received", "registration_repeat"]
 
 
-def test_a_cancelled_registration_is_revived_at_the_end_of_the_queue(make_webinar):
+def test_a_cancelled_registration_registered_again_by_its_owner_joins_the_end_of_the_queue(make_webinar):
     webinar = make_webinar(capacity=1)
     db.session.commit()
     first = services.register(webinar, values(1)).registration
@@ -69,9 +69,23 @@ def test_a_cancelled_registration_is_revived_at_the_end_of_the_queue(make_webina
     db.session.commit()
     services.register(webinar, values(2))
     db.session.commit()
-    revived = services.register(webinar, values(1))
+    revived = services.register_again(first)
     db.session.commit()
     assert (revived.registration.id, revived.registration.status, revived.position) == (first.id, "waitlisted", 1)
+
+
+def test_a_public_post_never_revives_a_cancelled_registration(make_webinar):
+    webinar = make_webinar(capacity=5)
+    db.session.commit()
+    first = services.register(webinar, values(1, phone="608 555 0100")).registration
+    db.session.commit()
+    services.cancel(first)
+    db.session.commit()
+    again = services.register(webinar, values(1, first_name="Mallory", scheduler_email="mallory@evil.example"))
+    db.session.commit()
+    db.session.refresh(first)
+    assert (again.repeat, first.status, first.first_name, first.phone, first.scheduler_email) == (
+        True, "cancelled", "First1", "608 555 0100", "")
 
 
 def test_roles_needing_approval_wait_and_hold_no_seat(make_meeting):
@@ -98,11 +112,12 @@ def test_registration_closes_at_the_deadline(make_webinar):
     assert db.session.execute(select(Registration)).scalars().all() == []
 
 
-def test_a_scheduler_gets_the_same_links_as_the_attendee(make_webinar):
+def test_a_scheduler_of_a_new_registration_gets_their_copy_and_no_row_holds_a_link(make_webinar):
     webinar = make_webinar(capacity=5)
     db.session.commit()
     services.register(webinar, values(1, scheduler_email="scheduler@example.org"))
     db.session.commit()
     rows = db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()
     assert [m.to_email for m in rows] == ["person1@example.org", "scheduler@example.org"]
-    assert all(m.context["manage_token"] and m.context["feed_token"] for m in rows)
+    assert [sorted(m.context) for m in rows] == [["registration_id", "status"],
+                                                  ["registration_id", "status", "to_scheduler"]]

@@ -138,16 +138,39 @@ def test_a_meeting_registration_opens_the_same_page(client, make_meeting):
     assert db.session.get(Registration, registration.id).status == "cancelled"
 
 
-def test_the_page_mints_a_personal_feed_link_that_works(client, make_webinar):
+def _feed_tokens(person_id):
+    return db.session.execute(select(Token).where(Token.person_id == person_id, Token.purpose == "feed",
+                                                  Token.revoked_at.is_(None))).scalars().all()
+
+
+def test_fifty_views_show_one_stable_feed_address_until_reset(client, make_webinar):
     webinar = make_webinar(title="Feed me")
     db.session.commit()
-    _, token = registered(webinar)
-    page = client.get(f"/manage/{token}").get_data(as_text=True)
-    feed = re.search(r'href="http://mipevents\.test(/calendar/[A-Za-z0-9_-]+\.ics)"', page)
-    assert feed is not None
-    response = client.get(feed.group(1))
+    registration, token = registered(webinar)
+    first = client.get(f"/manage/{token}").get_data(as_text=True)
+    assert "Show my calendar address" in first and "/calendar/" not in first    # a GET creates no token
+    assert _feed_tokens(registration.person_id) == []
+    assert client.post(f"/manage/{token}/feed").status_code == 303
+    addresses = set()
+    for _ in range(50):
+        page = client.get(f"/manage/{token}").get_data(as_text=True)
+        addresses.add(re.search(r'href="http://mipevents\.test(/calendar/[A-Za-z0-9_-]+\.ics)"', page).group(1))
+    assert len(addresses) == 1
+    [live] = _feed_tokens(registration.person_id)
+    assert live.secret and addresses.pop()[len("/calendar/"):-4] not in live.secret   # kept encrypted
+    feed = re.search(r'(/calendar/[A-Za-z0-9_-]+\.ics)', page).group(1)
+    response = client.get(feed)
     assert response.status_code == 200
     assert "SUMMARY:Feed me" in response.get_data(as_text=True)
+    # "Reset my links": the old address stops working, one new address is shown from then on.
+    reset = client.post(f"/manage/{token}/reset")
+    new_token = reset.headers["Location"].rsplit("/", 1)[-1]
+    assert client.get(feed).status_code == 404
+    [renewed] = _feed_tokens(registration.person_id)
+    after = client.get(f"/manage/{new_token}").get_data(as_text=True)
+    new_feed = re.search(r'(/calendar/[A-Za-z0-9_-]+\.ics)', after).group(1)
+    assert new_feed != feed and client.get(new_feed).status_code == 200
+    assert _feed_tokens(registration.person_id) == [renewed]
 
 
 def test_the_page_takes_a_constant_number_of_queries(client, make_webinar, count_queries):

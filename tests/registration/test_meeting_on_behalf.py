@@ -1,5 +1,6 @@
 """A scheduler registers a mayor: the mayor is the one attendee, and both get the confirmation with
-the manage and feed links over a real SMTP conversation; the scheduler's link picks the mayor's sessions."""
+the manage link (the personal feed to the mayor alone) over a real SMTP conversation; the scheduler's link
+picks the mayor's sessions."""
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -53,9 +54,12 @@ def test_both_the_mayor_and_the_scheduler_get_mail_for_one_attendee_record(make_
     assert "  Registered as: Mayor\n  Name: Rosa Alvarez, Mayor (City of Elm)\n  Dietary needs: none\n" in mayor_text
     assert "Pick the sessions they will attend (breakouts fill up):\nhttp://mipevents.test/manage/" in scheduler_text
     assert "You are receiving this because Rosa Alvarez gave your address as their scheduler." in scheduler_text
+    # The mayor's personal feed goes to the mayor alone; the scheduler's link opens this registration.
+    assert re.search(r"/calendar/[A-Za-z0-9_-]{40,}\.ics", mayor_text)
+    assert "/calendar/" not in scheduler_text
+    assert "scheduler@elm.gov registered you or manages this registration for you." in mayor_text
     for message, text in ((to_mayor, mayor_text), (to_scheduler, scheduler_text)):
         assert re.search(r"/manage/[A-Za-z0-9_-]{40,}", text)
-        assert re.search(r"/calendar/[A-Za-z0-9_-]{40,}\.ics", text)
         [attachment] = list(message.iter_attachments())
         assert attachment.get_content_type() == "text/calendar"
     # The two emails carry different tokens for the same registration.

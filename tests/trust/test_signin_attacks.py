@@ -4,6 +4,7 @@ keep private pages out of caches and Referer headers."""
 import pytest
 
 from mipevents.accounts.services import create_user
+from tests.conftest import TEST_TOKEN_KEY
 
 PASSWORD = "correct horse battery staple"
 
@@ -99,6 +100,6 @@ def test_staff_and_private_pages_are_never_stored_and_send_no_referrer(client, d
 
 
 def test_production_pins_https(make_app):
-    app = make_app(MIPEVENTS_ENV="production", SECRET_KEY="x" * 40)
+    app = make_app(MIPEVENTS_ENV="production", SECRET_KEY="x" * 40, MIPEVENTS_TOKEN_KEY=TEST_TOKEN_KEY)
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
