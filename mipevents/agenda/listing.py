@@ -10,13 +10,14 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.models import AgendaItem, AgendaRelease
+from mipevents.core import visibility
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date, to_local
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.speakers.models import SessionSpeaker, Speaker
 
-PUBLIC_STATUSES = ("published", "cancelled")
+PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
 MAX_TRACK_LENGTH = 120
 
 

@@ -142,6 +142,8 @@ _WEBINAR_FIELDS = {
     "city": _text(LIMITS["city"]), "state": _text(LIMITS["state"]),
     "consent": {"type": "boolean", "description": "Must be true: the registrant agrees to the privacy notice"},
     "question": _text(LIMITS["question"], description="Optional: a question for the presenters"),
+    "scheduler_email": _text(LIMITS["scheduler_email"], format="email",
+                             description="Optional: the email of whoever registers someone else (a scheduler)"),
 }
 SCHEMAS["WebinarRegistrationRequest"] = _object(_WEBINAR_FIELDS, required=["first_name", "last_name", "email", "role", "consent"])
 _MEETING_TYPES = [value for value, _label in MEETING_TYPES]

@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.listing import AgendaFilters
 from mipevents.agenda.models import AgendaItem
+from mipevents.core import visibility
 from mipevents.core.timeutil import local_day_bounds
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -15,7 +16,7 @@ from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import SessionSpeaker, Speaker
 from mipevents.webinars.models import Webinar
 
-PUBLIC = ("published", "cancelled")
+PUBLIC = visibility.PUBLIC_STATUSES
 
 
 @dataclass
@@ -35,7 +36,7 @@ def _page(stmt, count_stmt, limit: int, offset: int) -> Page:
 # ------------------------------------------------------------------------------------------ meetings
 
 def _public_meetings():
-    return select(Meeting).where(Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))
+    return select(Meeting).where(*visibility.public_events(Meeting))
 
 
 def meetings_version() -> tuple:
@@ -47,7 +48,7 @@ def meetings_version() -> tuple:
 
 def meetings_page(limit: int, offset: int) -> Page:
     stmt = _public_meetings().order_by(Meeting.starts_on, Meeting.id)
-    count = select(func.count()).select_from(Meeting).where(Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))
+    count = select(func.count()).select_from(Meeting).where(*visibility.public_events(Meeting))
     return _page(stmt, count, limit, offset)
 
 
@@ -149,7 +150,7 @@ def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
     stmt = (select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .where(SessionSpeaker.speaker_id == speaker_id, AgendaItem.status.in_(PUBLIC),
-                   Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))
+                   *visibility.public_events(Meeting))
             .options(joinedload(SessionSpeaker.speaker), joinedload(SessionSpeaker.item).joinedload(AgendaItem.meeting))
             .order_by(AgendaItem.starts_at, AgendaItem.id))
     return list(db.session.execute(stmt).scalars())
@@ -165,7 +166,7 @@ def speaker_version(speaker_id: int) -> tuple | None:
         select(Meeting.id, Meeting.agenda_version).distinct()
         .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
         .join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
-        .where(SessionSpeaker.speaker_id == speaker_id, Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))
+        .where(SessionSpeaker.speaker_id == speaker_id, *visibility.public_events(Meeting))
         .order_by(Meeting.id)).all()
     if not meetings:
         return None
@@ -187,7 +188,7 @@ def showcase_lineup(meeting: Meeting) -> list[ShowcaseSlot]:
 # ------------------------------------------------------------------------------------------ webinars
 
 def _public_webinars():
-    return select(Webinar).where(Webinar.status.in_(PUBLIC), Webinar.cohort_id.is_(None))
+    return select(Webinar).where(*visibility.public_events(Webinar))
 
 
 def webinars_version() -> tuple:
@@ -198,7 +199,7 @@ def webinars_version() -> tuple:
 
 def webinars_page(limit: int, offset: int) -> Page:
     """Public webinars in start order (past ones too: the list is keyed by versions, not the clock)."""
-    count = select(func.count()).select_from(Webinar).where(Webinar.status.in_(PUBLIC), Webinar.cohort_id.is_(None))
+    count = select(func.count()).select_from(Webinar).where(*visibility.public_events(Webinar))
     return _page(_public_webinars().order_by(Webinar.starts_at, Webinar.id), count, limit, offset)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.cohorts.models import CohortMember
-from mipevents.core import timeutil, vocabulary
+from mipevents.core import timeutil, visibility, vocabulary
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.vocabulary import ALL_ATTENDEE_KINDS
 from mipevents.extensions import cache, db
@@ -36,7 +36,7 @@ from mipevents.registration.models import Registration, SessionChoice
 from mipevents.speakers.models import SessionSpeaker, Speaker
 from mipevents.webinars.models import Webinar
 
-PUBLIC = ("published", "cancelled")
+PUBLIC = visibility.PUBLIC_STATUSES
 WAITING = ("waitlisted", "pending")
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlalchemy import func, select
 
 from mipevents.agenda import listing
+from mipevents.core import visibility
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
 from mipevents.feeds import ics, personal, queries
@@ -19,7 +20,7 @@ from mipevents.webinars.models import Webinar
 bp = Blueprint("feeds", __name__)
 
 CALENDAR = "text/calendar"
-PUBLIC = ("published", "cancelled")
+PUBLIC = visibility.PUBLIC_STATUSES
 
 
 def _site() -> ics.Site:
@@ -103,11 +104,11 @@ def _org_version(deadlines) -> tuple:
     """Two small queries: changes whenever a public meeting or webinar is added, edited or removed."""
     meetings = db.session.execute(
         select(func.count(Meeting.id), func.max(Meeting.updated_at), func.sum(Meeting.sequence))
-        .where(Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))).one()
+        .where(*visibility.public_events(Meeting))).one()
     webinars = db.session.execute(
         select(func.count(Webinar.id), func.max(Webinar.updated_at), func.sum(Webinar.version),
                func.sum(Webinar.sequence))
-        .where(Webinar.status.in_(PUBLIC), Webinar.cohort_id.is_(None))).one()
+        .where(*visibility.public_events(Webinar))).one()
     calls = tuple((d.uid_key, d.title, d.deadline_at.isoformat(), d.zone, d.url, d.sequence) for d in deadlines)
     return (tuple(str(v) for v in meetings), tuple(str(v) for v in webinars), calls)
 
@@ -119,10 +120,10 @@ def org_feed():
 
     def build():
         meetings = db.session.execute(
-            select(Meeting).where(Meeting.status.in_(PUBLIC), Meeting.cohort_id.is_(None))
+            select(Meeting).where(*visibility.public_events(Meeting))
             .order_by(Meeting.starts_on, Meeting.id)).scalars()
         webinars = db.session.execute(
-            select(Webinar).where(Webinar.status.in_(PUBLIC), Webinar.cohort_id.is_(None))
+            select(Webinar).where(*visibility.public_events(Webinar))
             .order_by(Webinar.starts_at, Webinar.id)).scalars()
         return ics.org_calendar(list(meetings), list(webinars), deadlines, _site())
 

@@ -11,18 +11,19 @@ from sqlalchemy.orm import Session
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.models import Call
 from mipevents.calls.services import public_calls
+from mipevents.core import visibility
 from mipevents.core.http_cache import ShortMemo
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import cache, db
 from mipevents.meetings.models import Meeting
 from mipevents.webinars.models import Webinar
 
-PUBLIC_STATUSES = ("published", "cancelled")
+PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
 
 
 def shown_to_public(meeting: Meeting | None) -> bool:
-    """Published or cancelled, and not cohort-only."""
-    return meeting is not None and meeting.is_public and meeting.cohort_id is None
+    """Published or cancelled, and not cohort-only (core.visibility's one rule)."""
+    return visibility.is_public(meeting)
 
 
 def public_meeting_or_404(slug: str) -> Meeting:
@@ -196,11 +197,11 @@ def home_lists(now: datetime | None = None) -> HomeLists:
     webinars, and open or upcoming calls; cohort-only events stay out."""
     now = now or utcnow()
     meetings = db.session.execute(
-        select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
+        select(Meeting).where(*visibility.public_events(Meeting))
         .order_by(Meeting.starts_on, Meeting.id)
     ).scalars().all()
     webinars = db.session.execute(
-        select(Webinar).where(Webinar.status.in_(PUBLIC_STATUSES), Webinar.cohort_id.is_(None), Webinar.ends_at >= now)
+        select(Webinar).where(*visibility.public_events(Webinar), Webinar.ends_at >= now)
         .order_by(Webinar.starts_at, Webinar.id)
     ).scalars().all()
     upcoming = [m for m in meetings if not is_past(m, now)]

@@ -15,7 +15,8 @@ api_bp = Blueprint("api_webinar_registration", __name__, url_prefix="/api/v1")
 # Built once: the statement object is reused by every request (no construction, no cache key work).
 BY_SLUG = select(Webinar).where(Webinar.slug == bindparam("slug"))
 
-TEXT_FIELDS = ("first_name", "last_name", "email", "role", "title", "organization", "city", "state", "question")
+TEXT_FIELDS = ("first_name", "last_name", "email", "role", "title", "organization", "city", "state", "question",
+               "scheduler_email")
 
 
 def form_from_json(payload: dict) -> tuple[WebinarRegistrationFields, dict]:

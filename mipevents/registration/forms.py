@@ -13,7 +13,7 @@ ROLE_CHOICES = [("", "Choose one")] + [(value, vocab.REGISTRATION_ROLES[value]) 
 
 # Field lengths: what the registration row holds (see registration/models.py).
 LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "title": 200, "organization": 200,
-          "city": 120, "state": 40, "question": 2000}
+          "city": 120, "state": 40, "question": 2000, "scheduler_email": 254}
 
 PRIVACY_NOTICE = ("We use these details only to run this event: to send your confirmation, reminders and "
                   "changes, and to see who attended. We never publish them or share them outside the event's "
@@ -29,6 +29,9 @@ def _text(label, limit, required=False, **kwargs):
 class WebinarRegistrationFields(FlaskForm):
     """What a webinar registrant gives: the page form and the JSON API validate the same fields."""
 
+    scheduler_email = EmailField("Your email, if you register someone else", filters=[strip_text], validators=[
+        Optional(), Length(max=LIMITS["scheduler_email"], message=f"Keep this to {LIMITS['email']} characters or fewer."),
+        Email(message="Enter an email address like scheduler@city.gov.", check_deliverability=False)])
     first_name = _text("First name", LIMITS["first_name"], required=True)
     last_name = _text("Last name", LIMITS["last_name"], required=True)
     email = EmailField("Email", filters=[strip_text], validators=[
@@ -45,6 +48,10 @@ class WebinarRegistrationFields(FlaskForm):
         Optional(), Length(max=LIMITS["question"], message=f"Keep this to {LIMITS['question']} characters or fewer.")])
     consent = BooleanField("I agree that my details are used as described above.",
                            validators=[DataRequired(message="Tick the box to agree, or we cannot register you.")])
+
+    def validate_scheduler_email(self, field):
+        if field.data and self.email.data and field.data.strip().casefold() == self.email.data.strip().casefold():
+            raise ValidationError("This is the registrant's email: leave it empty when you register yourself.")
 
     def validate_role(self, field):
         if field.data not in WEBINAR_ROLES:

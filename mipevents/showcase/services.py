@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
 from mipevents.agenda.publishing import touch
+from mipevents.core import visibility
 from mipevents.core.database import lock_row
 from mipevents.core.timeutil import local_day_bounds, utcnow
 from mipevents.extensions import db
@@ -376,8 +377,7 @@ def _state_source_statement(with_item: bool, public_only: bool):
             .where(Meeting.slug == bindparam("slug"), AgendaItem.kind == "showcase")
             .order_by(AgendaItem.starts_at, AgendaItem.id).limit(1))
     if public_only:
-        stmt = stmt.where(Meeting.status.in_(("published", "cancelled")),
-                          AgendaItem.status.in_(("published", "cancelled")))
+        stmt = stmt.where(*visibility.public_items(AgendaItem, Meeting))
     if with_item:
         stmt = stmt.where(AgendaItem.id == bindparam("item_id"))
     return stmt
@@ -422,7 +422,7 @@ def ideas(topic: str | None = None, now: datetime | None = None) -> tuple[list[I
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .where(ShowcaseSlot.status == "published", AgendaItem.kind == "showcase",
                    AgendaItem.status == "published", Meeting.status == "published",
-                   Meeting.ends_on <= now.date())
+                   *visibility.public_events(Meeting), Meeting.ends_on <= now.date())
             .order_by(Meeting.starts_on.desc(), AgendaItem.starts_at, ShowcaseSlot.position, ShowcaseSlot.id))
     rows = [Idea(slot, meeting) for slot, meeting in db.session.execute(stmt).all() if is_over(meeting, now)]
     topics = Counter(i.slot.topic or "Other" for i in rows)

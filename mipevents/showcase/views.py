@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.agenda.models import AgendaItem
+from mipevents.core import visibility
 from mipevents.core.http_cache import cached_response, etag_for
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db, limiter
@@ -27,7 +28,7 @@ def _mmss(seconds):
 
 def _public_meeting(slug: str) -> Meeting:
     meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
-    if meeting is None or not meeting.is_public:
+    if not visibility.is_public(meeting):
         abort(404)
     return meeting
 

@@ -8,13 +8,14 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import defer, joinedload
 
 from mipevents.agenda.models import AgendaItem
+from mipevents.core import visibility
 from mipevents.core import vocabulary as vocab
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import SessionSpeaker, Speaker
 
-PUBLIC_STATUSES = ("published", "cancelled")
+PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
 
 
 @dataclass
@@ -37,7 +38,7 @@ class SpeakerEntry:
 
 def _public_items():
     """Conditions for a session the public may see, on a meeting the public may see."""
-    return (AgendaItem.status.in_(PUBLIC_STATUSES), Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
+    return visibility.public_items(AgendaItem, Meeting)
 
 
 # Many-to-one loads are joined, never selectin-loaded: selectinload splits its IN lists into
@@ -125,7 +126,7 @@ def speaker_meeting_versions(speaker_id: int) -> tuple:
     ids = union(linked, presenting).subquery()
     rows = db.session.execute(
         select(Meeting.id, Meeting.agenda_version).where(Meeting.id.in_(select(ids.c.meeting_id)),
-                                                         Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
+                                                         *visibility.public_events(Meeting))
         .order_by(Meeting.id)
     ).all()
     return tuple((row.id, row.agenda_version) for row in rows)

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from mipevents.core import visibility
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import is_valid_zone, utcnow
 from mipevents.extensions import db
@@ -46,7 +47,7 @@ class Webinar(db.Model):
 
     @property
     def is_public(self):
-        return self.status in ("published", "cancelled") and self.cohort_id is None
+        return visibility.is_public(self)
 
     @property
     def is_cancelled(self):

@@ -7,12 +7,13 @@ from flask import abort
 from sqlalchemy import func, select
 
 from mipevents.accounts import audit
+from mipevents.core import visibility
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
 
-PUBLIC_STATUSES = ("published", "cancelled")
+PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
 # Changes that subscribed calendars must follow.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "timezone", "status", "join_url")
 EDITABLE_FIELDS = ("slug", "title", "description", "presenters", "starts_at", "ends_at", "timezone",
@@ -26,7 +27,7 @@ class WebinarProblem(Exception):
 def public_webinar_or_404(slug: str) -> Webinar:
     """A published or cancelled webinar open to the public (not cohort-only), else 404."""
     webinar = db.session.execute(select(Webinar).where(Webinar.slug == slug)).scalar_one_or_none()
-    if webinar is None or webinar.status not in PUBLIC_STATUSES or webinar.cohort_id is not None:
+    if not visibility.is_public(webinar):
         abort(404)
     return webinar
 
@@ -35,7 +36,7 @@ def public_webinars(now: datetime | None = None) -> tuple[list[Webinar], list[We
     """(upcoming soonest first, past latest first) public webinars."""
     now = now or utcnow()
     rows = db.session.execute(
-        select(Webinar).where(Webinar.status.in_(PUBLIC_STATUSES), Webinar.cohort_id.is_(None))
+        select(Webinar).where(*visibility.public_events(Webinar))
         .order_by(Webinar.starts_at, Webinar.id)
     ).scalars().all()
     upcoming = [w for w in rows if w.ends_at >= now]

@@ -97,10 +97,10 @@ def test_the_document_describes_the_registration_contract(client):
     assert (sorted(error["properties"]), error["required"]) == (["error", "errors", "message"], ["error", "message"])
     webinar_fields = doc["components"]["schemas"]["WebinarRegistrationRequest"]["properties"]
     assert sorted(webinar_fields) == sorted(["first_name", "last_name", "email", "role", "title", "organization", "city",
-                                             "state", "consent", "question"])
+                                             "state", "consent", "question", "scheduler_email"])
     meeting_fields = doc["components"]["schemas"]["MeetingRegistrationRequest"]["properties"]
     assert sorted(set(meeting_fields) - set(webinar_fields)) == sorted(
-        ["type", "phone", "dietary_needs", "accessibility_needs", "scheduler_email"])
+        ["type", "phone", "dietary_needs", "accessibility_needs"])
     assert set(webinar_fields) - set(meeting_fields) == set()
 
 

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tests.support.links import delivered_link
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -40,7 +42,7 @@ def _link_for(app, email):
     db.session.rollback()   # end the read transaction: the server's writes are newer than its snapshot
     message = db.session.execute(select(OutboxMessage).where(OutboxMessage.to_email == email)
                                  .order_by(OutboxMessage.id.desc()).limit(1)).scalar_one()
-    return message.context["link_token"]
+    return delivered_link(message)
 
 
 def test_scheduler_applies_staff_accept_and_the_mayor_joins_the_cohort(app, live_server, phone_page, new_page,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
 from mipevents.registration.models import Registration, SessionChoice
+from tests.support.links import MANAGE, delivered_link
 
 
 def test_a_scheduler_registers_a_mayor_picks_sessions_and_staff_check_the_mayor_in(
@@ -66,7 +67,7 @@ def test_a_scheduler_registers_a_mayor_picks_sessions_and_staff_check_the_mayor_
     assert db.session.execute(select(OutboxMessage.to_email).where(OutboxMessage.to_email == "mayor@elm.gov")).scalar_one()
 
     # From the link in the scheduler's email: the mayor's sessions.
-    token = to_scheduler.context["manage_token"]
+    token = delivered_link(to_scheduler, MANAGE)
     page.goto(f"{server.url}/manage/{token}/sessions")
     assert page.get_by_role("heading", level=1).inner_text() == "Your sessions"
     assert_accessible(page)
@@ -81,9 +82,11 @@ def test_a_scheduler_registers_a_mayor_picks_sessions_and_staff_check_the_mayor_
     db.session.commit()
     assert sorted(db.session.execute(select(SessionChoice.item_id)).scalars()) == chosen_ids
 
-    # The personal feed holds the two picks and the sessions everyone attends, not the other panel.
-    feed_url = page.locator("#feed-url").input_value()
-    assert feed_url.startswith(f"{server.url}/calendar/")
+    # The scheduler's page never shows the mayor's personal feed; the mayor's own email carries it, and it
+    # holds the two picks and the sessions everyone attends, not the other panel.
+    assert page.locator("#feed-url").count() == 0
+    to_mayor = db.session.execute(select(OutboxMessage).where(OutboxMessage.to_email == "mayor@elm.gov")).scalar_one()
+    feed_url = f"{server.url}/calendar/{delivered_link(to_mayor, r'/calendar/([A-Za-z0-9_-]{40,})[.]ics')}.ics"
     with urllib.request.urlopen(feed_url) as response:
         calendar = icalendar.Calendar.from_ical(response.read())
     assert sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT")) == [

@@ -1,0 +1,74 @@
+"""An attack on an open call through its public form, against a real server: knowing a mayor's email,
+post their application again with other answers and your own address as scheduler. The application
+must stay byte for byte what its owner submitted (reviewed and shortlisted), and the attacker's
+mailbox must hold no link to it."""
+import re
+
+import requests
+from sqlalchemy import select, text
+
+from mipevents.accounts.services import create_user
+from mipevents.calls.models import Application, Review
+from mipevents.extensions import db
+from mipevents.notify import delivery
+from tests.calls.conftest import form_data
+from tests.trust.helpers import links_in, private_paths
+
+VICTIM = "mayor@tacoma.gov"
+ATTACKER = "attacker@evil.example"
+
+
+def _post_form(server, call, data):
+    with requests.Session() as browser:
+        page = browser.get(f"{server.url}/calls/{call.slug}/apply", timeout=30)
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+        return browser.post(f"{server.url}/calls/{call.slug}/apply", data={**data, "csrf_token": csrf},
+                            timeout=30, allow_redirects=False)
+
+
+def _snapshot():
+    """Every stored value of the applications, their answers and reviews, as the database holds them."""
+    db.session.commit()
+    return {table: db.session.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()  # noqa: S608
+            for table in ("applications", "application_answers", "application_reviews")}
+
+
+def test_a_post_with_the_mayors_email_changes_nothing_and_links_nothing(start_server, make_app, make_call, smtp_server):
+    call = make_call()
+    db.session.commit()
+    server = start_server(workers=1)
+    mail = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port,
+                    MIPEVENTS_BASE_URL=server.url)
+    assert _post_form(server, call, form_data(call)).status_code == 302
+    db.session.commit()
+    application = db.session.execute(select(Application)).scalar_one()
+    reviewer = create_user("reviewer@mipevents.test", "correct horse battery staple", role="reviewer")
+    db.session.add(Review(application_id=application.id, reviewer_id=reviewer.id, score=5, notes="Strong."))
+    application.status = "shortlisted"
+    db.session.commit()
+    before = _snapshot()
+
+    why = call.questions[0]
+    attack = form_data(call, email="MAYOR@Tacoma.gov", mayor_name="Mallory", city="Evil City",
+                       scheduler_email=ATTACKER, action="submit", **{f"q_{why.id}": "Attacker text."})
+    honest_new = _post_form(server, call, form_data(call, email="other@city.gov"))
+    answered = _post_form(server, call, attack)
+    # The same answer as for a new application: the "check your email" page.
+    assert (answered.status_code, answered.headers["Location"]) == (302, honest_new.headers["Location"])
+    after = _snapshot()
+    assert after["applications"][0] == before["applications"][0]
+    assert [row for row in after["application_answers"] if row.application_id == application.id] == before["application_answers"]
+    assert after["application_reviews"] == before["application_reviews"]
+
+    with mail.app_context():
+        delivery.send_pending()
+    to_attacker = smtp_server.to(ATTACKER)
+    assert [m["Subject"] for m in to_attacker] == [f"We asked the mayor: {call.title}"]
+    assert private_paths(links_in(to_attacker), server.url) == set()
+    body = to_attacker[0].get_body(("plain",)).get_content()
+    assert "Mayor Kim Norton" not in body and "shortlisted" not in body
+    # The mayor is told, at her own address, with her own link, who asked.
+    [to_mayor, told] = smtp_server.to(VICTIM)
+    told_text = told.get_body(("plain",)).get_content()
+    assert f"{ATTACKER} asked to apply on your behalf." in " ".join(told_text.split())
+    assert re.search(r"/calls/application/[A-Za-z0-9_-]{40,}", told_text)
