@@ -73,7 +73,10 @@ def test_two_background_senders_send_each_message_once_though_the_database_locks
 
     smtp_server.on_accept = lock_the_database
     seen = _Seen()
-    logging.getLogger("mipevents.notify").addHandler(seen)
+    notify_log = logging.getLogger("mipevents.notify")
+    # An in-process `db upgrade` earlier in the suite (Alembic's fileConfig) disables existing loggers.
+    was_disabled, notify_log.disabled = notify_log.disabled, False
+    notify_log.addHandler(seen)
     stop = threading.Event()
     threads = [delivery.start_background(app, interval=0.05, stop=stop) for app in senders]
     try:
@@ -93,7 +96,8 @@ def test_two_background_senders_send_each_message_once_though_the_database_locks
         stop.set()
         for thread in threads:
             thread.join(10)
-        logging.getLogger("mipevents.notify").removeHandler(seen)
+        notify_log.removeHandler(seen)
+        notify_log.disabled = was_disabled
         locker.close()
         smtp_server.on_accept = None
 
