@@ -209,7 +209,10 @@ def _record_sent(row_id: int, *, subject: str, message_id: str) -> None:
             db.session.commit()
             return
         except DBAPIError as exc:
-            db.session.rollback()
+            try:
+                db.session.rollback()
+            except DBAPIError:   # the connection itself is gone: the next attempt takes a new one
+                db.session.remove()
             log.warning("email %s was accepted; recording it failed (%s), retrying in %.2f s",
                         row_id, type(exc.orig).__name__ if exc.orig is not None else exc, wait)
             time.sleep(wait)
