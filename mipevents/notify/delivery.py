@@ -170,6 +170,9 @@ def deliver(msg: OutboxMessage, now: datetime) -> bool:
         if builder is None:
             raise LookupError(f"no message builder for {msg.kind!r}")
         built = builder(msg)
+        # The private links the builder made exist before the email that carries them leaves (an
+        # attempt that then fails leaves links nobody ever received).
+        db.session.commit()
         email = compose(msg, built)
         _transport(email)
     except Exception as exc:  # every failure is recorded on the row and retried
