@@ -90,6 +90,13 @@ def attach(registration: Registration, approval: SchedulerApproval) -> None:
     ])
 
 
+def send_link(registration: Registration) -> None:
+    """Email the registration's scheduler their own link to it (made at delivery)."""
+    enqueue_many([Queued("registration_repeat", registration.scheduler_email,
+                         {"registration_id": registration.id, "status": registration.status, "to_scheduler": True,
+                          "link_requested": True}, registration.scheduler_person_id)])
+
+
 def _revoke_links(registration: Registration) -> None:
     db.session.execute(update(Token).where(
         Token.purpose == "scheduler", Token.subject_id == registration.id, Token.revoked_at.is_(None)
