@@ -1,7 +1,11 @@
 """The import file's schema: served at a stable address and linked from the API page; problems named
 by their place in the file, in the file's order."""
 import json
+import re
+from pathlib import Path
 
+from mipevents.extensions import db
+from mipevents.meetings.importer import import_meeting
 from mipevents.workflows import import_schema
 from mipevents.workflows.generator import generate
 
@@ -40,3 +44,13 @@ def test_every_problem_is_listed_in_the_files_order_by_its_place():
 
 def test_a_document_that_is_not_an_object_is_named_as_such():
     assert import_schema.problems([1, 2]) == ["the file: should be an object ({…}), not [1, 2]"]
+
+
+def test_the_readmes_example_fits_the_schema_and_imports(app):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", readme, re.S).group(1))
+    assert import_schema.problems(example) == []
+    report = import_meeting(example)
+    db.session.commit()
+    assert (report.meeting.slug, report.created) == ("winter-2026", {
+        "meetings": 1, "rooms": 1, "speakers": 1, "sessions": 2, "session speakers": 1, "showcase slots": 1})
