@@ -67,6 +67,9 @@ class Config:
 
 class ProductionConfig(Config):
     MIPEVENTS_ENV = "production"
+    # __Host-: the browser sends it only over HTTPS, to this host alone, for the whole site.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 

@@ -1,14 +1,26 @@
 """Forms for signing in, resetting a password, managing staff accounts and erasing a person."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from mipevents.accounts.services import MIN_PASSWORD_LENGTH
+from mipevents.accounts.passwords import MIN_PASSWORD_LENGTH, password_problem
 from mipevents.core import vocabulary as vocab
 
 ROLE_CHOICES = list(vocab.STAFF_ROLES.items())
-_PASSWORD_RULE = Length(min=MIN_PASSWORD_LENGTH, max=200,
-                        message=f"Use at least {MIN_PASSWORD_LENGTH} characters (a few words work well).")
+_LENGTH_RULE = Length(min=MIN_PASSWORD_LENGTH, max=200,
+                      message=f"Use at least {MIN_PASSWORD_LENGTH} characters (a few words work well).")
+
+
+def _not_guessable(form, field):
+    """A common or guessable password is refused here, next to the field (accounts.passwords)."""
+    if field.data and len(field.data) >= MIN_PASSWORD_LENGTH:
+        email = getattr(getattr(form, "email", None), "data", "") or ""
+        problem = password_problem(field.data, email)
+        if problem:
+            raise ValidationError(problem[0].upper() + problem[1:] + ".")
+
+
+_PASSWORD_RULE = [_LENGTH_RULE, _not_guessable]
 
 
 class LoginForm(FlaskForm):
@@ -22,7 +34,7 @@ class RequestPasswordResetForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(message="Enter a new password."), _PASSWORD_RULE])
+    password = PasswordField("New password", validators=[DataRequired(message="Enter a new password."), *_PASSWORD_RULE])
     confirm = PasswordField("Repeat the new password", validators=[
         DataRequired(message="Repeat the new password."), EqualTo("password", message="The two passwords differ.")])
 
@@ -34,7 +46,7 @@ class CreateUserForm(FlaskForm):
                                                    message="Enter an email address like name@example.org.")])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES, default="staff")
-    password = PasswordField("First password", validators=[DataRequired(message="Enter a first password."), _PASSWORD_RULE])
+    password = PasswordField("First password", validators=[DataRequired(message="Enter a first password."), *_PASSWORD_RULE])
 
 
 class ChangeRoleForm(FlaskForm):

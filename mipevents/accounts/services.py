@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from mipevents.accounts import audit
 from mipevents.accounts.models import PasswordReset, User
+from mipevents.accounts.passwords import password_problem
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import isoformat_z, utcnow
 from mipevents.extensions import db
@@ -41,7 +42,6 @@ def _dummy_hash() -> str:
     config = current_app.config
     return _hashers[(config.get("PASSWORD_HASH_TIME_COST"), config.get("PASSWORD_HASH_MEMORY_KIB"))][1]
 
-MIN_PASSWORD_LENGTH = 12
 RESET_LIFETIME = timedelta(hours=1)
 
 
@@ -53,9 +53,10 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountProblem(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+def _check_password(password: str, email: str = "") -> None:
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountProblem(problem)
 
 
 def user_for_email(email: str) -> User | None:
@@ -63,8 +64,8 @@ def user_for_email(email: str) -> User | None:
 
 
 def create_user(email: str, password: str, role: str = "staff", name: str = "", *, actor=None) -> User:
-    """A new staff account (flushed). Raises AccountProblem for a taken email or a short password."""
-    _check_password(password)
+    """A new staff account (flushed). Raises AccountProblem for a taken email or a short or guessable password."""
+    _check_password(password, email)
     if role not in vocab.STAFF_ROLES:
         raise AccountProblem(f"unknown role {role!r}")
     if user_for_email(email) is not None:
@@ -134,7 +135,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     """A new password; every other signed-in session of this user ends."""
-    _check_password(password)
+    _check_password(password, user.email)
     user.password_hash = hash_password(password)
     user.session_version += 1
 

@@ -1,16 +1,20 @@
 """Staff sign-in, sign-out and password reset (the pages under /staff/ that need no login)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from mipevents.accounts import (
     emails,  # noqa: F401  (registers the password_reset builder)
     services,
+    session_expiry,
     signin,
 )
 from mipevents.accounts.forms import LoginForm, RequestPasswordResetForm, ResetPasswordForm
 from mipevents.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
+bp.before_app_request(session_expiry.check)
 
 # The one message for every failed sign-in: it never says whether the email or the password was wrong.
 BAD_LOGIN = "That email and password do not match an enabled account."
@@ -56,6 +60,7 @@ def login():
             db.session.commit()
             session.clear()   # nothing set before sign-in survives it (no session fixation)
             login_user(user)
+            session_expiry.start()
             response = redirect(_safe_next(request.args.get("next")))
             response.set_cookie(signin.DEVICE_COOKIE, signin.device_cookie_value(user.email),
                                 max_age=signin.DEVICE_LIFETIME, path=url_for(".login"), httponly=True,
@@ -110,3 +115,14 @@ def reset_password(token):
         flash("Your password is changed. Sign in with the new one.", "success")
         return redirect(url_for(".login"))
     return render_template("accounts/reset_password.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.route("/session")
+def session_status():
+    """For the page's warning: whether the staff session is on and how long it has left (a quiet
+    request: it does not keep the session alive)."""
+    end = session_expiry.ends_at() if current_user.is_authenticated else None
+    if end is None:
+        return jsonify(signed_in=False)
+    return jsonify(signed_in=True, remaining_seconds=max(int(end - time.time()), 0),
+                   warn_seconds=session_expiry.WARN_SECONDS)

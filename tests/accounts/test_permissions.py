@@ -6,7 +6,8 @@ from werkzeug.routing import Rule
 
 from mipevents.accounts.services import create_user
 
-PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.forgot_password", "accounts.reset_password"}
+PUBLIC_STAFF_ENDPOINTS = {"accounts.login", "accounts.forgot_password", "accounts.reset_password",
+                          "accounts.session_status"}   # says only whether this browser is signed in
 PASSWORD = "correct horse battery staple"
 
 

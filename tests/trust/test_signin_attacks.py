@@ -103,3 +103,66 @@ def test_production_pins_https(make_app):
     app = make_app(MIPEVENTS_ENV="production", SECRET_KEY="x" * 40, MIPEVENTS_TOKEN_KEY=TEST_TOKEN_KEY)
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+@pytest.mark.parametrize("password", ["password1234", "qwertyuiop123", "123456789012", "mipevents2026!"])
+def test_a_common_or_guessable_password_is_refused_next_to_the_field(client, db_session, login_as, password):
+    from mipevents.accounts.services import AccountProblem
+
+    with pytest.raises(AccountProblem, match="choose a harder password"):
+        create_user("ana@mipevents.test", password)
+    db_session.rollback()
+    login_as("admin")
+    response = client.post("/staff/accounts/new", data={"email": "bob@mipevents.test", "role": "staff",
+                                                       "password": password})
+    assert response.status_code == 422
+    assert "Choose a harder password" in response.get_data(as_text=True)
+
+
+def _session_times(client, **times):
+    with client.session_transaction() as session:
+        session.update(times)
+
+
+def test_a_staff_session_ends_a_day_after_sign_in_and_after_two_idle_hours(client, db_session):
+    import time
+
+    _user(db_session)
+    for ended in ({"signed_in_at": time.time() - 24 * 3600 - 1},
+                  {"signed_in_at": time.time() - 3600, "seen_at": time.time() - 2 * 3600 - 1}):
+        client.post("/staff/login", data={"email": "ana@mipevents.test", "password": PASSWORD})
+        assert client.get("/staff/").status_code == 200
+        _session_times(client, **ended)
+        response = client.get("/staff/")
+        assert (response.status_code, response.headers["Location"].startswith("/staff/login")) == (302, True)
+
+
+def test_polling_keeps_the_session_alive_and_the_status_warns_without_counting(client, db_session):
+    import time
+
+    _user(db_session)
+    client.post("/staff/login", data={"email": "ana@mipevents.test", "password": PASSWORD})
+    almost = time.time() - 2 * 3600 + 300     # five minutes of idle time left
+    _session_times(client, seen_at=almost)
+    status = client.get("/staff/session").get_json()
+    assert (status["signed_in"], status["warn_seconds"]) == (True, 600)
+    assert 200 < status["remaining_seconds"] <= 300
+    with client.session_transaction() as session:
+        assert session["seen_at"] == almost          # asking is not activity
+    client.get("/meetings/nothing-here/showcase/state.json")   # a control page's poll is
+    assert client.get("/staff/session").get_json()["remaining_seconds"] > 2 * 3600 - 60
+    client.post("/staff/logout")
+    assert client.get("/staff/session").get_json() == {"signed_in": False}
+
+
+def test_production_names_the_session_cookie_host_only(make_app):
+    from mipevents.extensions import db
+
+    app = make_app(MIPEVENTS_ENV="production", SECRET_KEY="x" * 40, MIPEVENTS_TOKEN_KEY=TEST_TOKEN_KEY)
+    with app.app_context():
+        create_user("ana@mipevents.test", PASSWORD)
+        db.session.commit()
+        response = app.test_client().post("/staff/login", data={"email": "ana@mipevents.test", "password": PASSWORD},
+                                          base_url="https://mipevents.test")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("__Host-session="))
+    assert "; Secure" in cookie and "; Path=/" in cookie and "Domain" not in cookie
