@@ -110,7 +110,8 @@ def erase_person(person: Person, actor) -> ErasureReport:
     report.add("private links deleted", db.session.execute(delete(Token).where(or_(
         Token.person_id == person.id,
         # their schedulers' links to their registrations, and approval links about them
-        (Token.purpose == "scheduler") & Token.subject_id.in_([reg.id for reg in registrations]))
+        (Token.purpose == "scheduler") & Token.subject_id.in_([reg.id for reg in registrations]),
+        (Token.purpose == "scheduler_app") & Token.subject_id.in_([a.id for a in _applications(person)]))
     )).rowcount)
     report.add("scheduler approvals deleted", db.session.execute(delete(SchedulerApproval).where(
         or_(SchedulerApproval.person_id == person.id, SchedulerApproval.scheduler_id == person.id))).rowcount)

@@ -63,6 +63,19 @@ def manage(token):
     return _manage_page(token, opened.registration, is_owner=opened.is_owner)
 
 
+@bp.route("/manage/<token>/calendar.ics")
+def registration_calendar(token):
+    """This one registration's event as a calendar (the scheduler's feed, scoped to what they made;
+    the webinar's join link once confirmed)."""
+    registration = registration_for_token(token)
+    attachment = emails.calendar_attachment(registration)
+    if attachment is None:
+        abort(404)
+    response = make_response(attachment.data)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    return _private(response)
+
+
 @bp.route("/manage/<token>/feed", methods=["POST"])
 def show_feed(token):
     """Make the registrant's personal feed address (once; afterwards it is shown again)."""

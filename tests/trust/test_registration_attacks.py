@@ -169,3 +169,28 @@ def test_no_outbox_row_holds_a_link_while_it_waits_or_after_it_failed(make_app, 
             for value in row.context.values():
                 assert not (isinstance(value, str) and token_hash(value) in hashes)
             assert not any(key.endswith("_token") for key in row.context)
+
+
+def test_the_scheduler_gets_this_registrations_calendar_and_erasure_removes_their_links(client, make_webinar):
+    from mipevents.people.erasure import erase_person
+    from mipevents.people.models import Person
+    from mipevents.registration import services
+    from tests.support.links import MANAGE, delivered_link
+
+    webinar = make_webinar(title="Water rates", join_url="https://meet.example.org/j/9?pwd=mine")
+    db.session.commit()
+    services.register(webinar, body(scheduler_email="aide@elm.gov"))
+    db.session.commit()
+    to_aide = db.session.execute(select(OutboxMessage).where(OutboxMessage.to_email == "aide@elm.gov")).scalar_one()
+    aides = delivered_link(to_aide, MANAGE)
+    calendar = client.get(f"/manage/{aides}/calendar.ics")
+    assert (calendar.status_code, calendar.headers["Cache-Control"]) == (200, "no-store")
+    assert calendar.get_data(as_text=True).count("BEGIN:VEVENT") == 1
+    services.register(webinar, body(scheduler_email="other@elm.gov"))   # an approval request about her
+    db.session.commit()
+    mayor = db.session.execute(select(Person).where(Person.email == VICTIM)).scalar_one()
+    erase_person(mayor, actor=None)
+    db.session.commit()
+    assert client.get(f"/manage/{aides}").status_code == 404
+    assert db.session.execute(select(Token).where(Token.purpose == "scheduler")).scalars().all() == []
+    assert db.session.execute(select(SchedulerApproval)).scalars().all() == []
