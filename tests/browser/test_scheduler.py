@@ -94,3 +94,27 @@ def test_a_scheduler_registers_two_people_and_the_mayor_removes_them(
     page.reload()
     assert sorted(page.locator(".scheduled-list li strong").all_inner_texts()) == [
         "Rosa Alvarez", "Sam Okafor", "Sam Okafor"]
+
+
+def test_the_mayor_approves_a_scheduler_who_asked_from_her_inbox(start_server, make_webinar, new_page,
+                                                                  assert_accessible):
+    import requests
+
+    webinar = make_webinar(title="Water rates", starts_at=datetime.now(UTC) + timedelta(days=9))
+    db.session.commit()
+    server = start_server(workers=1)
+    body = {"first_name": "Rosa", "last_name": "Alvarez", "email": "mayor@elm.gov", "role": "mayor", "consent": True}
+    url = f"{server.url}/api/v1/webinars/{webinar.slug}/registrations"
+    assert requests.post(url, json=body, timeout=30).status_code == 202
+    assert requests.post(url, json={**body, "scheduler_email": SCHEDULER}, timeout=30).status_code == 202
+    consent = delivered_link(_latest_to("mayor@elm.gov", "scheduler_request"), r"/consent/([A-Za-z0-9_-]{40,})")
+    page = new_page(width=390, height=844, is_mobile=True, has_touch=True)
+    page.goto(f"{server.url}/consent/{consent}")
+    assert page.get_by_role("heading", level=1).inner_text() == f"Let {SCHEDULER} manage your registrations?"
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, let them manage it").click()
+    assert page.locator(".lead").inner_text().startswith(f"Done: {SCHEDULER} may manage your registrations")
+    assert_accessible(page)
+    scheduler_link = delivered_link(_latest_to(SCHEDULER, "registration_repeat"), MANAGE)
+    page.goto(f"{server.url}/manage/{scheduler_link}")
+    assert page.locator(".eyebrow").text_content() == "A registration you manage for Rosa Alvarez"
