@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from mipevents.accounts import audit
+from mipevents.agenda.changes import record_session_change
 from mipevents.agenda.conflicts import Conflict, conflicts_of
 from mipevents.agenda.models import AgendaItem
 from mipevents.agenda.publishing import meeting_conflicts, touch
@@ -95,7 +96,6 @@ def _apply(item: AgendaItem, new: dict, *, actor, action: str, summary: str) -> 
         touch(item.meeting)
         if changed & {"starts_at", "ends_at", "room_id", "status"}:
             # Calendars are not enough on the day: speakers and those who chose it get an email.
-            from mipevents.registration.notices import record_session_change
             record_session_change(item, before, actor=actor)
     audit.record(action, item, actor=actor, meeting_id=item.meeting_id, summary=summary,
                  before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})

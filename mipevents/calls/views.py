@@ -2,7 +2,7 @@
 private page."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from mipevents.calls import emails, privacy, services, states  # noqa: F401  (emails, privacy: register builders and an eraser)
+from mipevents.calls import services, states
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.forms import form_for_call
 from mipevents.calls.models import APPLICATION_STATUSES, POPULATION_BANDS

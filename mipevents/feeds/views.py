@@ -8,12 +8,12 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlalchemy import func, select
 
-from mipevents.agenda import listing
+from mipevents.agenda import queries as agenda
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
 from mipevents.feeds import ics, personal, queries
-from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
 from mipevents.meetings.models import Meeting
+from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
 from mipevents.webinars.models import Webinar
 
 bp = Blueprint("feeds", __name__)
@@ -35,21 +35,21 @@ def agenda_feed(slug):
     """The published agenda as a subscription; ?day=&track=&kind= as on the agenda page."""
     head = public_meeting_head_or_404(slug)
     try:
-        filters = listing.parse_filters(request.args, head)
-    except listing.BadFilter as problem:
+        filters = agenda.parse_filters(request.args, head)
+    except agenda.BadFilter as problem:
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
 
     def build():
         meeting = head.load()
         items = queries.public_sessions(meeting)
-        chosen = listing.apply_filters(items, listing.check_track(filters, listing.tracks(items)), meeting.timezone)
+        chosen = agenda.apply_filters(items, agenda.check_track(filters, agenda.tracks(items)), meeting.timezone)
         return ics.agenda_calendar(meeting, chosen, _site(), filtered=_filter_words(filters))
 
     try:
         return cached_response(("agenda.ics", head.id, filters.key()), meeting_version(head), build,
                                last_modified=head.updated_at, mimetype=CALENDAR,
                                headers=_disposition(f"{head.slug}-agenda.ics", download=False))
-    except listing.BadFilter as problem:   # an unknown track, found while building
+    except agenda.BadFilter as problem:   # an unknown track, found while building
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
 
 
@@ -64,7 +64,7 @@ def session_ics(slug, item_id):
 
     def build():
         meeting = head.load()
-        item = listing.public_item_or_404(meeting, item_id)
+        item = agenda.public_item_or_404(meeting, item_id)
         return ics.session_calendar(meeting, item, _site())
 
     return cached_response(("session.ics", head.id, item_id), meeting_version(head), build,

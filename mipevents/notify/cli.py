@@ -2,6 +2,9 @@
 import click
 from flask.cli import AppGroup
 
+from mipevents.notify import delivery
+from mipevents.workflows import reminders as reminders_due
+
 notify_cli = AppGroup("notify", help="Email: deliver the outbox, queue reminders.")
 
 
@@ -9,8 +12,6 @@ notify_cli = AppGroup("notify", help="Email: deliver the outbox, queue reminders
 @click.option("--limit", default=500, show_default=True, help="At most this many messages.")
 def send(limit):
     """Deliver pending messages once (for cron)."""
-    from mipevents.notify import delivery
-
     result = delivery.send_pending(limit=limit)
     click.echo(f"sent {result.sent}, failed {result.failed}, retrying later {result.deferred}")
 
@@ -19,16 +20,12 @@ def send(limit):
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes when idle.")
 def worker(interval):
     """Deliver continuously, beside the web processes."""
-    from mipevents.notify import delivery
-
     delivery.run_worker(interval=interval)
 
 
 @notify_cli.command("reminders")
 def reminders():
     """Queue the 24-hour and 1-hour reminders that are due (each exactly once; cron-safe)."""
-    from mipevents.notify import reminders as reminder_rules
-
-    queued = reminder_rules.queue_due_reminders()
+    queued = reminders_due.queue_due_reminders()
     click.echo(f"queued {queued} reminders")
 COMMANDS = [notify_cli]

@@ -17,9 +17,10 @@ from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_time, to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.registration import notices, services, sessions
+from mipevents.registration import services, sessions
 from mipevents.registration.meeting_forms import MEETING_TYPES, TYPE_LABELS, EditRegistrationSettingsForm
 from mipevents.registration.models import Registration, SessionChoice
+from mipevents.workflows import change_notices as notices
 
 staff_bp = Blueprint("staff_meeting_registrations", __name__, url_prefix="/staff/meetings/<int:meeting_id>/registrations")
 

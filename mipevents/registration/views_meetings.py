@@ -9,8 +9,8 @@ from mipevents.agenda.models import AgendaItem
 from mipevents.core.database import lock_row
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db, limiter
-from mipevents.meetings import listing
-from mipevents.meetings.listing import public_meeting_or_404
+from mipevents.meetings import queries
+from mipevents.meetings.queries import public_meeting_or_404
 from mipevents.people.models import Person
 from mipevents.people.services import mint_token, resolve_token
 from mipevents.registration import services, sessions
@@ -36,7 +36,7 @@ def extra_items(meeting_id: int) -> list[AgendaItem]:
 
 
 def _closed(meeting, status: int):
-    state = listing.registration_state(meeting, utcnow())
+    state = queries.registration_state(meeting, utcnow())
     return render_template("registration/meeting_closed.html", meeting=meeting, state=state), status
 
 

@@ -6,10 +6,10 @@ from mipevents.accounts.models import AuditEntry
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
-from mipevents.people.erasure import erase_person
 from mipevents.people.models import Token
 from mipevents.people.services import mint_token, person_for_email
 from mipevents.registration.models import Registration
+from mipevents.workflows.erasure import erase_person
 
 
 def _everything_about_ana(make_meeting, make_speaker, db_session):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from mipevents.agenda.models import AgendaItem
+from mipevents.calls.reminders import queue_application_reminders
 from mipevents.core.timeutil import utcnow, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -17,6 +18,7 @@ from mipevents.notify.outbox import enqueue
 from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
+from mipevents.workflows.change_notices import queue_due_change_notices
 
 log = logging.getLogger("mipevents.notify")
 
@@ -110,9 +112,6 @@ def _queue_one(lead: str, registration: Registration) -> bool:
 def queue_due_reminders(now: datetime | None = None) -> int:
     """Queue every reminder and notice that is due: webinar reminders, open calls' application
     reminders, batched session change notices. Returns how many were queued. Commits (cron)."""
-    from mipevents.calls.reminders import queue_application_reminders
-    from mipevents.registration.notices import queue_due_change_notices
-
     now = now or utcnow()
     due = due_webinar_reminders(now) + due_meeting_reminders(now)
     queued = sum(1 for lead, registration in due if _queue_one(lead, registration))

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from mipevents.agenda.listing import AgendaFilters
 from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.queries import AgendaFilters
 from mipevents.core.timeutil import local_day_bounds
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
