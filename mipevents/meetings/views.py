@@ -2,7 +2,7 @@
 from the meeting's own settings, never a live count)."""
 from datetime import timedelta
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
@@ -32,9 +32,9 @@ def show_meeting(slug):
     head = queries.public_meeting_head_or_404(slug)
     now = utcnow()
     state = queries.registration_state(head, now)
-    can_register = state == "open" and "meeting_registration.register" in current_app.view_functions
+    can_register = state == "open"
     days = [head.starts_on + timedelta(days=n) for n in range((head.ends_on - head.starts_on).days + 1)]
     return cached_response(
-        ("meeting", head.id, state, can_register), queries.meeting_version(head),
+        ("meeting", head.id, state), queries.meeting_version(head),
         lambda: render_template("meetings/show_meeting.html", meeting=head.load(), registration=state,
                                 can_register=can_register, days=days, is_past=queries.is_past(head, now)))

@@ -127,21 +127,19 @@ def manage_sessions(token):
 
 def _sessions_page(token: str, registration_id: int, form: ChooseSessionsForm, problems: dict, status: int):
     """The picks page; after a refused save it shows what was asked, so it can be fixed."""
-    feed_url = None
-    if "feeds.personal_feed" in current_app.view_functions:
-        # A page that shows the feed link mints one (stored hashed, so none is shown twice). The
-        # lock makes this write begin as one (SQLite: BEGIN IMMEDIATE, never a failed upgrade).
-        registration = db.session.get(Registration, registration_id)
-        person = lock_row(Person, registration.person_id)
-        feed_token = mint_token(person, "feed")
-        feed_url = current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + url_for("feeds.personal_feed", token=feed_token)
+    # A page that shows the feed link mints one (stored hashed, so none is shown twice). The
+    # lock makes this write begin as one (SQLite: BEGIN IMMEDIATE, never a failed upgrade).
+    registration = db.session.get(Registration, registration_id)
+    person = lock_row(Person, registration.person_id)
+    feed_token = mint_token(person, "feed")
+    feed_url = current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + url_for("feeds.personal_feed", token=feed_token)
     db.session.commit()   # before reading what the page shows: a commit expires what was loaded
     registration = db.session.get(Registration, registration_id)
     meeting = registration.meeting
     items = sessions.choosable_items(meeting.id)
     form.sessions.choices = [(item.id, item.title) for item in items]
     chosen = set(form.sessions.data or []) if problems or status == 422 else sessions.chosen_ids(registration)
-    manage_url = url_for("registration.manage", token=token) if "registration.manage" in current_app.view_functions else None
+    manage_url = url_for("registration.manage", token=token)
     response = current_app.make_response((render_template(
         "registration/meeting_sessions.html", meeting=meeting, registration=registration, form=form,
         days=_by_day(items, meeting.timezone), everyone=sessions.everyone_items(meeting.id), chosen=chosen,
