@@ -64,7 +64,7 @@ def test_no_template_asks_whether_a_page_exists():
 
 def test_create_app_registers_exactly_the_blueprints_the_package_defines(app):
     defined = set()
-    for path, source in _modules():
+    for _path, source in _modules():
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == Blueprint.__name__ and node.args:
                 defined.add(node.args[0].value)

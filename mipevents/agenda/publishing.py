@@ -12,6 +12,7 @@ from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_day, format_time, isoformat_z, to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
+from mipevents.meetings.services import touch
 from mipevents.speakers.models import SessionSpeaker
 
 
@@ -21,11 +22,6 @@ class OpenConflicts(Exception):
     def __init__(self, conflicts: list[Conflict]):
         super().__init__(f"{len(conflicts)} open conflicts")
         self.conflicts = conflicts
-
-
-def touch(meeting: Meeting) -> None:
-    """Something public about this meeting changed: caches and ETags keyed by its version move on."""
-    meeting.agenda_version = (meeting.agenda_version or 0) + 1
 
 
 def meeting_items(meeting: Meeting, *, public_only: bool = False) -> list[AgendaItem]:

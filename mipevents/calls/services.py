@@ -10,13 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
 from mipevents.calls import scoring, states
 from mipevents.calls.deadlines import local_moment
 from mipevents.calls.models import Answer, Application, Call, CallQuestion, Review
 from mipevents.cohorts.models import Cohort, CohortMember
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
+from mipevents.meetings.services import touch
 from mipevents.notify.outbox import enqueue
 from mipevents.people.services import mint_token, normalise_email, person_for_email
 

@@ -12,11 +12,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
 from mipevents.core.database import lock_row
 from mipevents.core.timeutil import local_day_bounds, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
+from mipevents.meetings.services import touch
 from mipevents.showcase import timing
 from mipevents.showcase.live import InvalidAction, LiveRun, Mark, RunState
 from mipevents.showcase.models import ShowcaseRun, ShowcaseSlot

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
+from mipevents.meetings.services import touch
 from mipevents.people.services import normalise_email, person_for_email
 from mipevents.speakers.models import SessionSpeaker, Speaker
 

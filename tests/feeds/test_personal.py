@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select, update
 
 from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.core import http_cache
 from mipevents.extensions import cache, db
 from mipevents.feeds import ics, personal
 from mipevents.meetings.importer import import_meeting
 from mipevents.meetings.models import Room
+from mipevents.meetings.services import touch
 from mipevents.people.models import Person
 from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration, SessionChoice

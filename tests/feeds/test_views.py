@@ -2,10 +2,10 @@
 SEQUENCE and UID stability; join-link privacy; drafts and cohort-only events; tokens; HTTP caching."""
 from datetime import UTC, date, datetime, timedelta
 
-from mipevents.agenda.publishing import touch
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.core.timeutil import wall_clock_to_utc
 from mipevents.extensions import db
+from mipevents.meetings.services import touch
 from mipevents.people.services import mint_token, reset_token
 from mipevents.registration.models import Registration, SessionChoice
 

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from lxml import html
 
-from mipevents.agenda.publishing import touch
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.meetings import queries
 from mipevents.meetings.models import Meeting
+from mipevents.meetings.services import touch
 
 
 def texts(page, xpath):
