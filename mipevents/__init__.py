@@ -35,7 +35,6 @@ import mipevents.registration.models
 import mipevents.registration.staff
 import mipevents.registration.staff_meetings
 import mipevents.registration.views
-import mipevents.registration.views_meetings
 import mipevents.showcase.models
 import mipevents.showcase.staff
 import mipevents.showcase.views
@@ -71,7 +70,7 @@ BLUEPRINTS = (
     mipevents.showcase.views.bp, mipevents.showcase.staff.staff_bp,
     mipevents.webinars.views.bp, mipevents.webinars.staff.staff_bp,
     mipevents.registration.views.bp, mipevents.registration.staff.staff_bp,
-    mipevents.registration.views_meetings.bp, mipevents.registration.staff_meetings.staff_bp,
+    mipevents.registration.staff_meetings.staff_bp,
     mipevents.cohorts.views.bp, mipevents.cohorts.staff.staff_bp,
     mipevents.calls.views.bp, mipevents.calls.staff.staff_bp,
     mipevents.feeds.views.bp,

@@ -19,8 +19,8 @@ from mipevents.people.models import Person
 from mipevents.registration import attendance, emails, services
 from mipevents.registration.forms import MessageRegistrantsForm
 from mipevents.registration.models import Registration
+from mipevents.registration.queries import registration_counts
 from mipevents.webinars.models import Webinar
-from mipevents.webinars.services import registration_counts
 
 staff_bp = Blueprint("staff_registration", __name__, url_prefix="/staff")
 

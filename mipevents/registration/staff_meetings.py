@@ -17,6 +17,7 @@ from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_time, to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
+from mipevents.registration import queries as registration_queries
 from mipevents.registration import services, sessions
 from mipevents.registration.meeting_forms import MEETING_TYPES, TYPE_LABELS, EditRegistrationSettingsForm
 from mipevents.registration.models import Registration, SessionChoice
@@ -103,7 +104,7 @@ def index(meeting_id):
         "registration/staff_meeting_registrations.html", meeting=meeting, rows=rows, total=total, page=page,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), role=role, status=status, type_choices=TYPE_CHOICES,
         type_label=type_label, counts=type_counts(meeting), sessions=session_counts(meeting),
-        seats_left=services.seats_left(meeting), confirmed=services.confirmed_count(meeting),
+        seats_left=registration_queries.seats_left(meeting), confirmed=registration_queries.confirmed_count(meeting),
         pending_notices=len(notices.pending_changes(meeting.id)))
 
 

@@ -1,6 +1,5 @@
 """Webinars: what the public may see, and staff's changes (create, edit, publish, cancel), each
 raising the webinar's version (caches) and, once public, its SEQUENCE (subscribed calendars)."""
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
@@ -9,7 +8,6 @@ from sqlalchemy import func, select
 from mipevents.accounts import audit
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
 
 PUBLIC_STATUSES = ("published", "cancelled")
@@ -47,33 +45,6 @@ def list_version() -> tuple:
     """Changes whenever a webinar is added, edited or removed (the list page's cache version)."""
     row = db.session.execute(select(func.count(Webinar.id), func.max(Webinar.updated_at))).one()
     return tuple(str(value) for value in row)
-
-
-@dataclass
-class Counts:
-    confirmed: int = 0
-    waitlisted: int = 0
-    pending: int = 0
-    cancelled: int = 0
-    declined: int = 0
-
-    @property
-    def active(self) -> int:
-        return self.confirmed + self.waitlisted + self.pending
-
-
-def registration_counts(webinar_ids: list[int]) -> dict[int, Counts]:
-    """Counts per status for several webinars in one query."""
-    counts = {webinar_id: Counts() for webinar_id in webinar_ids}
-    if not webinar_ids:
-        return counts
-    rows = db.session.execute(
-        select(Registration.webinar_id, Registration.status, func.count())
-        .where(Registration.webinar_id.in_(webinar_ids)).group_by(Registration.webinar_id, Registration.status)
-    ).all()
-    for webinar_id, status, number in rows:
-        setattr(counts[webinar_id], status, number)
-    return counts
 
 
 def _snapshot(webinar: Webinar) -> dict:

@@ -100,8 +100,8 @@ def test_a_cancelled_meeting_stays_visible_and_says_so(client, make_meeting):
 
 def _register_endpoint(app):
     """The registration helper's endpoint, or a stand-in with the same name when it is absent."""
-    if "meeting_registration.register" not in app.view_functions:
-        app.add_url_rule("/meetings/<slug>/register", "meeting_registration.register", lambda slug: "register")
+    if "registration.register_for_meeting" not in app.view_functions:
+        app.add_url_rule("/meetings/<slug>/register", "registration.register_for_meeting", lambda slug: "register")
 
 
 def test_the_register_button_shows_only_while_registration_is_open(app, client, make_meeting, soon):
