@@ -52,6 +52,16 @@ def public_calls(now: datetime) -> list[Call]:
     ).scalars())
 
 
+def open_calls_of_cohorts(cohort_ids: list[int], now: datetime) -> list[Call]:
+    """Published calls of these cohorts whose deadline is still ahead, soonest deadline first."""
+    if not cohort_ids:
+        return []
+    return list(db.session.execute(
+        select(Call).where(Call.cohort_id.in_(cohort_ids), Call.status == "published", Call.deadline_at > now)
+        .order_by(Call.deadline_at)
+    ).scalars())
+
+
 def public_call(slug: str) -> Call | None:
     call = db.session.execute(
         select(Call).where(Call.slug == slug, Call.status == "published")
