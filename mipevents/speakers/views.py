@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template
 from mipevents.core.http_cache import cached_response
 from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
 from mipevents.speakers import queries
+from mipevents.workflows import speakers as speaker_pages
 
 bp = Blueprint("speakers", __name__)
 
@@ -20,24 +21,24 @@ def meeting_speakers(slug):
 
 
 def _render_meeting_speakers(meeting):
-    entries = queries.meeting_speakers(meeting)
+    entries = speaker_pages.meeting_speakers(meeting)
     return render_template("speakers/meeting_speakers.html", meeting=meeting, count=len(entries),
-                           groups=queries.by_initial(entries))
+                           groups=speaker_pages.by_initial(entries))
 
 
 @bp.route("/speakers/<int:speaker_id>")
 def show_speaker(speaker_id):
-    speaker, versions = queries.public_speaker_or_404(speaker_id)
+    speaker, versions = speaker_pages.public_speaker_or_404(speaker_id)
     version = (versions, speaker.photo_version, speaker.updated_at.isoformat() if speaker.updated_at else "")
     return cached_response(
         ("speaker", speaker_id), version,
         lambda: render_template("speakers/show_speaker.html", speaker=speaker,
-                                by_meeting=queries.by_meeting(queries.speaker_appearances(speaker_id))))
+                                by_meeting=speaker_pages.by_meeting(speaker_pages.speaker_appearances(speaker_id))))
 
 
 @bp.route("/speakers/<int:speaker_id>/photo")
 def photo(speaker_id):
-    speaker, _ = queries.public_speaker_or_404(speaker_id)
+    speaker, _ = speaker_pages.public_speaker_or_404(speaker_id)
     if not speaker.has_photo:
         abort(404)
 
