@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mipevents.agenda import queries as agenda
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
-from mipevents.feeds import ics, personal, queries
+from mipevents.feeds import events, ics, personal, queries
 from mipevents.meetings.models import Meeting
 from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
 from mipevents.webinars.models import Webinar
@@ -22,8 +22,8 @@ CALENDAR = "text/calendar"
 PUBLIC = ("published", "cancelled")
 
 
-def _site() -> ics.Site:
-    return ics.Site.from_config(current_app.config)
+def _site() -> events.Site:
+    return events.Site.from_config(current_app.config)
 
 
 def _disposition(filename: str, *, download: bool) -> dict:
@@ -192,8 +192,8 @@ def session_calendar_links(meeting, item) -> dict:
     site = _site()
     return {"download": url_for("feeds.session_ics", slug=meeting.slug, item_id=item.id),
             **event_links(title=item.title, starts_at=item.starts_at, ends_at=item.ends_at, zone=meeting.timezone,
-                          details=ics.session_url(meeting, item, site),
-                          location=ics.session_location(meeting, item))}
+                          details=events.session_url(meeting, item, site),
+                          location=events.session_location(meeting, item))}
 
 
 @bp.app_template_global()
@@ -207,7 +207,7 @@ def webinar_calendar_links(webinar) -> dict:
     site = _site()
     return {"download": url_for("feeds.webinar_ics", slug=webinar.slug),
             **event_links(title=webinar.title, starts_at=webinar.starts_at, ends_at=webinar.ends_at,
-                          zone=webinar.timezone, details=ics.webinar_url(webinar, site), location="Online")}
+                          zone=webinar.timezone, details=events.webinar_url(webinar, site), location="Online")}
 
 
 @bp.app_template_global()

@@ -22,7 +22,7 @@ from mipevents.agenda.models import AgendaItem, ChangeNotice
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_day, format_time, to_local, utcnow
 from mipevents.extensions import db
-from mipevents.feeds import ics
+from mipevents.feeds import events, ics
 from mipevents.meetings.models import Meeting
 from mipevents.notify.outbox import Attachment, BuiltMessage, enqueue
 from mipevents.people.models import Person
@@ -209,14 +209,14 @@ def build_session_changes(msg) -> BuiltMessage:
         select(AgendaItem).where(AgendaItem.id.in_(ids))
         .options(selectinload(AgendaItem.room), selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker))
     ).scalars()}
-    site = ics.Site.from_config(current_app.config)
+    site = events.Site.from_config(current_app.config)
     changes = []
     for change in msg.context["changes"]:
         item = items.get(change["item_id"])
         if item is None:   # deleted since: nothing to attach, nothing to say
             continue
         changes.append({"item": item, "lines": describe(change["before"], change["after"], meeting.timezone),
-                        "is_cancelled": item.is_cancelled, "url": ics.session_url(meeting, item, site)})
+                        "is_cancelled": item.is_cancelled, "url": events.session_url(meeting, item, site)})
     if len(changes) == 1:
         only = changes[0]["item"]
         subject = f"{'Cancelled' if only.is_cancelled else 'Changed'}: {only.title} ({meeting.name})"
@@ -225,6 +225,6 @@ def build_session_changes(msg) -> BuiltMessage:
     context = {"meeting": meeting, "changes": changes, "zone": meeting.timezone}
     text = render_template("email/registration/meeting_session_changes.txt", **context)
     html = render_template("email/registration/meeting_session_changes.html", **context)
-    calendar = ics.calendar([ics.session_event(meeting, c["item"], site) for c in changes], site)
+    calendar = ics.calendar([events.session_event(meeting, c["item"], site) for c in changes], site)
     return BuiltMessage(subject=subject, text=text, html=html,
                         attachments=[Attachment("changes.ics", "text/calendar; method=PUBLISH", calendar)])

@@ -11,7 +11,7 @@ from mipevents.agenda.models import AgendaItem
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.core import http_cache
 from mipevents.extensions import cache, db
-from mipevents.feeds import ics, personal
+from mipevents.feeds import events, ics, personal
 from mipevents.meetings.importer import import_meeting
 from mipevents.meetings.models import Room
 from mipevents.meetings.services import touch
@@ -50,7 +50,7 @@ def _cohort(slug="fellows"):
 
 def _reference(app, person_id) -> bytes:
     """The feed built from the models alone, as it was built before fragments were kept."""
-    site = ics.Site.from_config(app.config)
+    site = events.Site.from_config(app.config)
     person = db.session.get(Person, person_id)
     return ics.personal_calendar(person.name, personal.personal_events(person, site), site)
 
