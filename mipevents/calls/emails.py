@@ -4,7 +4,7 @@ from flask import current_app, render_template
 
 from mipevents.calls.deadlines import local_moment
 from mipevents.calls.models import Application
-from mipevents.calls.services import application_url, base_url, call_url
+from mipevents.calls.queries import application_url, base_url, call_url
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlalchemy import func, select
 
 from mipevents.agenda import queries as agenda
+from mipevents.calls.queries import public_deadlines
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
 from mipevents.feeds import events, ics, personal, queries
@@ -90,15 +91,6 @@ def webinar_ics(slug):
                            headers=_disposition(f"{webinar.slug}.ics", download=True))
 
 
-def _public_deadlines() -> list:
-    """Open calls' deadlines from the calls area, when it is installed."""
-    try:
-        from mipevents.calls.services import public_deadlines
-    except (ImportError, AttributeError):
-        return []
-    return list(public_deadlines())
-
-
 def _org_version(deadlines) -> tuple:
     """Two small queries: changes whenever a public meeting or webinar is added, edited or removed."""
     meetings = db.session.execute(
@@ -115,7 +107,7 @@ def _org_version(deadlines) -> tuple:
 @bp.route("/calendar.ics")
 def org_feed():
     """Published meetings (all-day), public webinars and open calls' deadlines."""
-    deadlines = _public_deadlines()
+    deadlines = public_deadlines()
 
     def build():
         meetings = db.session.execute(

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.models import Call
-from mipevents.calls.services import open_calls_of_cohorts
+from mipevents.calls.queries import open_calls_of_cohorts
 
 
 def open_calls(cohort_ids: list[int], now: datetime) -> list[tuple[Call, str]]:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.models import Call
-from mipevents.calls.services import public_calls
+from mipevents.calls.queries import public_calls
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
