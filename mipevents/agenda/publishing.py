@@ -13,6 +13,10 @@ from mipevents.core.timeutil import format_day, format_time, isoformat_z, to_loc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.meetings.services import touch
+
+# The one upward import of the areas (pyproject.toml says so): a showcase session's length, for its
+# conflicts, is its line-up's, and the line-up's slots hang off the session.
+from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import SessionSpeaker
 
 
@@ -37,8 +41,6 @@ def meeting_items(meeting: Meeting, *, public_only: bool = False) -> list[Agenda
 
 def showcase_seconds(item_ids: list[int]) -> dict[int, int]:
     """Per showcase session: the seconds its slots and changeovers take."""
-    from mipevents.showcase.models import ShowcaseSlot
-
     if not item_ids:
         return {}
     rows = db.session.execute(

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.core.database import execute, insert_or_ignore, is_sqlite, lock_row, prebuilt
 from mipevents.core.db_types import UTCDateTime
-from mipevents.core.timeutil import utcnow
+from mipevents.core.timeutil import local_day_bounds, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.outbox import Queued, enqueue_many
@@ -81,8 +81,6 @@ def is_open(event: Event, now: datetime | None = None) -> bool:
         return False
     if event.registration_closes_at and now >= event.registration_closes_at:
         return False
-    from mipevents.core.timeutil import local_day_bounds
-
     _, end_of_last_day = local_day_bounds(event.ends_on, event.timezone)
     return now < end_of_last_day
 
