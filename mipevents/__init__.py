@@ -46,7 +46,7 @@ import mipevents.webinars.staff
 import mipevents.webinars.views
 import mipevents.workflows.emails
 from mipevents.accounts.services import load_user
-from mipevents.core import web
+from mipevents.core import routes, web
 from mipevents.core.database import configure_engine
 from mipevents.extensions import cache, csrf, db, limiter, login_manager, migrate
 from mipevents.notify import delivery, outbox
@@ -78,8 +78,9 @@ BLUEPRINTS = (
     mipevents.api.views.bp, mipevents.api.registrations.bp,
 )
 
-# Every command group (`flask --app wsgi <group> …`).
-COMMANDS = (*mipevents.meetings.cli.COMMANDS, *mipevents.notify.cli.COMMANDS, *mipevents.accounts.cli.COMMANDS)
+# Every command group (`flask --app wsgi <group> …`), and `urls`, the URL table.
+COMMANDS = (*mipevents.meetings.cli.COMMANDS, *mipevents.notify.cli.COMMANDS, *mipevents.accounts.cli.COMMANDS,
+            routes.urls_command)
 
 
 class InsecureConfiguration(RuntimeError):
