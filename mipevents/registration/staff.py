@@ -3,7 +3,6 @@ import from the platform's report, and a message to all registrants through the 
 (Meeting registrants have their own pages in staff_meetings.py.)"""
 import csv
 import io
-from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from mipevents.accounts import audit
 from mipevents.accounts.permissions import staff_required
 from mipevents.core import vocabulary as vocab
-from mipevents.core.timeutil import isoformat_z
+from mipevents.core.text import csv_cell
 from mipevents.extensions import db
 from mipevents.people.models import Person
 from mipevents.registration import attendance, emails, services
@@ -67,16 +66,6 @@ def webinar_registrants(webinar_id):
                            positions=waitlist_positions(every))
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return isoformat_z(value)
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_COLUMNS = ("id", "status", "waitlist_position", "first_name", "last_name", "email", "role", "title",
                "organization", "city", "state", "question", "registered_at", "confirmed_at", "cancelled_at",
                "attended_minutes", "source")
@@ -92,7 +81,7 @@ def export_registrants(webinar_id):
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             r.id, vocab.label(vocab.REGISTRATION_STATUSES, r.status), positions.get(r.id), r.first_name, r.last_name,
             r.person.email, vocab.label(vocab.REGISTRATION_ROLES, r.role), r.title, r.organization, r.city, r.state,
             r.question, r.created_at, r.confirmed_at, r.cancelled_at, r.attended_minutes, r.source)])

@@ -14,6 +14,7 @@ from mipevents.accounts import audit
 from mipevents.accounts.permissions import staff_required
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import vocabulary as vocab
+from mipevents.core.text import csv_cell
 from mipevents.core.timeutil import format_time, to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -160,12 +161,6 @@ CSV_COLUMNS = ("id", "status", "type", "first_name", "last_name", "title", "orga
                "sessions", "listed", "registered_at", "checked_in_at", "source")
 
 
-def _cell(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @staff_bp.route("/export.csv")
 @staff_required
 def export_csv(meeting_id):
@@ -189,7 +184,7 @@ def export_csv(meeting_id):
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         extras = "; ".join(titles.get(int(i), "") for i in (r.extras or []) if str(i).isdigit())
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             r.id, vocab.label(vocab.REGISTRATION_STATUSES, r.status), type_label(r.role), r.first_name, r.last_name, r.title,
             r.organization, r.city, r.state, r.email, r.phone, r.scheduler_email, r.dietary_needs, r.accessibility_needs,
             extras, "; ".join(picks.get(r.id, [])), "yes" if r.is_listed else "no", local(r.created_at),
