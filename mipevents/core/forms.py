@@ -10,7 +10,7 @@ def strip_text(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
-def slug(example: str):
+def web_address(example: str):
     """A validator: the field is a web address like `example` (lowercase words, single hyphens)."""
     def check(form, field):
         if field.data and not is_slug(field.data.strip()):
@@ -18,7 +18,7 @@ def slug(example: str):
     return check
 
 
-def time_zone(message: str = "Choose a time zone from the list."):
+def known_zone(message: str = "Choose a time zone from the list."):
     """A validator: the field names a time zone this system knows (IANA, e.g. America/Chicago)."""
     def check(form, field):
         if not is_valid_zone((field.data or "").strip()):

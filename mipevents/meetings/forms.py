@@ -7,7 +7,7 @@ from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, St
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
-from mipevents.core.forms import slug, time_zone
+from mipevents.core.forms import known_zone, web_address
 
 US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
             "America/Anchorage", "Pacific/Honolulu"]
@@ -29,11 +29,11 @@ class EditMeetingForm(FlaskForm):
     """Create or edit a meeting (registration times are typed in the meeting's own zone)."""
     name = StringField("Name", validators=[DataRequired(message="Give the meeting a name."), Length(max=200)])
     slug = StringField("Web address", validators=[DataRequired(message="Give the meeting a web address."),
-                                                  Length(max=80), slug("winter-2026")])
+                                                  Length(max=80), web_address("winter-2026")])
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()), default="winter")
     starts_on = DateField("First day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD)."), sensible_year])
     ends_on = DateField("Last day", validators=[DataRequired(message="Enter the last day (YYYY-MM-DD)."), sensible_year])
-    timezone = SelectField("Time zone", default="America/Chicago", validators=[time_zone()], validate_choice=False)
+    timezone = SelectField("Time zone", default="America/Chicago", validators=[known_zone()], validate_choice=False)
     city = StringField("City", validators=[Optional(), Length(max=120)])
     state = StringField("State", validators=[Optional(), Length(max=40)])
     venue = StringField("Venue", validators=[Optional(), Length(max=200)])
@@ -74,9 +74,9 @@ class EditMeetingForm(FlaskForm):
 
 class DuplicateMeetingForm(FlaskForm):
     name = StringField("Name of the new meeting", validators=[DataRequired(message="Give the new meeting a name."), Length(max=200)])
-    slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), slug("winter-2026")])
+    slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), web_address("winter-2026")])
     starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD)."), sensible_year])
-    timezone = SelectField("Its time zone", validators=[time_zone()], validate_choice=False)
+    timezone = SelectField("Its time zone", validators=[known_zone()], validate_choice=False)
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()))
     with_speakers = SelectField("Speakers", choices=[("no", "Leave sessions without speakers"),
                                                      ("yes", "Keep each session's speakers")], default="no")

@@ -18,7 +18,12 @@ EDITABLE_FIELDS = ("slug", "title", "description", "presenters", "starts_at", "e
 
 
 class WebinarProblem(Exception):
-    """A change that cannot be made (impossible times, a slug in use, a wrong status)."""
+    """A change that cannot be made (impossible times, a slug in use, a wrong status); `field` names
+    the form field it belongs next to (none for a status change)."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 def public_webinar_or_404(slug: str) -> Webinar:
@@ -54,13 +59,13 @@ def _snapshot(webinar: Webinar) -> dict:
 
 def _check(values: dict, webinar: Webinar | None = None) -> None:
     if values["ends_at"] <= values["starts_at"]:
-        raise WebinarProblem("the webinar must end after it starts")
+        raise WebinarProblem("the webinar must end after it starts", "ends")
     closes = values.get("registration_closes_at")
     if closes is not None and closes > values["starts_at"]:
-        raise WebinarProblem("registration must close before the webinar starts")
+        raise WebinarProblem("registration must close before the webinar starts", "closes_time")
     taken = db.session.execute(select(Webinar.id).where(Webinar.slug == values["slug"])).scalar_one_or_none()
     if taken is not None and (webinar is None or taken != webinar.id):
-        raise WebinarProblem(f"the address /webinars/{values['slug']}/ is already used by another webinar")
+        raise WebinarProblem(f"the address /webinars/{values['slug']}/ is already used by another webinar", "slug")
 
 
 def create_webinar(values: dict, *, actor=None) -> Webinar:

@@ -25,7 +25,7 @@ def list_webinars():
 def _save_problem(form, exc):
     db.session.rollback()
     message = str(exc)
-    target = form.slug if "address" in message else form.ends if "end" in message else form.closes_time
+    target = getattr(form, exc.field)
     target.errors = list(target.errors) + [message[0].upper() + message[1:] + "."]
 
 
