@@ -44,6 +44,7 @@ import mipevents.speakers.views
 import mipevents.webinars.models
 import mipevents.webinars.staff
 import mipevents.webinars.views
+import mipevents.workflows.change_notices
 import mipevents.workflows.emails
 from mipevents.accounts.services import load_user
 from mipevents.core import routes, web
@@ -116,7 +117,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     web.init_app(app)
     if app.config["MAIL_BACKGROUND"] and not app.config.get("TESTING"):
-        delivery.start_background(app)
+        delivery.start_background(app, before_each_pass=mipevents.workflows.change_notices.queue_due_change_notices)
     return app
 
 

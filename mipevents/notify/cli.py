@@ -4,6 +4,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mipevents.notify import delivery
+from mipevents.workflows import change_notices
 from mipevents.workflows import reminders as reminders_due
 
 notify_cli = AppGroup("notify", help="Email: deliver the outbox, queue reminders.")
@@ -29,7 +30,7 @@ def send(limit):
 def worker(interval):
     """Deliver continuously, beside the web processes (one at a time per installation: a second
     worker waits and takes over when the first ends)."""
-    delivery.run_worker(interval=interval)
+    delivery.run_worker(interval=interval, before_each_pass=change_notices.queue_due_change_notices)
 
 
 @notify_cli.command("reminders")
