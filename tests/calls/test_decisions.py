@@ -97,7 +97,7 @@ def test_a_released_decision_cannot_change(app, make_call, application_values):
 def test_an_accepted_showcase_proposal_joins_the_line_up_last_with_its_planned_time(app, make_call, make_meeting, make_item,
                                                                                     application_values):
     from mipevents.showcase.models import ShowcaseSlot
-    from mipevents.showcase.services import lineup, plan
+    from mipevents.showcase.queries import lineup, plan
 
     meeting = make_meeting(timezone="America/Chicago", starts_on=date(2026, 7, 15), ends_on=date(2026, 7, 17))
     showcase = make_item(meeting, at=datetime(2026, 7, 16, 10, 45), minutes=45, kind="showcase", title="Innovation Showcase")
