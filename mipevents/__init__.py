@@ -33,7 +33,6 @@ import mipevents.notify.models
 import mipevents.people.models
 import mipevents.registration.models
 import mipevents.registration.staff
-import mipevents.registration.staff_meetings
 import mipevents.registration.views
 import mipevents.showcase.models
 import mipevents.showcase.staff
@@ -71,7 +70,6 @@ BLUEPRINTS = (
     mipevents.showcase.views.bp, mipevents.showcase.staff.staff_bp,
     mipevents.webinars.views.bp, mipevents.webinars.staff.staff_bp,
     mipevents.registration.views.bp, mipevents.registration.staff.staff_bp,
-    mipevents.registration.staff_meetings.staff_bp,
     mipevents.cohorts.views.bp, mipevents.cohorts.staff.staff_bp,
     mipevents.calls.views.bp, mipevents.calls.staff.staff_bp,
     mipevents.feeds.views.bp,

@@ -12,8 +12,7 @@ from mipevents.core.web import json_error
 from mipevents.extensions import csrf, db, limiter
 from mipevents.meetings.models import Meeting
 from mipevents.registration import services
-from mipevents.registration.forms import WebinarRegistrationFields
-from mipevents.registration.meeting_forms import api_errors, form_from_json
+from mipevents.registration.forms import WebinarRegistrationFields, api_errors, form_from_json
 from mipevents.webinars.models import Webinar
 
 bp = Blueprint("api_registrations", __name__, url_prefix="/api/v1")

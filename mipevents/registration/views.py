@@ -16,8 +16,15 @@ from mipevents.meetings.queries import public_meeting_or_404
 from mipevents.people.models import Person
 from mipevents.people.services import mint_token, reset_token, resolve_token
 from mipevents.registration import emails, queries, services, sessions
-from mipevents.registration.forms import PRIVACY_NOTICE, ConfirmForm, RegisterWebinarForm, UpdateDetailsForm
-from mipevents.registration.meeting_forms import MEETING_TYPES, ChooseSessionsForm, RegisterForMeetingForm
+from mipevents.registration.forms import (
+    MEETING_TYPES,
+    PRIVACY_NOTICE,
+    ChooseSessionsForm,
+    ConfirmForm,
+    RegisterForMeetingForm,
+    RegisterWebinarForm,
+    UpdateDetailsForm,
+)
 from mipevents.registration.models import Registration
 from mipevents.webinars import services as webinars
 
