@@ -24,7 +24,6 @@ import mipevents.cohorts.models
 import mipevents.cohorts.staff
 import mipevents.cohorts.views
 import mipevents.feeds.views
-import mipevents.meetings.cli
 import mipevents.meetings.models
 import mipevents.meetings.staff
 import mipevents.meetings.views
@@ -44,6 +43,7 @@ import mipevents.webinars.models
 import mipevents.webinars.staff
 import mipevents.webinars.views
 import mipevents.workflows.change_notices
+import mipevents.workflows.cli
 import mipevents.workflows.emails
 from mipevents.accounts.services import load_user
 from mipevents.core import routes, web
@@ -78,7 +78,7 @@ BLUEPRINTS = (
 )
 
 # Every command group (`flask --app wsgi <group> …`), and `urls`, the URL table.
-COMMANDS = (*mipevents.meetings.cli.COMMANDS, *mipevents.notify.cli.COMMANDS, *mipevents.accounts.cli.COMMANDS,
+COMMANDS = (*mipevents.workflows.cli.COMMANDS, *mipevents.notify.cli.COMMANDS, *mipevents.accounts.cli.COMMANDS,
             routes.urls_command)
 
 

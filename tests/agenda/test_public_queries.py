@@ -6,7 +6,7 @@ from sqlalchemy import select
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import http_cache
 from mipevents.extensions import cache, db
-from mipevents.meetings.importer import import_meeting
+from mipevents.workflows.importer import import_meeting
 from tests.meetings.test_importer import dataset
 
 

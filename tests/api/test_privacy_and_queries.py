@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from mipevents.core import http_cache
 from mipevents.extensions import cache, db
-from mipevents.meetings.importer import import_meeting
 from mipevents.people.models import Person
 from mipevents.registration.models import Registration
 from mipevents.speakers.models import SessionSpeaker, Speaker
 from mipevents.webinars.models import Webinar
+from mipevents.workflows.importer import import_meeting
 from tests.meetings.test_importer import dataset
 
 BASE = "http://mipevents.test"

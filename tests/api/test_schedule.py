@@ -10,8 +10,8 @@ from lxml import etree
 
 from mipevents.api import schedule
 from mipevents.extensions import db
-from mipevents.meetings.demo import load_demo
-from mipevents.meetings.importer import import_meeting
+from mipevents.workflows.demo import load_demo
+from mipevents.workflows.importer import import_meeting
 from tests.meetings.test_importer import dataset
 
 

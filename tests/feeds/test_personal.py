@@ -12,12 +12,12 @@ from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.core import http_cache
 from mipevents.extensions import cache, db
 from mipevents.feeds import events, ics, personal
-from mipevents.meetings.importer import import_meeting
 from mipevents.meetings.models import Room
 from mipevents.meetings.services import touch
 from mipevents.people.models import Person
 from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration, SessionChoice
+from mipevents.workflows.importer import import_meeting
 from tests.meetings.test_importer import dataset
 
 HOST = "mipevents.test"

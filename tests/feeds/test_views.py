@@ -402,7 +402,7 @@ def test_personal_feed_token_revoked_or_unknown_answers_404_and_conditional_get_
 # ------------------------------------------------------------------------------------ UIDs and SEQUENCE
 
 def test_uids_stay_and_sequence_rises_across_edits_and_reimports(app, client, read_feed):
-    from mipevents.meetings.importer import import_meeting
+    from mipevents.workflows.importer import import_meeting
     from tests.meetings.test_importer import dataset
 
     data = dataset("small")
