@@ -1,4 +1,5 @@
-"""AgendaItem (a session on screens), AgendaRelease (a numbered publish) and ChangeNotice (a public session's change to tell)."""
+"""AgendaItem (a session on screens), SessionSpeaker (a speaker's role on it), AgendaRelease (a numbered
+publish) and ChangeNotice (a public session's change to tell)."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -9,6 +10,7 @@ from mipevents.core.timeutil import utcnow
 from mipevents.core.vocabulary import SHOWCASE_CHANGEOVER_SECONDS, SHOWCASE_SLOT_SECONDS
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
+from mipevents.speakers.models import Speaker
 
 
 class AgendaItem(db.Model):
@@ -37,7 +39,7 @@ class AgendaItem(db.Model):
 
     meeting: Mapped[Meeting] = relationship()
     room: Mapped[Room | None] = relationship()
-    speaker_links: Mapped[list["SessionSpeaker"]] = relationship(  # noqa: F821
+    speaker_links: Mapped[list["SessionSpeaker"]] = relationship(  # the class just below
         back_populates="item", cascade="all, delete-orphan", order_by="SessionSpeaker.position")
 
     __table_args__ = (
@@ -66,6 +68,26 @@ class AgendaItem(db.Model):
 
     def __repr__(self):
         return f"<AgendaItem {self.id} {self.title!r}>"
+
+
+class SessionSpeaker(db.Model):
+    """A speaker's role on one session, in order."""
+
+    __tablename__ = "session_speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="speaker")
+    position: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[AgendaItem] = relationship(back_populates="speaker_links")
+    speaker: Mapped[Speaker] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "speaker_id", name="uq_session_speakers_item_speaker"),
+        CheckConstraint("role IN ('keynote', 'moderator', 'panelist', 'presenter', 'speaker')", name="role_known"),
+    )
 
 
 class AgendaRelease(db.Model):

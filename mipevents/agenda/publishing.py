@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from mipevents.accounts import audit
 from mipevents.agenda.conflicts import Conflict, Placed, find_conflicts
-from mipevents.agenda.models import AgendaItem, AgendaRelease
+from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_day, format_time, isoformat_z, to_local, utcnow
 from mipevents.extensions import db
@@ -17,7 +17,6 @@ from mipevents.meetings.services import touch
 # The one upward import of the areas (pyproject.toml says so): a showcase session's length, for its
 # conflicts, is its line-up's, and the line-up's slots hang off the session.
 from mipevents.showcase.models import ShowcaseSlot
-from mipevents.speakers.models import SessionSpeaker
 
 
 class OpenConflicts(Exception):

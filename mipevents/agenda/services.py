@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from mipevents.accounts import audit
 from mipevents.agenda.changes import record_session_change
 from mipevents.agenda.conflicts import Conflict, conflicts_of
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.agenda.publishing import meeting_conflicts
 from mipevents.core.timeutil import isoformat_z, to_local, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
 from mipevents.meetings.services import touch
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
 # The changes subscribed calendars must pick up (DESIGN "Publishing").
 SEQUENCED = ("starts_at", "ends_at", "room_id", "title", "status")

@@ -9,12 +9,12 @@ from mipevents.accounts.permissions import staff_required
 from mipevents.agenda import services
 from mipevents.agenda.conflicts import conflicting_ids, conflicts_of
 from mipevents.agenda.forms import AddSessionSpeakerForm, EditSessionForm, PublishAgendaForm
-from mipevents.agenda.models import AgendaItem, AgendaRelease
+from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
 from mipevents.agenda.publishing import OpenConflicts, items_by_day, meeting_conflicts, meeting_items, publish_agenda
 from mipevents.core.timeutil import to_local
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
 staff_bp = Blueprint("staff_agenda", __name__, url_prefix="/staff")
 

@@ -22,7 +22,7 @@ from icalendar import Event
 from sqlalchemy import Integer, String, bindparam, cast, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.cohorts.models import CohortMember
 from mipevents.core import timeutil, vocabulary
 from mipevents.core.db_types import UTCDateTime
@@ -34,7 +34,7 @@ from mipevents.meetings.models import Meeting
 from mipevents.people.models import Person, Token
 from mipevents.people.services import token_hash
 from mipevents.registration.models import Registration, SessionChoice
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
 
 PUBLIC = ("published", "cancelled")

@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.core.timeutil import local_day_bounds, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.showcase import timing
 from mipevents.showcase.models import ShowcaseSlot
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
 # -- finding things ---------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from mipevents.agenda.changes import changed_fields, session_state
-from mipevents.agenda.models import AgendaItem, ChangeNotice
+from mipevents.agenda.models import AgendaItem, ChangeNotice, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_day, format_time, to_local, utcnow
 from mipevents.extensions import db
@@ -28,7 +28,7 @@ from mipevents.notify.outbox import Attachment, BuiltMessage, enqueue
 from mipevents.people.models import Person
 from mipevents.people.services import normalise_email
 from mipevents.registration.models import Registration, SessionChoice
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
 KIND = "session_changes"
 QUIET = timedelta(minutes=5)          # a burst of edits is over when none came for this long

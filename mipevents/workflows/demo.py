@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 
 from mipevents.accounts import services as accounts
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.agenda.publishing import publish_agenda
 from mipevents.calls.demo import load_calls_demo
 from mipevents.core.timeutil import utcnow, wall_clock_to_utc
@@ -14,7 +14,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
 from mipevents.people.services import person_for_email
 from mipevents.showcase.models import ShowcaseSlot
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
 
 STAFF_EMAIL = "staff@mipevents.local"

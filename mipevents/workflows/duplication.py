@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from mipevents.accounts import audit
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.agenda.publishing import meeting_items
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
-from mipevents.speakers.models import SessionSpeaker
 
 COPIED_FIELDS = ("kind", "city", "state", "venue", "address", "description", "panel_topics", "capacity",
                  "approval_roles", "cohort_id")

@@ -12,7 +12,7 @@ from mipevents.api import schedule
 from mipevents.extensions import db
 from mipevents.workflows.demo import load_demo
 from mipevents.workflows.importer import import_meeting
-from tests.meetings.test_importer import dataset
+from tests.workflows.test_importer import dataset
 
 
 def test_every_demo_meeting_exports_valid_schedules(app, client, assert_valid_schedule):

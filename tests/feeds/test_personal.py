@@ -18,7 +18,7 @@ from mipevents.people.models import Person
 from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration, SessionChoice
 from mipevents.workflows.importer import import_meeting
-from tests.meetings.test_importer import dataset
+from tests.workflows.test_importer import dataset
 
 HOST = "mipevents.test"
 

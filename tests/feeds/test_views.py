@@ -403,7 +403,7 @@ def test_personal_feed_token_revoked_or_unknown_answers_404_and_conditional_get_
 
 def test_uids_stay_and_sequence_rises_across_edits_and_reimports(app, client, read_feed):
     from mipevents.workflows.importer import import_meeting
-    from tests.meetings.test_importer import dataset
+    from tests.workflows.test_importer import dataset
 
     data = dataset("small")
     meeting = import_meeting(data).meeting
