@@ -12,7 +12,7 @@ from mipevents.people.models import Person
 from mipevents.people.services import normalise_email
 from mipevents.workflows import erasure
 
-staff_bp = Blueprint("staff_accounts", __name__, url_prefix="/staff")
+staff_bp = Blueprint("accounts_staff", __name__, url_prefix="/staff")
 
 AUDIT_PAGE_SIZE = 50
 

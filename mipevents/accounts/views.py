@@ -15,7 +15,7 @@ BAD_LOGIN = "That email and password do not match an enabled account."
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("staff_meetings.dashboard")
+    return url_for("meetings_staff.dashboard")
 
 
 def _login_limit() -> str:

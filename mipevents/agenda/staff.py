@@ -16,7 +16,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.speakers.models import Speaker
 
-staff_bp = Blueprint("staff_agenda", __name__, url_prefix="/staff")
+staff_bp = Blueprint("agenda_staff", __name__, url_prefix="/staff")
 
 SLOT = timedelta(minutes=30)
 
@@ -231,7 +231,7 @@ def publish(meeting_id):
                 flash("Nothing changed since the last release; the agenda is published as it was.", "info")
             else:
                 flash(f"Published release {release.number} of the agenda ({len(release.changes)} changes).", "success")
-            return redirect(url_for("staff_meetings.show_meeting", meeting_id=meeting.id), 303)
+            return redirect(url_for("meetings_staff.show_meeting", meeting_id=meeting.id), 303)
     elif request.method == "POST":
         status = 422
     releases = db.session.execute(db.select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)

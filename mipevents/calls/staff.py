@@ -20,7 +20,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.workflows import call_decisions
 
-staff_bp = Blueprint("staff_calls", __name__, url_prefix="/staff")
+staff_bp = Blueprint("calls_staff", __name__, url_prefix="/staff")
 
 SORT_LABELS = {"submitted": "Submitted", "name": "Mayor", "city": "City", "status": "Status", "average": "Average",
                "mine": "Your score"}

@@ -13,7 +13,7 @@ from mipevents.meetings.models import Meeting, Room
 from mipevents.workflows import meetings as meeting_work
 from mipevents.workflows.duplication import duplicate_meeting
 
-staff_bp = Blueprint("staff_meetings", __name__, url_prefix="/staff")
+staff_bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 
 
 @staff_bp.route("/")

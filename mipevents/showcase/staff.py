@@ -15,7 +15,7 @@ from mipevents.showcase import queries, services
 from mipevents.showcase.forms import AddSlotForm, EditSlotForm, UpdateTimingForm
 from mipevents.showcase.models import ShowcaseSlot
 
-staff_bp = Blueprint("staff_showcase", __name__, url_prefix="/staff/showcase")
+staff_bp = Blueprint("showcase_staff", __name__, url_prefix="/staff/showcase")
 
 
 def _item_or_404(item_id: int) -> AgendaItem:

@@ -12,7 +12,7 @@ from mipevents.speakers.forms import EditSpeakerForm
 from mipevents.speakers.models import Speaker
 from mipevents.workflows import speakers as speaker_work
 
-staff_bp = Blueprint("staff_speakers", __name__, url_prefix="/staff")
+staff_bp = Blueprint("speakers_staff", __name__, url_prefix="/staff")
 
 PAGE_SIZE = 100
 

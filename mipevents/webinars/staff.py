@@ -11,7 +11,7 @@ from mipevents.webinars.forms import EditWebinarForm
 from mipevents.webinars.models import Webinar
 from mipevents.workflows import webinars as webinar_work
 
-staff_bp = Blueprint("staff_webinars", __name__, url_prefix="/staff")
+staff_bp = Blueprint("webinars_staff", __name__, url_prefix="/staff")
 
 
 @staff_bp.route("/webinars/")

@@ -18,7 +18,7 @@ def test_the_table_names_each_view_and_the_workflow_it_calls(app):
     home = rows[("/", "GET")]
     assert (home.blueprint, home.view, home.calls) == ("meetings", "meetings/views.py: home", "workflows.home")
     erase = rows[("/staff/people/<int:person_id>/erase", "GET, POST")]
-    assert (erase.blueprint, erase.view, erase.calls) == ("staff_accounts", "accounts/staff.py: erase_person", "workflows.erasure")
+    assert (erase.blueprint, erase.view, erase.calls) == ("accounts_staff", "accounts/staff.py: erase_person", "workflows.erasure")
 
 
 def test_the_urls_command_prints_the_table(app):
