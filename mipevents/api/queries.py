@@ -143,7 +143,7 @@ def meeting_speakers_page(meeting: Meeting, limit: int, offset: int) -> tuple[Pa
     return page, roles
 
 
-def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
+def public_speaker_links(speaker_id: int) -> list[SessionSpeaker]:
     """A speaker's roles on public sessions of public meetings, across meetings, in start order
     (session and meeting loaded). Empty: the speaker has nothing public."""
     stmt = (select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)

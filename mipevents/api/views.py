@@ -168,7 +168,7 @@ def show_speaker(speaker_id):
         abort(404, description="There is no public speaker with that id.")
 
     def build():
-        links = queries.speaker_links(speaker_id)
+        links = queries.public_speaker_links(speaker_id)
         if not links:
             return json_error(404, "not_found", "There is no public speaker with that id.")
         speaker = links[0].speaker

@@ -4,8 +4,9 @@ from flask import current_app, render_template
 
 from mipevents.calls.deadlines import local_moment
 from mipevents.calls.models import Application
-from mipevents.calls.queries import application_url, base_url, call_url
+from mipevents.calls.queries import application_url, call_url
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import base_url
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import BuiltMessage

@@ -3,18 +3,14 @@ feed carries, and how many decisions wait to be released."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from mipevents.calls import states
 from mipevents.calls.models import Application, Call, CallQuestion
 from mipevents.cohorts.models import Cohort
+from mipevents.core.web import base_url
 from mipevents.extensions import db
-
-
-def base_url() -> str:
-    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
 
 
 def call_url(call: Call) -> str:

@@ -28,6 +28,11 @@ def init_app(app: Flask) -> None:
         return {"org_name": app.config["MIPEVENTS_ORG_NAME"], "vocab": vocab, "roles_for": roles_for}
 
 
+def base_url() -> str:
+    """MIPEVENTS_BASE_URL without its trailing slash: what every absolute link (emails, feeds) starts with."""
+    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
+
+
 def roles_for(endpoint: str) -> tuple:
     """The staff roles that may open `endpoint` (its view's staff_required roles; none for a public page)."""
     return getattr(current_app.view_functions[endpoint], "required_roles", None) or ()

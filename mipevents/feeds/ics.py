@@ -156,7 +156,7 @@ def personal_subscription(person_name: str, site: Site) -> Subscription:
                         zone=site.zone)
 
 
-def personal_calendar(person_name: str, events: list[Event], site: Site) -> bytes:
+def subscribed_calendar(person_name: str, events: list[Event], site: Site) -> bytes:
     return calendar(events, site, personal_subscription(person_name, site))
 
 

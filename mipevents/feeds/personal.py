@@ -282,7 +282,7 @@ def _kept(key: tuple, build, generation: str | None) -> ics.Fragment | None:
 
 def personal_calendar(token: str, site: vevents.Site) -> bytes | None:
     """The feed a `token` opens, or None when it opens none (an unknown, revoked or other purpose
-    token, or a person since erased): the same bytes as `ics.personal_calendar(person.name,
+    token, or a person since erased): the same bytes as `ics.subscribed_calendar(person.name,
     personal_events(person, site), site)`, in two queries when every event's fragment is kept (a
     fixed few more for those that are not)."""
     hashed = token_hash(token)
@@ -356,5 +356,5 @@ def personal_calendar(token: str, site: vevents.Site) -> bytes | None:
     body = ics.calendar_from_fragments(pieces, site, ics.personal_subscription(owner.text, site))
     if body is None:   # a zone without a yearly rule over these dates: times in UTC, built in full
         person = db.session.get(Person, owner.id)
-        body = ics.personal_calendar(person.name, personal_events(person, site), site)
+        body = ics.subscribed_calendar(person.name, personal_events(person, site), site)
     return body

@@ -20,7 +20,7 @@ staff_bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 @reviewer_required
 def dashboard():
     meetings = db.session.execute(select(Meeting).order_by(Meeting.starts_on.desc())).scalars().all()
-    counts, drafts = meeting_work.session_counts()
+    counts, drafts = meeting_work.sessions_per_meeting()
     return render_template("staff/dashboard.html", meetings=meetings, counts=counts, drafts=drafts)
 
 

@@ -23,7 +23,7 @@ class ReportProblem(Exception):
 
 
 @dataclass
-class ReportRow:
+class AttendeeRow:
     name: str
     email: str          # case-folded, "" when the platform had none (a phone dialled in, a device)
     minutes: int
@@ -34,7 +34,7 @@ class ReportRow:
 class ImportResult:
     rows: int = 0
     matched: list = field(default_factory=list)     # (registration, minutes) per matched person
-    unmatched: list = field(default_factory=list)   # ReportRow per attendee row we could not place
+    unmatched: list = field(default_factory=list)   # AttendeeRow per attendee row we could not place
 
 
 def _minutes(value: str) -> int:
@@ -54,7 +54,7 @@ def _column(header: list[str], *names: str) -> int | None:
     return None
 
 
-def parse_report(text: str) -> list[ReportRow]:
+def parse_report(text: str) -> list[AttendeeRow]:
     """The rows of the attendee section (host and panelists are not registrants)."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     start = next((i for i, row in enumerate(rows) if row and row[0].strip().lower() == ATTENDEE_SECTION), None)
@@ -73,7 +73,7 @@ def parse_report(text: str) -> list[ReportRow]:
             break
         if len(row) == 1 and row[0].strip().lower().endswith("details"):
             break   # a further section
-        found.append(ReportRow(name=_cell(row, name_at), email=normalise_email(_cell(row, email_at)),
+        found.append(AttendeeRow(name=_cell(row, name_at), email=normalise_email(_cell(row, email_at)),
                                minutes=_minutes(_cell(row, minutes_at)),
                                attended=_cell(row, attended_at).lower() != "no" if attended_at is not None else True))
     return found

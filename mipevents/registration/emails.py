@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
+from mipevents.core.web import base_url
 from mipevents.extensions import db
 from mipevents.notify.outbox import BuiltMessage, enqueue
 from mipevents.people.services import mint_token
@@ -21,10 +22,6 @@ KINDS = ("registration_received", "registration_repeat", "registration_promoted"
 # Messages that carry the event's calendar file (with the join link once confirmed).
 WITH_CALENDAR = ("registration_received", "registration_repeat", "registration_promoted",
                  "registration_approved", "registration_reminder")
-
-
-def base_url() -> str:
-    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
 
 
 def manage_url(token: str) -> str:

@@ -363,7 +363,7 @@ def undo_check_in_one(meeting_id, registration_id):
 def pending_notices(meeting_id):
     meeting = _meeting(meeting_id)
     changes = notices.pending_changes(meeting.id)
-    lines = {c.item.id: notices.describe(c.before, c.after, meeting.timezone) for c in changes}
+    lines = {c.item.id: notices.change_lines(c.before, c.after, meeting.timezone) for c in changes}
     people = len({email for c in changes if c.changed for email in c.recipients})
     return render_template("registration/staff_meeting_notices.html", meeting=meeting, changes=changes, lines=lines,
                            people=people, quiet_minutes=int(notices.QUIET.total_seconds() // 60),

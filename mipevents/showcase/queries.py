@@ -74,7 +74,7 @@ def fit(item: AgendaItem, slots: list[ShowcaseSlot]) -> timing.Fit:
     return timing.fit(item.starts_at, item.ends_at, [s.seconds for s in slots], item.changeover_seconds)
 
 
-def meeting_speakers(meeting: Meeting) -> list[Speaker]:
+def speakers_to_pick(meeting: Meeting) -> list[Speaker]:
     """Speakers on any session of the meeting or presenting in its showcase, by name: the
     presenters staff pick from (and every slot's current speaker, so an edit keeps it)."""
     on_sessions = (select(SessionSpeaker.speaker_id).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)

@@ -45,7 +45,7 @@ def index():
 
 def _render_lineup(item, add_form=None, timing_form=None, status=200):
     slots = queries.lineup(item)
-    add_form = add_form or AddSlotForm(speakers=queries.meeting_speakers(item.meeting), formdata=None)
+    add_form = add_form or AddSlotForm(speakers=queries.speakers_to_pick(item.meeting), formdata=None)
     timing_form = timing_form or UpdateTimingForm(formdata=None, obj=item)
     return render_template("showcase/staff_lineup.html", item=item, meeting=item.meeting, plan=queries.plan(item, slots),
                            fit=queries.fit(item, slots), add_form=add_form, timing_form=timing_form,
@@ -62,7 +62,7 @@ def lineup(item_id):
 @staff_required
 def add_slot(item_id):
     item = _item_or_404(item_id)
-    form = AddSlotForm(speakers=queries.meeting_speakers(item.meeting))
+    form = AddSlotForm(speakers=queries.speakers_to_pick(item.meeting))
     if not form.validate_on_submit():
         return _render_lineup(item, add_form=form, status=422)
     slot = services.add_slot(item, form.to_values(), actor=current_user, position=form.position.data)
@@ -133,7 +133,7 @@ def move_slot(slot_id):
 def edit_slot(slot_id):
     slot = _slot_or_404(slot_id)
     item = slot.item
-    form = EditSlotForm(speakers=queries.meeting_speakers(item.meeting), obj=slot)
+    form = EditSlotForm(speakers=queries.speakers_to_pick(item.meeting), obj=slot)
     if form.validate_on_submit():
         services.update_slot(slot, form.to_values(), actor=current_user)
         db.session.commit()

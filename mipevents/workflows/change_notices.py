@@ -182,7 +182,7 @@ class ChangeLine:
     after: str
 
 
-def describe(before: dict, after: dict, zone: str) -> list[ChangeLine]:
+def change_lines(before: dict, after: dict, zone: str) -> list[ChangeLine]:
     """Before/after in words, in the meeting's zone ("Wednesday, January 22, 9:00 AM – 10:00 AM ET")."""
     def when(state):
         starts, ends = _parse(state.get("starts_at")), _parse(state.get("ends_at"))
@@ -215,7 +215,7 @@ def build_session_changes(msg) -> BuiltMessage:
         item = items.get(change["item_id"])
         if item is None:   # deleted since: nothing to attach, nothing to say
             continue
-        changes.append({"item": item, "lines": describe(change["before"], change["after"], meeting.timezone),
+        changes.append({"item": item, "lines": change_lines(change["before"], change["after"], meeting.timezone),
                         "is_cancelled": item.is_cancelled, "url": events.session_url(meeting, item, site)})
     if len(changes) == 1:
         only = changes[0]["item"]

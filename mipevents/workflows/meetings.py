@@ -11,7 +11,7 @@ from mipevents.meetings import services as meetings
 from mipevents.meetings.models import Meeting, Room
 
 
-def session_counts() -> tuple[dict[int, int], dict[int, int]]:
+def sessions_per_meeting() -> tuple[dict[int, int], dict[int, int]]:
     """For the dashboard: ({meeting id: sessions}, {meeting id: draft sessions})."""
     counts = dict(db.session.execute(select(AgendaItem.meeting_id, func.count()).group_by(AgendaItem.meeting_id)).all())
     drafts = dict(db.session.execute(select(AgendaItem.meeting_id, func.count()).where(AgendaItem.status == "draft")

@@ -27,7 +27,7 @@ log = logging.getLogger("mipevents.notify")
 LEADS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 
 
-def dedupe_key(lead: str, registration_id: int) -> str:
+def reminder_key(lead: str, registration_id: int) -> str:
     return f"reminder-{lead}:registration:{registration_id}"
 
 
@@ -60,9 +60,9 @@ def due_webinar_reminders(now: datetime) -> list[tuple[str, Registration]]:
 def _not_queued_yet(wanted: list[tuple[str, Registration]]) -> list[tuple[str, Registration]]:
     if not wanted:
         return []
-    keys = {dedupe_key(lead, r.id) for lead, r in wanted}
+    keys = {reminder_key(lead, r.id) for lead, r in wanted}
     queued = set(db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars())
-    return [(lead, r) for lead, r in wanted if dedupe_key(lead, r.id) not in queued]
+    return [(lead, r) for lead, r in wanted if reminder_key(lead, r.id) not in queued]
 
 
 # A meeting without a published session yet is taken to start at this local time on its first day.
@@ -103,7 +103,7 @@ def _queue_one(lead: str, registration: Registration) -> bool:
             enqueue("registration_reminder", registration.email or person.email,
                     {"registration_id": registration.id, "status": registration.status, "lead": lead,
                      "manage_token": mint_token(person, "manage", registration.id)},
-                    person=person, dedupe_key=dedupe_key(lead, registration.id))
+                    person=person, dedupe_key=reminder_key(lead, registration.id))
     except IntegrityError:
         return False
     return True

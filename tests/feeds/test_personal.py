@@ -52,7 +52,7 @@ def _reference(app, person_id) -> bytes:
     """The feed built from the models alone, as it was built before fragments were kept."""
     site = events.Site.from_config(app.config)
     person = db.session.get(Person, person_id)
-    return ics.personal_calendar(person.name, personal.personal_events(person, site), site)
+    return ics.subscribed_calendar(person.name, personal.personal_events(person, site), site)
 
 
 def _forget_everything():

@@ -175,7 +175,7 @@ def test_meeting_speakers_include_presenters_who_speak_nowhere_else(make_showcas
     make_item(meeting, speakers=[panelist])
     slots[0].speaker_id = presenter.id
     db.session.flush()
-    assert [s.name for s in queries.meeting_speakers(meeting)] == ["Al Presenter", "Bea Panel"]
+    assert [s.name for s in queries.speakers_to_pick(meeting)] == ["Al Presenter", "Bea Panel"]
 
 
 def test_act_refuses_a_press_made_on_a_state_that_moved_on(make_showcase):

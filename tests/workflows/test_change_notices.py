@@ -124,7 +124,7 @@ def test_a_cancelled_session_tells_its_people_it_is_cancelled(make_meeting, make
     notice = edit(panel, status="cancelled")
     db.session.commit()
     assert notices.queue_change_notices(now=notice.created_at + notices.QUIET) == 4
-    lines = notices.describe(notice.before, session_changes.session_state(panel), meeting.timezone)
+    lines = notices.change_lines(notice.before, session_changes.session_state(panel), meeting.timezone)
     assert [(line.what, line.before, line.after) for line in lines] == [("Status", "Taking place", "Cancelled")]
 
 
