@@ -5,14 +5,13 @@ from flask import current_app
 
 from mipevents.accounts.services import issue_reset_link
 from mipevents.core.timeutil import format_date, format_time, to_local
-from mipevents.notify.outbox import BuiltMessage, message_builder
+from mipevents.notify.outbox import BuiltMessage
 
 
 def reset_url(token: str) -> str:
     return f"{current_app.config['MIPEVENTS_BASE_URL'].rstrip('/')}/staff/reset-password/{token}"
 
 
-@message_builder("password_reset")
 def build_password_reset(msg) -> BuiltMessage:
     """From the outbox row's context (the reset and when it expires); the link is made now."""
     raw = issue_reset_link(msg.context["reset_id"])

@@ -13,7 +13,7 @@ DEVICE_COOKIE = "mipevents_device"
 DEVICE_LIFETIME = 365 * 24 * 3600   # seconds
 
 
-def safe_next(target: str | None, default_endpoint: str = "staff_meetings.dashboard") -> str:
+def safe_next(target: str | None, default_endpoint: str = "meetings_staff.dashboard") -> str:
     """A local address for `next`, else the dashboard: control characters and spaces dropped, no scheme,
     no host, and only a path this app routes (GET), rebuilt by url_for from its endpoint."""
     cleaned = "".join(ch for ch in (target or "") if ch.isprintable() and not ch.isspace())

@@ -4,12 +4,7 @@ import time
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from mipevents.accounts import (
-    emails,  # noqa: F401  (registers the password_reset builder)
-    services,
-    session_expiry,
-    signin,
-)
+from mipevents.accounts import services, session_expiry, signin
 from mipevents.accounts.forms import LoginForm, RequestPasswordResetForm, ResetPasswordForm
 from mipevents.extensions import db, limiter
 

@@ -3,11 +3,12 @@ asked to manage your registration" (with the approval link) and "X now manages i
 that removes them); to the scheduler, "we asked the person" (no link: the registration is theirs)."""
 from flask import current_app
 
+from mipevents.core.web import base_url
 from mipevents.extensions import db
-from mipevents.notify.outbox import BuiltMessage, message_builder
+from mipevents.notify.outbox import BuiltMessage
 from mipevents.people import tokens
 from mipevents.people.models import SchedulerApproval
-from mipevents.registration.emails import base_url, event_url, manage_url
+from mipevents.registration.emails import event_url, manage_url
 from mipevents.registration.models import Registration
 
 
@@ -23,7 +24,6 @@ def _footer() -> str:
     return f"\n-- \n{current_app.config['MIPEVENTS_ORG_NAME']}\nThis link is private: please do not forward this email.\n"
 
 
-@message_builder("scheduler_request")
 def build_request(msg) -> BuiltMessage:
     """To the person: someone named themselves as their scheduler for a registration they have."""
     registration, name = _loaded(msg)
@@ -40,7 +40,6 @@ def build_request(msg) -> BuiltMessage:
     return BuiltMessage(subject=f"Someone asked to manage your registration: {name}", text=text)
 
 
-@message_builder("scheduler_request_sent")
 def build_request_sent(msg) -> BuiltMessage:
     """To the scheduler: the request went to the person; nothing private."""
     registration, name = _loaded(msg)
@@ -51,7 +50,6 @@ def build_request_sent(msg) -> BuiltMessage:
     return BuiltMessage(subject=f"We asked the person to approve you: {name}", text=text)
 
 
-@message_builder("scheduler_added")
 def build_added(msg) -> BuiltMessage:
     """To the person: a scheduler they approved now manages this registration; one click removes them."""
     registration, name = _loaded(msg)

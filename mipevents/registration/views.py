@@ -1,20 +1,135 @@
-"""A registrant's private page, reached only through their manage token: see their registration and
-waitlist place, update details, cancel (with a confirmation step), resend the confirmation, get
-their personal calendar link, reset their links. Works for meeting and webinar registrations."""
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+"""Registration's public pages: signing up for a meeting or a webinar, a registrant's private page
+(through their manage link, or the scheduler's link: status, details, cancelling, session picks; the
+registrant alone: resending, the feed link, new links, removing the scheduler), the person's consent to
+a scheduler, and a scheduler's page of the registrations they manage."""
+from itertools import groupby
 
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from mipevents.agenda.models import AgendaItem
+from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db, limiter
+from mipevents.meetings import queries as meeting_queries
+from mipevents.meetings.queries import public_meeting_or_404
 from mipevents.people import tokens
-from mipevents.people.services import reset_token
-from mipevents.registration import access, emails, services
-from mipevents.registration.forms import ConfirmForm, UpdateDetailsForm
+from mipevents.people.services import reset_token, resolve_token
+from mipevents.registration import access, emails, queries, schedulers, services, sessions
+from mipevents.registration.forms import (
+    MEETING_TYPES,
+    PRIVACY_NOTICE,
+    ChooseSessionsForm,
+    ConfirmForm,
+    RegisterForMeetingForm,
+    RegisterWebinarForm,
+    UpdateDetailsForm,
+)
 from mipevents.registration.models import Registration
+from mipevents.webinars import services as webinars
+from mipevents.workflows.emails import calendar_attachment
 
 bp = Blueprint("registration", __name__)
 
+# Sessions offered as "receptions and site visits" on the form (their ids go to Registration.extras).
+EXTRA_KINDS = ("reception", "tour")
+
+
+def extra_items(meeting_id: int) -> list[AgendaItem]:
+    return list(db.session.execute(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.status == "published",
+                                 AgendaItem.kind.in_(EXTRA_KINDS))
+        .order_by(AgendaItem.starts_at, AgendaItem.id)
+    ).scalars())
+
+
+def registration_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def _private(response):
+    """The page carries a secret link or a form's answers: no caching anywhere, no referrer, no indexing."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# ------------------------------------------------------------------------------------------ signing up
+
+def _meeting_closed(meeting, status: int):
+    state = meeting_queries.registration_state(meeting, utcnow())
+    return render_template("registration/meeting_closed.html", meeting=meeting, state=state), status
+
+
+@bp.route("/meetings/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"],
+               error_message="Too many registrations from here. Wait a minute and try again.")
+def register_for_meeting(slug):
+    meeting = public_meeting_or_404(slug)
+    if not services.is_open(meeting):
+        return _meeting_closed(meeting, 409 if request.method == "POST" else 200)
+    form = RegisterForMeetingForm()
+    form.set_extras(extra_items(meeting.id))
+    if request.method == "POST" and form.is_bot:
+        return redirect(url_for(".meeting_registered", slug=meeting.slug), 303)   # looks accepted; nothing written
+    if form.validate_on_submit():
+        try:
+            services.register(meeting, form.to_values(), source="web")
+        except services.RegistrationClosed:
+            db.session.rollback()
+            return _meeting_closed(meeting, 409)
+        db.session.commit()
+        # New or repeat: the same answer; only the email says "you were already registered".
+        return redirect(url_for(".meeting_registered", slug=meeting.slug), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("registration/meeting_register.html", meeting=meeting, form=form, is_full=queries.seats_left(meeting) == 0,
+                           approval_types=[label for value, label in MEETING_TYPES if value in (meeting.approval_roles or [])]), status
+
+
+@bp.route("/meetings/<slug>/register/check-your-email")
+def meeting_registered(slug):
+    meeting = public_meeting_or_404(slug)
+    return render_template("registration/meeting_registered.html", meeting=meeting)
+
+
+def _webinar_closed(webinar, status):
+    return _private(make_response(render_template("registration/webinar_closed.html", webinar=webinar), status))
+
+
+@bp.route("/webinars/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"])
+def register_for_webinar(slug):
+    webinar = webinars.public_webinar_or_404(slug)
+    if not services.is_open(webinar):
+        return _webinar_closed(webinar, 409 if request.method == "POST" else 200)
+    form = RegisterWebinarForm()
+    if request.method == "POST" and form.is_bot:
+        # Looks like success to the bot; nothing is written and nobody is emailed.
+        return redirect(url_for(".webinar_registered", slug=webinar.slug), 303)
+    if form.validate_on_submit():
+        try:
+            services.register(webinar, form.to_values(), source="web")
+        except services.RegistrationClosed:
+            db.session.rollback()
+            return _webinar_closed(webinar, 409)
+        db.session.commit()
+        # New or repeat: the same answer; only the email says "you were already registered".
+        return redirect(url_for(".webinar_registered", slug=webinar.slug), 303)
+    status = 422 if request.method == "POST" else 200
+    return _private(make_response(render_template(
+        "registration/webinar_register.html", webinar=webinar, form=form, privacy_notice=PRIVACY_NOTICE), status))
+
+
+@bp.route("/webinars/<slug>/register/thanks")
+def webinar_registered(slug):
+    webinar = webinars.public_webinar_or_404(slug)
+    return render_template("registration/webinar_registered.html", webinar=webinar)
+
+
+# ------------------------------------------------------------------------------- the private manage page
 
 def opened_or_404(raw: str) -> access.Opened:
-    """The registration a live manage or scheduler link opens, else 404."""
+    """The registration a live manage link (or its scheduler's link) opens, else 404."""
     opened = access.opened_by(raw)
     if opened is None:
         abort(404)
@@ -22,7 +137,6 @@ def opened_or_404(raw: str) -> access.Opened:
 
 
 def registration_for_token(raw: str) -> Registration:
-    """The registration a live manage link (or its scheduler's link) opens, else 404."""
     return opened_or_404(raw).registration
 
 
@@ -35,23 +149,17 @@ def owners_registration(raw: str) -> Registration:
     return opened.registration
 
 
-def _private(response):
-    """The page carries a secret link: no caching anywhere, no referrer, no indexing."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+def _feed_url(registration, is_owner: bool) -> str | None:
+    """The person's one stable feed address, shown again (never to a scheduler); a GET never makes it."""
+    raw = tokens.stable_feed_token(registration.person_id) if is_owner and registration.is_active else None
+    return emails.feed_url(raw) if raw else None
 
 
 def _manage_page(token, registration, form=None, status=200, is_owner=True):
-    feed_url = None
-    if is_owner and registration.is_active:
-        # The one stable address, shown again; a GET never creates it (the button below does).
-        raw = tokens.stable_feed_token(registration.person_id)
-        feed_url = emails.feed_url(raw) if raw else None
     return _private(make_response(render_template(
         "registration/manage.html", token=token, registration=registration, event=registration.event,
-        position=services.waitlist_position(registration), feed_url=feed_url, is_owner=is_owner,
+        position=queries.waitlist_position(registration), feed_url=_feed_url(registration, is_owner),
+        is_owner=is_owner,
         manage_url=emails.manage_url(token),
         form=form or UpdateDetailsForm(obj=registration), confirm=ConfirmForm(),
         can_change=registration.is_active), status))
@@ -65,15 +173,11 @@ def manage(token):
 
 @bp.route("/manage/<token>/calendar.ics")
 def registration_calendar(token):
-    """This one registration's event as a calendar (the scheduler's feed, scoped to what they made;
-    the webinar's join link once confirmed)."""
-    registration = registration_for_token(token)
-    attachment = emails.calendar_attachment(registration)
+    """This one registration's event as a calendar (a scheduler's feed, scoped to what they made)."""
+    attachment = calendar_attachment(registration_for_token(token))
     if attachment is None:
         abort(404)
-    response = make_response(attachment.data)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    return _private(response)
+    return _private(make_response(attachment.data, {"Content-Type": "text/calendar; charset=utf-8"}))
 
 
 @bp.route("/manage/<token>/feed", methods=["POST"])
@@ -141,12 +245,8 @@ def cancel(token):
         form=form), 422 if request.method == "POST" else 200))
 
 
-def resend_limit() -> str:
-    return current_app.config["RATELIMIT_REGISTRATION"]
-
-
 @bp.route("/manage/<token>/resend", methods=["POST"])
-@limiter.limit(resend_limit)
+@limiter.limit(registration_limit)
 def resend(token):
     registration = owners_registration(token)
     if not ConfirmForm().validate_on_submit():
@@ -171,3 +271,130 @@ def reset_links(token):
     flash("Your old links no longer work. This page has a new address: bookmark it, or use the link in the "
           "email we just sent you.", "success")
     return redirect(url_for(".manage", token=new_token), 303)
+
+
+def meeting_registration_for_token(token: str) -> access.Opened | None:
+    """What a manage link (or its scheduler's) opens when it is a meeting registration, else None."""
+    opened = access.opened_by(token)
+    return opened if opened is not None and opened.registration.meeting_id is not None else None
+
+
+def _by_day(items, zone):
+    return [(day, list(group)) for day, group in groupby(items, key=lambda i: to_local(i.starts_at, zone).date())]
+
+
+@bp.route("/manage/<token>/sessions", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"])
+def manage_sessions(token):
+    opened = meeting_registration_for_token(token)
+    if opened is None:
+        abort(404)
+    registration = opened.registration
+    form = ChooseSessionsForm()
+    problems: dict[int, str] = {}
+    status = 200
+    if request.method == "POST":
+        form.sessions.choices = [(item.id, item.title) for item in sessions.choosable_items(registration.meeting_id)]
+        if registration.status != "confirmed":
+            status = 409
+        elif form.validate_on_submit():
+            try:
+                sessions.set_choices(registration, form.sessions.data or [])
+            except sessions.NotConfirmed:
+                db.session.rollback()
+                status = 409
+            except sessions.ChoiceRefused as refused:
+                db.session.rollback()
+                problems = refused.problems
+                status = 409 if refused.is_full else 422
+            else:
+                db.session.commit()
+                flash("Your sessions are saved. Your personal calendar feed follows them.", "success")
+                return redirect(url_for(".manage_sessions", token=token), 303)
+        else:
+            status = 422
+    return _sessions_page(token, registration.id, form, problems, status, opened.is_owner)
+
+
+def _sessions_page(token: str, registration_id: int, form: ChooseSessionsForm, problems: dict, status: int,
+                   is_owner: bool):
+    """The picks page; after a refused save it shows what was asked, so it can be fixed."""
+    db.session.commit()   # before reading what the page shows: a commit expires what was loaded
+    registration = db.session.get(Registration, registration_id)
+    feed_url = _feed_url(registration, is_owner)
+    meeting = registration.meeting
+    items = sessions.choosable_items(meeting.id)
+    form.sessions.choices = [(item.id, item.title) for item in items]
+    chosen = set(form.sessions.data or []) if problems or status == 422 else sessions.chosen_ids(registration)
+    manage_url = url_for("registration.manage", token=token)
+    response = current_app.make_response((render_template(
+        "registration/meeting_sessions.html", meeting=meeting, registration=registration, form=form,
+        days=_by_day(items, meeting.timezone), everyone=sessions.everyone_items(meeting.id), chosen=chosen,
+        counts=sessions.taken(item.id for item in items if item.capacity is not None), problems=problems,
+        feed_url=feed_url, manage_url=manage_url), status))
+    return _private(response)
+
+
+# ------------------------------------------------------------------- schedulers and the person's consent
+
+@bp.route("/consent/<token>", methods=["GET", "POST"])
+def approve_scheduler(token):
+    """The person approves a scheduler who asked, from the link in her own inbox (a GET changes nothing)."""
+    approval = schedulers.approval_for_token(token)
+    if approval is None:
+        abort(404)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        schedulers.approve(approval)
+        db.session.commit()
+    return _private(make_response(render_template("registration/consent.html", approval=approval, form=form,
+                                                  done=approval.is_approved)))
+
+
+@bp.route("/manage/<token>/scheduler/remove", methods=["GET", "POST"])
+def remove_scheduler(token):
+    registration = owners_registration(token)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        schedulers.remove(registration)
+        db.session.commit()
+        flash("Your scheduler is removed: their link no longer opens your registration.", "success")
+    if request.method == "POST" or not registration.scheduler_email:
+        return redirect(url_for(".manage", token=token), 303)
+    return render_template("registration/remove_scheduler.html", registration=registration, token=token, form=form)
+
+
+def _scheduler_or_404(token):
+    """The scheduler a live scheduler link names (any of their links to a registration they manage)."""
+    found = resolve_token(token, "scheduler")
+    if found is None:
+        abort(404)
+    return found.person
+
+
+@bp.route("/scheduler/<token>")
+def scheduler_overview(token):
+    """Every registration this scheduler manages, with the way to register someone else."""
+    scheduler = _scheduler_or_404(token)
+    return render_template("registration/scheduler.html", scheduler=scheduler, token=token,
+                           registrations=schedulers.scheduled_by(scheduler.id), form=ConfirmForm())
+
+
+@bp.route("/scheduler/<token>/send/<int:registration_id>", methods=["POST"])
+@limiter.limit(registration_limit)
+def send_scheduler_link(token, registration_id):
+    """Email the scheduler their link to one registration they manage (links are never shown on a GET)."""
+    scheduler = _scheduler_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.scheduler_person_id != scheduler.id:
+        abort(404)
+    schedulers.send_link(registration)
+    db.session.commit()
+    flash(f"We have emailed you the link to the registration of {registration.name}.", "success")
+    return redirect(url_for(".scheduler_overview", token=token), 303)

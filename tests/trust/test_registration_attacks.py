@@ -172,7 +172,7 @@ def test_no_outbox_row_holds_a_link_while_it_waits_or_after_it_failed(make_app, 
 
 
 def test_the_scheduler_gets_this_registrations_calendar_and_erasure_removes_their_links(client, make_webinar):
-    from mipevents.people.erasure import erase_person
+    from mipevents.workflows.erasure import erase_person
     from mipevents.people.models import Person
     from mipevents.registration import services
     from tests.support.links import MANAGE, delivered_link
