@@ -1,7 +1,8 @@
 """Reminders queued from cron (`flask --app wsgi notify reminders`): the 24-hour and 1-hour emails to
 confirmed webinar registrants and the 24-hour email to confirmed meeting registrants (where, and
 the sessions they picked), each exactly once per registration (OutboxMessage.dedupe_key is unique,
-so two runs at the same moment cannot both queue one), plus the calls area's reminders."""
+so two runs at the same moment cannot both queue one), plus the calls area's reminders and the
+reminder to speakers who did not answer their invitation in a week."""
 import logging
 from datetime import datetime, time, timedelta
 
@@ -112,6 +113,7 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     reminders, batched session change notices. Returns how many were queued. Commits (cron)."""
     from mipevents.calls.reminders import queue_application_reminders
     from mipevents.registration.notices import queue_due_change_notices
+    from mipevents.speakers.invitations import queue_invitation_reminders
 
     now = now or utcnow()
     due = due_webinar_reminders(now) + due_meeting_reminders(now)
@@ -120,4 +122,5 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     queued += int(queue_application_reminders(now) or 0)
     db.session.commit()
     queued += queue_due_change_notices(now)
+    queued += queue_invitation_reminders(now)
     return queued

@@ -111,6 +111,11 @@ def erase_person(person: Person, actor) -> ErasureReport:
     report.add("outbox messages deleted", db.session.execute(delete(OutboxMessage).where(
         or_(OutboxMessage.person_id == person.id, func.lower(OutboxMessage.to_email) == email))).rowcount)
 
+    # Other areas' steps run while the person's speaker profiles still point at them.
+    db.session.flush()
+    for step in ERASERS:
+        step(person, report)
+
     for speaker in speakers:
         speaker.email = None
         speaker.person_id = None
@@ -128,8 +133,6 @@ def erase_person(person: Person, actor) -> ErasureReport:
     report.add("applications deleted", len(applications))
 
     db.session.flush()
-    for step in ERASERS:
-        step(person, report)
     report.add("rows in other areas removed", _delete_remaining_references(person))
 
     person.email = erased_email(person.id)

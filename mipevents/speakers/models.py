@@ -1,7 +1,8 @@
-"""Speaker (a global public profile) and SessionSpeaker (a role on one session, in order)."""
+"""Speaker (a global public profile), SessionSpeaker (a role on one session, in order), the invitation
+to that role, and the profile changes a speaker proposes for staff to review."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from mipevents.agenda.models import AgendaItem
@@ -28,6 +29,7 @@ class Speaker(db.Model):
     photo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     photo_type: Mapped[str | None] = mapped_column(String(40))
     photo_version: Mapped[int] = mapped_column(default=0)
+    photo_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -62,8 +64,51 @@ class SessionSpeaker(db.Model):
 
     item: Mapped[AgendaItem] = relationship(back_populates="speaker_links")
     speaker: Mapped[Speaker] = relationship(back_populates="session_links")
+    invitation: Mapped["Invitation | None"] = relationship(back_populates="link", cascade="all, delete-orphan",
+                                                          uselist=False)
 
     __table_args__ = (
         UniqueConstraint("item_id", "speaker_id", name="uq_session_speakers_item_speaker"),
         CheckConstraint("role IN ('keynote', 'moderator', 'panelist', 'presenter', 'speaker')", name="role_known"),
     )
+
+
+INVITATION_STATUSES = ("invited", "accepted", "declined")
+
+
+class Invitation(db.Model):
+    """Staff asked this speaker to take this role on this session; the speaker answers through an
+    "invitation" private link (people.Token, subject: this row). Personal data: erased with the person."""
+
+    __tablename__ = "speaker_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("session_speakers.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="invited")
+    note: Mapped[str] = mapped_column(Text, default="")          # staff's personal note in the email
+    reason: Mapped[str] = mapped_column(Text, default="")        # the speaker's reason for declining
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    link: Mapped[SessionSpeaker] = relationship(back_populates="invitation")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('invited', 'accepted', 'declined')", name="status_known"),
+    )
+
+
+class ProfileDraft(db.Model):
+    """Changes a speaker made to their public profile from their private page, waiting for staff
+    ("changed, review?"): public only once staff accept them. One per speaker; a new edit replaces it."""
+
+    __tablename__ = "speaker_profile_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), unique=True)
+    values: Mapped[dict] = mapped_column(JSON, default=dict)     # field -> proposed text
+    photo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    photo_type: Mapped[str | None] = mapped_column(String(40))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    speaker: Mapped[Speaker] = relationship()

@@ -1,5 +1,6 @@
 """Staff pages of the speakers area (behind login, under /staff/): the list, adding and editing
-profiles, uploading a photo."""
+profiles, uploading a photo; inviting speakers and each meeting's invitations; reviewing the profile
+changes speakers proposed."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -7,9 +8,10 @@ from sqlalchemy.orm import undefer
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.extensions import db
-from mipevents.speakers import services
-from mipevents.speakers.forms import EditSpeakerForm
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.meetings.models import Meeting
+from mipevents.speakers import drafts, invitations, services
+from mipevents.speakers.forms import EditSpeakerForm, InviteSpeakerForm, RemindSpeakerForm
+from mipevents.speakers.models import Invitation, ProfileDraft, SessionSpeaker, Speaker
 
 staff_bp = Blueprint("staff_speakers", __name__, url_prefix="/staff")
 
@@ -116,3 +118,84 @@ def photo(speaker_id):
     response = Response(speaker.photo, mimetype=speaker.photo_type or "image/jpeg")
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@staff_bp.route("/session-speakers/<int:link_id>/invite", methods=["POST"])
+@staff_required
+def invite(link_id):
+    link = db.get_or_404(SessionSpeaker, link_id)
+    form = InviteSpeakerForm()
+    if not form.validate_on_submit():
+        flash("The note is too long: at most 2,000 characters.", "error")
+        return redirect(url_for("staff_agenda.edit_item", item_id=link.item_id), 303)
+    try:
+        invitations.invite(link, form.note.data or "", actor=current_user)
+    except invitations.InvitationProblem as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Invited {link.speaker.display_name}: the email is on its way.", "success")
+    return redirect(url_for("staff_agenda.edit_item", item_id=link.item_id), 303)
+
+
+@staff_bp.route("/invitations/<int:invitation_id>/remind", methods=["POST"])
+@staff_required
+def remind(invitation_id):
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if RemindSpeakerForm().validate_on_submit():
+        try:
+            invitations.remind(invitation, actor=current_user)
+        except invitations.InvitationProblem as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Reminded {invitation.link.speaker.display_name}.", "success")
+    return redirect(url_for(".meeting_invitations", meeting_id=invitation.link.item.meeting_id), 303)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/invitations")
+@staff_required
+def meeting_invitations(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    rows = invitations.meeting_invitations(meeting)
+    counts = {status: sum(1 for r in rows if r.invitation and r.invitation.status == status)
+              for status in ("invited", "accepted", "declined")}
+    return render_template("staff/speakers/meeting_invitations.html", meeting=meeting, rows=rows, counts=counts,
+                           not_invited=sum(1 for r in rows if r.invitation is None), remind_form=RemindSpeakerForm())
+
+
+@staff_bp.route("/speakers/changes")
+@staff_required
+def profile_changes():
+    return render_template("staff/speakers/profile_changes.html", drafts=drafts.pending_drafts(),
+                           form=RemindSpeakerForm())
+
+
+@staff_bp.route("/speakers/changes/<int:draft_id>/draft-photo")
+@staff_required
+def draft_photo(draft_id):
+    draft = db.session.execute(select(ProfileDraft).options(undefer(ProfileDraft.photo))
+                               .where(ProfileDraft.id == draft_id)).scalar_one_or_none()
+    if draft is None or not draft.photo:
+        abort(404)
+    response = Response(draft.photo, mimetype=draft.photo_type or "image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_bp.route("/speakers/changes/<int:draft_id>", methods=["POST"])
+@staff_required
+def review_changes(draft_id):
+    draft = db.get_or_404(ProfileDraft, draft_id)
+    if RemindSpeakerForm().validate_on_submit():
+        name = draft.speaker.display_name
+        if request.form.get("action") == "accept":
+            drafts.accept(draft, actor=current_user)
+            flash(f"Published the changes to {name}'s profile.", "success")
+        else:
+            drafts.set_aside(draft, actor=current_user)
+            flash(f"Set aside the changes {name} proposed.", "info")
+        db.session.commit()
+    return redirect(url_for(".profile_changes"), 303)

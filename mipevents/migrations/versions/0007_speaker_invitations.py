@@ -1,0 +1,71 @@
+"""speaker invitations, profile drafts held for review, alt text for speaker photos
+
+Revision ID: 0007
+Revises: 0002
+Create Date: 2026-12-05 12:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import mipevents.core.db_types
+
+
+# revision identifiers, used by Alembic.
+revision = '0007'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+PURPOSES_BEFORE = ('manage', 'feed', 'application')
+PURPOSES_AFTER = (*PURPOSES_BEFORE, 'invitation')
+
+
+def _purposes(purposes) -> str:
+    return "purpose IN (" + ", ".join(f"'{p}'" for p in purposes) + ")"
+
+
+def upgrade():
+    with op.batch_alter_table('speakers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('photo_alt', sa.String(length=300), server_default='', nullable=False))
+
+    with op.batch_alter_table('tokens', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_tokens_purpose_known'), type_='check')
+        batch_op.create_check_constraint('purpose_known', _purposes(PURPOSES_AFTER))
+
+    op.create_table('speaker_invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('link_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('invited_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('responded_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('invited', 'accepted', 'declined')", name=op.f('ck_speaker_invitations_status_known')),
+    sa.ForeignKeyConstraint(['link_id'], ['session_speakers.id'], name=op.f('fk_speaker_invitations_link_id_session_speakers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_speaker_invitations')),
+    sa.UniqueConstraint('link_id', name=op.f('uq_speaker_invitations_link_id'))
+    )
+    op.create_table('speaker_profile_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('speaker_id', sa.Integer(), nullable=False),
+    sa.Column('values', sa.JSON(), nullable=False),
+    sa.Column('photo', sa.LargeBinary(), nullable=True),
+    sa.Column('photo_type', sa.String(length=40), nullable=True),
+    sa.Column('submitted_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['speaker_id'], ['speakers.id'], name=op.f('fk_speaker_profile_drafts_speaker_id_speakers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_speaker_profile_drafts')),
+    sa.UniqueConstraint('speaker_id', name=op.f('uq_speaker_profile_drafts_speaker_id'))
+    )
+
+
+def downgrade():
+    op.drop_table('speaker_profile_drafts')
+    op.drop_table('speaker_invitations')
+    op.execute("DELETE FROM tokens WHERE purpose = 'invitation'")
+    with op.batch_alter_table('tokens', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_tokens_purpose_known'), type_='check')
+        batch_op.create_check_constraint('purpose_known', _purposes(PURPOSES_BEFORE))
+    with op.batch_alter_table('speakers', schema=None) as batch_op:
+        batch_op.drop_column('photo_alt')
