@@ -6,8 +6,9 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
 from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
-from mipevents.speakers import drafts, invitations, listing, privacy  # noqa: F401  (privacy: registers an eraser)
-from mipevents.speakers import emails  # noqa: F401  (registers the invitation's email builder)
+
+# emails and privacy register the invitation's email builder and the area's erasure step.
+from mipevents.speakers import drafts, emails, invitations, listing, privacy  # noqa: F401
 from mipevents.speakers.forms import EditOwnProfileForm, RespondToInvitationForm
 from mipevents.speakers.services import SpeakerProblem
 
