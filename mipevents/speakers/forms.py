@@ -1,9 +1,11 @@
 """Forms for speaker profiles (staff's, and a speaker's own from their private page), invitations and
 answers to them (photos are checked for type and size in speakers.services)."""
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, DateField, EmailField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 
 class EditSpeakerForm(FlaskForm):
@@ -60,3 +62,29 @@ class EditOwnProfileForm(FlaskForm):
 
     def values(self) -> dict:
         return {name: (getattr(self, name).data or "").strip() for name in self.FIELDS}
+
+
+class SpeakerLogisticsForm(FlaskForm):
+    """A speaker's A/V needs, travel and hotel for one meeting (only staff see them)."""
+    av_needs = TextAreaField("Audio and video needs", validators=[Optional(), Length(max=2000)],
+                             description="Slides, a video with sound, a lapel microphone, a clicker …")
+    arrives_on = DateField("Arriving on", validators=[Optional()])
+    departs_on = DateField("Leaving on", validators=[Optional()])
+    travel = TextAreaField("How you travel", validators=[Optional(), Length(max=2000)],
+                           description="Flight or train numbers and times, or who drives you.")
+    hotel = StringField("Hotel", validators=[Optional(), Length(max=300)])
+    needs_room = BooleanField("I need a hotel room booked for me on those nights")
+
+    def validate_arrives_on(self, field):
+        for value in (field.data, self.departs_on.data):
+            if value is not None and not date(1990, 1, 1) <= value <= date(2100, 12, 31):
+                raise ValidationError("Enter a date between 1990 and 2100.")
+
+    def validate_departs_on(self, field):
+        if field.data and self.arrives_on.data and field.data < self.arrives_on.data:
+            raise ValidationError("You cannot leave before you arrive.")
+
+    def values(self) -> dict:
+        return {"av_needs": (self.av_needs.data or "").strip(), "arrives_on": self.arrives_on.data,
+                "departs_on": self.departs_on.data, "travel": (self.travel.data or "").strip(),
+                "hotel": (self.hotel.data or "").strip(), "needs_room": bool(self.needs_room.data)}

@@ -1,8 +1,9 @@
 """Speaker (a global public profile), SessionSpeaker (a role on one session, in order), the invitation
-to that role, and the profile changes a speaker proposes for staff to review."""
-from datetime import datetime
+to that role, the profile changes a speaker proposes for staff to review, and their A/V, travel and
+hotel details for one meeting."""
+from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from mipevents.agenda.models import AgendaItem
@@ -112,3 +113,23 @@ class ProfileDraft(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     speaker: Mapped[Speaker] = relationship()
+
+
+class SpeakerLogistics(db.Model):
+    """What a speaker tells staff for one meeting from their private page: A/V needs, travel and hotel.
+    Personal data: erased with the person; never shown publicly."""
+
+    __tablename__ = "speaker_logistics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    av_needs: Mapped[str] = mapped_column(Text, default="")
+    arrives_on: Mapped[date | None] = mapped_column(Date)
+    departs_on: Mapped[date | None] = mapped_column(Date)
+    travel: Mapped[str] = mapped_column(Text, default="")          # flights, trains, who drives
+    hotel: Mapped[str] = mapped_column(String(300), default="")
+    needs_room: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("speaker_id", "meeting_id", name="uq_speaker_logistics_speaker_meeting"),)

@@ -1,10 +1,11 @@
-"""Erasing a person from the speakers area: their invitations (staff's note, their reason) and the
-profile changes they proposed go; the roles on sessions stay with the emptied profile."""
+"""Erasing a person from the speakers area: their invitations (staff's note, their reason), the
+profile changes they proposed and their A/V, travel and hotel details go; the roles on sessions stay
+with the emptied profile."""
 from sqlalchemy import delete, select
 
 from mipevents.extensions import db
 from mipevents.people.erasure import eraser
-from mipevents.speakers.models import Invitation, ProfileDraft, SessionSpeaker, Speaker
+from mipevents.speakers.models import Invitation, ProfileDraft, SessionSpeaker, Speaker, SpeakerLogistics
 
 
 @eraser
@@ -15,3 +16,5 @@ def forget_invitations_and_drafts(person, report) -> None:
         delete(Invitation).where(Invitation.link_id.in_(links))).rowcount)
     report.add("profile changes waiting for review", db.session.execute(
         delete(ProfileDraft).where(ProfileDraft.speaker_id.in_(speakers))).rowcount)
+    report.add("speaker travel, hotel and A/V details", db.session.execute(
+        delete(SpeakerLogistics).where(SpeakerLogistics.speaker_id.in_(speakers))).rowcount)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import undefer
 from mipevents.accounts.permissions import staff_required
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.speakers import drafts, invitations, services
+from mipevents.speakers import drafts, invitations, logistics, services
 from mipevents.speakers.forms import EditSpeakerForm, InviteSpeakerForm, RemindSpeakerForm
 from mipevents.speakers.models import Invitation, ProfileDraft, SessionSpeaker, Speaker
 
@@ -163,7 +163,8 @@ def meeting_invitations(meeting_id):
     counts = {status: sum(1 for r in rows if r.invitation and r.invitation.status == status)
               for status in ("invited", "accepted", "declined")}
     return render_template("staff/speakers/meeting_invitations.html", meeting=meeting, rows=rows, counts=counts,
-                           not_invited=sum(1 for r in rows if r.invitation is None), remind_form=RemindSpeakerForm())
+                           not_invited=sum(1 for r in rows if r.invitation is None), remind_form=RemindSpeakerForm(),
+                           details=logistics.meeting_logistics(meeting))
 
 
 @staff_bp.route("/speakers/changes")

@@ -8,8 +8,8 @@ from mipevents.extensions import db
 from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
 
 # emails and privacy register the invitation's email builder and the area's erasure step.
-from mipevents.speakers import drafts, emails, invitations, listing, privacy  # noqa: F401
-from mipevents.speakers.forms import EditOwnProfileForm, RespondToInvitationForm
+from mipevents.speakers import drafts, emails, invitations, listing, logistics, privacy  # noqa: F401
+from mipevents.speakers.forms import EditOwnProfileForm, RespondToInvitationForm, SpeakerLogisticsForm
 from mipevents.speakers.services import SpeakerProblem
 
 bp = Blueprint("speakers", __name__)
@@ -72,8 +72,11 @@ def _private(response):
     return response
 
 
-def _own_page(token, invitation, answer_form=None, profile_form=None, status=200):
+def _own_page(token, invitation, answer_form=None, profile_form=None, logistics_form=None, status=200):
     speaker = invitation.link.speaker
+    meeting = invitation.link.item.meeting
+    if logistics_form is None:
+        logistics_form = SpeakerLogisticsForm(obj=logistics.logistics_for(speaker, meeting))
     draft = drafts.draft_of(speaker)
     if profile_form is None:
         shown = {f: getattr(speaker, f) for f in EditOwnProfileForm.FIELDS} | (draft.values if draft else {})
@@ -83,8 +86,8 @@ def _own_page(token, invitation, answer_form=None, profile_form=None, status=200
                                                     "reason": invitation.reason})
     return _private(make_response(render_template(
         "speakers/invitation.html", token=token, invitation=invitation, speaker=speaker, item=invitation.link.item,
-        meeting=invitation.link.item.meeting, others=invitations.speaker_invitations(speaker), draft=draft,
-        answer_form=answer_form, profile_form=profile_form), status))
+        meeting=meeting, others=invitations.speaker_invitations(speaker), draft=draft,
+        answer_form=answer_form, profile_form=profile_form, logistics_form=logistics_form), status))
 
 
 @bp.route("/speakers/invitation/<token>")
@@ -124,3 +127,15 @@ def propose_profile(token):
                   else "Nothing changed.", "success" if draft else "info")
             return _private(redirect(url_for(".invitation", token=token) + "#profile", 303))
     return _own_page(token, invitation, profile_form=form, status=422 if request.method == "POST" else 200)
+
+
+@bp.route("/speakers/invitation/<token>/travel", methods=["POST"])
+def save_travel(token):
+    invitation = _invitation_or_404(token)
+    form = SpeakerLogisticsForm()
+    if not form.validate_on_submit():
+        return _own_page(token, invitation, logistics_form=form, status=422)
+    logistics.save_logistics(invitation.link.speaker, invitation.link.item.meeting, form.values())
+    db.session.commit()
+    flash("Saved your travel and A/V details.", "success")
+    return _private(redirect(url_for(".invitation", token=token) + "#travel", 303))

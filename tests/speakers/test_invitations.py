@@ -200,20 +200,47 @@ def test_a_profile_edit_waits_for_staff_review_before_it_is_public(staff_client,
     assert "Nothing to review." in staff_client.get("/staff/speakers/changes").get_data(as_text=True)
 
 
-def test_erasing_the_speaker_removes_invitations_and_drafts(staff_client, panel):
-    from mipevents.people.erasure import erase_person
-    from mipevents.speakers import drafts
-    from mipevents.speakers.models import ProfileDraft
+def test_travel_and_av_details_reach_staff_only(staff_client, smtp_server, panel):
+    meeting, item, tacoma, _ = panel
+    _invite(staff_client, item, tacoma)
+    path = _path_in(smtp_server.to("mayor@tacoma.example")[0])
+    speaker_client = staff_client.application.test_client()
+    details = {"av_needs": "A clicker and a lapel microphone", "arrives_on": "2031-01-21", "departs_on": "2031-01-23",
+               "travel": "AS 12 from SEA, lands 6:40 PM", "hotel": "The Hay-Adams", "needs_room": "y"}
+    backwards = speaker_client.post(path + "/travel", data=details | {"departs_on": "2031-01-20"})
+    assert backwards.status_code == 422
+    assert "You cannot leave before you arrive." in backwards.get_data(as_text=True)
+    assert speaker_client.post(path + "/travel", data=details).status_code == 303
 
-    _, item, tacoma, _ = panel
+    cell = re.search(r'<td class="logistics">(.*?)</td>', staff_client.get(f"/staff/meetings/{meeting.id}/invitations")
+                     .get_data(as_text=True), re.S).group(1)
+    assert [line.strip() for line in re.sub(r"<br>", "\n", cell).splitlines() if line.strip()] == [
+        "A/V: A clicker and a lapel microphone", "January 21, 2031 to January 23, 2031",
+        "AS 12 from SEA, lands 6:40 PM", "Hotel: The Hay-Adams (needs a room)"]
+    meeting.status = "published"
+    item.status = "published"
+    db.session.commit()
+    public = staff_client.application.test_client().get(f"/speakers/{tacoma.id}").get_data(as_text=True)
+    assert "Hay-Adams" not in public
+
+
+def test_erasing_the_speaker_removes_invitations_drafts_and_travel(staff_client, panel):
+    from mipevents.people.erasure import erase_person
+    from mipevents.speakers import drafts, logistics
+    from mipevents.speakers.models import ProfileDraft, SpeakerLogistics
+
+    meeting, item, tacoma, _ = panel
     invitation = invitations.invite(_link(item, tacoma), "Personal note", actor=None)
     invitations.respond(invitation, "declined", "Family matters")
     drafts.propose(tacoma, {"bio": "Something private-ish"}, max_bytes=1000)
+    logistics.save_logistics(tacoma, meeting, {"hotel": "The Hay-Adams", "needs_room": True})
     db.session.commit()
     report = erase_person(tacoma.person, actor=None)
     db.session.commit()
     assert report.done["speaker invitations"] == 1
     assert report.done["profile changes waiting for review"] == 1
     assert db.session.execute(select(Invitation)).all() == []
+    assert report.done["speaker travel, hotel and A/V details"] == 1
     assert db.session.execute(select(ProfileDraft)).all() == []
+    assert db.session.execute(select(SpeakerLogistics)).all() == []
     assert _link(item, tacoma).role == "moderator"

@@ -1,4 +1,4 @@
-"""speaker invitations, profile drafts held for review, alt text for speaker photos
+"""speaker invitations, profile drafts held for review, alt text for speaker photos, speakers' logistics
 
 Revision ID: 0007
 Revises: 0002
@@ -58,9 +58,29 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_speaker_profile_drafts')),
     sa.UniqueConstraint('speaker_id', name=op.f('uq_speaker_profile_drafts_speaker_id'))
     )
+    op.create_table('speaker_logistics',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('speaker_id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('av_needs', sa.Text(), nullable=False),
+    sa.Column('arrives_on', sa.Date(), nullable=True),
+    sa.Column('departs_on', sa.Date(), nullable=True),
+    sa.Column('travel', sa.Text(), nullable=False),
+    sa.Column('hotel', sa.String(length=300), nullable=False),
+    sa.Column('needs_room', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_speaker_logistics_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['speaker_id'], ['speakers.id'], name=op.f('fk_speaker_logistics_speaker_id_speakers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_speaker_logistics')),
+    sa.UniqueConstraint('speaker_id', 'meeting_id', name='uq_speaker_logistics_speaker_meeting')
+    )
+    with op.batch_alter_table('speaker_logistics', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_speaker_logistics_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_speaker_logistics_speaker_id'), ['speaker_id'], unique=False)
 
 
 def downgrade():
+    op.drop_table('speaker_logistics')
     op.drop_table('speaker_profile_drafts')
     op.drop_table('speaker_invitations')
     op.execute("DELETE FROM tokens WHERE purpose = 'invitation'")
