@@ -30,10 +30,12 @@ def touch(meeting: Meeting) -> None:
 
 def meeting_items(meeting: Meeting, *, public_only: bool = False) -> list[AgendaItem]:
     """A meeting's sessions with room and speakers loaded (a fixed number of queries)."""
+    # Staff's reads also load the speakers' invitations (a declined one is a conflict); public reads never show them.
+    links = selectinload(AgendaItem.speaker_links)
+    links = links.selectinload(SessionSpeaker.speaker) if public_only else \
+        links.options(selectinload(SessionSpeaker.speaker), selectinload(SessionSpeaker.invitation))
     stmt = (select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-            .options(selectinload(AgendaItem.room),
-                     selectinload(AgendaItem.speaker_links).options(selectinload(SessionSpeaker.speaker),
-                                                                    selectinload(SessionSpeaker.invitation)))
+            .options(selectinload(AgendaItem.room), links)
             .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id))
     if public_only:
         stmt = stmt.where(AgendaItem.status.in_(("published", "cancelled")))
