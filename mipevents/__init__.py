@@ -13,7 +13,7 @@ log = logging.getLogger("mipevents")
 
 # Every area's public blueprint (`bp` in views.py) and staff blueprint (`staff_bp` in staff.py).
 AREAS = ("meetings", "agenda", "speakers", "showcase", "registration", "webinars", "feeds",
-         "notify", "cohorts", "calls", "accounts", "api", "people")
+         "notify", "cohorts", "calls", "accounts", "api", "people", "printing")
 
 
 class InsecureConfiguration(RuntimeError):
@@ -76,7 +76,7 @@ def _import_models() -> None:
     import importlib
 
     for area in ("people", "accounts", "meetings", "agenda", "speakers", "showcase", "webinars",
-                 "registration", "notify", "cohorts", "calls"):
+                 "registration", "notify", "cohorts", "calls", "printing"):
         try:
             importlib.import_module(f"mipevents.{area}.models")
         except ModuleNotFoundError as exc:

@@ -2,7 +2,8 @@
 confirmed webinar registrants and the 24-hour email to confirmed meeting registrants (where, and
 the sessions they picked), each exactly once per registration (OutboxMessage.dedupe_key is unique,
 so two runs at the same moment cannot both queue one), plus the calls area's reminders and the
-reminder to speakers who did not answer their invitation in a week."""
+reminder to speakers who did not answer their invitation in a week and, a week before a meeting, each
+speaker's briefing book."""
 import logging
 from datetime import datetime, time, timedelta
 
@@ -112,6 +113,7 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     """Queue every reminder and notice that is due: webinar reminders, open calls' application
     reminders, batched session change notices. Returns how many were queued. Commits (cron)."""
     from mipevents.calls.reminders import queue_application_reminders
+    from mipevents.printing.emails import queue_week_before
     from mipevents.registration.notices import queue_due_change_notices
     from mipevents.speakers.invitations import queue_invitation_reminders
 
@@ -123,4 +125,5 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     db.session.commit()
     queued += queue_due_change_notices(now)
     queued += queue_invitation_reminders(now)
+    queued += queue_week_before(now)
     return queued

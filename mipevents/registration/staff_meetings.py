@@ -17,6 +17,7 @@ from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_time, to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
+from mipevents.registration import checkin as checkin_codes
 from mipevents.registration import notices, services, sessions
 from mipevents.registration.meeting_forms import MEETING_TYPES, TYPE_LABELS, EditRegistrationSettingsForm
 from mipevents.registration.models import Registration, SessionChoice
@@ -260,6 +261,16 @@ def undo_check_in(registration: Registration) -> None:
 def checkin(meeting_id):
     meeting = _meeting(meeting_id)
     query = request.args.get("q", "").strip()[:100]
+    if checkin_codes.is_code(query):
+        # A badge's QR code, typed by a scanner (or read by the camera): check that person in at once.
+        found = checkin_codes.registration_for_code(query, meeting.id)
+        if found is None or not found.is_active:
+            flash("This badge's code does not check anyone in at this meeting (it was replaced, or the "
+                  "registration is cancelled). Search by name instead.", "error")
+            return redirect(url_for(".checkin", meeting_id=meeting.id))
+        check_in(found)
+        db.session.commit()
+        return redirect(url_for(".checkin", meeting_id=meeting.id, done=found.id))
     rows = db.session.execute(
         select(Registration).where(Registration.meeting_id == meeting.id,
                                    Registration.status.in_(vocab.ACTIVE_REGISTRATION_STATUSES))

@@ -1,4 +1,5 @@
-"""speaker invitations, profile drafts held for review, alt text for speaker photos, speakers' logistics
+"""speaker invitations, profile drafts held for review, alt text for speaker photos, speakers' logistics,
+check-in codes, print jobs
 
 Revision ID: 0007
 Revises: 0002
@@ -18,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 PURPOSES_BEFORE = ('manage', 'feed', 'application')
-PURPOSES_AFTER = (*PURPOSES_BEFORE, 'invitation')
+PURPOSES_AFTER = (*PURPOSES_BEFORE, 'invitation', 'checkin')
 
 
 def _purposes(purposes) -> str:
@@ -77,13 +78,36 @@ def upgrade():
     with op.batch_alter_table('speaker_logistics', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_speaker_logistics_meeting_id'), ['meeting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_speaker_logistics_speaker_id'), ['speaker_id'], unique=False)
+    op.create_table('print_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=True),
+    sa.Column('paper', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=True),
+    sa.Column('html', sa.Text(), nullable=True),
+    sa.Column('created_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', mipevents.core.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("paper IN ('letter', 'a4')", name=op.f('ck_print_jobs_paper_known')),
+    sa.CheckConstraint("status IN ('pending', 'running', 'done', 'failed')", name=op.f('ck_print_jobs_status_known')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_print_jobs_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_print_jobs_registration_id_registrations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_print_jobs'))
+    )
+    with op.batch_alter_table('print_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_print_jobs_meeting_id'), ['meeting_id'], unique=False)
 
 
 def downgrade():
+    op.drop_table('print_jobs')
     op.drop_table('speaker_logistics')
     op.drop_table('speaker_profile_drafts')
     op.drop_table('speaker_invitations')
-    op.execute("DELETE FROM tokens WHERE purpose = 'invitation'")
+    op.execute("DELETE FROM tokens WHERE purpose IN ('invitation', 'checkin')")
     with op.batch_alter_table('tokens', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_tokens_purpose_known'), type_='check')
         batch_op.create_check_constraint('purpose_known', _purposes(PURPOSES_BEFORE))
