@@ -53,7 +53,7 @@ def build_badges(meeting_id):
     registration_id = request.form.get("registration_id", type=int)
     job = jobs.create_badge_job(meeting, _paper(), registration_id)
     db.session.commit()
-    if current_app.config["PRINT_BACKGROUND"]:
+    if current_app.config["MIPEVENTS_PRINT_BACKGROUND"]:
         jobs.start(current_app._get_current_object(), job.id)
         flash("Building the badges: this page shows how far it is.", "info")
     else:
