@@ -1,9 +1,9 @@
-"""Staff forms for sessions: the session itself (day and times in the meeting's zone), its speakers,
-and publishing the agenda."""
+"""Forms for sessions: the session itself (day and times in the meeting's zone), its speakers, inviting
+them (and a speaker's answer), and publishing the agenda."""
 
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
@@ -78,3 +78,16 @@ class PublishAgendaForm(FlaskForm):
     note = TextAreaField("Note for the changelog (optional)", validators=[Optional(), Length(max=2000)])
 
 
+class InviteSpeakerForm(FlaskForm):
+    note = TextAreaField("Personal note (optional)", validators=[Optional(), Length(max=2000)],
+                         description="Added to the invitation email.")
+
+
+class RemindSpeakerForm(FlaskForm):
+    """Only the CSRF token: the reminder is one click."""
+
+
+class RespondToInvitationForm(FlaskForm):
+    decision = RadioField("Will you take part?", choices=[("accepted", "Yes, I accept"), ("declined", "No, I decline")],
+                          validators=[DataRequired(message="Choose whether you accept.")])
+    reason = TextAreaField("If you decline, tell us why (optional)", validators=[Optional(), Length(max=2000)])

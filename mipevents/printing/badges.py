@@ -6,13 +6,13 @@ from dataclasses import dataclass
 import segno
 from sqlalchemy import func, select
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.registration.checkin import issue_codes
+from mipevents.registration.checkin_codes import issue_codes
 from mipevents.registration.models import Registration
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from flask import current_app, render_template
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_day, format_time, to_local
 from mipevents.extensions import db
@@ -20,7 +20,7 @@ from mipevents.printing.pdf import html_to_pdf
 from mipevents.registration.models import Registration, SessionChoice
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.showcase.services import lineup, plan
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
 SHORT_BIO = 280       # characters of a co-panelist's bio in the book
 

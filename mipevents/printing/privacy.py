@@ -3,12 +3,10 @@ name and check-in code, so those builds go (staff build them again)."""
 from sqlalchemy import delete, select
 
 from mipevents.extensions import db
-from mipevents.people.erasure import eraser
 from mipevents.printing.models import PrintJob
 from mipevents.registration.models import Registration
 
 
-@eraser
 def forget_badge_builds(person, report) -> None:
     meetings = select(Registration.meeting_id).where(Registration.person_id == person.id,
                                                      Registration.meeting_id.is_not(None))

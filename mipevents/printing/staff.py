@@ -13,7 +13,7 @@ from mipevents.people.models import Person
 from mipevents.printing import badges, briefing, emails, jobs, pdf, privacy  # noqa: F401  (privacy: registers an eraser)
 from mipevents.printing.models import PrintJob
 
-staff_bp = Blueprint("staff_printing", __name__, url_prefix="/staff")
+staff_bp = Blueprint("printing_staff", __name__, url_prefix="/staff")
 
 # Landscape pages for table tents, folded across the middle.
 TENT_PAGES = {"letter": badges.Sheet("US Letter", ("11in", "8.5in"), ("11in", "8.5in"), 1, 1, "0", "0"),

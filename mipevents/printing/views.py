@@ -2,11 +2,11 @@
 registrant's manage link (a print stylesheet on the page, and the PDF)."""
 from flask import Blueprint, Response, abort, make_response, render_template, url_for
 
+from mipevents.agenda.invitations import invitation_for_token
 from mipevents.extensions import db
 from mipevents.people.services import resolve_token
 from mipevents.printing import briefing, pdf
 from mipevents.registration.models import Registration
-from mipevents.speakers.invitations import invitation_for_token
 
 bp = Blueprint("printing", __name__)
 
@@ -50,7 +50,7 @@ def _pdf(person, meeting):
 def speaker_briefing(token):
     person, meeting = _from_invitation(token)
     return _page(person, meeting, url_for(".speaker_briefing_pdf", token=token),
-                 url_for("speakers.invitation", token=token))
+                 url_for("agenda.invitation", token=token))
 
 
 @bp.route("/speakers/invitation/<token>/briefing.pdf")

@@ -10,7 +10,7 @@ from mipevents.accounts import audit
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.speakers.models import ProfileDraft, Speaker
-from mipevents.speakers.services import SpeakerProblem, _touch_meetings, process_photo
+from mipevents.speakers.services import SpeakerProblem, process_photo
 
 MIN_PHOTO_SIDE = 300      # pixels: enough for a square crop on a badge, a briefing book and the web
 FIELDS = ("honorific", "name", "position", "organization", "city", "state", "bio", "photo_alt")
@@ -54,7 +54,8 @@ def pending_drafts() -> list[ProfileDraft]:
 
 
 def accept(draft: ProfileDraft, *, actor) -> None:
-    """Publish the draft's changes on the profile (every meeting showing it moves on) and drop it."""
+    """Put the draft's changes on the profile and drop the draft (the meetings showing the profile move
+    on through workflows.speakers.accept_profile_changes)."""
     speaker = draft.speaker
     before = {f: getattr(speaker, f) for f in draft.values}
     for f, value in draft.values.items():
@@ -63,7 +64,6 @@ def accept(draft: ProfileDraft, *, actor) -> None:
     if draft.photo:
         speaker.photo, speaker.photo_type = draft.photo, draft.photo_type
         speaker.photo_version += 1
-    _touch_meetings(speaker)
     audit.record("accept_profile_changes", speaker, actor=actor,
                  summary=f"Published the changes {speaker.display_name} made to their profile",
                  before=before, after=dict(draft.values) | ({"photo_version": speaker.photo_version} if draft.photo else {}))

@@ -1,10 +1,10 @@
-"""Forms for speaker profiles (staff's, and a speaker's own from their private page), invitations and
-answers to them (photos are checked for type and size in speakers.services)."""
+"""Forms for speaker profiles (staff's, and a speaker's own from their private page) and a speaker's
+A/V, travel and hotel details (photos are checked for type and size in speakers.services)."""
 from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, EmailField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 
@@ -24,21 +24,6 @@ class EditSpeakerForm(FlaskForm):
     def values(self) -> dict:
         return {name: (getattr(self, name).data or "").strip() for name in
                 ("honorific", "name", "position", "organization", "city", "state", "bio", "email")}
-
-
-class InviteSpeakerForm(FlaskForm):
-    note = TextAreaField("Personal note (optional)", validators=[Optional(), Length(max=2000)],
-                         description="Added to the invitation email.")
-
-
-class RemindSpeakerForm(FlaskForm):
-    """Only the CSRF token: the reminder is one click."""
-
-
-class RespondToInvitationForm(FlaskForm):
-    decision = RadioField("Will you take part?", choices=[("accepted", "Yes, I accept"), ("declined", "No, I decline")],
-                          validators=[DataRequired(message="Choose whether you accept.")])
-    reason = TextAreaField("If you decline, tell us why (optional)", validators=[Optional(), Length(max=2000)])
 
 
 BIO_GUIDE = "About 100 words (600–900 characters) reads well on the agenda; at most 3,000 characters."

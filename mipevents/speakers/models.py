@@ -1,12 +1,10 @@
-"""Speaker (a global public profile), SessionSpeaker (a role on one session, in order), the invitation
-to that role, the profile changes a speaker proposes for staff to review, and their A/V, travel and
-hotel details for one meeting."""
+"""Speaker: a global public profile (their roles on sessions are the agenda's SessionSpeaker rows); the
+profile changes a speaker proposes for staff to review; their A/V, travel and hotel details for a meeting."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from mipevents.agenda.models import AgendaItem
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
@@ -35,8 +33,6 @@ class Speaker(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     person: Mapped[Person | None] = relationship()
-    session_links: Mapped[list["SessionSpeaker"]] = relationship(back_populates="speaker",
-                                                                 cascade="all, delete-orphan")
 
     @property
     def display_name(self):
@@ -52,51 +48,6 @@ class Speaker(db.Model):
 
     def __repr__(self):
         return f"<Speaker {self.id} {self.name!r}>"
-
-
-class SessionSpeaker(db.Model):
-    __tablename__ = "session_speakers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
-    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20), default="speaker")
-    position: Mapped[int] = mapped_column(default=0)
-
-    item: Mapped[AgendaItem] = relationship(back_populates="speaker_links")
-    speaker: Mapped[Speaker] = relationship(back_populates="session_links")
-    invitation: Mapped["Invitation | None"] = relationship(back_populates="link", cascade="all, delete-orphan",
-                                                          uselist=False)
-
-    __table_args__ = (
-        UniqueConstraint("item_id", "speaker_id", name="uq_session_speakers_item_speaker"),
-        CheckConstraint("role IN ('keynote', 'moderator', 'panelist', 'presenter', 'speaker')", name="role_known"),
-    )
-
-
-INVITATION_STATUSES = ("invited", "accepted", "declined")
-
-
-class Invitation(db.Model):
-    """Staff asked this speaker to take this role on this session; the speaker answers through an
-    "invitation" private link (people.Token, subject: this row). Personal data: erased with the person."""
-
-    __tablename__ = "speaker_invitations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    link_id: Mapped[int] = mapped_column(ForeignKey("session_speakers.id", ondelete="CASCADE"), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="invited")
-    note: Mapped[str] = mapped_column(Text, default="")          # staff's personal note in the email
-    reason: Mapped[str] = mapped_column(Text, default="")        # the speaker's reason for declining
-    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    link: Mapped[SessionSpeaker] = relationship(back_populates="invitation")
-
-    __table_args__ = (
-        CheckConstraint("status IN ('invited', 'accepted', 'declined')", name="status_known"),
-    )
 
 
 class ProfileDraft(db.Model):

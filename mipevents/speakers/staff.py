@@ -1,19 +1,19 @@
 """Staff pages of the speakers area (behind login, under /staff/): the list, adding and editing
-profiles, uploading a photo; inviting speakers and each meeting's invitations; reviewing the profile
-changes speakers proposed."""
+profiles, uploading a photo, reviewing the profile changes speakers proposed."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import undefer
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.extensions import db
-from mipevents.meetings.models import Meeting
-from mipevents.speakers import drafts, invitations, logistics, services
-from mipevents.speakers.forms import EditSpeakerForm, InviteSpeakerForm, RemindSpeakerForm
-from mipevents.speakers.models import Invitation, ProfileDraft, SessionSpeaker, Speaker
+from mipevents.speakers import drafts, services
+from mipevents.speakers.forms import EditSpeakerForm
+from mipevents.speakers.models import ProfileDraft, Speaker
+from mipevents.workflows import speakers as speaker_work
 
-staff_bp = Blueprint("staff_speakers", __name__, url_prefix="/staff")
+staff_bp = Blueprint("speakers_staff", __name__, url_prefix="/staff")
 
 PAGE_SIZE = 100
 
@@ -31,9 +31,7 @@ def list_speakers():
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     speakers = db.session.execute(stmt.order_by(func.lower(Speaker.name), Speaker.id)
                                   .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-    sessions = dict(db.session.execute(select(SessionSpeaker.speaker_id, func.count())
-                                       .where(SessionSpeaker.speaker_id.in_([s.id for s in speakers]))
-                                       .group_by(SessionSpeaker.speaker_id)).all()) if speakers else {}
+    sessions = speaker_work.sessions_per_speaker([s.id for s in speakers])
     return render_template("staff/speakers/list_speakers.html", speakers=speakers, q=q, total=total, page=page,
                            has_next=page * PAGE_SIZE < total, sessions=sessions)
 
@@ -45,12 +43,12 @@ def _save_photo(form, speaker) -> bool:
         limit = current_app.config["SPEAKER_PHOTO_MAX_BYTES"]
         data = upload.read(limit + 1)
         try:
-            services.set_photo(speaker, data, max_bytes=limit, actor=current_user)
+            speaker_work.set_photo(speaker, data, max_bytes=limit, actor=current_user)
         except services.SpeakerProblem as exc:
             form.photo.errors = [*form.photo.errors, str(exc)]
             return False
     elif form.remove_photo.data:
-        services.remove_photo(speaker, actor=current_user)
+        speaker_work.remove_photo(speaker, actor=current_user)
     return True
 
 
@@ -89,7 +87,7 @@ def edit_speaker(speaker_id):
     form = EditSpeakerForm(obj=speaker) if request.method == "GET" else EditSpeakerForm()
     if form.validate_on_submit():
         try:
-            changed = services.update_speaker(speaker, form.values(), actor=current_user)
+            changed = speaker_work.update_speaker(speaker, form.values(), actor=current_user)
         except services.SpeakerProblem as exc:
             db.session.rollback()
             _problem(form, exc)
@@ -102,7 +100,7 @@ def edit_speaker(speaker_id):
                 return redirect(url_for(".edit_speaker", speaker_id=speaker.id), 303)
             db.session.rollback()
             speaker = db.session.get(Speaker, speaker_id)
-    links = db.session.execute(select(SessionSpeaker).where(SessionSpeaker.speaker_id == speaker.id)).scalars().all()
+    links = speaker_work.speaker_links(speaker.id)
     return render_template("staff/speakers/edit_speaker.html", form=form, speaker=speaker, links=links), \
         422 if request.method == "POST" else 200
 
@@ -120,58 +118,11 @@ def photo(speaker_id):
     return response
 
 
-@staff_bp.route("/session-speakers/<int:link_id>/invite", methods=["POST"])
-@staff_required
-def invite(link_id):
-    link = db.get_or_404(SessionSpeaker, link_id)
-    form = InviteSpeakerForm()
-    if not form.validate_on_submit():
-        flash("The note is too long: at most 2,000 characters.", "error")
-        return redirect(url_for("staff_agenda.edit_item", item_id=link.item_id), 303)
-    try:
-        invitations.invite(link, form.note.data or "", actor=current_user)
-    except invitations.InvitationProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"Invited {link.speaker.display_name}: the email is on its way.", "success")
-    return redirect(url_for("staff_agenda.edit_item", item_id=link.item_id), 303)
-
-
-@staff_bp.route("/invitations/<int:invitation_id>/remind", methods=["POST"])
-@staff_required
-def remind(invitation_id):
-    invitation = db.get_or_404(Invitation, invitation_id)
-    if RemindSpeakerForm().validate_on_submit():
-        try:
-            invitations.remind(invitation, actor=current_user)
-        except invitations.InvitationProblem as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"Reminded {invitation.link.speaker.display_name}.", "success")
-    return redirect(url_for(".meeting_invitations", meeting_id=invitation.link.item.meeting_id), 303)
-
-
-@staff_bp.route("/meetings/<int:meeting_id>/invitations")
-@staff_required
-def meeting_invitations(meeting_id):
-    meeting = db.get_or_404(Meeting, meeting_id)
-    rows = invitations.meeting_invitations(meeting)
-    counts = {status: sum(1 for r in rows if r.invitation and r.invitation.status == status)
-              for status in ("invited", "accepted", "declined")}
-    return render_template("staff/speakers/meeting_invitations.html", meeting=meeting, rows=rows, counts=counts,
-                           not_invited=sum(1 for r in rows if r.invitation is None), remind_form=RemindSpeakerForm(),
-                           details=logistics.meeting_logistics(meeting))
-
-
 @staff_bp.route("/speakers/changes")
 @staff_required
 def profile_changes():
     return render_template("staff/speakers/profile_changes.html", drafts=drafts.pending_drafts(),
-                           form=RemindSpeakerForm())
+                           form=FlaskForm())
 
 
 @staff_bp.route("/speakers/changes/<int:draft_id>/draft-photo")
@@ -190,10 +141,10 @@ def draft_photo(draft_id):
 @staff_required
 def review_changes(draft_id):
     draft = db.get_or_404(ProfileDraft, draft_id)
-    if RemindSpeakerForm().validate_on_submit():
+    if FlaskForm().validate_on_submit():
         name = draft.speaker.display_name
         if request.form.get("action") == "accept":
-            drafts.accept(draft, actor=current_user)
+            speaker_work.accept_profile_changes(draft, actor=current_user)
             flash(f"Published the changes to {name}'s profile.", "success")
         else:
             drafts.set_aside(draft, actor=current_user)

@@ -336,7 +336,8 @@ from mipevents import create_app
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.agenda.models import AgendaItem
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.agenda.models import SessionSpeaker
+from mipevents.speakers.models import Speaker
 from mipevents.people.services import person_for_email
 from mipevents.printing import badges, briefing, jobs, pdf
 app = create_app()

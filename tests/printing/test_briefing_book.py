@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from mipevents.extensions import db
 from mipevents.notify.delivery import send_pending
-from mipevents.notify.reminders import queue_due_reminders
 from mipevents.printing.briefing import briefing_book
+from mipevents.workflows.reminders import queue_due_reminders
 
 
 def _pdf_text(data: bytes) -> str:
@@ -49,8 +49,8 @@ def test_the_pdf_holds_names_times_in_the_zone_and_rooms(staff_client, convening
 
 
 def test_the_speaker_opens_their_book_from_their_invitation_link(staff_client, convening):
-    from mipevents.speakers import invitations
-    from mipevents.speakers.models import SessionSpeaker
+    from mipevents.agenda import invitations
+    from mipevents.agenda.models import SessionSpeaker
 
     link = db.session.query(SessionSpeaker).filter_by(speaker_id=convening["keynote"].id).one()
     invitations.invite(link, actor=None)

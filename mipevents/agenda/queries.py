@@ -1,0 +1,209 @@
+"""Read-side of the public agenda: the ?day=&track=&kind= filters, days and time blocks in the
+meeting's zone, one public session, and the releases of the public changelog. Every function
+issues a fixed number of queries whatever the agenda's size."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
+from mipevents.core import vocabulary as vocab
+from mipevents.core.timeutil import format_date, to_local
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.speakers.models import Speaker
+
+PUBLIC_STATUSES = ("published", "cancelled")
+MAX_TRACK_LENGTH = 120
+
+
+class BadFilter(ValueError):
+    """A filter value the agenda cannot apply; `field` names the query parameter."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class AgendaFilters:
+    day: date | None = None
+    track: str = ""
+    kind: str = ""
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.day or self.track or self.kind)
+
+    def key(self) -> tuple:
+        """What a cached page depends on, normalised (so ?kind=panel&day= and ?kind=panel share it)."""
+        return (self.day.isoformat() if self.day else "", self.track.casefold(), self.kind)
+
+    def args(self) -> dict:
+        """The query parameters that link to this view of the agenda."""
+        values = {"day": self.day.isoformat() if self.day else "", "track": self.track, "kind": self.kind}
+        return {k: v for k, v in values.items() if v}
+
+
+def meeting_days(meeting: Meeting) -> list[date]:
+    return [meeting.starts_on + timedelta(days=n) for n in range((meeting.ends_on - meeting.starts_on).days + 1)]
+
+
+def parse_filters(args, meeting: Meeting) -> AgendaFilters:
+    """The filters from a query string; empty values mean "all". Raises BadFilter for a day that is
+    not one of the meeting's days or a kind outside the vocabulary (the track is checked against
+    the agenda itself, see `check_track`)."""
+    raw_day = (args.get("day") or "").strip()
+    raw_track = " ".join((args.get("track") or "").split())
+    raw_kind = (args.get("kind") or "").strip().lower()
+    day = None
+    if raw_day:
+        days = meeting_days(meeting)
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            day = None
+        if day not in days:
+            first, last = format_date(days[0]), format_date(days[-1])
+            raise BadFilter("day", f"“{raw_day[:40]}” is not a day of this meeting: choose a date from {first} to {last}"
+                                   f" (written like {days[0].isoformat()}).")
+    if raw_kind and raw_kind not in vocab.SESSION_KINDS:
+        raise BadFilter("kind", f"“{raw_kind[:40]}” is not a kind of session. Choose one of: "
+                                + ", ".join(vocab.SESSION_KINDS.values()) + ".")
+    if len(raw_track) > MAX_TRACK_LENGTH:
+        raise BadFilter("track", "That track name is too long to be one of this agenda's tracks.")
+    return AgendaFilters(day=day, track=raw_track, kind=raw_kind)
+
+
+def public_items(meeting: Meeting) -> list[AgendaItem]:
+    """Published and cancelled sessions with rooms and speakers, in two queries whatever the size
+    (selectinload would split its IN lists into chunks of 500 on a large agenda)."""
+    public = (AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
+    items = list(db.session.execute(
+        select(AgendaItem).where(*public).options(joinedload(AgendaItem.room), defer(AgendaItem.description))
+        .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
+    ).scalars())
+    links = db.session.execute(
+        select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).where(*public)
+        .options(joinedload(SessionSpeaker.speaker).load_only(Speaker.id, Speaker.name, Speaker.honorific))
+        .order_by(SessionSpeaker.item_id, SessionSpeaker.position)
+    ).scalars()
+    by_item: dict[int, list[SessionSpeaker]] = {}
+    for link in links:
+        by_item.setdefault(link.item_id, []).append(link)
+    for item in items:
+        set_committed_value(item, "speaker_links", by_item.get(item.id, []))
+    return items
+
+
+def tracks(items: list[AgendaItem]) -> list[str]:
+    return sorted({i.track for i in items if i.track}, key=str.casefold)
+
+
+def check_track(filters: AgendaFilters, known: list[str]) -> AgendaFilters:
+    """The filters with the track spelled as the agenda spells it; BadFilter if there is no such track."""
+    if not filters.track:
+        return filters
+    for name in known:
+        if name.casefold() == filters.track.casefold():
+            return AgendaFilters(day=filters.day, track=name, kind=filters.kind)
+    choices = ", ".join(known) if known else "this agenda has no tracks"
+    raise BadFilter("track", f"There is no track “{filters.track}” on this agenda. Tracks: {choices}.")
+
+
+def apply_filters(items: list[AgendaItem], filters: AgendaFilters, zone: str) -> list[AgendaItem]:
+    return [i for i in items
+            if (filters.day is None or to_local(i.starts_at, zone).date() == filters.day)
+            and (not filters.track or i.track == filters.track)
+            and (not filters.kind or i.kind == filters.kind)]
+
+
+@dataclass
+class TimeBlock:
+    """Sessions that start at the same instant (parallel sessions), shown together."""
+    starts_at: datetime
+    items: list[AgendaItem] = field(default_factory=list)
+
+    @property
+    def ends_at(self) -> datetime:
+        return max(i.ends_at for i in self.items)
+
+    @property
+    def is_parallel(self) -> bool:
+        return len(self.items) > 1
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    blocks: list[TimeBlock] = field(default_factory=list)
+
+
+def by_day_and_block(items: list[AgendaItem], zone: str) -> list[AgendaDay]:
+    """Items (in start order) grouped by local day, then by start time; rooms in their order."""
+    days: list[AgendaDay] = []
+    for item in sorted(items, key=lambda i: (i.starts_at, i.room.position if i.room else 10_000, i.id)):
+        local_day = to_local(item.starts_at, zone).date()
+        if not days or days[-1].day != local_day:
+            days.append(AgendaDay(local_day))
+        blocks = days[-1].blocks
+        if not blocks or blocks[-1].starts_at != item.starts_at:
+            blocks.append(TimeBlock(item.starts_at))
+        blocks[-1].items.append(item)
+    return days
+
+
+def public_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    """One published or cancelled session of this meeting, with room and speakers loaded."""
+    item = db.session.execute(
+        select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
+        .options(joinedload(AgendaItem.room),
+                 selectinload(AgendaItem.speaker_links).joinedload(SessionSpeaker.speaker))
+    ).scalar_one_or_none()
+    if item is None or item.status not in PUBLIC_STATUSES:
+        abort(404)
+    return item
+
+
+def releases(meeting: Meeting) -> list[AgendaRelease]:
+    """The numbered releases of the agenda, newest first (snapshots are not loaded)."""
+    return list(db.session.execute(
+        select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)
+        .options(defer(AgendaRelease.snapshot), defer(AgendaRelease.conflicts_accepted))
+        .order_by(AgendaRelease.number.desc())
+    ).scalars())
+
+
+def public_item_ids(meeting: Meeting) -> set[int]:
+    return set(db.session.execute(
+        select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
+    ).scalars())
+
+
+# ---------------------------------------------------------------------------------------------- speakers' sessions
+
+def meetings_showing_speaker(speaker_id: int) -> list[Meeting]:
+    """Meetings whose public pages show this speaker (a session they are on is public)."""
+    return list(db.session.execute(
+        select(Meeting).where(Meeting.id.in_(
+            select(AgendaItem.meeting_id).join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
+            .where(SessionSpeaker.speaker_id == speaker_id, AgendaItem.status.in_(("published", "cancelled")))))
+    ).scalars())
+
+
+def sessions_per_speaker(speaker_ids: list[int]) -> dict[int, int]:
+    """{speaker id: sessions they are on} in one query."""
+    if not speaker_ids:
+        return {}
+    return dict(db.session.execute(select(SessionSpeaker.speaker_id, func.count())
+                                   .where(SessionSpeaker.speaker_id.in_(speaker_ids))
+                                   .group_by(SessionSpeaker.speaker_id)).all())
+
+
+def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
+    """The speaker's roles on sessions (any status), for their staff page."""
+    return list(db.session.execute(select(SessionSpeaker).where(SessionSpeaker.speaker_id == speaker_id)).scalars())

@@ -1,0 +1,165 @@
+"""Read-side queries for the public meeting pages: the public meeting by slug (and its head, read
+without a query), and whether registration is open right now."""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import abort, current_app, has_app_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from mipevents.core.http_cache import ShortMemo
+from mipevents.core.timeutil import to_local, utcnow
+from mipevents.extensions import cache, db
+from mipevents.meetings.models import Meeting
+
+PUBLIC_STATUSES = ("published", "cancelled")
+
+
+def shown_to_public(meeting: Meeting | None) -> bool:
+    """Published or cancelled, and not cohort-only."""
+    return meeting is not None and meeting.is_public and meeting.cohort_id is None
+
+
+def public_meeting_or_404(slug: str) -> Meeting:
+    """The meeting the public may see, else 404."""
+    meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
+    if not shown_to_public(meeting):
+        abort(404)
+    return meeting
+
+
+def meeting_version(meeting) -> tuple:
+    """What every page of one meeting depends on: its public version, and its own last edit.
+    `meeting` is a Meeting or its MeetingHead: both give the same tuple."""
+    return (meeting.agenda_version, meeting.updated_at.isoformat() if meeting.updated_at else "")
+
+
+# ------------------------------------------------------------------------------------ meeting heads
+#
+# A warm public page or a 304 needs only what decides the response: the meeting's id, its version,
+# and the few fields that filters and the registration state read. The head carries those, kept in
+# the shared cache by slug, so such a request issues no query at all, and in this process's memory
+# for LOCAL_HEAD_SECONDS, so it makes no round trip to the shared cache either. Every commit that
+# changes a meeting drops its head (after_commit below) in this process and in the shared cache.
+# Another process may so answer from the previous head for up to LOCAL_HEAD_SECONDS, well under
+# the pages' own max-age (where the cache is per process, as without Redis, heads live no longer
+# than that in it either). Signed-in staff share no cached body: what they see is built from the
+# meeting as `load()` reads it.
+
+HEAD_SECONDS = 5
+LOCAL_HEAD_SECONDS = 1
+PER_PROCESS_CACHES = ("SimpleCache", "NullCache")
+_local_heads = ShortMemo(LOCAL_HEAD_SECONDS)
+_HEAD_COLUMNS = ("id", "slug", "status", "cohort_id", "timezone", "starts_on", "ends_on", "agenda_version",
+                 "updated_at", "agenda_published_at", "registration_opens_at", "registration_closes_at")
+
+
+@dataclass(frozen=True)
+class MeetingHead:
+    """The public meeting's identity and version; `load()` gives the full Meeting for rendering."""
+    id: int
+    slug: str
+    status: str
+    cohort_id: int | None
+    timezone: str
+    starts_on: date
+    ends_on: date
+    agenda_version: int
+    updated_at: datetime | None
+    agenda_published_at: datetime | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+
+    def load(self) -> Meeting:
+        """The meeting itself, for building a response the cache did not hold: one query, or none
+        when this request read the head from the database."""
+        meeting = db.session.info.get("meetings_read", {}).get(self.id) or db.session.get(Meeting, self.id)
+        if not shown_to_public(meeting):
+            abort(404)
+        return meeting
+
+
+def _head_key(slug: str) -> str:
+    return f"meeting-head:{slug}"
+
+
+def public_meeting_head(slug: str) -> MeetingHead | None:
+    """The head of the meeting the public may see under `slug`, from this process's memory or the
+    shared cache when they hold it; a slug with no public meeting is remembered too, so a stream of
+    404s costs no queries."""
+    key = _head_key(slug)
+    head = _local_heads.get(key)
+    if head is not None:
+        return head or None
+    head = cache.get(key)
+    if head is None:
+        head = _read_head(slug)
+        shared = current_app.config["CACHE_TYPE"] not in PER_PROCESS_CACHES
+        cache.set(key, head, timeout=HEAD_SECONDS if shared else LOCAL_HEAD_SECONDS)
+    if current_app.config["CACHE_TYPE"] != "NullCache":
+        _local_heads.set(key, head)
+    return head or None
+
+
+def _read_head(slug: str) -> MeetingHead | bool:
+    # The whole row, not just the head's columns, held by this request's session (whose identity
+    # map alone would let it go): `load()` then reuses it.
+    meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
+    if not shown_to_public(meeting):
+        return False
+    db.session.info.setdefault("meetings_read", {})[meeting.id] = meeting
+    return MeetingHead(*(getattr(meeting, name) for name in _HEAD_COLUMNS))
+
+
+def public_meeting_head_or_404(slug: str) -> MeetingHead:
+    head = public_meeting_head(slug)
+    if head is None:
+        abort(404)
+    return head
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changed_meetings(session, flush_context):
+    slugs = session.info.setdefault("changed_meeting_slugs", set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Meeting):
+            slugs.add(obj.slug)
+            slugs.update(value for value in inspect(obj).attrs.slug.history.deleted if value)
+
+
+@event.listens_for(Session, "after_commit")
+def _drop_changed_heads(session):
+    slugs = session.info.pop("changed_meeting_slugs", None)
+    if not slugs:
+        return
+    keys = [_head_key(slug) for slug in slugs if slug]
+    for key in keys:
+        _local_heads.discard(key)
+    if has_app_context():
+        cache.delete_many(*keys)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changed_meetings(session):
+    session.info.pop("changed_meeting_slugs", None)
+
+
+def local_today(meeting: Meeting, now: datetime | None = None) -> date:
+    return to_local(now or utcnow(), meeting.timezone).date()
+
+
+def is_past(meeting: Meeting, now: datetime | None = None) -> bool:
+    return meeting.ends_on < local_today(meeting, now)
+
+
+def registration_state(meeting: Meeting, now: datetime | None = None) -> str:
+    """'open', 'not_yet', 'closed' or 'none' (cancelled, past, or never open), from the meeting's
+    own settings and the clock: no count of registrations, so a cached page may carry it."""
+    now = now or utcnow()
+    if meeting.status != "published" or is_past(meeting, now):
+        return "none"
+    if meeting.registration_opens_at is not None and now < meeting.registration_opens_at:
+        return "not_yet"
+    if meeting.registration_closes_at is not None and now >= meeting.registration_closes_at:
+        return "closed"
+    return "open"

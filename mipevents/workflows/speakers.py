@@ -1,0 +1,191 @@
+"""Speakers across the agenda and the showcase: the public pages' composition (who speaks at a meeting
+and in which roles, where one speaker appears across meetings, and the versions their cached pages
+depend on), and a profile's edits, which show on every meeting the speaker appears on. A speaker is
+public only through a published (or cancelled) session of a public meeting (or a published showcase
+line-up); the email never leaves."""
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import select, union
+from sqlalchemy.orm import defer, joinedload
+
+from mipevents.agenda import queries as agenda_queries
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
+from mipevents.core import vocabulary as vocab
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.meetings.services import touch
+from mipevents.showcase.models import ShowcaseSlot
+from mipevents.speakers import drafts
+from mipevents.speakers import services as speakers
+from mipevents.speakers.models import ProfileDraft, Speaker
+
+PUBLIC_STATUSES = ("published", "cancelled")
+
+
+@dataclass
+class Appearance:
+    """One public appearance: a session and the role in it (a showcase slot's talk title as detail)."""
+    item: AgendaItem
+    role: str
+    detail: str = ""
+
+    @property
+    def role_label(self) -> str:
+        return vocab.label(vocab.SPEAKER_ROLES, self.role)
+
+
+@dataclass
+class SpeakerEntry:
+    speaker: Speaker
+    appearances: list[Appearance] = field(default_factory=list)
+
+
+def _public_items():
+    """Conditions for a session the public may see, on a meeting the public may see."""
+    return (AgendaItem.status.in_(PUBLIC_STATUSES), Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
+
+
+# Many-to-one loads are joined, never selectin-loaded: selectinload splits its IN lists into
+# chunks of 500, so a large meeting would cost more queries than a small one.
+def _links(where) -> list[SessionSpeaker]:
+    return list(db.session.execute(
+        select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(*_public_items(), *where)
+        .options(joinedload(SessionSpeaker.speaker).options(defer(Speaker.bio), defer(Speaker.email)),
+                 joinedload(SessionSpeaker.item).options(defer(AgendaItem.description)).joinedload(AgendaItem.meeting))
+    ).scalars())
+
+
+def _slots(where) -> list[ShowcaseSlot]:
+    return list(db.session.execute(
+        select(ShowcaseSlot).join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(*_public_items(), ShowcaseSlot.status == "published", ShowcaseSlot.speaker_id.is_not(None), *where)
+        .options(joinedload(ShowcaseSlot.speaker).options(defer(Speaker.bio), defer(Speaker.email)),
+                 joinedload(ShowcaseSlot.item).options(defer(AgendaItem.description)).joinedload(AgendaItem.meeting))
+    ).scalars())
+
+
+def _appearances(links: list[SessionSpeaker], slots: list[ShowcaseSlot]) -> dict[int, SpeakerEntry]:
+    entries: dict[int, SpeakerEntry] = {}
+    for link in links:
+        entry = entries.setdefault(link.speaker_id, SpeakerEntry(link.speaker))
+        entry.appearances.append(Appearance(link.item, link.role))
+    for slot in slots:
+        entry = entries.setdefault(slot.speaker_id, SpeakerEntry(slot.speaker))
+        if not any(a.item.id == slot.item_id for a in entry.appearances):
+            entry.appearances.append(Appearance(slot.item, "presenter", slot.title))
+    for entry in entries.values():
+        entry.appearances.sort(key=lambda a: (a.item.starts_at, a.item.id))
+    return entries
+
+
+def meeting_speakers(meeting: Meeting) -> list[SpeakerEntry]:
+    """Everyone on the meeting's public sessions (and its published showcase line-up), by last name."""
+    entries = _appearances(_links([AgendaItem.meeting_id == meeting.id]), _slots([AgendaItem.meeting_id == meeting.id]))
+    return sorted(entries.values(), key=lambda e: (_last_name(e.speaker.name), e.speaker.name.casefold(), e.speaker.id))
+
+
+def by_initial(entries: list[SpeakerEntry]) -> list[tuple[str, list[SpeakerEntry]]]:
+    """Entries (already in last-name order) grouped under the initial of the last name, for an A–Z index."""
+    groups: list[tuple[str, list[SpeakerEntry]]] = []
+    for entry in entries:
+        initial = (_last_name(entry.speaker.name)[:1] or "#").upper()
+        initial = initial if initial.isalpha() else "#"
+        if not groups or groups[-1][0] != initial:
+            groups.append((initial, []))
+        groups[-1][1].append(entry)
+    return groups
+
+
+def _last_name(name: str) -> str:
+    words = name.split()
+    return words[-1].casefold() if words else ""
+
+
+def speaker_appearances(speaker_id: int) -> list[Appearance]:
+    """A speaker's public sessions across meetings, in time order."""
+    entries = _appearances(_links([SessionSpeaker.speaker_id == speaker_id]), _slots([ShowcaseSlot.speaker_id == speaker_id]))
+    entry = entries.get(speaker_id)
+    return entry.appearances if entry else []
+
+
+def by_meeting(appearances: list[Appearance]) -> list[tuple[Meeting, list[Appearance]]]:
+    """Appearances grouped by meeting, the latest meeting first, sessions in time order within."""
+    groups: dict[int, tuple[Meeting, list[Appearance]]] = {}
+    for a in appearances:
+        groups.setdefault(a.item.meeting_id, (a.item.meeting, []))[1].append(a)
+    return sorted(groups.values(), key=lambda g: (g[0].starts_on, g[0].id), reverse=True)
+
+
+def speaker_meeting_versions(speaker_id: int) -> tuple:
+    """One small query: (meeting id, agenda_version) of every public meeting the speaker appears
+    on. A change to any of their sessions (or their removal from one) changes it."""
+    linked = (select(AgendaItem.meeting_id).join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
+              .where(SessionSpeaker.speaker_id == speaker_id, AgendaItem.status.in_(PUBLIC_STATUSES)))
+    presenting = (select(AgendaItem.meeting_id).join(ShowcaseSlot, ShowcaseSlot.item_id == AgendaItem.id)
+                  .where(ShowcaseSlot.speaker_id == speaker_id, ShowcaseSlot.status == "published",
+                         AgendaItem.status.in_(PUBLIC_STATUSES)))
+    ids = union(linked, presenting).subquery()
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.agenda_version).where(Meeting.id.in_(select(ids.c.meeting_id)),
+                                                         Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
+        .order_by(Meeting.id)
+    ).all()
+    return tuple((row.id, row.agenda_version) for row in rows)
+
+
+def public_speaker_or_404(speaker_id: int) -> tuple[Speaker, tuple]:
+    """The speaker and the versions their public pages depend on; 404 unless they appear on at
+    least one public session (a speaker on drafts only stays private)."""
+    speaker = db.session.get(Speaker, speaker_id)
+    if speaker is None:
+        abort(404)
+    versions = speaker_meeting_versions(speaker_id)
+    if not versions:
+        abort(404)
+    return speaker, versions
+
+
+# ---------------------------------------------------------------------------------------------- staff edits
+
+def _shown_anew(speaker: Speaker) -> None:
+    """The profile changed: every meeting whose public pages show the speaker moves its version on."""
+    for meeting in agenda_queries.meetings_showing_speaker(speaker.id):
+        touch(meeting)
+
+
+def update_speaker(speaker: Speaker, values: dict, *, actor) -> bool:
+    changed = speakers.update_speaker(speaker, values, actor=actor)
+    if changed:
+        _shown_anew(speaker)
+    return changed
+
+
+def set_photo(speaker: Speaker, data: bytes, *, max_bytes: int, actor) -> None:
+    speakers.set_photo(speaker, data, max_bytes=max_bytes, actor=actor)
+    _shown_anew(speaker)
+
+
+def remove_photo(speaker: Speaker, *, actor) -> None:
+    if speakers.remove_photo(speaker, actor=actor):
+        _shown_anew(speaker)
+
+
+def sessions_per_speaker(speaker_ids: list[int]) -> dict[int, int]:
+    """For the staff list of speakers: how many sessions each is on."""
+    return agenda_queries.sessions_per_speaker(speaker_ids)
+
+
+def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
+    """For a speaker's staff page: their roles on sessions."""
+    return agenda_queries.speaker_links(speaker_id)
+
+
+def accept_profile_changes(draft: ProfileDraft, *, actor) -> None:
+    """Staff publish the changes a speaker proposed: on the profile, and on every meeting showing it."""
+    speaker = draft.speaker
+    drafts.accept(draft, actor=actor)
+    _shown_anew(speaker)
