@@ -17,7 +17,8 @@ from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
 from mipevents.people.services import mint_token, person_for_email, resolve_token
-from mipevents.speakers.models import Speaker
+from mipevents.speakers.logistics import meeting_logistics
+from mipevents.speakers.models import Speaker, SpeakerLogistics
 
 PURPOSE = "invitation"
 KIND = "agenda.invitation"
@@ -107,6 +108,7 @@ class InvitationRow:
     link: SessionSpeaker
     invitation: Invitation | None
     waiting_days: int | None
+    travel: SpeakerLogistics | None = None      # their A/V, travel and hotel for this meeting
 
 
 def meeting_invitations(meeting: Meeting, now: datetime | None = None) -> list[InvitationRow]:
@@ -118,9 +120,11 @@ def meeting_invitations(meeting: Meeting, now: datetime | None = None) -> list[I
         .options(selectinload(SessionSpeaker.speaker), selectinload(SessionSpeaker.item),
                  selectinload(SessionSpeaker.invitation))
         .order_by(AgendaItem.starts_at, AgendaItem.id, SessionSpeaker.position)).scalars().all()
+    travel = meeting_logistics(meeting)
     return [InvitationRow(link, link.invitation,
                           (now - link.invitation.invited_at).days
-                          if link.invitation is not None and link.invitation.status == "invited" else None)
+                          if link.invitation is not None and link.invitation.status == "invited" else None,
+                          travel.get(link.speaker_id))
             for link in links]
 
 

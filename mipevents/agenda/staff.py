@@ -15,7 +15,6 @@ from mipevents.agenda.publishing import OpenConflicts, items_by_day, meeting_con
 from mipevents.core.timeutil import to_local
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.speakers import logistics
 from mipevents.speakers.models import Speaker
 
 staff_bp = Blueprint("agenda_staff", __name__, url_prefix="/staff")
@@ -285,5 +284,4 @@ def meeting_invitations(meeting_id):
     counts = {status: sum(1 for r in rows if r.invitation and r.invitation.status == status)
               for status in ("invited", "accepted", "declined")}
     return render_template("staff/agenda/meeting_invitations.html", meeting=meeting, rows=rows, counts=counts,
-                           not_invited=sum(1 for r in rows if r.invitation is None), remind_form=RemindSpeakerForm(),
-                           details=logistics.meeting_logistics(meeting))
+                           not_invited=sum(1 for r in rows if r.invitation is None), remind_form=RemindSpeakerForm())

@@ -1,16 +1,15 @@
-"""Public pages of the agenda: the agenda with its filters, one session, and the changelog.
-Each is served through the HTTP cache keyed by the meeting's version (and the filters)."""
+"""Public pages of the agenda: the agenda with its filters, one session, and the changelog, each served
+through the HTTP cache keyed by the meeting's version (and the filters); and an invited speaker's own
+private page (from their invitation link): their answer, profile changes for review, A/V and travel."""
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from mipevents.agenda import invitations, queries
-from mipevents.agenda.forms import RespondToInvitationForm
+from mipevents.agenda.forms import EditOwnProfileForm, RespondToInvitationForm, SpeakerLogisticsForm
 from mipevents.core import vocabulary as vocab
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
 from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
-from mipevents.speakers import drafts, logistics
-from mipevents.speakers.forms import EditOwnProfileForm, SpeakerLogisticsForm
-from mipevents.speakers.services import SpeakerProblem
+from mipevents.workflows import speakers as speaker_work
 
 bp = Blueprint("agenda", __name__)
 
@@ -84,8 +83,8 @@ def _own_page(token, invitation, answer_form=None, profile_form=None, logistics_
     speaker = invitation.link.speaker
     meeting = invitation.link.item.meeting
     if logistics_form is None:
-        logistics_form = SpeakerLogisticsForm(obj=logistics.logistics_for(speaker, meeting))
-    draft = drafts.draft_of(speaker)
+        logistics_form = SpeakerLogisticsForm(obj=speaker_work.speaker_travel(speaker, meeting))
+    draft = speaker_work.profile_draft(speaker)
     if profile_form is None:
         shown = {f: getattr(speaker, f) for f in EditOwnProfileForm.FIELDS} | (draft.values if draft else {})
         profile_form = EditOwnProfileForm(data=shown)
@@ -125,8 +124,8 @@ def propose_profile(token):
         upload = form.photo.data
         photo = upload.read(limit + 1) if upload and getattr(upload, "filename", "") else None
         try:
-            draft = drafts.propose(invitation.link.speaker, form.values(), photo, max_bytes=limit)
-        except SpeakerProblem as exc:
+            draft = speaker_work.propose_profile_changes(invitation.link.speaker, form.values(), photo, max_bytes=limit)
+        except speaker_work.ProfileProblem as exc:
             db.session.rollback()
             getattr(form, exc.field or "photo", form.photo).errors.append(str(exc))
         else:
@@ -143,7 +142,7 @@ def save_travel(token):
     form = SpeakerLogisticsForm()
     if not form.validate_on_submit():
         return _own_page(token, invitation, logistics_form=form, status=422)
-    logistics.save_logistics(invitation.link.speaker, invitation.link.item.meeting, form.values())
+    speaker_work.save_speaker_travel(invitation.link.speaker, invitation.link.item.meeting, form.values())
     db.session.commit()
     flash("Saved your travel and A/V details.", "success")
     return _private(redirect(url_for(".invitation", token=token) + "#travel", 303))

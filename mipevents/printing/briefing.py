@@ -10,12 +10,14 @@ from flask import current_app, render_template
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from mipevents.agenda.invitations import invitation_for_token
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_day, format_time, to_local
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.people.models import Person
+from mipevents.people.services import resolve_token
 from mipevents.printing.pdf import html_to_pdf
 from mipevents.registration.models import Registration, SessionChoice
 from mipevents.showcase.models import ShowcaseSlot
@@ -148,3 +150,20 @@ def meeting_speaker_people(meeting: Meeting) -> list[tuple[Person, Speaker]]:
         select(Person, Speaker).join(Speaker, Speaker.person_id == Person.id).join(SessionSpeaker)
         .join(AgendaItem).where(AgendaItem.meeting_id == meeting.id).distinct()).all()
     return sorted(((p, s) for p, s in rows), key=lambda ps: (ps[1].name.casefold(), ps[1].id))
+
+
+def for_invitation_link(raw: str) -> tuple[Person, Meeting] | None:
+    """Whose book, and of which meeting, a speaker's live invitation link opens (None: no such link)."""
+    invitation = invitation_for_token(raw)
+    if invitation is None or invitation.link.speaker.person is None:
+        return None
+    return invitation.link.speaker.person, invitation.link.item.meeting
+
+
+def for_manage_link(raw: str) -> tuple[Person, Meeting] | None:
+    """Whose book, and of which meeting, a registrant's live manage link opens (None: none, or a webinar's)."""
+    token = resolve_token(raw, "manage")
+    registration = db.session.get(Registration, token.subject_id) if token and token.subject_id else None
+    if registration is None or registration.person_id != token.person_id or registration.meeting_id is None:
+        return None
+    return registration.person, registration.meeting

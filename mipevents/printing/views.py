@@ -2,11 +2,7 @@
 registrant's manage link (a print stylesheet on the page, and the PDF)."""
 from flask import Blueprint, Response, abort, make_response, render_template, url_for
 
-from mipevents.agenda.invitations import invitation_for_token
-from mipevents.extensions import db
-from mipevents.people.services import resolve_token
 from mipevents.printing import briefing, pdf
-from mipevents.registration.models import Registration
 
 bp = Blueprint("printing", __name__)
 
@@ -19,18 +15,17 @@ def _private(response):
 
 
 def _from_invitation(token):
-    invitation = invitation_for_token(token)
-    if invitation is None:
+    found = briefing.for_invitation_link(token)
+    if found is None:
         abort(404)
-    return invitation.link.speaker.person, invitation.link.item.meeting
+    return found
 
 
 def _from_manage(token):
-    found = resolve_token(token, "manage")
-    registration = db.session.get(Registration, found.subject_id) if found and found.subject_id else None
-    if registration is None or registration.person_id != found.person_id or registration.meeting_id is None:
+    found = briefing.for_manage_link(token)
+    if found is None:
         abort(404)
-    return registration.person, registration.meeting
+    return found
 
 
 def _page(person, meeting, pdf_url, back_url):
