@@ -145,4 +145,4 @@ def save_travel(token):
     speaker_work.save_speaker_travel(invitation.link.speaker, invitation.link.item.meeting, form.values())
     db.session.commit()
     flash("Saved your travel and A/V details.", "success")
-    return _private(redirect(url_for(".invitation", token=token) + "#travel", 303))
+    return _private(redirect(url_for(".invitation", token=token) + "#travel-details", 303))
