@@ -7,7 +7,6 @@ import segno
 from sqlalchemy import func, select
 
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
-from mipevents.core import vocabulary as vocab
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.registration.checkin_codes import issue_codes
@@ -50,8 +49,13 @@ class Badge:
     code: str = ""
 
 
+# The ribbon across a badge: a word or two that fits it at a size read across a room.
+RIBBONS = {"mayor": "Mayor", "city_staff": "City staff", "partner": "Partner", "speaker": "Speaker",
+           "guest": "Guest", "other": "Guest"}
+
+
 def ribbon_for(role: str, is_speaker: bool) -> str:
-    return "Speaker" if is_speaker else vocab.REGISTRATION_ROLES.get(role, "Guest")
+    return "Speaker" if is_speaker else RIBBONS.get(role, "Guest")
 
 
 def badge_registrations(meeting: Meeting, registration_id: int | None = None) -> list[Registration]:
