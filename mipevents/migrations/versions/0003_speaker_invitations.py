@@ -1,7 +1,7 @@
 """speaker invitations, profile drafts held for review, alt text for speaker photos, speakers' logistics,
 check-in codes, print jobs
 
-Revision ID: 0007
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-05 12:40:00
 
@@ -13,7 +13,7 @@ import mipevents.core.db_types
 
 
 # revision identifiers, used by Alembic.
-revision = '0007'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
