@@ -172,9 +172,9 @@ def test_no_outbox_row_holds_a_link_while_it_waits_or_after_it_failed(make_app, 
 
 
 def test_the_scheduler_gets_this_registrations_calendar_and_erasure_removes_their_links(client, make_webinar):
-    from mipevents.workflows.erasure import erase_person
     from mipevents.people.models import Person
     from mipevents.registration import services
+    from mipevents.workflows.erasure import erase_person
     from tests.support.links import MANAGE, delivered_link
 
     webinar = make_webinar(title="Water rates", join_url="https://meet.example.org/j/9?pwd=mine")
