@@ -175,6 +175,7 @@ class RegisterForMeetingForm(FlaskForm):
             "city": self.city.data.strip(), "state": self.state.data.strip(), "email": self.email.data.strip(),
             "phone": (self.phone.data or "").strip(), "dietary_needs": (self.dietary_needs.data or "").strip(),
             "accessibility_needs": (self.accessibility_needs.data or "").strip(), "extras": list(self.extras.data or []),
+            "extras_asked": bool(self.extras.choices),
             "scheduler_email": (self.scheduler_email.data or "").strip(), "is_listed": bool(self.is_listed.data),
             "consent": bool(self.consent.data),
         }

@@ -35,7 +35,7 @@ Event = Meeting | Webinar
 
 # The fields a registrant gives; the registration keeps its own copy.
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "role", "title", "organization", "city", "state", "phone",
-                   "dietary_needs", "accessibility_needs", "question", "extras", "is_listed", "scheduler_email")
+                   "dietary_needs", "accessibility_needs", "question", "extras", "extras_asked", "is_listed", "scheduler_email")
 
 
 class RegistrationClosed(Exception):
