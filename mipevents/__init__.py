@@ -32,6 +32,7 @@ import mipevents.notify.models
 import mipevents.people.models
 import mipevents.registration.models
 import mipevents.registration.staff
+import mipevents.registration.staff_hub
 import mipevents.registration.views
 import mipevents.showcase.models
 import mipevents.showcase.staff
@@ -69,7 +70,7 @@ BLUEPRINTS = (
     mipevents.speakers.views.bp, mipevents.speakers.staff.staff_bp,
     mipevents.showcase.views.bp, mipevents.showcase.staff.staff_bp,
     mipevents.webinars.views.bp, mipevents.webinars.staff.staff_bp,
-    mipevents.registration.views.bp, mipevents.registration.staff.staff_bp,
+    mipevents.registration.views.bp, mipevents.registration.staff.staff_bp, mipevents.registration.staff_hub.hub_bp,
     mipevents.cohorts.views.bp, mipevents.cohorts.staff.staff_bp,
     mipevents.calls.views.bp, mipevents.calls.staff.staff_bp,
     mipevents.feeds.views.bp,

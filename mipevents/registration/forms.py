@@ -229,6 +229,16 @@ class ChooseSessionsForm(FlaskForm):
     sessions = MultiCheckboxField("Sessions", coerce=int, validate_choice=True)
 
 
+class MessageMeetingRegistrantsForm(FlaskForm):
+    """Staff's email to a meeting's registrants, chosen by status and type."""
+    subject = MessageRegistrantsForm.subject
+    body = MessageRegistrantsForm.body
+    statuses = MultiCheckboxField("Send it to", choices=[("confirmed", "Confirmed"), ("waitlisted", "Waitlisted"),
+                                                          ("pending", "Awaiting approval")], default=["confirmed"],
+                                  validators=[DataRequired(message="Choose who gets it.")])
+    types = MultiCheckboxField("Registration types (none ticked: every type)", choices=[*MEETING_TYPES, ("other", "Other")])
+
+
 class EditRegistrationSettingsForm(FlaskForm):
     """Capacity, dates and approval of one meeting's registration (times in the meeting's zone)."""
 

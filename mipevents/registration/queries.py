@@ -113,9 +113,37 @@ def waitlist_positions(rows: list[Registration]) -> dict[int, int]:
     return {r.id: n for n, r in enumerate(waiting, start=1)}
 
 
-def meeting_registrations(meeting: Meeting, role: str = "", status: str = ""):
-    """The statement for a meeting's registrations, of one type and status when given, by name."""
+def _matching(stmt, search: str):
+    """Registrations whose name, email, organization or city contains `search` (any case)."""
+    like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return stmt.where(or_(*(column.ilike(like, escape="\\") for column in (
+        Registration.first_name, Registration.last_name, Registration.email, Registration.organization,
+        Registration.city, Registration.first_name + " " + Registration.last_name))))
+
+
+def search_registrations(search: str):
+    """The statement for every meeting's and webinar's registrations matching `search`, newest first."""
+    stmt = select(Registration).options(joinedload(Registration.meeting), joinedload(Registration.webinar))
+    return _matching(stmt, search).order_by(Registration.created_at.desc(), Registration.id.desc())
+
+
+def meeting_counts(meeting_ids: list[int]) -> dict[int, Counts]:
+    """Counts per status for several meetings in one query."""
+    counts = {meeting_id: Counts() for meeting_id in meeting_ids}
+    if meeting_ids:
+        for meeting_id, status, number in db.session.execute(
+                select(Registration.meeting_id, Registration.status, func.count())
+                .where(Registration.meeting_id.in_(meeting_ids)).group_by(Registration.meeting_id, Registration.status)):
+            setattr(counts[meeting_id], status, number)
+    return counts
+
+
+def meeting_registrations(meeting: Meeting, role: str = "", status: str = "", search: str = ""):
+    """The statement for a meeting's registrations, of one type and status and matching a search
+    when given, by name."""
     stmt = select(Registration).where(Registration.meeting_id == meeting.id)
+    if search:
+        stmt = _matching(stmt, search)
     if role:
         stmt = stmt.where(Registration.role == role)
     if status:

@@ -352,6 +352,23 @@ def approve(registration: Registration, *, actor=None, now: datetime | None = No
     return registration
 
 
+def promote(registration: Registration, *, raise_capacity: bool = False, now: datetime | None = None) -> Registration:
+    """Staff seat one waitlisted person: a free seat, or one more seat with `raise_capacity` (NotAllowed when full)."""
+    now = now or utcnow()
+    event = _lock(registration.event)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status != "waitlisted":
+        raise NotAllowed("only a waitlisted registration can be moved into a seat")
+    if raise_capacity and event.capacity is not None:
+        event.capacity += 1
+    elif seats_left(event) == 0:
+        raise NotAllowed(f"{event.capacity} of {event.capacity} seats are taken: raise the capacity to seat them")
+    registration.status, registration.confirmed_at = "confirmed", now
+    db.session.flush()
+    _notify("registration_promoted", registration)
+    return registration
+
+
 def decline(registration: Registration, *, actor=None, now: datetime | None = None) -> Registration:
     """Staff decline a pending (or waitlisted) registration."""
     if registration.status not in ("pending", "waitlisted"):

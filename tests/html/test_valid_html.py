@@ -52,7 +52,8 @@ def _paths():
     staff = ["/staff/", f"/staff/meetings/{item.meeting_id}", f"/staff/meetings/{item.meeting_id}/agenda",
              f"/staff/meetings/{item.meeting_id}/registrations/", f"/staff/meetings/{item.meeting_id}/registrations/check-in",
              f"/staff/showcase/{showcase.id}", "/meetings/winter-2025/showcase/control", f"/staff/calls/{call.id}/applications",
-             "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}"]
+             "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}", "/staff/registrations/?q=a",
+             f"/staff/meetings/{item.meeting_id}/registrations/message", f"/staff/webinars/{webinar.id}/registrants"]
     return public, staff
 
 

@@ -79,13 +79,13 @@ def test_approve_and_decline(client, login_as, meeting):
     partner = register(meeting, 1, role="partner")
     other = register(meeting, 2, role="partner")
     login_as("staff")
-    client.post(f"/staff/meetings/{meeting.id}/registrations/{partner.id}/approve",
+    client.post(f"/staff/registrations/{partner.id}/approve",
                 data={"next": f"/staff/meetings/{meeting.id}/registrations/?status=pending"})
     response = client.post(f"/staff/meetings/{meeting.id}/registrations/{other.id}/decline", data={"next": "//evil.example/"})
     assert response.headers["Location"] == f"/staff/meetings/{meeting.id}/registrations/"
     db.session.expire_all()
     assert (partner.status, other.status) == ("confirmed", "declined")
-    again = client.post(f"/staff/meetings/{meeting.id}/registrations/{other.id}/approve", follow_redirects=True)
+    again = client.post(f"/staff/registrations/{other.id}/approve", follow_redirects=True)
     assert "Only a registration awaiting approval can be approved." in again.get_data(as_text=True)
     assert [e.action for e in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
             if e.action.endswith("_registration")] == ["approve_registration", "decline_registration"]
