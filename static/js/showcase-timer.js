@@ -54,10 +54,11 @@
     return behind;
   }
 
-  function behindText(ms) {
-    if (Math.abs(ms) < ON_PLAN_MS) { return "Showcase on schedule"; }
+  function behindText(ms, noun) {
+    noun = noun || "Showcase";
+    if (Math.abs(ms) < ON_PLAN_MS) { return noun + " on schedule"; }
     var amount = mmss(Math.round(Math.abs(ms) / 1000));
-    return "Showcase " + amount + (ms > 0 ? " behind plan" : " ahead of plan");
+    return noun + " " + amount + (ms > 0 ? " behind plan" : " ahead of plan");
   }
 
   function setText(root, selector, text) {
@@ -86,7 +87,8 @@
       setText(root, "[data-countdown]", countdownText(ms));
       setHidden(countdown, false);
     }
-    var words = view.status === "running" ? PHASE_WORDS[phase] : (STATUS_WORDS[view.status] || "");
+    var words = view.status === "running" ? PHASE_WORDS[phase]
+      : (view.status === "finished" && root.dataset.finishedWords) || STATUS_WORDS[view.status] || "";
     if (view.status === "paused" && ms !== null && ms <= 0) { words = "Paused · overtime"; }
     setText(root, "[data-phase-words]", words);
     var behind = root.querySelector("[data-behind]");
@@ -98,21 +100,23 @@
         setText(root, "[data-behind]", "");
       } else {
         behind.setAttribute("data-behind-ms", String(Math.round(late)));
-        setText(root, "[data-behind]", behindText(late));
+        setText(root, "[data-behind]", behindText(late, root.dataset.behindNoun));
         if (behind.dataset.late !== String(late >= ON_PLAN_MS)) { behind.dataset.late = String(late >= ON_PLAN_MS); }
       }
     }
   }
 
-  /* The text parts of the display from a state.json body. */
+  /* The text parts of the display from a state.json body. A room's stage names its own words in
+     data attributes (data-order-word, data-idle-name, data-idle-title). */
   function describe(root, state) {
     var slot = state.slot;
     var next = state.next;
-    var presenter = slot ? slot.presenter : (state.status === "finished" ? "Thank you" : "Innovation Showcase");
+    var data = root.dataset;
+    var presenter = slot ? slot.presenter : (state.status === "finished" ? "Thank you" : (data.idleName || "Innovation Showcase"));
     setText(root, "[data-presenter]", presenter);
     setText(root, "[data-location]", slot ? slot.location : "");
-    setText(root, "[data-title]", slot ? slot.title : (state.status === "idle" ? "The showcase will begin shortly." : ""));
-    setText(root, "[data-order]", slot ? "Presenter " + slot.order + " of " + state.count : "");
+    setText(root, "[data-title]", slot ? slot.title : (state.status === "idle" ? (data.idleTitle || "The showcase will begin shortly.") : ""));
+    setText(root, "[data-order]", slot ? (data.orderWord || "Presenter") + " " + slot.order + " of " + state.count : "");
     setText(root, "[data-added]", state.added_ms > 0 ? "+" + mmss(Math.round(state.added_ms / 1000)) + " added" : "");
     var nextEl = root.querySelector("[data-next]");
     if (nextEl) {
@@ -131,10 +135,13 @@
     return null;
   }
 
-  /* A live display bound to `root`: polls, keeps the offset, paints every frame. */
-  function LiveDisplay(root) {
+  /* A live display bound to `root`: polls, keeps the offset, paints every frame. `options.adapt`
+     maps a state.json body to what the clock shows (a room's stage: a showcase presenter's clock
+     while its line-up runs); listeners get the body itself. */
+  function LiveDisplay(root, options) {
     this.root = root;
     this.url = root.dataset.stateUrl;
+    this.adapt = (options && options.adapt) || function (state) { return state; };
     this.state = JSON.parse(root.querySelector("[data-initial-state]").textContent);
     this.etag = null;
     this.samples = [];
@@ -142,7 +149,7 @@
     this.online = true;
     this.listeners = [];
     var self = this;
-    describe(root, this.state);
+    describe(root, this.adapt(this.state));
     this.frame = function () { self.tick(); window.requestAnimationFrame(self.frame); };
     window.requestAnimationFrame(this.frame);
     window.setInterval(function () { self.tick(); }, 100);   // rAF sleeps in hidden tabs
@@ -154,7 +161,7 @@
   };
 
   LiveDisplay.prototype.tick = function () {
-    var s = this.state;
+    var s = this.adapt(this.state);
     var now = this.serverNow();
     paint(this.root, { status: s.status, remainingMs: remainingAt(s, now), amberMs: s.amber_ms, redMs: s.red_ms,
                        behindMs: behindPlan(s, now) });
@@ -176,7 +183,7 @@
   LiveDisplay.prototype.setState = function (state) {
     if (state.version < this.state.version) { return; }   // an older answer overtaken by an action
     this.state = state;
-    describe(this.root, state);
+    describe(this.root, this.adapt(state));
     this.tick();
     this.listeners.forEach(function (fn) { fn(state); });
   };
@@ -234,7 +241,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var root = document.querySelector(".timer[data-state-url]");
+    var root = document.querySelector(".timer[data-state-url]:not([data-own-display])");
     if (root) { window.showcaseDisplay = new LiveDisplay(root); }
     if (document.querySelector(".stage")) { stageComforts(); }
   });
