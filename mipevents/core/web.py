@@ -1,7 +1,7 @@
-"""What every page shares: template filters, error pages, security headers, /healthz."""
+"""What every page shares: template filters, error pages, security headers, /healthz, /favicon.ico."""
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     _register_errors(app)
     app.after_request(_security_headers)
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
     @app.context_processor
     def _globals():
@@ -35,6 +36,13 @@ def healthz():
         log.error("healthz: database unreachable: %s", exc)
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+def favicon():
+    """Browsers and crawlers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    response = redirect(url_for("static", filename="img/favicon.svg"), 301)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _security_headers(response):
