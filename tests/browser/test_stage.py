@@ -6,8 +6,8 @@ bytes stay the same; axe finds nothing serious; the stage's clock is a third of 
 its text keeps 7:1 in every state."""
 import time
 import urllib.request
-from urllib.parse import urlparse
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlparse
 
 import pytest
 
