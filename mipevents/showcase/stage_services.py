@@ -5,7 +5,7 @@ they add and flush, the view commits."""
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
@@ -260,7 +260,7 @@ def room_for_link(raw: str, purpose: str) -> Room | None:
     if hashed is None:
         return None
     return db.session.execute(
-        select(Room).join(Token, Token.subject_id == Room.id)
+        select(Room).join(Token, Token.subject_id == Room.id).options(joinedload(Room.meeting))
         .where(Token.token_hash == hashed, Token.purpose == purpose, Token.revoked_at.is_(None))).scalar_one_or_none()
 
 

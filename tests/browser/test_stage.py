@@ -4,6 +4,7 @@ the server's deadline within 100 ms; a message reaches the stage within a second
 6-minute delay shows on the public agenda for its next session and not for room B's; the feeds'
 bytes stay the same; axe finds nothing serious; the stage's clock is a third of a 1080p screen and
 its text keeps 7:1 in every state."""
+import re
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -178,6 +179,15 @@ def test_two_rooms_on_two_instances_stay_on_the_servers_deadline_and_tell_the_ag
                          return (""" + CONTRASTS + """)(); }""", ms)
     for page in (stage_a, phone_a):
         assert_accessible(page)
+    expected = stage_a.locator("[data-next-expected]").inner_text()
+    assert re.fullmatch(r"· planned \d+:\d\d\W[AP]M, expected about \d+:\d\d\W[AP]M", expected), expected
+
+    # Blackout: the stage screen goes black but keeps the message; the speaker's view is untouched.
+    control_a.get_by_role("button", name="Blackout (stage screen black)").click()
+    stage_a.wait_for_function("() => document.body.dataset.blackout === 'true'", timeout=1000)
+    assert stage_a.evaluate("() => getComputedStyle(document.querySelector('.timer')).visibility") == "hidden"
+    assert stage_a.locator("[data-message]").is_visible() and phone_a.locator("[data-countdown]").is_visible()
+    contrasts["blackout"] = stage_a.evaluate(CONTRASTS)
 
     # The public agenda, on the other instance: room A's next session runs late, room B's does not.
     agenda = new_page()

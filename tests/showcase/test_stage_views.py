@@ -16,10 +16,12 @@ def two_rooms(app, make_meeting, make_room, make_item, make_showcase):
     """Today's meeting: room A a panel that began 6 minutes ago and the session after it; room B a
     showcase and the session after it, each planned back to back."""
     now = utcnow()
-    today = to_local(now, "America/New_York").date()
-    meeting = make_meeting(starts_on=today, ends_on=today)
+    # A zone where now is well inside the day, so the sessions around it share one local day.
+    zone = next(z for z in ("America/New_York", "Asia/Tokyo", "Europe/London") if 1 <= to_local(now, z).hour <= 21)
+    today = to_local(now, zone).date()
+    meeting = make_meeting(starts_on=today, ends_on=today, timezone=zone)
     room_a, room_b = make_room(meeting, name="Room A"), make_room(meeting, name="Room B")
-    local = to_local(now, "America/New_York").replace(tzinfo=None)
+    local = to_local(now, zone).replace(tzinfo=None)
     panel = make_item(meeting, at=local - timedelta(minutes=6), minutes=30, room=room_a, title="Housing panel")
     after_a = make_item(meeting, at=local + timedelta(minutes=24), minutes=30, room=room_a, title="After the panel")
     _, showcase, _ = make_showcase(meeting, at=local, minutes=30, room_id=room_b.id)
@@ -198,3 +200,35 @@ def test_a_day_outside_the_meeting_or_a_room_of_another_meeting_is_404(client, l
     assert client.get(f"/staff/stage/{meeting_id}/1999-01-01/{two_rooms['a'].id}").status_code == 404
     assert client.get(control_url(two_rooms, other)).status_code == 404
     assert client.get(f"/staff/stage/{meeting_id}/").status_code == 200
+
+
+def test_a_display_link_runs_the_stage_of_a_draft_meeting_the_public_cannot_see(client, login_as, two_rooms):
+    two_rooms["meeting"].status = "draft"
+    db.session.commit()
+    login_as("staff")
+    display, _ = mint(client, two_rooms, two_rooms["a"])
+    client.post(control_url(two_rooms, two_rooms["a"], "/start"))
+    anonymous = client.application.test_client()
+    assert anonymous.get(f"/meetings/{two_rooms['meeting'].slug}/agenda").status_code == 404
+    assert anonymous.get(display + "/state.json").get_json()["status"] == "running"
+
+
+def test_running_late_clears_when_the_day_is_over(client, login_as, two_rooms):
+    from mipevents.showcase import stage_services
+
+    login_as("staff")
+    client.post(control_url(two_rooms, two_rooms["a"], "/start"))
+    meeting = two_rooms["meeting"]
+    assert sorted(stage_services.meeting_live(meeting)["sessions"]) == sorted(
+        [str(two_rooms["panel"].id), str(two_rooms["after_a"].id)])
+    assert stage_services.meeting_live(meeting, now=utcnow() + timedelta(days=1)) == {"sessions": {}}
+
+
+def test_a_display_poll_that_changed_nothing_costs_two_queries(client, login_as, two_rooms, count_queries):
+    login_as("staff")
+    display, _ = mint(client, two_rooms, two_rooms["a"])
+    anonymous = client.application.test_client()
+    etag = anonymous.get(display + "/state.json").headers["ETag"]
+    with count_queries() as queries:
+        assert anonymous.get(display + "/state.json", headers={"If-None-Match": etag}).status_code == 304
+    assert queries.count == 2
