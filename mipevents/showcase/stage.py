@@ -78,6 +78,18 @@ def expected_starts(cues: list[Cue], state: RunState, now: datetime) -> dict[int
     return found
 
 
+def start_bound(cues: list[Cue], index: int, target: int) -> tuple[datetime, timedelta]:
+    """expected_starts' answer for cues[target] as a function of when the session on the clock
+    (cues[index], before it) ends: max(floor, end + after). `after` is the length of the sessions
+    between them and `floor` the latest start their plan allows, so a display can follow the delay
+    from the clock's instants alone, without the titles or times of the sessions in between."""
+    floor, after = cues[target].starts_at, timedelta(0)
+    for cue in reversed(cues[index + 1:target]):
+        after += timedelta(seconds=cue.seconds)
+        floor = max(floor, cue.starts_at + after)
+    return floor, after
+
+
 def running_late(cues: list[Cue], state: RunState, now: datetime, shown: timedelta = LATE_SHOWN) -> dict[int, timedelta]:
     """What the public agenda says, {cue id: delay}: the session on the clock when it will end late,
     each later session whose expected start is late; only delays of `shown` or more."""

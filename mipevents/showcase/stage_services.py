@@ -266,6 +266,30 @@ def room_for_link(raw: str, purpose: str) -> Room | None:
 
 # -- running late for the public ------------------------------------------------------------------
 
+def public_room_run(item: AgendaItem) -> dict | None:
+    """What a public display of `item` (the showcase's stage) needs to tell that its room runs late
+    before it begins: the room's clock on an earlier session and stage.start_bound's floor and
+    after, as epoch ms, so the display computes the expected start as time passes (nothing about
+    the sessions in between, nor the messages). None when the room's run is not on an earlier
+    session of the day."""
+    if item.room is None:
+        return None
+    day = stage.local_today(item.starts_at, item.meeting.timezone)
+    run = run_for(item.room_id, day)
+    if run is None or run.state not in ("ready", "running", "paused"):
+        return None
+    _, day_cues = cues(item.room, day)
+    state = to_state(run, day_cues)
+    target = next((n for n, c in enumerate(day_cues) if c.id == item.id), None)
+    if state.index is None or target is None or target <= state.index:
+        return None
+    floor, after = stage.start_bound(day_cues, state.index, target)
+    return {"status": state.status, "deadline_ms": _ms(state.deadline_at),
+            "remaining_ms": None if state.remaining is None else state.remaining / timedelta(milliseconds=1),
+            "cue_planned_start_ms": _ms(day_cues[state.index].starts_at), "floor_ms": _ms(floor),
+            "after_ms": after / timedelta(milliseconds=1), "planned_start_ms": _ms(item.starts_at)}
+
+
 def meeting_live(meeting: Meeting, now: datetime | None = None) -> dict:
     """Running late for the public agenda, from today's runs (in the meeting's zone): for each
     published session late by stage.LATE_SHOWN or more, its delay and expected start. Nothing once

@@ -71,6 +71,41 @@
     if (el && el.hidden !== hidden) { el.hidden = hidden; }
   }
 
+  var LATE_SHOWN_MS = 2 * 60 * 1000;     // stage.LATE_SHOWN: less than this is "on time"
+
+  /* How late the session starts because its room's run is behind, at server time `serverNow`
+     (stage.start_bound: the start is max(floor, end of the session on the room's clock + after));
+     null when the room's run is not on an earlier session. */
+  function roomLate(room, serverNow) {
+    if (!room) { return null; }
+    var end;
+    if (room.status === "running") { end = Math.max(room.deadline_ms, serverNow); }
+    else if (room.status === "paused") { end = serverNow + Math.max(room.remaining_ms, 0); }
+    else { end = Math.max(serverNow, room.cue_planned_start_ms) + Math.max(room.remaining_ms, 0); }
+    return Math.max(room.floor_ms, end + room.after_ms) - room.planned_start_ms;
+  }
+
+  function lateWords(ms) {
+    var minutes = Math.max(Math.round(ms / 60000), 1);
+    return "Running about " + minutes + " minute" + (minutes !== 1 ? "s" : "") + " late";
+  }
+
+  /* The "running late" line of a showcase that has not begun, from its room's run. */
+  function paintRoomLate(root, room, serverNow) {
+    var el = root.querySelector("[data-room-late]");
+    if (!el) { return; }
+    var late = roomLate(room, serverNow);
+    var shown = late !== null && late >= LATE_SHOWN_MS;
+    setHidden(el, !shown);
+    if (shown) {
+      el.setAttribute("data-late-ms", String(Math.round(late)));
+      setText(root, "[data-room-late]", lateWords(late));
+    } else {
+      el.removeAttribute("data-late-ms");
+      setText(root, "[data-room-late]", "");
+    }
+  }
+
   /* Paint `root` (a .timer) for a state and the remaining milliseconds (null: no clock). */
   function paint(root, view) {
     var countdown = root.querySelector("[data-countdown]");
@@ -165,6 +200,7 @@
     var now = this.serverNow();
     paint(this.root, { status: s.status, remainingMs: remainingAt(s, now), amberMs: s.amber_ms, redMs: s.red_ms,
                        behindMs: behindPlan(s, now) });
+    paintRoomLate(this.root, s.room_run, now);
   };
 
   LiveDisplay.prototype.sample = function (response, sentAt, receivedAt) {
@@ -217,7 +253,8 @@
   };
 
   window.ShowcaseTimer = { paint: paint, countdownText: countdownText, phaseFor: phaseFor, behindPlan: behindPlan,
-                           behindText: behindText, LiveDisplay: LiveDisplay };
+                           behindText: behindText, roomLate: roomLate, lateWords: lateWords,
+                           LATE_SHOWN_MS: LATE_SHOWN_MS, LiveDisplay: LiveDisplay };
 
   /* The stage: keep the screen awake while the display is visible, and offer full screen. */
   function stageComforts() {

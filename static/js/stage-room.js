@@ -6,7 +6,8 @@
 (function () {
   "use strict";
 
-  var LATE_SHOWN_MS = 2 * 60 * 1000;   // stage.LATE_SHOWN: less than this is "on time"
+  var LATE_SHOWN_MS = window.ShowcaseTimer.LATE_SHOWN_MS;
+  var lateWords = window.ShowcaseTimer.lateWords;
 
   /* When the session on the room's clock will end at the present pace (stage.projected_end). */
   function projectedEnd(state, now) {
@@ -22,11 +23,6 @@
   function lateBy(state, now) {
     var end = projectedEnd(state, now);
     return end === null ? null : end - state.slot.planned_end_ms;
-  }
-
-  function lateWords(ms) {
-    var minutes = Math.max(Math.round(ms / 60000), 1);
-    return "Running about " + minutes + " minute" + (minutes !== 1 ? "s" : "") + " late";
   }
 
   function clock(zone, instant) {

@@ -64,6 +64,7 @@ def two_rooms(app):
     after_a = session(room_a, "Budget workshop", "workshop", now + timedelta(minutes=24), 30)
     showcase = session(room_b, "Innovation Showcase", "showcase", now, 30)
     after_b = session(room_b, "Closing plenary", "plenary", now + timedelta(minutes=30), 30)
+    later_showcase = session(room_a, "Afternoon Showcase", "showcase", now + timedelta(minutes=54), 30)
     for n in range(3):
         db.session.add(ShowcaseSlot(item_id=showcase.id, presenter_name=f"Mayor {n + 1}", city="Tempe", state="AZ",
                                     title=f"Idea {n + 1}", position=n, status="published"))
@@ -71,7 +72,7 @@ def two_rooms(app):
     db.session.commit()
     return {"slug": meeting.slug, "meeting_id": meeting.id, "day": today.isoformat(), "a": room_a.id, "b": room_b.id,
             "panel_ends_ms": panel.ends_at.timestamp() * 1000,
-            "panel": panel.id, "after_a": after_a.id, "showcase": showcase.id, "after_b": after_b.id}
+            "later_showcase": later_showcase.id, "panel": panel.id, "after_a": after_a.id, "showcase": showcase.id, "after_b": after_b.id}
 
 
 def truth(model, **where):
@@ -198,6 +199,15 @@ def test_two_rooms_on_two_instances_stay_on_the_servers_deadline_and_tell_the_ag
     assert agenda.locator(f"[data-session-id='{two_rooms['after_b']}'] .js-late").count() == 0
     with urllib.request.urlopen(feed_url) as response:
         assert response.read() == feed_before
+    # The public stage of room A's later showcase says so before it begins (no message there).
+    public_stage = new_page(1920, 1080)
+    public_stage.goto(f"{two.url}/meetings/{two_rooms['slug']}/showcase/stage?session={two_rooms['later_showcase']}")
+    room_late = public_stage.locator("[data-room-late]")
+    room_late.wait_for(state="visible")
+    assert room_late.inner_text() == f"Running about {minutes} minutes late"
+    assert abs(int(room_late.get_attribute("data-late-ms")) - late_ms) <= 1
+    assert "Two questions left" not in public_stage.content()
+    contrasts["public showcase stage, late"] = public_stage.evaluate(CONTRASTS)
 
     low = {state: [c for c in found if c["ratio"] < 7] for state, found in contrasts.items()}
     assert low == {state: [] for state in contrasts}

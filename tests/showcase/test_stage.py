@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from mipevents.showcase.live import RunState
-from mipevents.showcase.stage import Cue, TimedSession, clean_message, csv_cell, cues_for_day, expected_starts, late_by, late_words, running_late
+from mipevents.showcase.stage import Cue, TimedSession, clean_message, csv_cell, cues_for_day, expected_starts, late_by, late_words, running_late, start_bound
 
 T0 = datetime(2025, 1, 22, 15, 0, tzinfo=UTC)        # 10:00 AM in Washington
 MIN = timedelta(minutes=1)
@@ -109,3 +109,14 @@ def test_messages_are_one_trimmed_line_of_at_most_140_characters():
         clean_message("x" * 141)
     with pytest.raises(ValueError, match="Write a message"):
         clean_message("   ")
+
+
+@pytest.mark.parametrize("deadline_minutes", [20, 30, 38, 50, 70])
+def test_the_bound_of_a_later_start_agrees_with_the_expected_starts(deadline_minutes):
+    cues = day_of_cues()
+    state = RunState(status="running", index=0, deadline_at=T0 + deadline_minutes * MIN)
+    now = T0 + 5 * MIN
+    floor, after = start_bound(cues, 0, 2)
+    assert (floor, after) == (T0 + 75 * MIN, 30 * MIN)
+    assert max(floor, state.deadline_at + after) == expected_starts(cues, state, now)[3]
+    assert start_bound(cues, 0, 1) == (T0 + 30 * MIN, timedelta(0))

@@ -232,3 +232,28 @@ def test_a_display_poll_that_changed_nothing_costs_two_queries(client, login_as,
     with count_queries() as queries:
         assert anonymous.get(display + "/state.json", headers={"If-None-Match": etag}).status_code == 304
     assert queries.count == 2
+
+
+def test_the_public_showcase_state_tells_a_delay_from_its_room_without_messages(client, login_as, two_rooms,
+                                                                               make_showcase):
+    from mipevents.showcase.models import StageRun
+
+    meeting, room_a = two_rooms["meeting"], two_rooms["a"]
+    local = to_local(two_rooms["after_a"].ends_at, meeting.timezone).replace(tzinfo=None)
+    _, showcase, _ = make_showcase(meeting, at=local, minutes=30, room_id=room_a.id)
+    db.session.commit()
+    url = f"/meetings/{meeting.slug}/showcase/state.json?session={showcase.id}"
+    before = client.get(url)
+    assert before.get_json()["room_run"] is None
+    login_as("staff")
+    client.post(control_url(two_rooms, room_a, "/start"))
+    client.post(control_url(two_rooms, room_a, "/message"), data={"text": "Wrap up"})
+    anonymous = client.application.test_client()
+    again = anonymous.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 200 and "Wrap up" not in again.get_data(as_text=True)
+    run = db.session.execute(select(StageRun)).scalar_one()
+    ms = lambda instant: round(instant.timestamp() * 1000, 3)  # noqa: E731
+    assert again.get_json()["room_run"] == {
+        "status": "running", "deadline_ms": ms(run.deadline_at), "remaining_ms": None,
+        "cue_planned_start_ms": ms(two_rooms["panel"].starts_at), "floor_ms": ms(showcase.starts_at),
+        "after_ms": 1_800_000.0, "planned_start_ms": ms(showcase.starts_at)}
