@@ -173,6 +173,8 @@ def test_two_rooms_on_two_instances_stay_on_the_servers_deadline_and_tell_the_ag
     assert truth(StageRun, room_id=two_rooms["a"])["status"] == "running"      # Space in the field paused nothing
     assert stage_b.locator("[data-message]").is_hidden()
     contrasts["message"] = stage_a.evaluate(CONTRASTS)
+    height = stage_a.evaluate("() => document.querySelector('[data-countdown]').getBoundingClientRect().height")
+    assert height >= 1080 / 3, height                 # the message takes no height from the clock
     for name, ms in (("amber", 45_000), ("red", 20_000), ("time", -1000), ("over", -65_000)):
         contrasts[name] = stage_a.evaluate(
             """(ms) => { ShowcaseTimer.paint(document.querySelector('.timer'),

@@ -93,18 +93,19 @@ def test_a_message_reaches_token_displays_only_never_the_public_state_json(clien
     login_as("staff")
     display, speaker = mint(client, two_rooms, two_rooms["b"])
     client.post(control_url(two_rooms, two_rooms["b"], "/message"), data={"text": "Wrap up, please"})
+    client.post(control_url(two_rooms, two_rooms["b"], "/toggle/hide-timer"), data={"on": "1"})
     client.post(control_url(two_rooms, two_rooms["b"], "/toggle/blackout"), data={"on": "1"})
     anonymous = client.application.test_client()
     for url in (display, speaker):
         state = anonymous.get(url + "/state.json").get_json()
-        assert (state["message"], state["blackout"]) == ("Wrap up, please", True)
+        assert (state["message"], state["blackout"], state["hide_timer"]) == ("Wrap up, please", True, True)
     public = anonymous.get(f"/meetings/{two_rooms['meeting'].slug}/showcase/state.json")
     assert public.status_code == 200 and "Wrap up" not in public.get_data(as_text=True)
     assert "message" not in public.get_json()
     live = anonymous.get(f"/meetings/{two_rooms['meeting'].slug}/live.json").get_data(as_text=True)
     assert "Wrap up" not in live
     actions = db.session.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars().all()
-    assert actions[-2:] == ["stage_message", "stage_is_blackout"]
+    assert actions[-3:] == ["stage_message", "stage_is_timer_hidden", "stage_is_blackout"]
     client.post(control_url(two_rooms, two_rooms["b"], "/message"), data={"clear": "1"})
     assert anonymous.get(display + "/state.json").get_json()["message"] == ""
 
