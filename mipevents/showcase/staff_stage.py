@@ -19,7 +19,7 @@ from mipevents.showcase.services import allowed_actions
 from mipevents.showcase.views import ACTION_LABELS
 from mipevents.showcase.views_stage import private, room_context, room_state_response
 
-staff_bp = Blueprint("staff_stage", __name__, url_prefix="/staff/stage")
+staff_bp = Blueprint("stage_staff", __name__, url_prefix="/staff/stage")
 
 LABELS = ACTION_LABELS | {"next": "Next session, not started", "previous": "Previous session",
                           "restart": "Restart session"}

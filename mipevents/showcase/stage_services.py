@@ -15,8 +15,8 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
 from mipevents.people.models import Token
 from mipevents.people.services import mint_token, person_for_email, token_hash
+from mipevents.showcase import queries, stage
 from mipevents.showcase import services as showcase_services
-from mipevents.showcase import stage
 from mipevents.showcase.live import InvalidAction, LiveRun, Mark, RunState
 from mipevents.showcase.models import SessionTiming, ShowcaseRun, StageRun
 
@@ -180,7 +180,7 @@ def _presenter(item: AgendaItem) -> dict | None:
     run = showcase_services.run_for(item)
     if run is None or run.state not in ("ready", "running", "paused"):
         return None
-    state = showcase_services.display_state(item, run, showcase_services.lineup(item, public_only=True))
+    state = showcase_services.display_state(item, run, queries.lineup(item, public_only=True))
     return {key: state[key] for key in ("version", "status", "slot", "next", "count", "deadline_ms",
                                         "remaining_ms", "length_ms", "added_ms")}
 

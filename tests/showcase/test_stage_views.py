@@ -137,8 +137,8 @@ def test_revoked_links_answer_404(client, login_as, two_rooms):
 
 
 def test_erasing_the_staff_member_who_made_the_links_ends_them(client, login_as, two_rooms):
-    from mipevents.people.erasure import erase_person
     from mipevents.people.models import Person
+    from mipevents.workflows.erasure import erase_person
 
     user = login_as("staff")
     display, _ = mint(client, two_rooms, two_rooms["a"])
