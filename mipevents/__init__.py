@@ -35,7 +35,6 @@ import mipevents.registration.staff
 import mipevents.registration.views
 import mipevents.showcase.models
 import mipevents.showcase.staff
-import mipevents.showcase.staff_stage
 import mipevents.showcase.views
 import mipevents.showcase.views_stage
 import mipevents.speakers.models
@@ -70,7 +69,7 @@ BLUEPRINTS = (
     mipevents.agenda.views.bp, mipevents.agenda.staff.staff_bp,
     mipevents.speakers.views.bp, mipevents.speakers.staff.staff_bp,
     mipevents.showcase.views.bp, mipevents.showcase.staff.staff_bp,
-    mipevents.showcase.views_stage.bp, mipevents.showcase.staff_stage.staff_bp,
+    mipevents.showcase.views_stage.bp, mipevents.showcase.views_stage.staff_bp,
     mipevents.webinars.views.bp, mipevents.webinars.staff.staff_bp,
     mipevents.registration.views.bp, mipevents.registration.staff.staff_bp,
     mipevents.cohorts.views.bp, mipevents.cohorts.staff.staff_bp,
