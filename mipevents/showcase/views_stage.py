@@ -8,13 +8,14 @@ import io
 from datetime import date
 
 import segno
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.core.http_cache import etag_for
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import base_url
 from mipevents.extensions import db, limiter
 from mipevents.meetings.models import Meeting, Room
 from mipevents.showcase import services as showcase_services
@@ -243,7 +244,7 @@ def mint_links(meeting_id, day, room_id):
     display = stage_services.mint_link(room, "display", actor=current_user)
     speaker = stage_services.mint_link(room, "speaker_view", actor=current_user)
     db.session.commit()
-    base = current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
+    base = base_url()
     links = {"display": base + url_for("stage.display", token=display),
              "speaker": base + url_for("stage.speaker", token=speaker)}
     links["speaker_qr"] = segno.make(links["speaker"], error="m").svg_inline(scale=4, dark="#000000", light="#ffffff")
