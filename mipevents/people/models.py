@@ -10,7 +10,7 @@ from mipevents.extensions import db
 
 # display: a stage screen of one room (subject: the room); speaker_view: the speaker's own timer
 # page of one room (subject: the room). Both belong to the staff member who made them.
-TOKEN_PURPOSES = ("manage", "feed", "application", "display", "speaker_view")
+TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view")
 
 
 class Person(db.Model):

@@ -1,7 +1,7 @@
 """stage runs: every room's running order timed, messages to the stage, display and speaker links
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-05 12:40:00
 
 """
@@ -13,12 +13,12 @@ import mipevents.core.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
-OLD_PURPOSES = "purpose IN ('manage', 'feed', 'application')"
-NEW_PURPOSES = "purpose IN ('manage', 'feed', 'application', 'display', 'speaker_view')"
+OLD_PURPOSES = "purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin')"
+NEW_PURPOSES = "purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin', 'display', 'speaker_view')"
 
 
 def upgrade():
