@@ -1,6 +1,6 @@
 """stage runs: every room's running order timed, messages to the stage, display and speaker links
 
-Revision ID: 0005
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-05 12:40:00
 
@@ -12,7 +12,7 @@ import mipevents.core.db_types
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
