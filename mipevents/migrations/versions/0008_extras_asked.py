@@ -1,7 +1,7 @@
 """extras asked: tell a registration never asked about receptions and site visits from one that declined
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-05 12:55:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
