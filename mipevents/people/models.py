@@ -13,10 +13,13 @@ from mipevents.extensions import db
 #   feed          the owner's personal calendar feed
 #   application   the owner's page of one application (subject: the application)
 #   invitation    a speaker's invitation; checkin  a check-in code (the agenda area's)
+#   display       a stage screen of one room; speaker_view  the speaker's own timer page of one room
+#                 (subject: the room; both belong to the staff member who made them)
 #   scheduler     a scheduler's page of one registration they made (subject: the registration)
 #   scheduler_app a scheduler's page of one application they made (subject: the application)
 #   approval      the owner's "let this scheduler manage it for me" (subject: the SchedulerApproval)
-TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "scheduler", "scheduler_app", "approval")
+TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view",
+                  "scheduler", "scheduler_app", "approval")
 
 
 class Person(db.Model):

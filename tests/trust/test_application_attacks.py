@@ -63,7 +63,7 @@ def test_a_post_with_the_mayors_email_changes_nothing_and_links_nothing(start_se
     with mail.app_context():
         delivery.send_pending()
     to_attacker = smtp_server.to(ATTACKER)
-    assert [m["Subject"] for m in to_attacker] == [f"We asked the mayor: {call.title}"]
+    assert [m["Subject"] for m in to_attacker] == [f"We asked the mayor: {call.short_title}"]
     assert private_paths(links_in(to_attacker), server.url) == set()
     body = to_attacker[0].get_body(("plain",)).get_content()
     assert "Mayor Kim Norton" not in body and "shortlisted" not in body
