@@ -13,7 +13,7 @@ log = logging.getLogger("mipevents")
 
 # Every area's public blueprint (`bp` in views.py) and staff blueprint (`staff_bp` in staff.py).
 AREAS = ("meetings", "agenda", "speakers", "showcase", "registration", "webinars", "feeds",
-         "notify", "cohorts", "calls", "accounts", "api", "people")
+         "notify", "cohorts", "calls", "followup", "accounts", "api", "people")
 
 
 class InsecureConfiguration(RuntimeError):
@@ -44,7 +44,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_commands(app)
 
     from mipevents.core import web
+    from mipevents.followup import views as followup_views
     web.init_app(app)
+    app.jinja_env.globals.update(followup_views.TEMPLATE_GLOBALS)
     if app.config["MAIL_BACKGROUND"] and not app.config.get("TESTING"):
         from mipevents.notify.delivery import start_background
         start_background(app)
@@ -76,7 +78,7 @@ def _import_models() -> None:
     import importlib
 
     for area in ("people", "accounts", "meetings", "agenda", "speakers", "showcase", "webinars",
-                 "registration", "notify", "cohorts", "calls"):
+                 "registration", "notify", "cohorts", "calls", "followup"):
         try:
             importlib.import_module(f"mipevents.{area}.models")
         except ModuleNotFoundError as exc:

@@ -75,6 +75,8 @@ def load_demo(today: date | None = None) -> dict:
     db.session.flush()
     publish_agenda(winter, accept_conflicts=True, note="Demo")
     publish_agenda(summer, accept_conflicts=True, note="Demo")
+    from mipevents.workflows.followup_demo import load_followup_demo  # after the event (#21): above this floor
+    load_followup_demo(winter)
     return {"email": STAFF_EMAIL, "password": password, "meetings": [winter.slug, summer.slug],
             "webinar": webinar.slug}
 

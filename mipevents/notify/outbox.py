@@ -32,6 +32,8 @@ class BuiltMessage:
     html: str = ""
     attachments: list[Attachment] = field(default_factory=list)
     reply_to: str = ""
+    # Further headers, e.g. List-Unsubscribe on follow-up and bulk email.
+    headers: dict = field(default_factory=dict)
 
 
 BUILDERS: dict = {}

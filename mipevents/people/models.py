@@ -8,7 +8,9 @@ from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 
-TOKEN_PURPOSES = ("manage", "feed", "application")
+# "survey" opens a registrant's follow-up page after an event (its survey, registrants-only files and
+# the opt-out; subject: the registration).
+TOKEN_PURPOSES = ("manage", "feed", "application", "survey")
 
 
 class Person(db.Model):
@@ -48,6 +50,6 @@ class Token(db.Model):
     person: Mapped[Person] = relationship(back_populates="tokens")
 
     __table_args__ = (
-        CheckConstraint("purpose IN ('manage', 'feed', 'application')", name="purpose_known"),
+        CheckConstraint("purpose IN ('manage', 'feed', 'application', 'survey')", name="purpose_known"),
         Index("ix_tokens_person_purpose", "person_id", "purpose", "subject_id"),
     )

@@ -1,0 +1,227 @@
+"""Reading what came after the event: the public write-ups and materials (by the one visibility rule,
+drafts invisible), what a registrant's private page shows, and survey results for staff."""
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from mipevents.agenda.models import AgendaItem
+from mipevents.core.timeutil import utcnow
+from mipevents.core.visibility import is_public, is_public_item, public_events, public_items
+from mipevents.extensions import db
+from mipevents.followup.models import Material, Story, StoryPhoto, Survey, SurveyAnswer
+from mipevents.followup.services import TRY_CHOICES, ideas_asked
+from mipevents.meetings.models import Meeting
+from mipevents.registration.models import Registration
+from mipevents.showcase.models import ShowcaseSlot
+from mipevents.webinars.models import Webinar
+
+
+def target_is_public(target) -> bool:
+    """A session, showcase slot or webinar the public may see."""
+    if isinstance(target, Webinar):
+        return is_public(target)
+    if isinstance(target, ShowcaseSlot):
+        return target.status == "published" and is_public_item(target.item, target.item.meeting)
+    return is_public_item(target, target.meeting)
+
+
+def _story_is_public(story: Story, now: datetime) -> bool:
+    return story.status == "published" and story.published_at <= now and target_is_public(story.target)
+
+
+def _public_story_conditions(now: datetime):
+    """Stories the public may see, as SQL: published and dated, on a public session, slot or webinar."""
+    slot_item, slot_meeting = aliased(AgendaItem), aliased(Meeting)
+    on_item = select(AgendaItem.id).join(Meeting, Meeting.id == AgendaItem.meeting_id).where(
+        *public_items(AgendaItem, Meeting))
+    on_slot = (select(ShowcaseSlot.id).join(slot_item, slot_item.id == ShowcaseSlot.item_id)
+               .join(slot_meeting, slot_meeting.id == slot_item.meeting_id)
+               .where(ShowcaseSlot.status == "published", *public_items(slot_item, slot_meeting)))
+    on_webinar = select(Webinar.id).where(*public_events(Webinar))
+    return (Story.status == "published", Story.published_at <= now,
+            or_(Story.item_id.in_(on_item), Story.slot_id.in_(on_slot), Story.webinar_id.in_(on_webinar)))
+
+
+def public_stories(now: datetime | None = None, limit: int | None = None) -> list[Story]:
+    """Published write-ups, newest first."""
+    stmt = (select(Story).where(*_public_story_conditions(now or utcnow()))
+            .order_by(Story.published_at.desc(), Story.id.desc()).options(selectinload(Story.photos)))
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.session.execute(stmt).scalars())
+
+
+def public_story(story_id: int, now: datetime | None = None) -> Story | None:
+    story = db.session.get(Story, story_id)
+    return story if story is not None and _story_is_public(story, now or utcnow()) else None
+
+
+def public_photo(photo_id: int, now: datetime | None = None) -> StoryPhoto | None:
+    photo = db.session.get(StoryPhoto, photo_id)
+    return photo if photo is not None and _story_is_public(photo.story, now or utcnow()) else None
+
+
+def public_material(material_id: int) -> Material | None:
+    material = db.session.get(Material, material_id)
+    return material if material is not None and material.is_public and target_is_public(material.target) else None
+
+
+@dataclass
+class AfterEvent:
+    """What a public page shows of a session, slot or webinar after it: public materials and the write-up."""
+    materials: list = field(default_factory=list)
+    story: Story | None = None
+
+    @property
+    def recordings(self):
+        return [m for m in self.materials if m.kind == "recording"]
+
+    @property
+    def others(self):
+        return [m for m in self.materials if m.kind != "recording"]
+
+
+def _column(kind: str):
+    return {"session": "item_id", "slot": "slot_id", "webinar": "webinar_id"}[kind]
+
+
+def after_event(kind: str, target_id: int, now: datetime | None = None) -> AfterEvent:
+    """For the page of a public session ("session"), showcase slot ("slot") or webinar ("webinar"):
+    the caller has already decided the target is public."""
+    now = now or utcnow()
+    column = _column(kind)
+    materials = list(db.session.execute(select(Material).where(
+        getattr(Material, column) == target_id, Material.is_public.is_(True)).order_by(Material.id)).scalars())
+    story = db.session.execute(select(Story).where(
+        getattr(Story, column) == target_id, Story.status == "published", Story.published_at <= now)).scalar_one_or_none()
+    return AfterEvent(materials, story)
+
+
+def meeting_stories(meeting: Meeting, now: datetime | None = None) -> list[Story]:
+    """A public meeting's published write-ups (its sessions' and showcase slots'), in agenda order."""
+    now = now or utcnow()
+    stories = [s for s in public_stories(now) if s.meeting is not None and s.meeting.id == meeting.id]
+    return sorted(stories, key=lambda s: ((s.item or s.slot.item).starts_at, s.slot.position if s.slot else -1))
+
+
+def slot_story_ids(slot_ids: list[int], now: datetime | None = None) -> dict[int, Story]:
+    """Published write-ups of these showcase slots, by slot id (for the ideas library)."""
+    if not slot_ids:
+        return {}
+    rows = db.session.execute(select(Story).where(
+        Story.slot_id.in_(slot_ids), Story.status == "published", Story.published_at <= (now or utcnow()))).scalars()
+    return {story.slot_id: story for story in rows}
+
+
+# -- a registrant's follow-up page ---------------------------------------------------------------
+
+def event_targets(registration: Registration) -> tuple[list, list]:
+    """(sessions or webinar whose materials the registrant gets, surveys they are asked) for a registration."""
+    if registration.webinar_id is not None:
+        targets = [registration.webinar]
+        surveys = list(db.session.execute(select(Survey).where(Survey.webinar_id == registration.webinar_id)).scalars())
+    else:
+        targets = list(db.session.execute(select(AgendaItem).where(
+            AgendaItem.meeting_id == registration.meeting_id, AgendaItem.status == "published")
+            .order_by(AgendaItem.starts_at, AgendaItem.id)).scalars())
+        surveys = list(db.session.execute(select(Survey).join(AgendaItem, AgendaItem.id == Survey.item_id).where(
+            AgendaItem.meeting_id == registration.meeting_id).order_by(AgendaItem.starts_at, Survey.id)).scalars())
+    return targets, surveys
+
+
+def registrant_materials(registration: Registration) -> list[Material]:
+    """Every material of the registration's event (public and registrants-only), sessions' and slots' too."""
+    if registration.webinar_id is not None:
+        condition = Material.webinar_id == registration.webinar_id
+    else:
+        items = select(AgendaItem.id).where(AgendaItem.meeting_id == registration.meeting_id,
+                                            AgendaItem.status.in_(("published", "cancelled")))
+        slots = select(ShowcaseSlot.id).where(ShowcaseSlot.item_id.in_(items), ShowcaseSlot.status == "published")
+        condition = or_(Material.item_id.in_(items), Material.slot_id.in_(slots))
+    return list(db.session.execute(select(Material).where(condition).order_by(Material.id)).scalars())
+
+
+def answer_of(survey: Survey, registration: Registration) -> SurveyAnswer | None:
+    return db.session.execute(select(SurveyAnswer).where(
+        SurveyAnswer.survey_id == survey.id, SurveyAnswer.registration_id == registration.id)).scalar_one_or_none()
+
+
+# -- results for staff ---------------------------------------------------------------------------
+
+@dataclass
+class QuestionResult:
+    text: str
+    kind: str
+    counts: list = field(default_factory=list)     # [(label, n)]
+    average: float | None = None
+    texts: list = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    survey: Survey
+    answers: int
+    questions: list
+    try_counts: list                               # [(label, n)]
+    try_share_yes: float | None
+    try_what: list
+    ideas: list                                    # [(slot, yes, answered, share)]
+
+
+def _share(yes: int, answered: int) -> float | None:
+    return round(yes / answered, 3) if answered else None
+
+
+def results(survey: Survey) -> Results:
+    rows = [a.answers for a in db.session.execute(select(SurveyAnswer).where(
+        SurveyAnswer.survey_id == survey.id).order_by(SurveyAnswer.id)).scalars()]
+    questions = []
+    for q in survey.questions:
+        given = [r[q["key"]] for r in rows if q["key"] in r]
+        result = QuestionResult(q["text"], q["kind"])
+        if q["kind"] == "rating":
+            counter = Counter(given)
+            result.counts = [(str(n), counter.get(n, 0)) for n in range(1, 6)]
+            result.average = round(sum(given) / len(given), 2) if given else None
+        elif q["kind"] == "choice":
+            counter = Counter(given)
+            result.counts = [(o, counter.get(o, 0)) for o in q["options"]]
+        else:
+            result.texts = given
+        questions.append(result)
+    tries = Counter(r["try"] for r in rows if "try" in r)
+    ideas = []
+    for slot in ideas_asked(survey):
+        said = Counter(r[f"try:{slot.id}"] for r in rows if f"try:{slot.id}" in r)
+        answered = sum(said.values())
+        ideas.append((slot, said.get("yes", 0), answered, _share(said.get("yes", 0), answered)))
+    return Results(survey, len(rows), questions, [(label, tries.get(key, 0)) for key, label in TRY_CHOICES],
+                   _share(tries.get("yes", 0), sum(tries.values())), [r["try_what"] for r in rows if "try_what" in r],
+                   ideas)
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def results_csv(survey: Survey) -> str:
+    """One row per answer (no names: answers are private to staff, and the file travels)."""
+    slots = ideas_asked(survey)
+    header = ["answered_at"] + [q["text"] for q in survey.questions] + ["Will you try something from this in your city?",
+                                                                        "What?"] + [f"Try: {s.title}" for s in slots]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_cell(h) for h in header])
+    for row in db.session.execute(select(SurveyAnswer).where(SurveyAnswer.survey_id == survey.id)
+                                  .order_by(SurveyAnswer.id)).scalars():
+        a = row.answers
+        writer.writerow([_cell(v) for v in [row.updated_at.isoformat()] + [a.get(q["key"], "") for q in survey.questions]
+                         + [a.get("try", ""), a.get("try_what", "")] + [a.get(f"try:{s.id}", "") for s in slots]])
+    return out.getvalue()
