@@ -21,10 +21,11 @@ def base_url() -> str:
 def _subject(kind: str, registration: Registration) -> str:
     event = registration.event
     name = event.title if registration.webinar is not None else event.name
-    has_recording = registration.webinar is not None and any(
-        m.kind == "recording" for m in queries.registrant_materials(registration))
+    kinds = {m.kind for m in queries.registrant_materials(registration)} if registration.webinar is not None else set()
+    has_recording = "recording" in kinds
     if kind == "followup_thanks":
-        return f"Thanks for joining {name}" + (": the recording and slides" if has_recording else "")
+        return f"Thanks for joining {name}" + ((": the recording and slides" if "file" in kinds else ": the recording")
+                                               if has_recording else "")
     return f"Sorry we missed you at {name}" + (": here is the recording" if has_recording else "")
 
 
