@@ -37,7 +37,7 @@ class Upload:
 
 
 def _size(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB"
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
 
 
 def _zip_kind(data: bytes) -> tuple[str, str] | None:
