@@ -22,10 +22,8 @@ def _same_site_image(element: str, attribute: str, value: str) -> str | None:
 
 
 def render(text: str) -> Markup:
-    """`text` (Markdown) as HTML safe to put in a page. Headings start at h2 (the page has the h1)."""
-    html = _parser.render(text or "")
-    for level in (3, 2, 1):   # a write-up's "# Heading" sits under the page's own h1
-        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+    """`text` (Markdown) as HTML safe to put in a page. A "# Heading" becomes an h2 (the page has the h1)."""
+    html = _parser.render(text or "").replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     cleaned = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=LINK_SCHEMES,
                         attribute_filter=_same_site_image, link_rel="nofollow noopener noreferrer",
                         strip_comments=True)

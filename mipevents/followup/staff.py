@@ -40,7 +40,7 @@ def _page(kind, target, *, material_form=None, story_form=None, photo_form=None,
     story = services.story_for(target)
     survey = services.survey_for(target) if kind != "slot" else None
     if story_form is None:
-        story_form = EditStoryForm(obj=story, formdata=None)
+        story_form = EditStoryForm(obj=story, formdata=None, prefix="story")
         if story is not None:
             story_form.publish.data = story.status == "published"
             story_form.published_on.data = story.published_at.date() if story.published_at else None
@@ -108,7 +108,7 @@ def remove_material(material_id):
 @staff_required
 def save_story(kind, target_id):
     target = _target_or_404(kind, target_id)
-    form = EditStoryForm()
+    form = EditStoryForm(prefix="story")
     if not form.validate_on_submit():
         return _page(kind, target, story_form=form, status=422)
     story = services.save_story(target, form.to_values(_zone(target)), actor=current_user)

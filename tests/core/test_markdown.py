@@ -24,6 +24,6 @@ def test_images_load_only_from_this_site():
 
 
 def test_markdown_keeps_its_meaning_with_headings_under_the_page_title():
-    html = render("# Findings\n\n**Bold** and *italic*, `code`\n\n- one\n- two\n\n> quoted")
-    assert html == ("<h2>Findings</h2>\n<p><strong>Bold</strong> and <em>italic</em>, <code>code</code></p>\n"
+    html = render("# Findings\n\n### Detail\n\n**Bold** and *italic*, `code`\n\n- one\n- two\n\n> quoted")
+    assert html == ("<h2>Findings</h2>\n<h3>Detail</h3>\n<p><strong>Bold</strong> and <em>italic</em>, <code>code</code></p>\n"
                     "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n")

@@ -39,7 +39,8 @@ def panel(make_meeting, make_item):
 def _save(client, item, **over):
     form = {"title": "Flood finance: what works", "author": "Staff", "summary": "Three tools.", "body": "Text.",
             "published_on": "", "publish": "y", **over}
-    return client.post(f"/staff/after/session/{item.id}/story", data={k: v for k, v in form.items() if v is not None})
+    return client.post(f"/staff/after/session/{item.id}/story",
+                       data={f"story-{k}": v for k, v in form.items() if v is not None})
 
 
 def test_a_draft_is_invisible_and_publishing_shows_it_everywhere(client, login_as, panel):
@@ -133,7 +134,7 @@ def test_a_showcase_idea_s_write_up_is_linked_from_the_recap_and_the_ideas_libra
     db.session.add(slot)
     db.session.commit()
     login_as("staff")
-    assert client.post(f"/staff/after/slot/{slot.id}/story", data={"title": "How Dubuque did it", "publish": "y"}).status_code == 303
+    assert client.post(f"/staff/after/slot/{slot.id}/story", data={"story-title": "How Dubuque did it", "story-publish": "y"}).status_code == 303
     story = db.session.execute(select(Story)).scalar_one()
     link = f'<a href="/stories/{story.id}-how-dubuque-did-it">Read the full feature<span class="visually-hidden">: How Dubuque did it</span></a>'
     assert link in client.get("/ideas/").get_data(as_text=True)

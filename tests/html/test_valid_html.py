@@ -42,25 +42,41 @@ def _paths():
     cohort = db.session.execute(select(Cohort).where(Cohort.status == "published")).scalars().first()
     programme = db.session.execute(select(Programme)).scalars().first()
     summer = db.session.execute(select(Meeting.slug).where(Meeting.kind == "summer")).scalar_one()
+    from mipevents.followup.models import Story, Survey
+    story = db.session.execute(select(Story).where(Story.item_id.is_not(None))).scalar_one()
+    survey = db.session.execute(select(Survey)).scalars().first()
     public = ["/", "/meetings/winter-2025/", "/meetings/winter-2025/agenda", "/meetings/winter-2025/agenda?kind=panel",
               "/meetings/winter-2025/agenda?day=nonsense", f"/meetings/winter-2025/sessions/{item.id}",
               "/meetings/winter-2025/speakers", f"/speakers/{speaker.id}", "/meetings/winter-2025/agenda/changes",
               "/meetings/winter-2025/showcase", "/meetings/winter-2025/showcase/stage", "/meetings/winter-2025/showcase/practice",
               "/ideas/", "/webinars/", f"/webinars/{webinar.slug}/", f"/webinars/{webinar.slug}/register", "/calls/",
               f"/calls/{call.slug}/", f"/calls/{call.slug}/apply", f"/cohorts/{cohort.slug}/", f"/programmes/{programme.slug}/",
-              "/api/", "/no-such-page", "/staff/login", f"/meetings/{summer}/register"]
+              "/api/", "/no-such-page", "/staff/login", f"/meetings/{summer}/register",
+              "/stories/", f"/stories/{story.id}-{story.slug}", f"/meetings/winter-2025/sessions/{story.item_id}",
+              f"/webinars/{webinar.slug}/"]
     staff = ["/staff/", f"/staff/meetings/{item.meeting_id}", f"/staff/meetings/{item.meeting_id}/agenda",
              f"/staff/meetings/{item.meeting_id}/registrations/", f"/staff/meetings/{item.meeting_id}/registrations/check-in",
              f"/staff/showcase/{showcase.id}", "/meetings/winter-2025/showcase/control", f"/staff/calls/{call.id}/applications",
-             "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}"]
+             "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}",
+             f"/staff/after/session/{story.item_id}", f"/staff/after/slot/{showcase_slot_id()}",
+             f"/staff/after/webinar/{webinar.id}", f"/staff/after/surveys/{survey.id}/results",
+             f"/staff/after/followup/meeting/{item.meeting_id}", f"/staff/after/followup/webinar/{webinar.id}"]
     return public, staff
 
 
+def showcase_slot_id() -> int:
+    from mipevents.showcase.models import ShowcaseSlot
+
+    return db.session.execute(select(ShowcaseSlot.id).order_by(ShowcaseSlot.id)).scalars().first()
+
+
 def _private_pages():
-    """A registrant's manage page and an applicant's private page, through fresh tokens."""
+    """A registrant's manage page, an applicant's private page and a follow-up page (its survey, files
+    and opt-out), through fresh tokens."""
     from mipevents.calls.models import Application
     from mipevents.people.services import mint_token
     from mipevents.registration import services
+    from mipevents.registration.models import Registration
     from mipevents.webinars.models import Webinar
 
     webinar = db.session.execute(select(Webinar)).scalars().first()
@@ -69,8 +85,14 @@ def _private_pages():
     application = db.session.execute(select(Application).order_by(Application.id)).scalars().first()
     manage = mint_token(outcome.registration.person, "manage", outcome.registration.id)
     private = mint_token(application.person, "application", application.id)
+    from mipevents.followup.models import Survey
+    attendee = db.session.get(Survey, db.session.execute(select(Survey.id)).scalars().first()).item.meeting
+    registration = db.session.execute(select(Registration).where(Registration.meeting_id == attendee.id)
+                                      .order_by(Registration.id)).scalars().first()
+    followup = mint_token(registration.person, "survey", registration.id)
     db.session.commit()
-    return [f"/manage/{manage}", f"/calls/application/{private}"]
+    return [f"/manage/{manage}", f"/calls/application/{private}", f"/followup/{followup}",
+            f"/followup/{followup}/unsubscribe"]
 
 
 def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):
