@@ -48,12 +48,11 @@ time and residents knew their week months ahead.
 
 ATTENDEES = [("amara.diallo", "Amara", "Diallo", "Mayor", "City of Lansing", "Lansing", "MI", True),
              ("tom.becker", "Tom", "Becker", "Mayor", "City of Fargo", "Fargo", "ND", True),
-             ("lucia.ferro", "Lucía", "Ferro", "Chief of Staff", "City of Tucson", "Tucson", "AZ", True),
+             ("lucia.ferro", "Lucía", "Ferro", "Mayor", "City of Tucson", "Tucson", "AZ", True),
              ("sam.owens", "Sam", "Owens", "Mayor", "City of Eau Claire", "Eau Claire", "WI", False)]
 
 ANSWERS = [{"q1": "5", "q2": "The financing tools", "try": "yes", "try_what": "A stormwater utility credit"},
-           {"q1": "4", "q2": "The flood data", "try": "maybe", "try_what": "Mapping 311 calls against flood zones"},
-           {"q1": "5", "q2": "The financing tools", "try": "yes", "try_what": "Ask our state revolving fund about scoring"}]
+           {"q1": "4", "q2": "The flood data", "try": "maybe", "try_what": "Mapping 311 calls against flood zones"}]
 
 
 def _slides_pdf(title: str) -> bytes:
