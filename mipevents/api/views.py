@@ -9,6 +9,7 @@ from mipevents.api import representations as rep
 from mipevents.api.params import BadParameters, pagination, session_query
 from mipevents.core.http_cache import cached_response
 from mipevents.core.web import json_error
+from mipevents.followup import queries as followup
 from mipevents.meetings.listing import meeting_version, public_meeting_head
 from mipevents.workflows import import_schema
 
@@ -214,7 +215,8 @@ def schedule_xml(slug):
 
     def build():
         meeting = head.load()
-        return schedule.schedule_xml(meeting, reading.schedule_items(meeting), _base())
+        return schedule.schedule_xml(meeting, reading.schedule_items(meeting), _base(),
+                                     followup.public_materials_by_item(meeting))
 
     return cached_response(("api.schedule_xml", head.id), meeting_version(head), build,
                            mimetype=XML_TYPE, last_modified=head.updated_at)
@@ -226,7 +228,8 @@ def schedule_json(slug):
 
     def build():
         meeting = head.load()
-        document = schedule.schedule_json(meeting, reading.schedule_items(meeting), _base())
+        document = schedule.schedule_json(meeting, reading.schedule_items(meeting), _base(),
+                                          followup.public_materials_by_item(meeting))
         return current_app.response_class(json.dumps(document, ensure_ascii=False), mimetype="application/json")
 
     return cached_response(("api.schedule_json", head.id), meeting_version(head), build,

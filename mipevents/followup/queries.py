@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.timeutil import utcnow
-from mipevents.core.visibility import is_public, is_public_item, public_events, public_items
+from mipevents.core.visibility import PUBLIC_STATUSES, is_public, is_public_item, public_events, public_items
 from mipevents.extensions import db
 from mipevents.followup.models import Material, Story, StoryPhoto, Survey, SurveyAnswer
 from mipevents.followup.services import TRY_CHOICES, ideas_asked
@@ -50,7 +50,7 @@ def _public_story_conditions(now: datetime):
 def public_stories(now: datetime | None = None, limit: int | None = None) -> list[Story]:
     """Published write-ups, newest first."""
     stmt = (select(Story).where(*_public_story_conditions(now or utcnow()))
-            .order_by(Story.published_at.desc(), Story.id.desc()).options(selectinload(Story.photos)))
+            .order_by(Story.published_at.desc(), Story.id.desc()))
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.execute(stmt).scalars())
@@ -102,11 +102,32 @@ def after_event(kind: str, target_id: int, now: datetime | None = None) -> After
     return AfterEvent(materials, story)
 
 
+def public_materials_by_item(meeting: Meeting) -> dict[int, list[Material]]:
+    """The public materials of a meeting's sessions, by session id, in one query (for the schedule
+    exports; the caller has decided which sessions are public)."""
+    rows = db.session.execute(select(Material).join(AgendaItem, AgendaItem.id == Material.item_id).where(
+        AgendaItem.meeting_id == meeting.id, Material.is_public.is_(True)).order_by(Material.id)).scalars()
+    found: dict[int, list[Material]] = {}
+    for material in rows:
+        found.setdefault(material.item_id, []).append(material)
+    return found
+
+
 def meeting_stories(meeting: Meeting, now: datetime | None = None) -> list[Story]:
-    """A public meeting's published write-ups (its sessions' and showcase slots'), in agenda order."""
-    now = now or utcnow()
-    stories = [s for s in public_stories(now) if s.meeting is not None and s.meeting.id == meeting.id]
-    return sorted(stories, key=lambda s: ((s.item or s.slot.item).starts_at, s.slot.position if s.slot else -1))
+    """A public meeting's published write-ups (its public sessions' and showcase slots'), in agenda
+    order, in one query (the caller has decided the meeting is public)."""
+    slot_item = aliased(AgendaItem)
+    stmt = (select(Story)
+            .outerjoin(AgendaItem, AgendaItem.id == Story.item_id)
+            .outerjoin(ShowcaseSlot, ShowcaseSlot.id == Story.slot_id)
+            .outerjoin(slot_item, slot_item.id == ShowcaseSlot.item_id)
+            .where(Story.status == "published", Story.published_at <= (now or utcnow()),
+                   or_(and_(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES)),
+                       and_(slot_item.meeting_id == meeting.id, slot_item.status.in_(PUBLIC_STATUSES),
+                            ShowcaseSlot.status == "published")))
+            .order_by(func.coalesce(AgendaItem.starts_at, slot_item.starts_at), func.coalesce(ShowcaseSlot.position, -1),
+                      Story.id))
+    return list(db.session.execute(stmt).scalars())
 
 
 def slot_story_ids(slot_ids: list[int], now: datetime | None = None) -> dict[int, Story]:
