@@ -14,11 +14,21 @@ from mipevents.core.timeutil import utcnow
 from mipevents.core.visibility import PUBLIC_STATUSES, is_public, is_public_item, public_events, public_items
 from mipevents.extensions import db
 from mipevents.followup.models import Material, Story, StoryPhoto, Survey, SurveyAnswer
-from mipevents.followup.services import TRY_CHOICES, ideas_asked
 from mipevents.meetings.models import Meeting
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.webinars.models import Webinar
+
+TRY_CHOICES = (("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))
+
+
+def ideas_asked(survey: Survey) -> list[ShowcaseSlot]:
+    """A showcase session's survey asks "will you try it?" of each published idea."""
+    if survey.item is None or survey.item.kind != "showcase":
+        return []
+    return list(db.session.execute(select(ShowcaseSlot).where(
+        ShowcaseSlot.item_id == survey.item_id, ShowcaseSlot.status == "published")
+        .order_by(ShowcaseSlot.position, ShowcaseSlot.id)).scalars())
 
 
 def target_is_public(target) -> bool:
@@ -137,6 +147,13 @@ def slot_story_ids(slot_ids: list[int], now: datetime | None = None) -> dict[int
     rows = db.session.execute(select(Story).where(
         Story.slot_id.in_(slot_ids), Story.status == "published", Story.published_at <= (now or utcnow()))).scalars()
     return {story.slot_id: story for story in rows}
+
+
+def materials_of(target) -> list[Material]:
+    """Every material of a session, slot or webinar, public or not (for staff)."""
+    column = {AgendaItem: "item_id", ShowcaseSlot: "slot_id", Webinar: "webinar_id"}[type(target)]
+    return list(db.session.execute(select(Material).where(getattr(Material, column) == target.id)
+                                   .order_by(Material.id)).scalars())
 
 
 # -- a registrant's follow-up page ---------------------------------------------------------------

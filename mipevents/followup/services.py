@@ -14,12 +14,12 @@ from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.followup import uploads
 from mipevents.followup.models import FollowupOptOut, Material, Story, StoryPhoto, Survey, SurveyAnswer
+from mipevents.followup.queries import TRY_CHOICES, ideas_asked
 from mipevents.people.models import Person
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.webinars.models import Webinar
 
-TRY_CHOICES = (("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))
 QUESTION_KINDS = ("rating", "choice", "text")
 
 
@@ -186,15 +186,6 @@ def save_survey(target, *, questions: str, closes_at: datetime, actor) -> Survey
     db.session.flush()
     audit.record("survey.save", survey, actor=actor, summary=f"Saved the survey of “{target.title}”")
     return survey
-
-
-def ideas_asked(survey: Survey) -> list[ShowcaseSlot]:
-    """A showcase session's survey asks "will you try it?" of each published idea."""
-    if survey.item is None or survey.item.kind != "showcase":
-        return []
-    return list(db.session.execute(select(ShowcaseSlot).where(
-        ShowcaseSlot.item_id == survey.item_id, ShowcaseSlot.status == "published")
-        .order_by(ShowcaseSlot.position, ShowcaseSlot.id)).scalars())
 
 
 def answer(survey: Survey, registration: Registration, values: dict, now: datetime | None = None) -> SurveyAnswer:

@@ -47,8 +47,7 @@ def _page(kind, target, *, material_form=None, story_form=None, photo_form=None,
     if survey_form is None:
         survey_form = EditSurveyForm(formdata=None, questions=services.questions_text(survey),
                                      closes_on=survey.closes_at.date() if survey else None)
-    column = services.target_columns(target)
-    materials = db.session.execute(db.select(Material).filter_by(**column).order_by(Material.id)).scalars().all()
+    materials = queries.materials_of(target)
     return render_template("followup/staff_target.html", kind=kind, target=target, story=story, survey=survey,
                            materials=materials, material_form=material_form or AddMaterialForm(formdata=None),
                            story_form=story_form, photo_form=photo_form or AddPhotoForm(formdata=None),

@@ -99,12 +99,12 @@ def _registration_or_404(token: str) -> Registration:
 def _page(token: str, registration: Registration, errors: dict | None = None, status: int = 200, given=None):
     _, surveys = queries.event_targets(registration)
     now = utcnow()
-    forms = [{"survey": s, "answer": queries.answer_of(s, registration), "ideas": services.ideas_asked(s),
+    forms = [{"survey": s, "answer": queries.answer_of(s, registration), "ideas": queries.ideas_asked(s),
               "is_open": now < s.closes_at} for s in surveys]
     return _private((render_template(
         "followup/followup_page.html", token=token, registration=registration, event=registration.event,
         materials=queries.registrant_materials(registration), surveys=forms, errors=errors or {}, given=given,
-        try_choices=services.TRY_CHOICES), status))
+        try_choices=queries.TRY_CHOICES), status))
 
 
 @bp.route("/followup/<token>")
