@@ -36,7 +36,7 @@ def build_followup(msg) -> BuiltMessage:
         raise LookupError(f"registration {(msg.context or {}).get('registration_id')} no longer exists")
     page = f"{base_url()}/followup/{mint_token(registration.person, TOKEN_PURPOSE, registration.id)}"
     materials = queries.registrant_materials(registration)
-    _, surveys = queries.event_targets(registration)
+    surveys = queries.surveys_for(registration)
     stories = (queries.meeting_stories(registration.meeting) if registration.meeting is not None
                else [s for s in [queries.after_event("webinar", registration.webinar_id).story] if s is not None])
     values = {

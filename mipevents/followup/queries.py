@@ -158,18 +158,13 @@ def materials_of(target) -> list[Material]:
 
 # -- a registrant's follow-up page ---------------------------------------------------------------
 
-def event_targets(registration: Registration) -> tuple[list, list]:
-    """(sessions or webinar whose materials the registrant gets, surveys they are asked) for a registration."""
+def surveys_for(registration: Registration) -> list[Survey]:
+    """The surveys a registrant is asked: their webinar's, or those of their meeting's published sessions."""
     if registration.webinar_id is not None:
-        targets = [registration.webinar]
-        surveys = list(db.session.execute(select(Survey).where(Survey.webinar_id == registration.webinar_id)).scalars())
-    else:
-        targets = list(db.session.execute(select(AgendaItem).where(
-            AgendaItem.meeting_id == registration.meeting_id, AgendaItem.status == "published")
-            .order_by(AgendaItem.starts_at, AgendaItem.id)).scalars())
-        surveys = list(db.session.execute(select(Survey).join(AgendaItem, AgendaItem.id == Survey.item_id).where(
-            AgendaItem.meeting_id == registration.meeting_id).order_by(AgendaItem.starts_at, Survey.id)).scalars())
-    return targets, surveys
+        return list(db.session.execute(select(Survey).where(Survey.webinar_id == registration.webinar_id)).scalars())
+    return list(db.session.execute(select(Survey).join(AgendaItem, AgendaItem.id == Survey.item_id).where(
+        AgendaItem.meeting_id == registration.meeting_id, AgendaItem.status.in_(PUBLIC_STATUSES))
+        .order_by(AgendaItem.starts_at, Survey.id)).scalars())
 
 
 def registrant_materials(registration: Registration) -> list[Material]:

@@ -97,7 +97,7 @@ def _registration_or_404(token: str) -> Registration:
 
 
 def _page(token: str, registration: Registration, errors: dict | None = None, status: int = 200, given=None):
-    _, surveys = queries.event_targets(registration)
+    surveys = queries.surveys_for(registration)
     now = utcnow()
     forms = [{"survey": s, "answer": queries.answer_of(s, registration), "ideas": queries.ideas_asked(s),
               "is_open": now < s.closes_at} for s in surveys]
@@ -116,7 +116,7 @@ def followup_page(token):
 @bp.route("/followup/<token>/surveys/<int:survey_id>", methods=["POST"])
 def answer_survey(token, survey_id):
     registration = _registration_or_404(token)
-    _, surveys = queries.event_targets(registration)
+    surveys = queries.surveys_for(registration)
     survey = next((s for s in surveys if s.id == survey_id), None)
     if survey is None:
         abort(404)
