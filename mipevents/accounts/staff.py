@@ -8,11 +8,11 @@ from mipevents.accounts.forms import ChangeRoleForm, CreateUserForm, ErasePerson
 from mipevents.accounts.models import AuditEntry, User
 from mipevents.accounts.permissions import admin_required
 from mipevents.extensions import db
-from mipevents.people import erasure
 from mipevents.people.models import Person
 from mipevents.people.services import normalise_email
+from mipevents.workflows import erasure
 
-staff_bp = Blueprint("staff_accounts", __name__, url_prefix="/staff")
+staff_bp = Blueprint("accounts_staff", __name__, url_prefix="/staff")
 
 AUDIT_PAGE_SIZE = 50
 

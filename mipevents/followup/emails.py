@@ -6,7 +6,7 @@ from flask import current_app, render_template
 
 from mipevents.extensions import db
 from mipevents.followup import queries
-from mipevents.notify.outbox import BuiltMessage, message_builder
+from mipevents.notify.outbox import BuiltMessage
 from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration
 
@@ -51,7 +51,3 @@ def build_followup(msg) -> BuiltMessage:
         text=render_template("email/followup/followup.txt", **values),
         html=render_template("email/followup/followup.html", **values),
         headers={"List-Unsubscribe": f"<{page}/unsubscribe>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
-
-
-for _kind in KINDS:
-    message_builder(_kind)(build_followup)

@@ -1,14 +1,12 @@
-"""Erasing a person from what came after the event: their survey answers (free text is personal
-data) and their opt-out; their survey links go with every other token of theirs."""
+"""Erasing a person from what came after the event (a step of workflows.erasure): their survey answers
+(free text is personal data) and their opt-out; their survey links go with every other token of theirs."""
 from sqlalchemy import delete, select
 
 from mipevents.extensions import db
 from mipevents.followup.models import FollowupOptOut, SurveyAnswer
-from mipevents.people.erasure import eraser
 from mipevents.registration.models import Registration
 
 
-@eraser
 def forget_answers(person, report) -> None:
     registrations = select(Registration.id).where(Registration.person_id == person.id)
     report.add("survey answers deleted", db.session.execute(

@@ -149,6 +149,19 @@ def slot_story_ids(slot_ids: list[int], now: datetime | None = None) -> dict[int
     return {story.slot_id: story for story in rows}
 
 
+def file_bytes(material_id: int) -> bytes:
+    """A file material's bytes (deferred on the row, so lists never load them)."""
+    return db.session.execute(select(Material.data).where(Material.id == material_id)).scalar_one()
+
+
+def photo_bytes(photo_id: int) -> bytes:
+    return db.session.execute(select(StoryPhoto.data).where(StoryPhoto.id == photo_id)).scalar_one()
+
+
+def registration_of(subject_id: int | None) -> Registration | None:
+    return db.session.get(Registration, subject_id) if subject_id is not None else None
+
+
 def materials_of(target) -> list[Material]:
     """Every material of a session, slot or webinar, public or not (for staff)."""
     column = {AgendaItem: "item_id", ShowcaseSlot: "slot_id", Webinar: "webinar_id"}[type(target)]

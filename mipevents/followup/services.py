@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.followup import uploads
 from mipevents.followup.models import FollowupOptOut, Material, Story, StoryPhoto, Survey, SurveyAnswer
 from mipevents.followup.queries import TRY_CHOICES, ideas_asked
+from mipevents.meetings.services import touch
 from mipevents.people.models import Person
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot

@@ -2,7 +2,6 @@
 write-up (with photos) and survey; survey results and their CSV; the follow-up, previewed then sent."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import undefer
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.agenda.models import AgendaItem
@@ -16,7 +15,7 @@ from mipevents.showcase.models import ShowcaseSlot
 from mipevents.webinars.models import Webinar
 from mipevents.workflows import followups
 
-staff_bp = Blueprint("staff_followup", __name__, url_prefix="/staff/after")
+staff_bp = Blueprint("followup_staff", __name__, url_prefix="/staff/after")
 
 TARGETS = {"session": AgendaItem, "slot": ShowcaseSlot, "webinar": Webinar}
 EVENTS = {"meeting": Meeting, "webinar": Webinar}
@@ -203,19 +202,17 @@ def followup(kind, event_id):
         except followups.NothingToFollowUp as problem:
             db.session.rollback()
             flash(str(problem), "error")
-            return render_template("followup/staff_followup.html", kind=kind, event=event,
+            return render_template("followup/followup_staff.html", kind=kind, event=event,
                                    plan=followups.plan(event)), 409
         db.session.commit()
         flash(f"Queued {len(sent.thanks)} “thanks for joining” and {len(sent.missed)} “sorry we missed you”.", "success")
         return redirect(url_for(".followup", kind=kind, event_id=event_id), 303)
-    return render_template("followup/staff_followup.html", kind=kind, event=event, plan=followups.plan(event))
+    return render_template("followup/followup_staff.html", kind=kind, event=event, plan=followups.plan(event))
 
 
 @staff_bp.route("/photos/<int:photo_id>.jpg")
 @staff_required
 def photo(photo_id):
     """A write-up's photo for staff, drafts included."""
-    found = db.session.get(StoryPhoto, photo_id, options=[undefer(StoryPhoto.data)])
-    if found is None:
-        abort(404)
-    return Response(found.data, mimetype=found.content_type, headers={"Cache-Control": "private, no-store"})
+    found = db.get_or_404(StoryPhoto, photo_id)
+    return Response(queries.photo_bytes(photo_id), mimetype=found.content_type, headers={"Cache-Control": "private, no-store"})

@@ -2,13 +2,11 @@
 materials as downloads; and a registrant's private follow-up page (/followup/<token>): the survey,
 registrants-only files, and the opt-out that List-Unsubscribe points at."""
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
-from sqlalchemy.orm import undefer
 
 from mipevents.core.markdown import render as render_markdown
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import csrf, db
-from mipevents.followup import emails, privacy, queries, services  # noqa: F401  (emails, privacy: register builders and an eraser)
-from mipevents.followup.models import Material, StoryPhoto
+from mipevents.followup import emails, queries, services
 from mipevents.people.services import resolve_token
 from mipevents.registration.models import Registration
 
@@ -62,8 +60,7 @@ def photo(photo_id):
     found = queries.public_photo(photo_id)
     if found is None:
         abort(404)
-    data = db.session.get(StoryPhoto, photo_id, options=[undefer(StoryPhoto.data)]).data
-    response = Response(data, mimetype=found.content_type)
+    response = Response(queries.photo_bytes(photo_id), mimetype=found.content_type)
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 
@@ -75,8 +72,7 @@ def download(material_id, filename):
         abort(404)
     if filename != material.filename:
         return redirect(url_for(".download", material_id=material.id, filename=material.filename), 301)
-    data = db.session.get(Material, material_id, options=[undefer(Material.data)]).data
-    return _attachment(data, material.content_type, material.filename, private=False)
+    return _attachment(queries.file_bytes(material_id), material.content_type, material.filename, private=False)
 
 
 # -- a registrant's private follow-up page -------------------------------------------------------
@@ -90,7 +86,7 @@ def _private(response) -> Response:
 
 def _registration_or_404(token: str) -> Registration:
     found = resolve_token(token, emails.TOKEN_PURPOSE)
-    registration = db.session.get(Registration, found.subject_id) if found is not None else None
+    registration = queries.registration_of(found.subject_id) if found is not None else None
     if registration is None or registration.person_id != found.person_id:
         abort(404)
     return registration
@@ -137,8 +133,7 @@ def private_file(token, material_id):
     material = next((m for m in queries.registrant_materials(registration) if m.id == material_id), None)
     if material is None or material.kind != "file":
         abort(404)
-    data = db.session.get(Material, material_id, options=[undefer(Material.data)]).data
-    return _attachment(data, material.content_type, material.filename, private=True)
+    return _attachment(queries.file_bytes(material_id), material.content_type, material.filename, private=True)
 
 
 @bp.route("/followup/<token>/unsubscribe", methods=["GET", "POST"])

@@ -18,8 +18,8 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import select
 
 from mipevents.extensions import db
-from mipevents.meetings.demo import load_demo
 from mipevents.registration.models import Registration
+from mipevents.workflows.demo import load_demo
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
