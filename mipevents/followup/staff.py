@@ -202,12 +202,12 @@ def followup(kind, event_id):
         except followups.NothingToFollowUp as problem:
             db.session.rollback()
             flash(str(problem), "error")
-            return render_template("followup/followup_staff.html", kind=kind, event=event,
+            return render_template("followup/staff_followup.html", kind=kind, event=event,
                                    plan=followups.plan(event)), 409
         db.session.commit()
         flash(f"Queued {len(sent.thanks)} “thanks for joining” and {len(sent.missed)} “sorry we missed you”.", "success")
         return redirect(url_for(".followup", kind=kind, event_id=event_id), 303)
-    return render_template("followup/followup_staff.html", kind=kind, event=event, plan=followups.plan(event))
+    return render_template("followup/staff_followup.html", kind=kind, event=event, plan=followups.plan(event))
 
 
 @staff_bp.route("/photos/<int:photo_id>.jpg")

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from mipevents.extensions import db
 from mipevents.followup.models import Survey
-from mipevents.meetings.demo import load_demo
 from mipevents.meetings.models import Meeting
 from mipevents.notify import delivery
 from mipevents.workflows import followups
+from mipevents.workflows.demo import load_demo
 
 FEATURE = "Flood-resilient infrastructure: data first, then the money"
 SLIDES = "Data and Financing for Flood Resilient Infrastructure slides"

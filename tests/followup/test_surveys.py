@@ -10,11 +10,11 @@ from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.followup import queries, services
 from mipevents.followup.models import FollowupOptOut, SurveyAnswer
-from mipevents.people.erasure import erase_person
 from mipevents.people.models import Token
 from mipevents.people.services import mint_token, person_for_email
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
+from mipevents.workflows.erasure import erase_person
 
 
 def _registration(meeting, email="ana@city.gov"):
