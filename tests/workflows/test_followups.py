@@ -128,7 +128,7 @@ def _meeting_registration(meeting, n, *, checked_in=False, status="confirmed"):
     return registration
 
 
-def test_one_click_unsubscribe_is_honoured_by_the_next_follow_up(smtp_app, smtp_server, make_meeting):
+def test_one_click_unsubscribe_is_honoured_by_the_next_follow_up(smtp_app, smtp_server, make_meeting, make_app):
     meeting = make_meeting(status="published")
     first = _meeting_registration(meeting, 1, checked_in=True)
     _meeting_registration(meeting, 2)
@@ -142,8 +142,10 @@ def test_one_click_unsubscribe_is_honoured_by_the_next_follow_up(smtp_app, smtp_
     [message] = smtp_server.to("member1@example.org")
     unsubscribe = message["List-Unsubscribe"].strip("<>").removeprefix(BASE)
     # RFC 8058: the mail provider posts "List-Unsubscribe=One-Click" without a CSRF token or cookie.
-    response = smtp_app.test_client().post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
+    with_csrf = make_app(WTF_CSRF_ENABLED=True).test_client()
+    response = with_csrf.post(unsubscribe, data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
+    db.session.commit()   # see what that request committed
     assert db.session.execute(select(FollowupOptOut.person_id)).scalars().all() == [first.person_id]
     # A later follow-up (here: the registration's message was lost, so it is due again) leaves them out.
     db.session.execute(OutboxMessage.__table__.delete())
