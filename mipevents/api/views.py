@@ -110,7 +110,8 @@ def list_sessions(slug):
     def build():
         meeting = head.load()
         page = queries.sessions_page(meeting, filters, limit, offset)
-        rows = [rep.session_json(item, meeting, _base()) for item in page.rows]
+        materials = followup.public_materials_by_item(meeting)
+        rows = [rep.session_json(item, meeting, _base(), materials.get(item.id, ())) for item in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/sessions", params))
 
     key = ("api.sessions", head.id, filters.key(), limit, offset)
@@ -128,7 +129,7 @@ def show_session(slug, session_id):
         item = queries.public_session(meeting, session_id)
         if item is None:
             return json_error(404, "not_found", "There is no public session with that id in this meeting.")
-        return jsonify(rep.session_json(item, meeting, _base()))
+        return jsonify(rep.session_json(item, meeting, _base(), followup.public_materials_by_item(meeting).get(item.id, ())))
 
     return cached_response(("api.session", head.id, session_id), meeting_version(head), build)
 
