@@ -123,6 +123,16 @@ def public_materials_by_item(meeting: Meeting) -> dict[int, list[Material]]:
     return found
 
 
+def public_materials_of_items(item_ids: list[int]) -> dict[int, list[Material]]:
+    """The public materials of these (public) sessions, by session id, in one query: a speaker's page."""
+    found: dict[int, list[Material]] = {}
+    if item_ids:
+        for material in db.session.execute(select(Material).where(
+                Material.item_id.in_(item_ids), Material.is_public.is_(True)).order_by(Material.id)).scalars():
+            found.setdefault(material.item_id, []).append(material)
+    return found
+
+
 def meeting_stories(meeting: Meeting, now: datetime | None = None) -> list[Story]:
     """A public meeting's published write-ups (its public sessions' and showcase slots'), in agenda
     order, in one query (the caller has decided the meeting is public)."""

@@ -154,4 +154,5 @@ TEMPLATE_GLOBALS = {
     "after_event": queries.after_event,
     "meeting_stories": queries.meeting_stories,
     "slot_stories": queries.slot_story_ids,
+    "session_materials": queries.public_materials_of_items,
 }

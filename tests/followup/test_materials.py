@@ -88,6 +88,18 @@ def test_a_registrants_only_file_is_never_on_a_public_url(client, login_as, sess
     assert "/materials/" not in page
 
 
+def test_a_speaker_s_page_lists_the_materials_of_their_sessions(client, login_as, make_meeting, make_item, make_speaker):
+    speaker = make_speaker(name="Elena Rivera")
+    meeting = make_meeting(status="published")
+    panel = make_item(meeting, title="Flood finance", speakers=[(speaker, "panelist")])
+    db.session.commit()
+    login_as("staff")
+    assert _upload(client, panel, files.PDF, "s.pdf", title="Flood slides").status_code == 303
+    material = db.session.execute(select(Material)).scalar_one()
+    page = client.get(f"/speakers/{speaker.id}").get_data(as_text=True)
+    assert f'<li><a href="/materials/{material.id}/Flood-slides.pdf" download>Flood slides</a></li>' in page
+
+
 def test_links_must_be_web_addresses_and_recordings_show_on_the_page(client, login_as, session):
     login_as("staff")
     url = f"/staff/after/session/{session.id}/materials"
