@@ -33,6 +33,9 @@ import mipevents.meetings.views
 import mipevents.notify.cli
 import mipevents.notify.models
 import mipevents.people.models
+import mipevents.printing.models
+import mipevents.printing.staff
+import mipevents.printing.views
 import mipevents.registration.models
 import mipevents.registration.staff
 import mipevents.registration.views
@@ -62,6 +65,7 @@ MODELS = (
     mipevents.people.models, mipevents.notify.models, mipevents.accounts.models,
     mipevents.meetings.models, mipevents.agenda.models, mipevents.speakers.models, mipevents.showcase.models,
     mipevents.webinars.models, mipevents.registration.models, mipevents.cohorts.models, mipevents.calls.models,
+    mipevents.printing.models,
     mipevents.followup.models,
 )
 
@@ -77,6 +81,7 @@ BLUEPRINTS = (
     mipevents.cohorts.views.bp, mipevents.cohorts.staff.staff_bp,
     mipevents.calls.views.bp, mipevents.calls.staff.staff_bp,
     mipevents.feeds.views.bp,
+    mipevents.printing.views.bp, mipevents.printing.staff.staff_bp,
     mipevents.followup.views.bp, mipevents.followup.staff.staff_bp,
     mipevents.accounts.views.bp, mipevents.accounts.staff.staff_bp,
     mipevents.api.views.bp, mipevents.api.registrations.bp,

@@ -10,7 +10,7 @@ from mipevents.extensions import db
 
 # "survey" opens a registrant's follow-up page after an event (its survey, registrants-only files and
 # the opt-out; subject: the registration).
-TOKEN_PURPOSES = ("manage", "feed", "application", "survey")
+TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "survey")
 
 
 class Person(db.Model):
@@ -50,6 +50,6 @@ class Token(db.Model):
     person: Mapped[Person] = relationship(back_populates="tokens")
 
     __table_args__ = (
-        CheckConstraint("purpose IN ('manage', 'feed', 'application', 'survey')", name="purpose_known"),
+        CheckConstraint("purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin', 'survey')", name="purpose_known"),
         Index("ix_tokens_person_purpose", "person_id", "purpose", "subject_id"),
     )

@@ -42,6 +42,8 @@ def _paths():
     cohort = db.session.execute(select(Cohort).where(Cohort.status == "published")).scalars().first()
     programme = db.session.execute(select(Programme)).scalars().first()
     summer = db.session.execute(select(Meeting.slug).where(Meeting.kind == "summer")).scalar_one()
+    summer_id = db.session.execute(select(Meeting.id).where(Meeting.kind == "summer")).scalar_one()
+    keynote = db.session.execute(select(Speaker).where(Speaker.name == "Anna Kowalski")).scalar_one()
     from mipevents.followup.models import Story, Survey
     story = db.session.execute(select(Story).where(Story.item_id.is_not(None))).scalar_one()
     survey = db.session.execute(select(Survey)).scalars().first()
@@ -52,12 +54,13 @@ def _paths():
               "/ideas/", "/webinars/", f"/webinars/{webinar.slug}/", f"/webinars/{webinar.slug}/register", "/calls/",
               f"/calls/{call.slug}/", f"/calls/{call.slug}/apply", f"/cohorts/{cohort.slug}/", f"/programmes/{programme.slug}/",
               "/api/", "/no-such-page", "/staff/login", f"/meetings/{summer}/register",
-              "/stories/", f"/stories/{story.id}-{story.slug}", f"/meetings/winter-2025/sessions/{story.item_id}",
-              f"/webinars/{webinar.slug}/"]
+              "/stories/", f"/stories/{story.id}-{story.slug}", f"/meetings/winter-2025/sessions/{story.item_id}"]
     staff = ["/staff/", f"/staff/meetings/{item.meeting_id}", f"/staff/meetings/{item.meeting_id}/agenda",
              f"/staff/meetings/{item.meeting_id}/registrations/", f"/staff/meetings/{item.meeting_id}/registrations/check-in",
              f"/staff/showcase/{showcase.id}", "/meetings/winter-2025/showcase/control", f"/staff/calls/{call.id}/applications",
              "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}",
+             f"/staff/meetings/{summer_id}/invitations", "/staff/speakers/changes", f"/staff/meetings/{summer_id}/print",
+             f"/staff/meetings/{summer_id}/tents", f"/staff/meetings/{summer_id}/briefing/{keynote.person_id}",
              f"/staff/after/session/{story.item_id}", f"/staff/after/slot/{showcase_slot_id()}",
              f"/staff/after/webinar/{webinar.id}", f"/staff/after/surveys/{survey.id}/results",
              f"/staff/after/followup/meeting/{item.meeting_id}", f"/staff/after/followup/webinar/{webinar.id}"]
@@ -71,8 +74,9 @@ def showcase_slot_id() -> int:
 
 
 def _private_pages():
-    """A registrant's manage page, an applicant's private page and a follow-up page (its survey, files
-    and opt-out), through fresh tokens."""
+    """A registrant's manage page, an applicant's private page, an invited speaker's page and briefing
+    book, and a follow-up page (its survey, files and opt-out), through fresh tokens."""
+    from mipevents.agenda.models import Invitation
     from mipevents.calls.models import Application
     from mipevents.people.services import mint_token
     from mipevents.registration import services
@@ -85,14 +89,16 @@ def _private_pages():
     application = db.session.execute(select(Application).order_by(Application.id)).scalars().first()
     manage = mint_token(outcome.registration.person, "manage", outcome.registration.id)
     private = mint_token(application.person, "application", application.id)
+    invitation = db.session.execute(select(Invitation).where(Invitation.status == "invited").order_by(Invitation.id)).scalars().first()
+    invited = mint_token(invitation.link.speaker.person, "invitation", invitation.id)
     from mipevents.followup.models import Survey
     attendee = db.session.get(Survey, db.session.execute(select(Survey.id)).scalars().first()).item.meeting
     registration = db.session.execute(select(Registration).where(Registration.meeting_id == attendee.id)
                                       .order_by(Registration.id)).scalars().first()
     followup = mint_token(registration.person, "survey", registration.id)
     db.session.commit()
-    return [f"/manage/{manage}", f"/calls/application/{private}", f"/followup/{followup}",
-            f"/followup/{followup}/unsubscribe"]
+    return [f"/manage/{manage}", f"/calls/application/{private}", f"/speakers/invitation/{invited}",
+            f"/speakers/invitation/{invited}/briefing", f"/followup/{followup}", f"/followup/{followup}/unsubscribe"]
 
 
 def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):
