@@ -8,9 +8,11 @@ from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 
-# "survey" opens a registrant's follow-up page after an event (its survey, registrants-only files and
-# the opt-out; subject: the registration).
-TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "survey")
+# display: a stage screen of one room (subject: the room); speaker_view: the speaker's own timer
+# page of one room (subject: the room). Both belong to the staff member who made them.
+# survey: a registrant's follow-up page after an event (its survey, registrants-only files and the
+# opt-out; subject: the registration).
+TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view", "survey")
 
 
 class Person(db.Model):
@@ -50,6 +52,6 @@ class Token(db.Model):
     person: Mapped[Person] = relationship(back_populates="tokens")
 
     __table_args__ = (
-        CheckConstraint("purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin', 'survey')", name="purpose_known"),
+        CheckConstraint("purpose IN (" + ", ".join(f"'{p}'" for p in TOKEN_PURPOSES) + ")", name="purpose_known"),
         Index("ix_tokens_person_purpose", "person_id", "purpose", "subject_id"),
     )
