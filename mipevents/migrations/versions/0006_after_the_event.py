@@ -1,8 +1,8 @@
 """after the event: materials, write-ups and their photos, surveys and answers, follow-up opt-outs;
 survey links as their own token purpose
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-05 12:20:33.779493
 
 """
@@ -13,8 +13,8 @@ from mipevents.people.models import TOKEN_PURPOSES
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
