@@ -2,6 +2,7 @@
 import logging
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Request as FlaskRequest
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
@@ -17,7 +18,40 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inlin
        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
 
+UPLOAD_FORM_SLACK = 256 * 1024   # the rest of a multipart form around its file
+
+
+def upload_limit(setting: str):
+    """A view that takes an upload: its requests may carry up to app.config[setting] bytes (plus the
+    form around the file) instead of MAX_CONTENT_LENGTH. Decided from the matched route, so the
+    limit holds from the first read of the body (the CSRF check reads the form before the view)."""
+    def mark(view):
+        view.upload_limit_setting = setting
+        return view
+    return mark
+
+
+class Request(FlaskRequest):
+    """Flask's request, with the per-route upload limits set by `upload_limit`."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is not None:
+            return self._max_content_length
+        rule = self.url_rule
+        view = current_app.view_functions.get(rule.endpoint) if rule is not None else None
+        setting = getattr(view, "upload_limit_setting", None)
+        if setting is not None:
+            return int(current_app.config[setting]) + UPLOAD_FORM_SLACK
+        return current_app.config["MAX_CONTENT_LENGTH"]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     _register_filters(app)
     _register_errors(app)
     app.after_request(_security_headers)

@@ -124,6 +124,8 @@ def compose(msg: OutboxMessage, built: BuiltMessage) -> EmailMessage:
     email["Message-ID"] = message_id_for(msg)
     if built.reply_to:
         email["Reply-To"] = built.reply_to
+    for name, value in built.headers.items():
+        email[name] = value
     email.set_content(built.text)
     if built.html:
         email.add_alternative(built.html, subtype="html")

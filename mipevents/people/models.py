@@ -15,10 +15,11 @@ from mipevents.extensions import db
 #   invitation    a speaker's invitation; checkin  a check-in code (the agenda area's)
 #   display       a stage screen of one room; speaker_view  the speaker's own timer page of one room
 #                 (subject: the room; both belong to the staff member who made them)
+#   survey        a registrant's follow-up page after an event (subject: the registration)
 #   scheduler     a scheduler's page of one registration they made (subject: the registration)
 #   scheduler_app a scheduler's page of one application they made (subject: the application)
 #   approval      the owner's "let this scheduler manage it for me" (subject: the SchedulerApproval)
-TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view",
+TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view", "survey",
                   "scheduler", "scheduler_app", "approval")
 
 

@@ -1,8 +1,8 @@
 """trust: links kept encrypted (tokens.secret), scheduler and approval links, scheduler approvals; links
 that went to schedulers revoked, owners re-sent theirs; no raw secret left in the outbox
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05 12:00:00
 
 Existing rows move to the trust model (DESIGN, "Trust"): every feed, manage and application link
@@ -23,14 +23,15 @@ import mipevents.core.db_types
 
 
 # revision identifiers, used by Alembic.
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
-OLD_PURPOSES = "purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin', 'display', 'speaker_view')"
+OLD_PURPOSES = ("purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin', 'display', 'speaker_view', "
+                "'survey')")
 NEW_PURPOSES = ("purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin', 'display', 'speaker_view', "
-                "'scheduler', 'scheduler_app', 'approval')")
+                "'survey', 'scheduler', 'scheduler_app', 'approval')")
 
 tokens = sa.table('tokens', sa.column('id', sa.Integer), sa.column('person_id', sa.Integer),
                   sa.column('purpose', sa.String), sa.column('subject_id', sa.Integer),
@@ -107,7 +108,7 @@ def _move_links_to_their_owners():
             context['with_link'] = True
         if kind == 'password_reset':   # its link can no longer be made: the staff member asks again
             conn.execute(outbox.update().where(outbox.c.id == row_id).values(context=context, status='failed',
-                                                                                last_error='link withdrawn by migration 0006'))
+                                                                                last_error='link withdrawn by migration 0007'))
             continue
         conn.execute(outbox.update().where(outbox.c.id == row_id).values(context=context))
 

@@ -1,4 +1,4 @@
-"""Migration 0006 on a database holding the old shapes: feed links already sent keep working, links that
+"""Migration 0007 on a database holding the old shapes: feed links already sent keep working, links that
 also went to a scheduler are revoked and their owners (and schedulers) are emailed their own, no raw
 link stays in the outbox; and it downgrades."""
 from datetime import UTC, datetime, timedelta
@@ -55,10 +55,10 @@ def _old_shapes(conn) -> dict:
 def test_links_that_went_to_a_scheduler_are_revoked_and_the_rest_keep_working(empty_database_url):
     app = create_app(_settings(empty_database_url))
     with app.app_context():
-        upgrade(revision="0005")
+        upgrade(revision="0006")
         with db.engine.begin() as conn:
             ids = _old_shapes(conn)
-        upgrade(revision="0006")
+        upgrade(revision="0007")
         with db.engine.connect() as conn:
             live = set(conn.execute(sa.text("SELECT token_hash FROM tokens WHERE revoked_at IS NULL")).scalars())
             assert live == {token_hash("owners-feed"), token_hash("owners-manage")}
@@ -78,7 +78,7 @@ def test_links_that_went_to_a_scheduler_are_revoked_and_the_rest_keep_working(em
              {"registration_id": ids["scheduled_registration"], "status": "confirmed", "to_scheduler": True,
               "links_revoked": True})]
         assert tuple(approval) == (ids["scheduled"], aide, None)   # the scheduler starts unapproved
-        downgrade(revision="0005")
+        downgrade(revision="0006")
         with db.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("tokens")}
             assert "secret" not in columns and "scheduler_approvals" not in sa.inspect(conn).get_table_names()
