@@ -2,16 +2,16 @@
 and publishing the agenda."""
 
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
+from mipevents.core.forms import Form
 from mipevents.core.timeutil import to_local
 from mipevents.meetings.forms import sensible_year
 
 
-class EditSessionForm(FlaskForm):
+class EditSessionForm(Form):
     """Add or edit a session. Day and times are wall-clock in the meeting's zone; an end at or before
     the start is impossible data and refused here, next to the field."""
     kind = SelectField("Kind", choices=list(vocab.SESSION_KINDS.items()), default="panel")
@@ -56,7 +56,7 @@ class EditSessionForm(FlaskForm):
                 "capacity": self.capacity.data, "press_status": self.press_status.data}
 
 
-class AddSessionSpeakerForm(FlaskForm):
+class AddSessionSpeakerForm(Form):
     speaker_id = SelectField("Speaker", coerce=int, validate_choice=False, validators=[InputRequired(message="Choose a speaker.")])
     role = SelectField("Role", choices=list(vocab.SPEAKER_ROLES.items()), default="panelist")
     position = IntegerField("Order", validators=[Optional(), NumberRange(min=0, max=99)],
@@ -73,7 +73,7 @@ class AddSessionSpeakerForm(FlaskForm):
             raise ValidationError("Choose a speaker from the list.")
 
 
-class PublishAgendaForm(FlaskForm):
+class PublishAgendaForm(Form):
     accept_conflicts = BooleanField("I have read the conflicts above and want to publish with them")
     note = TextAreaField("Note for the changelog (optional)", validators=[Optional(), Length(max=2000)])
 

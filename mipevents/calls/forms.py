@@ -3,13 +3,13 @@ review and decision forms."""
 import re
 from datetime import time
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
 
 from mipevents.calls.deadlines import deadline_instant
 from mipevents.calls.models import CALL_KINDS, POPULATION_BANDS, QUESTION_KINDS
 from mipevents.calls.services import ApplicationValues
+from mipevents.core.forms import Form
 from mipevents.core.timeutil import is_valid_zone, wall_clock_to_utc
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens, e.g. third-cohort-2026.")
@@ -42,7 +42,7 @@ class WordLimit:
             raise ValidationError(f"Please keep this to {self.limit} words; it has {words}.")
 
 
-class ApplyToCallForm(FlaskForm):
+class ApplyToCallForm(Form):
     """The fields every call asks; `form_for_call` adds the call's questions as q_<id> fields."""
 
     mayor_name = StringField("Mayor’s name", validators=[DataRequired(message="Enter the mayor’s name."), Length(max=200)])
@@ -118,7 +118,7 @@ def _one_of(values):
 
 # ---------------------------------------------------------------------------------------------- staff
 
-class EditCallForm(FlaskForm):
+class EditCallForm(Form):
     title = StringField("Title", validators=[DataRequired(message="Give the call a title."), Length(max=200)])
     slug = StringField("Web address", validators=[DataRequired(message="Choose a web address."), Length(max=80), SLUG])
     kind = SelectField("For", choices=list(CALL_KINDS.items()))
@@ -161,7 +161,7 @@ class EditCallForm(FlaskForm):
                 "status": self.status.data, **self.deadline_values()}
 
 
-class AddQuestionForm(FlaskForm):
+class AddQuestionForm(Form):
     prompt = StringField("Question", validators=[DataRequired(message="Write the question."), Length(max=500)])
     kind = SelectField("Kind of answer", choices=list(QUESTION_KINDS.items()))
     help_text = StringField("Hint shown under the question", validators=[Optional(), Length(max=1000)])
@@ -177,12 +177,12 @@ class AddQuestionForm(FlaskForm):
             raise ValidationError("A choice question needs at least two choices, one per line.")
 
 
-class ReviewApplicationForm(FlaskForm):
+class ReviewApplicationForm(Form):
     score = RadioField("Your score", coerce=int, choices=[(n, str(n)) for n in range(1, 6)],
                        validators=[DataRequired(message="Choose a score from 1 (weak) to 5 (outstanding).")])
     notes = TextAreaField("Private notes (reviewers and staff only)", validators=[Optional(), Length(max=10000)])
 
 
-class ChangeStatusForm(FlaskForm):
+class ChangeStatusForm(Form):
     action = SelectField("Decision", choices=[("shortlist", "Shortlist"), ("unshortlist", "Take off the shortlist"),
                                               ("accept", "Accept"), ("decline", "Decline"), ("reopen", "Undo the decision")])

@@ -3,11 +3,11 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
+from mipevents.core.forms import Form
 from mipevents.core.timeutil import is_valid_zone
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -37,7 +37,7 @@ def _zone(form, field):
         raise ValidationError("Choose a time zone from the list.")
 
 
-class EditMeetingForm(FlaskForm):
+class EditMeetingForm(Form):
     """Create or edit a meeting (registration times are typed in the meeting's own zone)."""
     name = StringField("Name", validators=[DataRequired(message="Give the meeting a name."), Length(max=200)])
     slug = StringField("Web address", validators=[DataRequired(message="Give the meeting a web address."),
@@ -84,7 +84,7 @@ class EditMeetingForm(FlaskForm):
         }
 
 
-class DuplicateMeetingForm(FlaskForm):
+class DuplicateMeetingForm(Form):
     name = StringField("Name of the new meeting", validators=[DataRequired(message="Give the new meeting a name."), Length(max=200)])
     slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), _slug])
     starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD)."), sensible_year])
@@ -98,7 +98,7 @@ class DuplicateMeetingForm(FlaskForm):
         self.timezone.choices = zone_choices()
 
 
-class EditRoomForm(FlaskForm):
+class EditRoomForm(Form):
     name = StringField("Room name", validators=[DataRequired(message="Name the room."), Length(max=120)])
     capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
     position = IntegerField("Order on the grid", default=0, validators=[Optional(), NumberRange(min=0, max=999)])

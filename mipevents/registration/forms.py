@@ -1,11 +1,10 @@
 """Forms of the registration area: registering for a webinar (page and JSON API), a registrant's own
 changes on their manage page, and staff's message to all registrants."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
-from mipevents.core.forms import strip_text
+from mipevents.core.forms import Form
 
 # The roles a webinar registrant chooses from, in words (stored values from the one vocabulary).
 WEBINAR_ROLES = ("mayor", "city_staff", "partner", "other")
@@ -23,15 +22,15 @@ PRIVACY_NOTICE = ("We use these details only to run this event: to send your con
 def _text(label, limit, required=False, **kwargs):
     checks = [DataRequired(message=f"Enter your {label.lower()}.")] if required else [Optional()]
     checks.append(Length(max=limit, message=f"Keep this to {limit} characters or fewer."))
-    return StringField(label, validators=checks, filters=[strip_text], **kwargs)
+    return StringField(label, validators=checks, **kwargs)
 
 
-class WebinarRegistrationFields(FlaskForm):
+class WebinarRegistrationFields(Form):
     """What a webinar registrant gives: the page form and the JSON API validate the same fields."""
 
     first_name = _text("First name", LIMITS["first_name"], required=True)
     last_name = _text("Last name", LIMITS["last_name"], required=True)
-    email = EmailField("Email", filters=[strip_text], validators=[
+    email = EmailField("Email", validators=[
         DataRequired(message="Enter your email address."),
         Length(max=LIMITS["email"], message=f"Keep this to {LIMITS['email']} characters or fewer."),
         Email(message="Enter an email address like name@city.gov.", check_deliverability=False)])
@@ -41,7 +40,7 @@ class WebinarRegistrationFields(FlaskForm):
     organization = _text("City or organization", LIMITS["organization"])
     city = _text("City", LIMITS["city"])
     state = _text("State", LIMITS["state"])
-    question = TextAreaField("A question for the presenters (optional)", filters=[strip_text], validators=[
+    question = TextAreaField("A question for the presenters (optional)", validators=[
         Optional(), Length(max=LIMITS["question"], message=f"Keep this to {LIMITS['question']} characters or fewer.")])
     consent = BooleanField("I agree that my details are used as described above.",
                            validators=[DataRequired(message="Tick the box to agree, or we cannot register you.")])
@@ -68,7 +67,7 @@ class RegisterWebinarForm(WebinarRegistrationFields):
         return bool((self.website.data or "").strip())
 
 
-class UpdateDetailsForm(FlaskForm):
+class UpdateDetailsForm(Form):
     """A registrant's own changes on their manage page (never the email, status or event)."""
 
     first_name = _text("First name", LIMITS["first_name"], required=True)
@@ -77,7 +76,7 @@ class UpdateDetailsForm(FlaskForm):
     organization = _text("City or organization", LIMITS["organization"])
     city = _text("City", LIMITS["city"])
     state = _text("State", LIMITS["state"])
-    question = TextAreaField("A question for the presenters (optional)", filters=[strip_text], validators=[
+    question = TextAreaField("A question for the presenters (optional)", validators=[
         Optional(), Length(max=LIMITS["question"], message=f"Keep this to {LIMITS['question']} characters or fewer.")])
 
     def to_values(self) -> dict:
@@ -85,12 +84,12 @@ class UpdateDetailsForm(FlaskForm):
                 ("first_name", "last_name", "title", "organization", "city", "state", "question")}
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only carries the CSRF token (cancel, resend, reset links)."""
 
 
-class MessageRegistrantsForm(FlaskForm):
+class MessageRegistrantsForm(Form):
     subject = _text("Subject", 200, required=True)
-    body = TextAreaField("Message", filters=[strip_text], validators=[
+    body = TextAreaField("Message", validators=[
         DataRequired(message="Write the message."), Length(max=20000, message="Keep this under 20,000 characters.")])
     include_waitlisted = BooleanField("Also send it to people on the waitlist")

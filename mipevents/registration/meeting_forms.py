@@ -1,11 +1,11 @@
 """Forms for meeting registration: the public form (also the field rules of the JSON endpoint),
 a registrant's session picks, and the staff's registration settings."""
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, RadioField, SelectMultipleField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from mipevents.core.forms import Form
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
 
 # The registration types of a meeting, as the form shows them (stored as Registration.role).
@@ -28,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegisterForMeetingForm(FlaskForm):
+class RegisterForMeetingForm(Form):
     type = RadioField("Registration type", choices=MEETING_TYPES,
                       validators=[InputRequired(message="Choose a registration type.")])
     first_name = StringField("First name", validators=[DataRequired(message="Enter the attendee's first name."), Length(max=100)])
@@ -119,11 +119,11 @@ def api_errors(form: RegisterForMeetingForm) -> dict[str, list[str]]:
     return {reverse.get(name, name): list(messages) for name, messages in form.errors.items()}
 
 
-class ChooseSessionsForm(FlaskForm):
+class ChooseSessionsForm(Form):
     sessions = MultiCheckboxField("Sessions", coerce=int, validate_choice=True)
 
 
-class EditRegistrationSettingsForm(FlaskForm):
+class EditRegistrationSettingsForm(Form):
     """Capacity, dates and approval of one meeting's registration (times in the meeting's zone)."""
 
     capacity = IntegerField("Capacity (seats)", validators=[Optional(), NumberRange(min=0, max=100000, message="Enter 0 or more.")])

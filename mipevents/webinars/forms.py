@@ -1,10 +1,10 @@
 """Staff form for creating and editing a webinar: local date and times typed in the webinar's zone."""
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from mipevents.core.forms import Form
 from mipevents.core.timeutil import is_valid_zone, to_local, wall_clock_to_utc
 from mipevents.meetings.forms import zone_choices
 
@@ -21,7 +21,7 @@ def _zone(form, field):
         raise ValidationError("Choose a time zone from the list.")
 
 
-class EditWebinarForm(FlaskForm):
+class EditWebinarForm(Form):
     title = StringField("Title", validators=[DataRequired(message="Give the webinar a title."), Length(max=300)])
     slug = StringField("Web address", validators=[DataRequired(message="Give the webinar a web address."),
                                                   Length(max=80), _slug])

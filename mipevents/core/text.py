@@ -1,0 +1,34 @@
+"""The one rule for text from outside (forms, JSON, imports, query strings): what is kept and what is refused."""
+import re
+import unicodedata
+
+# Line breaks of every kind (CR LF, CR, LF, VT, FF, NEL, LINE and PARAGRAPH SEPARATOR).
+_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+# Control characters (C0 but tab and newline, DEL, C1) and the two non-characters U+FFFE/U+FFFF:
+# nothing a person means to type, and NUL is refused by PostgreSQL in any text column.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class TextProblem(ValueError):
+    """Text that cannot be kept; the message says why in words a person understands."""
+
+
+def clean_text(value: str, *, multiline: bool = False, max_length: int | None = None) -> str:
+    """`value` as it is kept: NFC, line breaks as "\\n" in multi-line text and as a space in a single
+    line, tabs kept only in multi-line text, control characters dropped, stripped.
+
+    Raises TextProblem for a lone surrogate (no character at all, and no database stores it) or for
+    text longer than `max_length` characters once cleaned."""
+    if _SURROGATE.search(value):
+        raise TextProblem("Contains a character that is not valid text.")
+    value = _BREAKS.sub("\n" if multiline else " ", unicodedata.normalize("NFC", value))
+    value = _CONTROLS.sub("", value if multiline else value.replace("\t", " ")).strip()
+    if max_length is not None and len(value) > max_length:
+        raise TextProblem(f"Keep this to {max_length} characters or fewer.")
+    return value
+
+
+def has_controls(value: str) -> bool:
+    """Whether `value` holds a character no query value or URL part may hold (controls, line breaks)."""
+    return bool(_CONTROLS.search(value) or _BREAKS.search(value) or _SURROGATE.search(value))
