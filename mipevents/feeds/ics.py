@@ -13,10 +13,11 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date_range, format_time
+from mipevents.feeds.ical_text import Calendar, Event
 
 PRODID = "-//Mayors Innovation Project//mipevents//EN"
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
