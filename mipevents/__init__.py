@@ -40,6 +40,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
+    from mipevents.core.web import IdConverter
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_commands(app)
 

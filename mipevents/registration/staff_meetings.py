@@ -15,6 +15,7 @@ from mipevents.accounts.permissions import staff_required
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_time, to_local, utcnow
+from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.registration import notices, services, sessions
@@ -94,7 +95,7 @@ def index(meeting_id):
         role = ""
     if status not in vocab.REGISTRATION_STATUSES:
         status = ""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = request.args.get("page", 1, type=query_id)
     stmt = _filtered(meeting, role, status)
     total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
@@ -270,7 +271,7 @@ def checkin(meeting_id):
     only_expected = request.args.get("expected") == "1"
     if only_expected:
         shown = [r for r in shown if r.status == "confirmed" and r.checked_in_at is None]
-    done = db.session.get(Registration, request.args.get("done", type=int) or 0)
+    done = db.session.get(Registration, request.args.get("done", type=query_id) or 0)
     if done is not None and done.meeting_id != meeting.id:
         done = None
     return render_template("registration/staff_meeting_checkin.html", meeting=meeting, rows=shown, query=query,
