@@ -8,7 +8,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from mipevents.core import vocabulary as vocab
 from mipevents.core.forms import Form
 from mipevents.core.timeutil import to_local
-from mipevents.meetings.forms import sensible_year
 
 
 class EditSessionForm(Form):
@@ -17,7 +16,7 @@ class EditSessionForm(Form):
     kind = SelectField("Kind", choices=list(vocab.SESSION_KINDS.items()), default="panel")
     title = StringField("Title", validators=[DataRequired(message="Give the session a title."), Length(max=300)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
-    day = DateField("Day", validators=[DataRequired(message="Enter the day (YYYY-MM-DD)."), sensible_year])
+    day = DateField("Day", validators=[DataRequired(message="Enter the day (YYYY-MM-DD).")])
     starts = TimeField("Starts", validators=[DataRequired(message="Enter the start time (HH:MM).")])
     ends = TimeField("Ends", validators=[DataRequired(message="Enter the end time (HH:MM).")])
     ends_next_day = BooleanField("Ends after midnight, on the next day")

@@ -137,12 +137,10 @@ class EditCallForm(Form):
             raise ValidationError("Unknown time zone: use an IANA name such as America/Chicago or America/New_York.")
 
     def validate_cohort_id(self, field):
-        if self.kind.data == "cohort" and not field.data:
-            raise ValidationError("Choose the cohort this call fills.")
+        _one_listed(field, self.kind.data == "cohort", "Choose the cohort this call fills.")
 
     def validate_meeting_id(self, field):
-        if self.kind.data == "showcase" and not field.data:
-            raise ValidationError("Choose the meeting whose showcase this call fills.")
+        _one_listed(field, self.kind.data == "showcase", "Choose the meeting whose showcase this call fills.")
 
     def validate_deadline_on(self, field):
         if self.opens_on.data and field.data and self.opens_time.data and self.deadline_time.data and self.timezone.data \
@@ -159,6 +157,14 @@ class EditCallForm(Form):
                 "cohort_id": self.cohort_id.data or None, "meeting_id": self.meeting_id.data or None,
                 "description": self.description.data or "", "timezone": self.timezone.data.strip(),
                 "status": self.status.data, **self.deadline_values()}
+
+
+def _one_listed(field, needed: bool, message: str) -> None:
+    """A choice from the list (0 is "none"): needed for this kind of call, and never an unknown id."""
+    field.errors[:] = []   # WTForms' "could not coerce" is replaced by words staff understand
+    listed = {value for value, _ in field.choices if value}
+    if field.process_errors or (field.data and field.data not in listed) or (needed and not field.data):
+        raise ValidationError(message)
 
 
 class AddQuestionForm(Form):

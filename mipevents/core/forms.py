@@ -1,8 +1,17 @@
-"""What every area's forms share: the base form, which puts the one text rule on every text field."""
+"""What every area's forms share: the base form, which puts the one text rule on every text field
+and sane bounds on every date and whole number."""
+from datetime import date
+
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import DateTimeField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import StopValidation, ValidationError
 
 from mipevents.core.text import clean_text
+
+# Dates far from now are typos, and years near 1 or 9999 overflow time-zone arithmetic.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+# What a database integer column holds (PostgreSQL's INTEGER); a form's own range is usually far smaller.
+LARGEST_NUMBER = 2**31 - 1
 
 
 def _single_line(value):
@@ -13,10 +22,24 @@ def _multi_line(value):
     return clean_text(value, multiline=True) if isinstance(value, str) else value
 
 
+def sane_date(form, field):
+    """A date or date and time between FIRST_YEAR and LAST_YEAR, with a message next to the field."""
+    if isinstance(field.data, date) and not FIRST_YEAR <= field.data.year <= LAST_YEAR:   # not a TimeField's time
+        raise StopValidation(f"Enter a date between the years {FIRST_YEAR} and {LAST_YEAR}.")
+
+
+def sane_number(form, field):
+    """A whole number a database column holds, for a field whose own range (checked first) has no end."""
+    if not field.errors and field.data is not None and abs(field.data) > LARGEST_NUMBER:
+        raise ValidationError("Enter a smaller number.")
+
+
 class Form(FlaskForm):
     """Every form of the application. Each text field (a text area keeps its line breaks, a password
-    is taken as typed) is cleaned by core.text before its own filters and validators; a lone
-    surrogate becomes the field's error, so the form answers 4xx with a message next to it."""
+    is taken as typed) is cleaned by core.text before its own filters and validators, and a lone
+    surrogate becomes the field's error; every date is checked against FIRST_YEAR..LAST_YEAR before the field's own rules, and
+    every whole number against LARGEST_NUMBER after them. So a form answers odd
+    input with a message next to the field, never a 500."""
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form, unbound_field, options):
@@ -24,4 +47,8 @@ class Form(FlaskForm):
             if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
                 rule = _multi_line if issubclass(field_class, TextAreaField) else _single_line
                 options["filters"] = [rule, *unbound_field.kwargs.get("filters", ())]
+            if issubclass(field_class, DateTimeField | IntegerField):
+                assert len(unbound_field.args) < 2, "give a form field's validators by name"
+                own = list(unbound_field.kwargs.get("validators", ()))
+                options["validators"] = [sane_date, *own] if issubclass(field_class, DateTimeField) else [*own, sane_number]
             return super().bind_field(form, unbound_field, options)

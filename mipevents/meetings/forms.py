@@ -26,12 +26,6 @@ def _slug(form, field):
         raise ValidationError("Use lowercase letters, digits and single hyphens, like winter-2026.")
 
 
-def sensible_year(form, field):
-    """Dates far from now are typos (and years near 1 or 9999 overflow time-zone arithmetic)."""
-    if field.data and not 2000 <= field.data.year <= 2100:
-        raise ValidationError("Enter a date between the years 2000 and 2100.")
-
-
 def _zone(form, field):
     if not is_valid_zone(field.data or ""):
         raise ValidationError("Choose a time zone from the list.")
@@ -43,8 +37,8 @@ class EditMeetingForm(Form):
     slug = StringField("Web address", validators=[DataRequired(message="Give the meeting a web address."),
                                                   Length(max=80), _slug])
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()), default="winter")
-    starts_on = DateField("First day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD)."), sensible_year])
-    ends_on = DateField("Last day", validators=[DataRequired(message="Enter the last day (YYYY-MM-DD)."), sensible_year])
+    starts_on = DateField("First day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
+    ends_on = DateField("Last day", validators=[DataRequired(message="Enter the last day (YYYY-MM-DD).")])
     timezone = SelectField("Time zone", default="America/Chicago", validators=[_zone], validate_choice=False)
     city = StringField("City", validators=[Optional(), Length(max=120)])
     state = StringField("State", validators=[Optional(), Length(max=40)])
@@ -53,8 +47,8 @@ class EditMeetingForm(Form):
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
     panel_topics = TextAreaField("Panel topics", validators=[Optional(), Length(max=5000)])
     capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
-    registration_opens_at = DateTimeLocalField("Registration opens", format="%Y-%m-%dT%H:%M", validators=[Optional(), sensible_year])
-    registration_closes_at = DateTimeLocalField("Registration closes", format="%Y-%m-%dT%H:%M", validators=[Optional(), sensible_year])
+    registration_opens_at = DateTimeLocalField("Registration opens", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    registration_closes_at = DateTimeLocalField("Registration closes", format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,7 +81,7 @@ class EditMeetingForm(Form):
 class DuplicateMeetingForm(Form):
     name = StringField("Name of the new meeting", validators=[DataRequired(message="Give the new meeting a name."), Length(max=200)])
     slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), _slug])
-    starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD)."), sensible_year])
+    starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
     timezone = SelectField("Its time zone", validators=[_zone], validate_choice=False)
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()))
     with_speakers = SelectField("Speakers", choices=[("no", "Leave sessions without speakers"),

@@ -31,7 +31,7 @@ class EditWebinarForm(Form):
     timezone = SelectField("Time zone", default="America/Chicago", validators=[_zone], validate_choice=False)
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
     presenters = TextAreaField("Presenters (one a line)", validators=[Optional(), Length(max=5000)])
-    capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
+    capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
     join_url = URLField("Join link (private: only confirmed registrants see it)",
                         validators=[Optional(), Length(max=500)])
     closes_day = DateField("Registration closes (date)", validators=[Optional()])

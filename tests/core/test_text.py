@@ -1,8 +1,8 @@
 """The one text rule (core.text) and the base form that puts it on every text field."""
 import pytest
 from werkzeug.datastructures import MultiDict
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import Length
+from wtforms import DateField, IntegerField, PasswordField, StringField, TextAreaField, TimeField
+from wtforms.validators import Length, NumberRange, Optional
 
 from mipevents.core.forms import Form
 from mipevents.core.text import TextProblem, clean_text, has_controls
@@ -62,6 +62,28 @@ def test_the_base_form_answers_a_lone_surrogate_with_the_fields_error(app):
         form = _Sample(formdata=MultiDict({"name": "a\ud800"}), meta={"csrf": False})
         assert not form.validate()
         assert form.errors == {"name": ["Contains a character that is not valid text."]}
+
+
+class _Bounds(Form):
+    day = DateField("Day", validators=[Optional()])
+    at = TimeField("At", validators=[Optional()])
+    seats = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
+    order = IntegerField("Order", validators=[Optional(), NumberRange(min=0, max=99, message="From 0 to 99.")])
+
+
+@pytest.mark.parametrize(("data", "errors"), [
+    ({"day": "0001-01-01", "at": "00:00"}, {"day": ["Enter a date between the years 1990 and 2100."]}),
+    ({"day": "9999-12-31"}, {"day": ["Enter a date between the years 1990 and 2100."]}),
+    ({"day": "1990-01-01", "seats": "2147483647"}, {}),
+    ({"day": "2100-12-31", "seats": "2147483648"}, {"seats": ["Enter a smaller number."]}),
+    ({"seats": "-1"}, {"seats": ["Enter 0 or more."]}),
+    ({"order": "99999999999999999999"}, {"order": ["From 0 to 99."]}),
+])
+def test_the_base_form_bounds_every_date_and_whole_number(app, data, errors):
+    with app.test_request_context():
+        form = _Bounds(formdata=MultiDict(data), meta={"csrf": False})
+        form.validate()
+        assert form.errors == errors
 
 
 def test_every_form_of_the_application_is_built_on_the_base_form(app):
