@@ -2,11 +2,12 @@
 and sane bounds on every date and whole number."""
 from datetime import date
 
+from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import DateTimeField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import DateTimeField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
-from mipevents.core.text import clean_text
+from mipevents.core.text import ascii_domain, clean_text
 
 # Dates far from now are typos, and years near 1 or 9999 overflow time-zone arithmetic.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -20,6 +21,17 @@ def _single_line(value):
 
 def _multi_line(value):
     return clean_text(value, multiline=True) if isinstance(value, str) else value
+
+
+def _address(value):
+    return ascii_domain(clean_text(value)) if isinstance(value, str) else value
+
+
+def deliverable_address(form, field):
+    """Without SMTPUTF8 (MAIL_SMTPUTF8) no mail server takes letters outside ASCII before the @."""
+    if field.data and not current_app.config["MAIL_SMTPUTF8"] and not field.data.rpartition("@")[0].isascii():
+        raise ValidationError("We cannot send email to an address with accented or non-Latin letters before "
+                              "the @: please give another address.")
 
 
 def sane_date(form, field):
@@ -37,7 +49,8 @@ def sane_number(form, field):
 class Form(FlaskForm):
     """Every form of the application. Each text field (a text area keeps its line breaks, a password
     is taken as typed) is cleaned by core.text before its own filters and validators, and a lone
-    surrogate becomes the field's error; every date is checked against FIRST_YEAR..LAST_YEAR before the field's own rules, and
+    surrogate becomes the field's error; an email address gets its domain in IDNA and must be one
+    the mail server can deliver to; every date is checked against FIRST_YEAR..LAST_YEAR before the field's own rules, and
     every whole number against LARGEST_NUMBER after them. So a form answers odd
     input with a message next to the field, never a 500."""
 
@@ -45,8 +58,11 @@ class Form(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class
             if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
-                rule = _multi_line if issubclass(field_class, TextAreaField) else _single_line
+                rules = {TextAreaField: _multi_line, EmailField: _address}
+                rule = next((r for kind, r in rules.items() if issubclass(field_class, kind)), _single_line)
                 options["filters"] = [rule, *unbound_field.kwargs.get("filters", ())]
+            if issubclass(field_class, EmailField):
+                options["validators"] = [*unbound_field.kwargs.get("validators", ()), deliverable_address]
             if issubclass(field_class, DateTimeField | IntegerField):
                 assert len(unbound_field.args) < 2, "give a form field's validators by name"
                 own = list(unbound_field.kwargs.get("validators", ()))

@@ -2,6 +2,8 @@
 import re
 import unicodedata
 
+import idna
+
 # Line breaks of every kind (CR LF, CR, LF, VT, FF, NEL, LINE and PARAGRAPH SEPARATOR).
 _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 # Control characters (C0 but tab and newline, DEL, C1) and the two non-characters U+FFFE/U+FFFF:
@@ -32,3 +34,23 @@ def clean_text(value: str, *, multiline: bool = False, max_length: int | None = 
 def has_controls(value: str) -> bool:
     """Whether `value` holds a character no query value or URL part may hold (controls, line breaks)."""
     return bool(_CONTROLS.search(value) or _BREAKS.search(value) or _SURROGATE.search(value))
+
+
+def ascii_domain(address: str) -> str:
+    """`address` with its domain in the form every mail server takes: IDNA (bücher.de ->
+    xn--bcher-kva.de), lower case. An address whose domain is no valid name is left as it is (its
+    form's email check refuses it)."""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        return address
+
+
+def email_key(address: str) -> str:
+    """The one normal form of an address that names a person: trimmed, NFC, the domain in IDNA and
+    every letter lower-cased with str.lower(), which the database's own lower() leaves unchanged
+    (casefold() does not: it maps Cherokee letters to capitals, which lower() maps back)."""
+    return ascii_domain(unicodedata.normalize("NFC", (address or "").strip())).lower()

@@ -46,7 +46,7 @@ def test_a_registration_answers_201_with_id_status_and_position(client, make_mee
     assert first.get_json() == {"id": one.id, "status": "confirmed", "position": None}
     assert second.get_json() == {"id": two.id, "status": "waitlisted", "position": 1}
     assert (one.role, one.phone, one.dietary_needs, one.accessibility_needs, one.scheduler_email, one.question, one.source) == (
-        "city_staff", "608-555-0100", "Vegan", "Wheelchair", "Scheduler@Town.gov", "Parking?", "api")
+        "city_staff", "608-555-0100", "Vegan", "Wheelchair", "Scheduler@town.gov", "Parking?", "api")
     assert one.scheduler.email == "scheduler@town.gov"
 
 
