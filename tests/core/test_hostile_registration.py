@@ -13,7 +13,7 @@ from sqlalchemy import select
 from mipevents.extensions import db
 from mipevents.people.services import normalise_email
 from mipevents.registration.models import Registration
-from tests.support.hostile import PROPERTY, as_received, csv_cell, csv_rows, email, form_body, kept, phone, text
+from tests.support.hostile import PROPERTY, as_received, csv_cell, csv_rows, email, form_body, kept, phone, spoiled, text
 
 TODAY = datetime.now(UTC).date()
 _unique = count(1)
@@ -47,9 +47,10 @@ def test_the_webinar_registration_form_keeps_what_the_text_rule_keeps(client, lo
         db.session.commit()
         login_as("staff")
     webinar = client.webinar
-    values = {name: data.draw(text(), label=name) for name in (*WEBINAR_TEXT, "question")}
-    values.update(email=data.draw(email(f"w{next(_unique)}"), label="email"), consent="y",
-                  role=data.draw(st.sampled_from(["mayor", "partner", "other", "boss", "\x00"]), label="role"))
+    values = spoiled(data, {**{name: data.draw(text(), label=name) for name in (*WEBINAR_TEXT, "question")},
+                            "email": f"ana{next(_unique)}@example.org", "consent": "y", "role": "mayor"}, {
+        "email": email(f"w{next(_unique)}"), "role": st.sampled_from(["partner", "other", "boss", "\x00"]),
+        "consent": st.sampled_from(["", "n"])})
     before = _newest(webinar_id=webinar.id)
 
     response = _post_form(client, f"/webinars/{webinar.slug}/register", values)
@@ -79,11 +80,11 @@ def test_the_meeting_registration_form_keeps_what_the_text_rule_keeps(client, lo
         db.session.commit()
         login_as("staff")
     meeting = client.meeting
-    values = {name: data.draw(text(), label=name) for name in (*MEETING_TEXT, *MEETING_MULTILINE)}
-    values["phone"] = data.draw(phone(), label="phone")
-    values.update(email=data.draw(email(f"m{next(_unique)}"), label="email"), consent="y",
-                  type=data.draw(st.sampled_from(["mayor", "guest", "admin", ""]), label="type"),
-                  scheduler_email=data.draw(st.sampled_from(["", "helper@example.org"]) | email("s"), label="scheduler"))
+    values = spoiled(data, {**{name: data.draw(text(), label=name) for name in (*MEETING_TEXT, *MEETING_MULTILINE)},
+                            "phone": "", "email": f"ana{next(_unique)}@example.org", "consent": "y", "type": "mayor",
+                            "scheduler_email": ""}, {
+        "phone": phone(), "email": email(f"m{next(_unique)}"), "type": st.sampled_from(["guest", "admin", ""]),
+        "scheduler_email": st.sampled_from(["helper@example.org"]) | email("s")})
     before = _newest(meeting_id=meeting.id)
 
     response = _post_form(client, f"/meetings/{meeting.slug}/register", values)
@@ -119,9 +120,9 @@ def test_both_json_registration_endpoints_answer_4xx_or_keep_what_the_text_rule_
     kind = data.draw(st.sampled_from(["meetings", "webinars"]), label="kind")
     target = client.events[kind]
     names = ("first_name", "last_name", "title", "organization", "city", "state", "question")
-    payload = {name: data.draw(json_values(), label=name) for name in names}
-    payload.update(email=data.draw(email(f"j{next(_unique)}"), label="email"), consent=True,
-                   role=data.draw(st.sampled_from(["mayor", "partner"]) | json_values(), label="role"))
+    payload = spoiled(data, {**{name: data.draw(text(), label=name) for name in names}, "consent": True,
+                             "email": f"ana{next(_unique)}@example.org", "role": "mayor", "type": "mayor"},
+                      {name: json_values() for name in (*names, "email", "role", "type", "consent")})
     body = json.dumps(payload)
     if data.draw(st.booleans(), label="wrapped deep"):
         depth = data.draw(st.integers(1, 5_000), label="depth")
@@ -142,5 +143,49 @@ def test_both_json_registration_endpoints_answer_4xx_or_keep_what_the_text_rule_
         assert getattr(row, name) == kept(payload[name], multiline=name == "question"), name
 
 
-def test_a_lone_surrogate_in_a_form_arrives_as_replacement_characters():
-    assert as_received("a\ud800b") == "a\ufffd\ufffd\ufffdb"
+def test_a_lone_surrogate_in_a_form_arrives_as_the_escapes_it_was_sent_as(client, make_webinar):
+    webinar = make_webinar()
+    db.session.commit()
+    values = {"first_name": "Ana\ud800", "last_name": "Ruiz", "email": "ana@example.org", "role": "mayor", "consent": "y"}
+
+    assert _post_form(client, f"/webinars/{webinar.slug}/register", values).status_code == 303
+
+    assert _newest(webinar_id=webinar.id).first_name == as_received("Ana\ud800") == "Ana%ED%A0%80"
+
+
+@PROPERTY
+@given(st.data())
+def test_a_registrants_own_changes_keep_what_the_text_rule_keeps(client, make_webinar, make_person, data):
+    from mipevents.people.services import mint_token
+
+    if not hasattr(client, "token"):
+        person = make_person()
+        webinar = make_webinar()
+        client.registration = Registration(webinar_id=webinar.id, person_id=person.id, email=person.email,
+                                           first_name="Ana", last_name="Ruiz", status="confirmed")
+        db.session.add(client.registration)
+        db.session.flush()
+        client.token = mint_token(person, "manage", client.registration.id)
+        db.session.commit()
+    names = ("first_name", "last_name", "title", "organization", "city", "state")
+    values = {**{name: data.draw(text(), label=name) for name in names}, "question": data.draw(text(), label="question")}
+
+    response = _post_form(client, f"/manage/{client.token}/details", values)
+
+    event(f"answered {response.status_code}")
+    assert response.status_code in (303, 422)
+    if response.status_code == 303:
+        _assert_kept(_newest(id=client.registration.id), values, names, ("question",))
+
+
+@PROPERTY
+@given(st.data())
+def test_signing_in_and_asking_for_a_password_reset_never_make_a_5xx(client, data):
+    path = data.draw(st.sampled_from(["/staff/login", "/staff/forgot-password"]), label="page")
+    values = {"email": data.draw(email("x") | text(), label="email"), "password": data.draw(text(), label="password")}
+
+    response = _post_form(client, path + "?" + data.draw(st.sampled_from(["", "next=/staff/", "next=//evil.example"])),
+                          values)
+
+    event(f"answered {response.status_code}")
+    assert response.status_code < 500
