@@ -57,6 +57,7 @@ class Config:
     MAIL_DEFAULT_SENDER = "Mayors Innovation Project <events@mipevents.local>"
     MAIL_BACKGROUND = False           # deliver the outbox from a thread inside the web process
     MAIL_MAX_ATTEMPTS = 8
+    MAIL_STALE_CLAIM_SECONDS = 600    # a claim this old belongs to a sender that died: offered again
 
     PASSWORD_HASH_TIME_COST = 0       # 0: Argon2's recommended cost (tests lower it)
     PASSWORD_HASH_MEMORY_KIB = 0

@@ -346,19 +346,23 @@ def free_port() -> int:
 
 
 class SMTPRecorder:
-    """An in-process SMTP server (aiosmtpd) that keeps what it receives; stop() takes it down."""
+    """An in-process SMTP server (aiosmtpd) that keeps what it receives; stop() takes it down.
+    `on_accept(msg)`, when set, runs as each message is accepted, before the client hears "250"."""
 
     def __init__(self):
         from aiosmtpd.controller import Controller
 
         self.port = free_port()
         self.messages = []
+        self.on_accept = None
         recorder = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
                 msg = message_from_bytes(envelope.original_content, policy=policy.default)
                 recorder.messages.append((envelope.rcpt_tos, msg))
+                if recorder.on_accept is not None:
+                    recorder.on_accept(msg)
                 return "250 OK"
 
         self._controller_class = Controller

@@ -8,17 +8,27 @@ notify_cli = AppGroup("notify", help="Email: deliver the outbox, queue reminders
 @notify_cli.command("send")
 @click.option("--limit", default=500, show_default=True, help="At most this many messages.")
 def send(limit):
-    """Deliver pending messages once (for cron)."""
+    """Deliver pending messages once (for cron); nothing when another sender of this installation runs."""
+    from flask import current_app
+
     from mipevents.notify import delivery
 
-    result = delivery.send_pending(limit=limit)
+    lock = delivery.SenderLock(current_app.instance_path)
+    if not lock.acquire():
+        click.echo("another sender of this installation is delivering; nothing to do")
+        return
+    try:
+        result = delivery.send_pending(limit=limit)
+    finally:
+        lock.release()
     click.echo(f"sent {result.sent}, failed {result.failed}, retrying later {result.deferred}")
 
 
 @notify_cli.command("worker")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes when idle.")
 def worker(interval):
-    """Deliver continuously, beside the web processes."""
+    """Deliver continuously, beside the web processes (one at a time per installation: a second
+    worker waits and takes over when the first ends)."""
     from mipevents.notify import delivery
 
     delivery.run_worker(interval=interval)

@@ -1,9 +1,13 @@
 """Delivering the outbox: claim a row atomically, build the message from its context, hand it to
 SMTP (or write it to instance/mail/ in local use), mark it sent; on failure retry with backoff,
-never drop it. Any number of senders may run: a row is claimed by exactly one."""
+never drop it. A row is claimed by exactly one sender, and one sender per installation delivers
+(SenderLock), so a claim is only ever swept back by the one process that could have made it."""
+import fcntl
 import logging
+import os
 import smtplib
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -13,7 +17,9 @@ from urllib.parse import urlparse
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 
+from mipevents.core.database import lock_row
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
@@ -21,10 +27,11 @@ from mipevents.notify.outbox import BUILDERS, BuiltMessage
 
 log = logging.getLogger("mipevents.notify")
 
-# A claim older than this belongs to a sender that died mid-way: the row is offered again.
-STALE_CLAIM = timedelta(minutes=10)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
+# Recording an acceptance is retried this often (doubling) until it is written: never re-sent.
+RECORD_RETRY_FIRST, RECORD_RETRY_LONGEST = 0.05, 5.0
+LOCK_FILE = "outbox-sender.lock"
 
 
 @dataclass
@@ -39,10 +46,51 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
 
 
+class SenderLock:
+    """One sender per installation: an exclusive lock on instance/outbox-sender.lock (flock), held
+    for as long as its process delivers. The kernel drops it when that process ends, however it
+    ends, so another process takes over without a stale lease to expire. flock locks belong to the
+    open file, so two threads of one process exclude each other too."""
+
+    def __init__(self, instance_path: str):
+        self.path = Path(instance_path) / LOCK_FILE
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> bool:
+        """Take the lock if no other sender holds it; True when this sender now holds it."""
+        if self._fd is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
 def _release_stale_claims(now: datetime) -> None:
+    """Offer again the rows of a sender that died between claiming and recording. Only the holder
+    of the SenderLock delivers, and it records every acceptance before its next pass, so a claim
+    older than MAIL_STALE_CLAIM_SECONDS is never one whose acceptance is still being recorded."""
+    stale = timedelta(seconds=float(current_app.config["MAIL_STALE_CLAIM_SECONDS"]))
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - stale)
         .values(status="pending", next_attempt_at=now)
     )
 
@@ -137,18 +185,43 @@ def deliver(msg: OutboxMessage, now: datetime) -> bool:
             log.warning("email %s to %s will be retried: %s", msg.id, msg.to_email, msg.last_error)
         db.session.commit()
         return False
-    msg.status = "sent"
-    msg.sent_at = utcnow()
-    msg.subject = built.subject[:300]
-    msg.message_id = email["Message-ID"]
-    msg.context = _scrub(msg.context)
-    msg.last_error = ""
-    db.session.commit()
+    _record_sent(msg.id, subject=built.subject[:300], message_id=email["Message-ID"])
     return True
 
 
+def _record_sent(row_id: int, *, subject: str, message_id: str) -> None:
+    """The server accepted the message: write that down, however long the database stays locked
+    or unreachable (a busy SQLite, a PostgreSQL failover). Giving up would leave the row
+    `sending` for the stale-claim sweep to send again; only a crash here may cause one resend,
+    with the same Message-ID. Each attempt is a fresh transaction taking the write lock first
+    (BEGIN IMMEDIATE on SQLite), so it cannot fail to upgrade a read snapshot."""
+    wait = RECORD_RETRY_FIRST
+    while True:
+        try:
+            db.session.rollback()
+            msg = lock_row(OutboxMessage, row_id)
+            msg.status = "sent"
+            msg.sent_at = utcnow()
+            msg.subject = subject
+            msg.message_id = message_id
+            msg.context = _scrub(msg.context)
+            msg.last_error = ""
+            db.session.commit()
+            return
+        except DBAPIError as exc:
+            try:
+                db.session.rollback()
+            except DBAPIError:   # the connection itself is gone: the next attempt takes a new one
+                db.session.remove()
+            log.warning("email %s was accepted; recording it failed (%s), retrying in %.2f s",
+                        row_id, type(exc.orig).__name__ if exc.orig is not None else exc, wait)
+            time.sleep(wait)
+            wait = min(wait * 2, RECORD_RETRY_LONGEST)
+
+
 def send_pending(limit: int = 500, now: datetime | None = None) -> DeliveryResult:
-    """Deliver what is due, once each; returns counts."""
+    """Deliver what is due, once each; returns counts. Call it as the installation's one sender
+    (holding the SenderLock: run_worker and `notify send` do), since it sweeps stale claims."""
     now = now or utcnow()
     result = DeliveryResult()
     _release_stale_claims(now)
@@ -171,28 +244,37 @@ def send_pending(limit: int = 500, now: datetime | None = None) -> DeliveryResul
 
 
 def run_worker(interval: float = 5.0, stop: threading.Event | None = None) -> None:
-    """Deliver until stopped: at once while there is work, every `interval` seconds when idle."""
+    """Deliver until stopped: at once while there is work, every `interval` seconds when idle.
+    Only while holding the installation's SenderLock; until then it waits for it (another process
+    delivers), and takes over when that process ends."""
     from mipevents.registration.notices import queue_due_change_notices
 
     stop = stop or threading.Event()
-    while not stop.is_set():
-        try:
-            queue_due_change_notices()
-            result = send_pending()
-        except Exception:  # a database hiccup must not end the worker
-            log.exception("outbox pass failed")
-            db.session.rollback()
-            result = DeliveryResult()
-        db.session.remove()
-        if not (result.sent or result.failed):
-            stop.wait(interval)
+    lock = SenderLock(current_app.instance_path)
+    try:
+        while not stop.is_set():
+            if not lock.acquire():
+                stop.wait(interval)
+                continue
+            try:
+                queue_due_change_notices()
+                result = send_pending()
+            except Exception:  # a database hiccup must not end the worker
+                log.exception("outbox pass failed")
+                db.session.rollback()
+                result = DeliveryResult()
+            db.session.remove()
+            if not (result.sent or result.failed):
+                stop.wait(interval)
+    finally:
+        lock.release()
 
 
-def start_background(app, interval: float = 2.0) -> threading.Thread:
-    """For `make run`: deliver from a daemon thread of the web process."""
+def start_background(app, interval: float = 2.0, stop: threading.Event | None = None) -> threading.Thread:
+    """For `make run`: a daemon thread in each web process; the SenderLock lets one of them deliver."""
     def loop():
         with app.app_context():
-            run_worker(interval=interval)
+            run_worker(interval=interval, stop=stop)
 
     thread = threading.Thread(target=loop, name="outbox-delivery", daemon=True)
     thread.start()

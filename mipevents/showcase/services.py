@@ -336,6 +336,9 @@ def display_state(item: AgendaItem, run: ShowcaseRun | None, slots: list[Showcas
     else:
         following, following_index = None, None
     remaining = state.remaining
+    # The plan's end of the slot on (before the run: of the first), to show how far the run is behind.
+    planned_index = index if index is not None else (0 if state.status == "idle" and slots else None)
+    planned_end = plan(item, slots)[planned_index][1].ends_at if planned_index is not None else None
     return {
         "version": run.version if run is not None else 0,
         "status": state.status,
@@ -349,6 +352,7 @@ def display_state(item: AgendaItem, run: ShowcaseRun | None, slots: list[Showcas
         "added_ms": int(state.added / timedelta(milliseconds=1)),
         "amber_ms": AMBER_MS,
         "red_ms": RED_MS,
+        "planned_end_ms": _ms(planned_end),
     }
 
 

@@ -17,7 +17,7 @@ from mipevents.showcase.timing import mmss
 
 bp = Blueprint("showcase", __name__)
 
-ACTION_LABELS = {"start": "Start", "pause": "Pause", "resume": "Resume", "next": "Next presenter",
+ACTION_LABELS = {"start": "Start", "pause": "Pause", "resume": "Resume", "next": "Next presenter, not started",
                  "previous": "Previous presenter", "restart": "Restart slot", "add30": "Add 30 s"}
 
 
@@ -84,7 +84,7 @@ def ideas():
     return cached_response(("showcase.ideas", topic, now.date().isoformat()), services.ideas_version(), build)
 
 
-PHASE_WORDS = {"calm": "", "amber": "One minute left", "red": "30 seconds left", "time": "Time", "over": "Over time"}
+PHASE_WORDS = {"calm": "", "amber": "One minute left", "red": "30 seconds left", "time": "Time", "over": "Overtime"}
 STATUS_WORDS = {"ready": "Ready", "paused": "Paused", "idle": "Starting soon", "finished": "The showcase is over"}
 
 

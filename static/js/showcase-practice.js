@@ -48,17 +48,30 @@
 
     root.querySelectorAll("[data-practice-action]").forEach(function (button) {
       button.hidden = false;
-      button.addEventListener("click", function () { act(button.dataset.practiceAction); });
+      button.addEventListener("click", function (event) {
+        act(button.dataset.practiceAction);
+        // Clicked with the mouse: give the focus back, so Space or Enter cannot press it again.
+        if (event.detail > 0) { button.blur(); }
+      });
     });
     root.querySelector("[data-practice-controls]").hidden = false;
     var noscript = root.querySelector("[data-needs-js]");
     if (noscript) { noscript.hidden = true; }
 
+    // Space starts and pauses wherever the focus is, except in a text field (the slot picker):
+    // taken in the capture phase before a focused button sees it, and its keyup cancelled, since
+    // browsers press a focused button when Space comes back up.
+    var textFields = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
     document.addEventListener("keydown", function (event) {
-      if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest("button, a, input")) { return; }
-      var what = { " ": "toggle", "k": "toggle", "r": "restart", "a": "add30", "+": "add30" }[event.key];
-      if (what) { event.preventDefault(); act(what); }
-    });
+      if (event.ctrlKey || event.metaKey || event.altKey || event.target.closest(textFields)) { return; }
+      var what = { " ": "toggle", "k": "toggle", "r": "restart", "a": "add30", "+": "add30" }[event.key.toLowerCase()];
+      if (!what) { return; }
+      event.preventDefault();
+      if (!event.repeat) { act(what); }
+    }, true);
+    document.addEventListener("keyup", function (event) {
+      if (event.key === " " && !event.target.closest(textFields)) { event.preventDefault(); }
+    }, true);
 
     function frame() { paint(); window.requestAnimationFrame(frame); }
     window.requestAnimationFrame(frame);

@@ -6,7 +6,7 @@
  * sample with the shortest round trip wins), and count locally between polls from absolute
  * instants: a dropped network or a closed control page never stops or skews the countdown.
  * The countdown element carries data-remaining-ms: the remaining time it shows (negative in
- * overtime). */
+ * overtime); the delay line carries data-behind-ms, how far the showcase runs behind its plan. */
 (function () {
   "use strict";
 
@@ -34,8 +34,31 @@
     return "calm";
   }
 
-  var PHASE_WORDS = { calm: "", amber: "One minute left", red: "30 seconds left", time: "Time", over: "Over time" };
+  var PHASE_WORDS = { calm: "", amber: "One minute left", red: "30 seconds left", time: "Time", over: "Overtime" };
   var STATUS_WORDS = { ready: "Ready", paused: "Paused", idle: "Starting soon", finished: "The showcase is over" };
+  var ON_PLAN_MS = 15000;                  // closer to the plan than this reads "on schedule"
+  var REHEARSAL_MS = 6 * 3600 * 1000;      // further from it: a rehearsal on another day, no delay shown
+
+  /* How far the showcase as a whole runs behind its plan at server time `serverNow` (negative:
+     ahead), from when the slot on stage will end against when the plan ends it; null when there
+     is nothing to compare (finished, no plan, a rehearsal, or not begun and not yet due). */
+  function behindPlan(state, serverNow) {
+    if (state.planned_end_ms === null || state.planned_end_ms === undefined) { return null; }
+    var end;
+    if (state.status === "running") { end = Math.max(state.deadline_ms, serverNow); }
+    else if (state.status === "ready" || state.status === "paused") { end = serverNow + Math.max(state.remaining_ms, 0); }
+    else if (state.status === "idle" && state.next) { end = serverNow + state.next.seconds * 1000; }
+    else { return null; }
+    var behind = end - state.planned_end_ms;
+    if (Math.abs(behind) > REHEARSAL_MS || (state.status === "idle" && behind < ON_PLAN_MS)) { return null; }
+    return behind;
+  }
+
+  function behindText(ms) {
+    if (Math.abs(ms) < ON_PLAN_MS) { return "Showcase on schedule"; }
+    var amount = mmss(Math.round(Math.abs(ms) / 1000));
+    return "Showcase " + amount + (ms > 0 ? " behind plan" : " ahead of plan");
+  }
 
   function setText(root, selector, text) {
     var el = root.querySelector(selector);
@@ -64,8 +87,21 @@
       setHidden(countdown, false);
     }
     var words = view.status === "running" ? PHASE_WORDS[phase] : (STATUS_WORDS[view.status] || "");
-    if (view.status === "paused" && ms !== null && ms <= 0) { words = "Paused · over time"; }
+    if (view.status === "paused" && ms !== null && ms <= 0) { words = "Paused · overtime"; }
     setText(root, "[data-phase-words]", words);
+    var behind = root.querySelector("[data-behind]");
+    if (behind) {
+      var late = view.behindMs === undefined ? null : view.behindMs;
+      setHidden(behind, late === null);
+      if (late === null) {
+        behind.removeAttribute("data-behind-ms");
+        setText(root, "[data-behind]", "");
+      } else {
+        behind.setAttribute("data-behind-ms", String(Math.round(late)));
+        setText(root, "[data-behind]", behindText(late));
+        if (behind.dataset.late !== String(late >= ON_PLAN_MS)) { behind.dataset.late = String(late >= ON_PLAN_MS); }
+      }
+    }
   }
 
   /* The text parts of the display from a state.json body. */
@@ -119,7 +155,9 @@
 
   LiveDisplay.prototype.tick = function () {
     var s = this.state;
-    paint(this.root, { status: s.status, remainingMs: remainingAt(s, this.serverNow()), amberMs: s.amber_ms, redMs: s.red_ms });
+    var now = this.serverNow();
+    paint(this.root, { status: s.status, remainingMs: remainingAt(s, now), amberMs: s.amber_ms, redMs: s.red_ms,
+                       behindMs: behindPlan(s, now) });
   };
 
   LiveDisplay.prototype.sample = function (response, sentAt, receivedAt) {
@@ -171,7 +209,8 @@
       .then(function () { window.setTimeout(function () { self.poll(); }, POLL_MS); });
   };
 
-  window.ShowcaseTimer = { paint: paint, countdownText: countdownText, phaseFor: phaseFor, LiveDisplay: LiveDisplay };
+  window.ShowcaseTimer = { paint: paint, countdownText: countdownText, phaseFor: phaseFor, behindPlan: behindPlan,
+                           behindText: behindText, LiveDisplay: LiveDisplay };
 
   /* The stage: keep the screen awake while the display is visible, and offer full screen. */
   function stageComforts() {

@@ -197,7 +197,7 @@ def test_the_display_reads_amber_red_time_and_overtime(start_server, new_page, s
       });
     }""")
     assert words == [["amber", "One minute left", "45000"], ["red", "30 seconds left", "20000"],
-                     ["over", "Over time", "-5000"]]
+                     ["over", "Overtime", "-5000"]]
 
 
 def test_practice_timer_counts_in_the_browser_only(start_server, new_page, showcase, assert_accessible):

@@ -189,3 +189,21 @@ def test_act_refuses_a_press_made_on_a_state_that_moved_on(make_showcase):
         services.act(item.id, "next", expected_version=1, clock=Clock())
     db.session.rollback()
     assert services.run_for(item).current_slot_id == slots[1].id
+
+
+def test_display_state_carries_the_planned_end_of_the_slot_on_stage(make_showcase):
+    """From it the displays show how far the run is behind its plan: before the run the first
+    slot's planned end, then the current one's (slots of 180 s, a changeover of 15 s)."""
+    meeting, item, slots = make_showcase(presenters=3)
+    db.session.commit()
+    public = services.lineup(item, public_only=True)
+    assert item.changeover_seconds == 15
+    assert services.display_state(item, None, public)["planned_end_ms"] == (
+        item.starts_at + timedelta(seconds=180)).timestamp() * 1000
+    services.act(item.id, "start", clock=Clock())
+    run, public = services.act(item.id, "next", clock=Clock())
+    assert services.display_state(item, run, public)["planned_end_ms"] == (
+        item.starts_at + timedelta(seconds=180 + 15 + 180)).timestamp() * 1000
+    services.act(item.id, "next", clock=Clock())
+    run, public = services.act(item.id, "next", clock=Clock())
+    assert services.display_state(item, run, public)["planned_end_ms"] is None     # finished
