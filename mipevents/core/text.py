@@ -50,7 +50,7 @@ def ascii_domain(address: str) -> str:
 
 
 def email_key(address: str) -> str:
-    """The one normal form of an address that names a person: trimmed, NFC, the domain in IDNA and
-    every letter lower-cased with str.lower(), which the database's own lower() leaves unchanged
-    (casefold() does not: it maps Cherokee letters to capitals, which lower() maps back)."""
-    return ascii_domain(unicodedata.normalize("NFC", (address or "").strip())).lower()
+    """The one normal form of an address that names a person: trimmed, NFC, case-folded (Straße and
+    STRASSE are one, as keys always were), the domain in IDNA, then lower(): casefold() alone maps
+    Cherokee letters to capitals, which the database's check (email = lower(email)) refuses."""
+    return ascii_domain(unicodedata.normalize("NFC", (address or "").strip()).casefold()).lower()
