@@ -38,6 +38,7 @@ def agenda_feed(slug):
         filters = listing.parse_filters(request.args, head)
     except listing.BadFilter as problem:
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
+    headers = _disposition(f"{head.slug}-agenda.ics", download=False)
 
     def build():
         meeting = head.load()
@@ -45,12 +46,17 @@ def agenda_feed(slug):
         chosen = listing.apply_filters(items, listing.check_track(filters, listing.tracks(items)), meeting.timezone)
         return ics.agenda_calendar(meeting, chosen, _site(), filtered=_filter_words(filters))
 
+    def empty():   # a day outside the meeting or an unknown track: no event, and nothing kept for it
+        body = ics.agenda_calendar(head.load(), [], _site(), filtered=_filter_words(filters))
+        return Response(body, mimetype=CALENDAR, headers=headers)
+
+    if listing.outside_meeting(filters, head):
+        return empty()
     try:
         return cached_response(("agenda.ics", head.id, filters.key()), meeting_version(head), build,
-                               last_modified=head.updated_at, mimetype=CALENDAR,
-                               headers=_disposition(f"{head.slug}-agenda.ics", download=False))
-    except listing.BadFilter as problem:   # an unknown track, found while building
-        return Response(problem.message + "\n", status=400, mimetype="text/plain")
+                               last_modified=head.updated_at, mimetype=CALENDAR, headers=headers)
+    except listing.NoMatch:   # an unknown track, found while building
+        return empty()
 
 
 def _filter_words(filters) -> str:

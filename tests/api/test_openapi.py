@@ -8,21 +8,16 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
+from schemathesis.checks import load_all_checks
 from sqlalchemy import select
 
 from mipevents.extensions import db
 from mipevents.meetings.demo import load_demo
 from mipevents.registration.models import Registration
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+load_all_checks()
+CHECKS = REGISTERED_CHECKS.get_all()   # every check schemathesis has, positive data acceptance included
 
 
 @pytest.fixture
