@@ -9,7 +9,7 @@ FLASK  := $(BIN)/flask --app wsgi
 MIPEVENTS_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export MIPEVENTS_TEST_DATABASE_URL
 
-.PHONY: run test lint unit test-sqlite test-postgres test-browser bench install install-dev clean
+.PHONY: run test lint unit test-sqlite test-postgres test-browser bench audit install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ test-browser: install-dev
 ## bench: measured speed on the medium and large datasets (see README)
 bench: install-dev
 	$(BIN)/python -m tests.bench.run
+
+## audit: Lighthouse (mobile) on the home, agenda and registration pages of the demo; fails below the floors (see README)
+audit: install
+	npm ci --prefix tests/audit --no-audit --no-fund --silent
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m tests.audit.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

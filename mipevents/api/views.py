@@ -10,6 +10,7 @@ from mipevents.api.params import BadParameters, pagination, session_query
 from mipevents.core.http_cache import cached_response
 from mipevents.core.web import json_error
 from mipevents.meetings.listing import meeting_version, public_meeting_head
+from mipevents.workflows import import_schema
 
 bp = Blueprint("api", __name__)
 cors.install(bp)
@@ -71,6 +72,12 @@ def index():
 def openapi_document():
     return cached_response(("api.openapi", _base()), openapi.VERSION,
                            lambda: jsonify(openapi.document(_base())))
+
+
+@bp.route("/api/import-schema.json", endpoint="import_schema")
+def import_schema_document():
+    """The JSON Schema of the import file (`flask --app wsgi meetings import`)."""
+    return cached_response(("api.import_schema",), openapi.VERSION, lambda: jsonify(import_schema.schema()))
 
 
 # ------------------------------------------------------------------------------------------ meetings

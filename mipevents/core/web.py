@@ -1,9 +1,9 @@
-"""What every page shares: template filters, error pages, security headers, /healthz."""
+"""What every page shares: template filters, error pages, security headers, /healthz, /favicon.ico."""
 import logging
 import os
 import socket
 
-from flask import Flask, abort, current_app, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.extensions["mipevents_health"] = ProcessHealth(f"{socket.gethostname()}:{os.getpid()}")
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
     @app.context_processor
     def _globals():
@@ -101,6 +102,13 @@ def _refuse_control_characters():
     for key, value in request.args.items(multi=True):
         if has_controls(key) or has_controls(value):
             abort(400, description="A value in the address holds a character that is not allowed.")
+
+
+def favicon():
+    """Browsers and crawlers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    response = redirect(url_for("static", filename="img/favicon.svg"), 301)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _security_headers(response):

@@ -1,5 +1,6 @@
-"""`flask --app wsgi demo` and `flask --app wsgi meetings …`: demo data, imports, publishing."""
+"""`flask --app wsgi demo` and `flask --app wsgi meetings …`: demo data, imports, generated data, publishing."""
 import json
+from datetime import date
 
 import click
 from flask.cli import AppGroup
@@ -9,6 +10,7 @@ from mipevents.agenda.publishing import OpenConflicts, publish_agenda
 from mipevents.extensions import db
 from mipevents.meetings import demo, importer
 from mipevents.meetings.models import Meeting
+from mipevents.workflows import generator
 
 meetings_cli = AppGroup("meetings", help="Import and publish meetings.")
 
@@ -33,7 +35,7 @@ def demo_command(if_empty):
 @click.option("--draft", is_flag=True, help="Leave the meeting and its agenda unpublished.")
 @click.option("--with-registrants", is_flag=True, help="Also import the file's registrants (benchmarks).")
 def import_command(file, draft, with_registrants):
-    """Import or update a meeting from FILE.json (the shape of shared/data/dataset.py)."""
+    """Import or update a meeting from FILE.json (the format of mipevents/workflows/import.schema.json)."""
     try:
         data = json.load(file)
     except json.JSONDecodeError as exc:
@@ -54,6 +56,17 @@ def import_command(file, draft, with_registrants):
         click.echo(f"Published release {report.release.number} of the agenda.")
     for warning in report.warnings:
         click.echo(f"warning: {warning}")
+
+
+@meetings_cli.command("generate")
+@click.option("--scale", type=click.Choice(list(generator.SCALES)), default="small", show_default=True)
+@click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=generator.DEFAULT_START.isoformat(),
+              show_default=True, help="The meeting's first day (YYYY-MM-DD).")
+@click.option("--seed", type=int, default=generator.DEFAULT_SEED, show_default=True)
+def generate_command(scale, start, seed):
+    """Print a synthetic convening as an import file (JSON): `meetings generate --scale large > large.json`."""
+    document = generator.generate(scale, seed, date(start.year, start.month, start.day))
+    click.echo(json.dumps(document, ensure_ascii=False, indent=1))
 
 
 @meetings_cli.command("publish")

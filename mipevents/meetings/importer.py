@@ -1,5 +1,5 @@
-"""Importing a meeting from the neutral JSON of ../shared/data/dataset.py (agendas are often drafted
-in spreadsheets first). Validates the whole file before writing anything; a re-import updates
+"""Importing a meeting from a JSON file in the format of mipevents/workflows/import.schema.json
+(agendas are often drafted in spreadsheets first). Validates the whole file before writing anything; a re-import updates
 rows in place (matched by the file's ids, scoped by the meeting's slug, and speakers by email),
 so an unchanged file changes nothing and creates no new version."""
 from dataclasses import dataclass, field
@@ -20,6 +20,7 @@ from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import SessionSpeaker, Speaker
 from mipevents.webinars.models import Webinar
+from mipevents.workflows import import_schema
 
 
 class ImportProblem(ValueError):
@@ -63,7 +64,11 @@ def _local(value: str, zone: ZoneInfo, where: str) -> datetime:
 
 
 def validate(data) -> None:
-    """Check the whole document's shape before anything is written."""
+    """Check the whole document's shape (the schema), then what needs the whole file, before anything is written."""
+    try:
+        import_schema.check(data)
+    except import_schema.SchemaProblem as exc:
+        raise ImportProblem(str(exc)) from None
     if not isinstance(data, dict):
         raise ImportProblem("the file should hold one JSON object with “meeting”, “rooms”, “speakers” and “sessions”")
     meeting = _require(data, "meeting", "the file", dict)

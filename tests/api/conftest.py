@@ -1,5 +1,5 @@
-"""Validators of the schedule exports against the c3voc schemas in ../shared/schemas (unmodified),
-and the data the API tests read."""
+"""Validators of the schedule exports against the c3voc schemas in tests/api/schemas (third-party,
+unmodified: see its README), and the data the API tests read."""
 import json
 import re
 from datetime import datetime
@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft6Validator, FormatChecker
 from lxml import etree
 
-SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 # Every format python-jsonschema checks without optional packages (date, uuid, email, …), plus the

@@ -1,7 +1,10 @@
 """The frab schedule exports: the demo, the medium dataset and awkward data all validate against
 the c3voc XSD and JSON schema, with stable identifiers and local times."""
+import hashlib
+import re
 import uuid
 from datetime import date, datetime
+from pathlib import Path
 
 from lxml import etree
 
@@ -115,3 +118,13 @@ def test_a_cancelled_meeting_keeps_its_schedule_marked_cancelled(app, client, ma
     tree, data = assert_valid_schedule(client, "summer-2025")
     assert data["schedule"]["conference"]["title"] == "Summer 2025 Meeting (cancelled)"
     assert tree.findtext("conference/title") == "Summer 2025 Meeting (cancelled)"
+
+
+def test_the_vendored_schemas_are_the_upstream_files_unmodified():
+    """tests/api/schemas/README.md names each file's upstream version and sha256: they must agree."""
+    folder = Path(__file__).resolve().parent / "schemas"
+    listed = dict(re.findall(r"^\| `([^`]+)` \|.*\| ([0-9a-f]{64}) \|$", (folder / "README.md").read_text(), re.M))
+    assert sorted(listed) == ["schedule.json.schema.json", "schedule.xml.xsd"]
+    for name, digest in listed.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+    assert (folder / "LICENCE.txt").read_text().startswith("EUROPEAN UNION PUBLIC LICENCE v. 1.2")

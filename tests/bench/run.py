@@ -1,7 +1,7 @@
-"""`make bench`: measured speed on the shared dataset, never part of `make test`.
+"""`make bench`: measured speed on generated convenings, never part of `make test`.
 
 For each database (PostgreSQL when reachable, and SQLite) it migrates a fresh database, imports
-the medium and the large dataset (with registrants), serves the app under gunicorn with
+the medium and the large convening of `flask --app wsgi meetings generate` (with registrants), serves the app under gunicorn with
 production settings on loopback, drives load from a separate process (wrk when installed,
 otherwise a Python load generator) and prints one table per database: requests/s, p50 and p99
 for the hot paths, and the SQL queries one request issues (counted in-process, cache cold).
@@ -22,7 +22,6 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATASET = ROOT.parent / "shared" / "data" / "dataset.py"
 PYTHON = sys.executable
 PG_URL = os.environ.get("MIPEVENTS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/mipevents_bench")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
@@ -357,8 +356,8 @@ def main() -> None:
     files = {}
     for scale in ("medium", "large"):
         path = workdir / f"{scale}.json"
-        path.write_text(subprocess.run([PYTHON, str(DATASET), "--scale", scale, "--start", start], check=True,
-                                       capture_output=True, text=True).stdout)
+        path.write_text(flask(["meetings", "generate", "--scale", scale, "--start", start],
+                              f"sqlite:///{workdir / 'generate.sqlite3'}"))
         files[scale] = path
     print(f"mipevents bench: {WORKERS} gunicorn workers, {CONNECTIONS} connections, {SECONDS} s per row, "
           f"load from {'wrk' if shutil.which('wrk') else 'a Python generator'}, "
