@@ -42,7 +42,9 @@ def describe(error: ValidationError) -> str:
     """One problem in words, after its place in the file."""
     where, value, expected = place(error.absolute_path), error.instance, error.validator_value
     if error.validator == "required":
-        missing = next(key for key in expected if key not in value)
+        # One error per missing field, each saying which in its message ("'rooms' is a required property").
+        missing = next((key for key in expected if key not in value and error.message.startswith(repr(key))),
+                       next(key for key in expected if key not in value))
         return f"{where}: missing “{missing}”"
     if error.validator == "additionalProperties":
         unknown = sorted(set(value) - set(error.schema.get("properties", {})))
