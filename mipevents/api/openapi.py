@@ -159,7 +159,8 @@ SCHEMAS["MeetingRegistrationRequest"] = _object({
     "title": _text(200), "organization": _text(200), "city": _text(120, **VISIBLE), "state": _text(40, **VISIBLE),
     "phone": _text(40, pattern="^[0-9+().\\-\\s]*(?:(?:ext|x)\\.?\\s*[0-9]+)?$"), "dietary_needs": _text(1000), "accessibility_needs": _text(1000),
     "scheduler_email": _text(254, format="email",
-                             description="Optional: the email of whoever registers someone else (a scheduler)"),
+                             description="Optional: the email of whoever registers someone else (a scheduler); "
+                                         "ignored when it is the attendee's own"),
     "consent": CONSENT,
     "question": _text(2000, description="Optional"),
 }, required=["type", "first_name", "last_name", "email", "city", "state", "consent"])
@@ -184,6 +185,8 @@ BAD_QUERY = _error("A query parameter cannot be used: `errors` names it")
 def _parameter(name: str, where: str, schema: dict, description: str, example=None, required: bool = False) -> dict:
     parameter = {"name": name, "in": where, "schema": schema, "description": description,
                  "required": required or where == "path"}
+    if where == "query":
+        parameter["allowEmptyValue"] = True   # an empty value means the default, as the agenda's filters do
     if example is not None:
         parameter["example"] = example
     return parameter

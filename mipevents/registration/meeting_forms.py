@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mipevents.core.forms import Form
+from mipevents.core.text import email_key
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
 
 # The registration types of a meeting, as the form shows them (stored as Registration.role).
@@ -104,6 +105,8 @@ def form_from_json(payload: dict) -> tuple[RegisterForMeetingForm, dict[str, lis
             errors[name] = ["Must be a string."]
             continue
         data[field_name] = value
+    if data.get("scheduler_email") and email_key(data["scheduler_email"]) == email_key(data.get("email", "")):
+        del data["scheduler_email"]   # the attendee's own address: they register themselves
     for name in API_OPTIONAL_TEXT:
         value = payload.get(name)
         if value is not None and (not isinstance(value, str) or len(value) > 2000):

@@ -129,3 +129,12 @@ def test_no_csrf_token_is_needed_and_the_rate_limit_answers_429_in_the_envelope(
         assert [r.status_code for r in responses] == [201, 201, 429]
         assert responses[2].get_json()["error"] == "rate_limited"
         assert count(Registration) == 2
+
+
+def test_a_scheduler_email_that_is_the_attendees_own_is_ignored(client, make_meeting):
+    meeting = future_meeting(make_meeting)
+    db.session.commit()
+    response = post(client, meeting.slug, body(scheduler_email="MAYOR1@Town.gov"))
+    assert response.status_code == 201
+    row = db.session.execute(select(Registration)).scalar_one()
+    assert (row.scheduler_email, row.scheduler_person_id) == ("", None)
