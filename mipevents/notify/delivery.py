@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from mipevents.core.database import lock_row
+from mipevents.core.text import clean_text
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
@@ -118,7 +119,7 @@ def compose(msg: OutboxMessage, built: BuiltMessage) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = msg.to_email
-    email["Subject"] = built.subject
+    email["Subject"] = clean_text(built.subject)   # one line whatever the data it was built from
     email["Date"] = format_datetime(msg.created_at)
     email["Message-ID"] = message_id_for(msg)
     if built.reply_to:
