@@ -39,8 +39,10 @@ run: install
 ## test: lint, then the suite on SQLite and PostgreSQL, then the browser tests (Chromium)
 test: install-dev lint test-sqlite test-postgres test-browser
 
+## lint: ruff, then the floors and the layers inside each area (import-linter contracts in pyproject.toml)
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 
 test-sqlite: install-dev
 	MIPEVENTS_TEST_DATABASE_URL= $(BIN)/python -m pytest -m "not browser" -q
@@ -66,4 +68,4 @@ audit: install
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m tests.audit.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

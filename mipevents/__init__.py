@@ -1,19 +1,85 @@
 """mipevents: convenings, agendas, showcases, webinars and registration for a network of mayors.
 
-create_app() is the map of the application: every blueprint and command group is listed here."""
+create_app() is the map of the application: every area's tables, blueprints, commands and emails
+are listed below by name, so a URL leads here, then to its view (README "How the code is laid out")."""
 import logging
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
+import mipevents.accounts.cli
+import mipevents.accounts.models
+import mipevents.accounts.staff
+import mipevents.accounts.views
+import mipevents.agenda.models
+import mipevents.agenda.staff
+import mipevents.agenda.views
+import mipevents.api.registrations
+import mipevents.api.views
+import mipevents.calls.models
+import mipevents.calls.staff
+import mipevents.calls.views
+import mipevents.cohorts.models
+import mipevents.cohorts.staff
+import mipevents.cohorts.views
+import mipevents.feeds.views
+import mipevents.meetings.models
+import mipevents.meetings.staff
+import mipevents.meetings.views
+import mipevents.notify.cli
+import mipevents.notify.models
+import mipevents.people.models
+import mipevents.registration.models
+import mipevents.registration.staff
+import mipevents.registration.views
+import mipevents.showcase.models
+import mipevents.showcase.staff
+import mipevents.showcase.views
+import mipevents.speakers.models
+import mipevents.speakers.staff
+import mipevents.speakers.views
+import mipevents.webinars.models
+import mipevents.webinars.staff
+import mipevents.webinars.views
+import mipevents.workflows.change_notices
+import mipevents.workflows.cli
+import mipevents.workflows.emails
+from mipevents.accounts.services import load_user
+from mipevents.core import routes, web
+from mipevents.core.database import configure_engine
 from mipevents.extensions import cache, csrf, db, limiter, login_manager, migrate
+from mipevents.notify import delivery, outbox
 
 log = logging.getLogger("mipevents")
 
-# Every area's public blueprint (`bp` in views.py) and staff blueprint (`staff_bp` in staff.py).
-AREAS = ("meetings", "agenda", "speakers", "showcase", "registration", "webinars", "feeds",
-         "notify", "cohorts", "calls", "accounts", "api", "people")
+# Every area that keeps rows, from the floor up: its models hold its tables (db.metadata, and so
+# Alembic, sees each one once this module is imported).
+MODELS = (
+    mipevents.people.models, mipevents.notify.models, mipevents.accounts.models,
+    mipevents.meetings.models, mipevents.agenda.models, mipevents.speakers.models, mipevents.showcase.models,
+    mipevents.webinars.models, mipevents.registration.models, mipevents.cohorts.models, mipevents.calls.models,
+)
+
+# Every blueprint: each area's public pages (`bp` in views.py), then its staff screens (`staff_bp`
+# in staff.py, under /staff/), then the API.
+BLUEPRINTS = (
+    mipevents.meetings.views.bp, mipevents.meetings.staff.staff_bp,
+    mipevents.agenda.views.bp, mipevents.agenda.staff.staff_bp,
+    mipevents.speakers.views.bp, mipevents.speakers.staff.staff_bp,
+    mipevents.showcase.views.bp, mipevents.showcase.staff.staff_bp,
+    mipevents.webinars.views.bp, mipevents.webinars.staff.staff_bp,
+    mipevents.registration.views.bp, mipevents.registration.staff.staff_bp,
+    mipevents.cohorts.views.bp, mipevents.cohorts.staff.staff_bp,
+    mipevents.calls.views.bp, mipevents.calls.staff.staff_bp,
+    mipevents.feeds.views.bp,
+    mipevents.accounts.views.bp, mipevents.accounts.staff.staff_bp,
+    mipevents.api.views.bp, mipevents.api.registrations.bp,
+)
+
+# Every command group (`flask --app wsgi <group> …`), and `urls`, the URL table.
+COMMANDS = (*mipevents.workflows.cli.COMMANDS, *mipevents.notify.cli.COMMANDS, *mipevents.accounts.cli.COMMANDS,
+            routes.urls_command)
 
 
 class InsecureConfiguration(RuntimeError):
@@ -40,22 +106,21 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
-    from mipevents.core.web import IdConverter
-    app.url_map.converters["int"] = IdConverter
-    _register_blueprints(app)
-    _register_commands(app)
+    app.url_map.converters["int"] = web.IdConverter   # before the routes: every <int:…> is an id
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for command in COMMANDS:
+        app.cli.add_command(command)
+    # Every email, by outbox kind: one table (workflows/emails.py).
+    outbox.install_builders(mipevents.workflows.emails.BUILDERS)
 
-    from mipevents.core import web
     web.init_app(app)
     if app.config["MAIL_BACKGROUND"] and not app.config.get("TESTING"):
-        from mipevents.notify.delivery import start_background
-        start_background(app)
+        delivery.start_background(app, before_each_pass=mipevents.workflows.change_notices.queue_due_change_notices)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from mipevents.core.database import configure_engine
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -64,54 +129,8 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    _import_models()
 
-    from mipevents.accounts.services import load_user
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.session_protection = "strong"
-
-
-def _import_models() -> None:
-    """Every area's models, so the metadata (and Alembic) sees every table."""
-    import importlib
-
-    for area in ("people", "accounts", "meetings", "agenda", "speakers", "showcase", "webinars",
-                 "registration", "notify", "cohorts", "calls"):
-        try:
-            importlib.import_module(f"mipevents.{area}.models")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"mipevents.{area}.models":
-                raise
-
-
-def _area_modules(area: str, prefixes: tuple[str, ...]):
-    """The modules of an area whose names start with one of `prefixes` (views.py, staff.py, api.py …)."""
-    import importlib
-    import pkgutil
-
-    package = importlib.import_module(f"mipevents.{area}")
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name.startswith(prefixes):
-            yield importlib.import_module(f"mipevents.{area}.{info.name}")
-
-
-def _register_blueprints(app: Flask) -> None:
-    """Every Blueprint defined at the top of an area's views*.py, staff*.py and api*.py modules:
-    `bp` for public pages, `staff_bp` for staff pages under /staff/, `api_bp` for /api/v1 writes."""
-    from flask import Blueprint
-
-    for area in AREAS:
-        for module in _area_modules(area, ("views", "staff", "api")):
-            for value in vars(module).values():
-                if isinstance(value, Blueprint) and value.import_name == module.__name__:
-                    app.register_blueprint(value)
-
-
-def _register_commands(app: Flask) -> None:
-    """Every command group or command listed in an area's cli.py `COMMANDS`."""
-    for area in AREAS:
-        for module in _area_modules(area, ("cli",)):
-            for command in getattr(module, "COMMANDS", ()):
-                app.cli.add_command(command)

@@ -229,10 +229,9 @@ def make_room(app):
 @pytest.fixture
 def make_item(app):
     """An agenda session: `at` is the local wall-clock start in the meeting's zone."""
-    from mipevents.agenda.models import AgendaItem
+    from mipevents.agenda.models import AgendaItem, SessionSpeaker
     from mipevents.core.timeutil import wall_clock_to_utc
     from mipevents.extensions import db
-    from mipevents.speakers.models import SessionSpeaker
 
     def factory(meeting, at=None, minutes=60, speakers=(), room=None, **over):
         at = at or datetime(meeting.starts_on.year, meeting.starts_on.month, meeting.starts_on.day, 9, 0)

@@ -4,14 +4,13 @@ from datetime import datetime
 from flask import current_app
 
 from mipevents.core.timeutil import format_date, format_time, to_local
-from mipevents.notify.outbox import BuiltMessage, message_builder
+from mipevents.notify.outbox import BuiltMessage
 
 
 def reset_url(token: str) -> str:
     return f"{current_app.config['MIPEVENTS_BASE_URL'].rstrip('/')}/staff/reset-password/{token}"
 
 
-@message_builder("password_reset")
 def build_password_reset(msg) -> BuiltMessage:
     """From the outbox row's context: the raw token and when the link expires."""
     expires = datetime.fromisoformat(msg.context["expires_at"].replace("Z", "+00:00"))

@@ -14,6 +14,7 @@ from mipevents.accounts.models import PasswordReset, User
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import isoformat_z, utcnow
 from mipevents.extensions import db
+from mipevents.notify.outbox import enqueue
 
 _hashers: dict = {}
 
@@ -165,8 +166,6 @@ def _hash_token(raw: str) -> str:
 def request_password_reset(email: str) -> PasswordReset | None:
     """Queue a reset link for an enabled account with this email (None, silently, for anyone else:
     the page answers the same either way). Earlier unused links stop working."""
-    from mipevents.notify.outbox import enqueue
-
     user = user_for_email(email)
     if user is None or not user.is_enabled:
         return None

@@ -2,10 +2,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from mipevents.accounts import (
-    emails,  # noqa: F401  (registers the password_reset builder)
-    services,
-)
+from mipevents.accounts import services
 from mipevents.accounts.forms import LoginForm, RequestPasswordResetForm, ResetPasswordForm
 from mipevents.extensions import db, limiter
 
@@ -18,7 +15,7 @@ BAD_LOGIN = "That email and password do not match an enabled account."
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("staff_meetings.dashboard")
+    return url_for("meetings_staff.dashboard")
 
 
 def _login_limit() -> str:

@@ -1,4 +1,5 @@
-"""AgendaItem (a session on screens) and AgendaRelease (a numbered publish of the agenda)."""
+"""AgendaItem (a session on screens), SessionSpeaker (a speaker's role on it), AgendaRelease (a numbered
+publish) and ChangeNotice (a public session's change to tell)."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -9,6 +10,7 @@ from mipevents.core.timeutil import utcnow
 from mipevents.core.vocabulary import SHOWCASE_CHANGEOVER_SECONDS, SHOWCASE_SLOT_SECONDS
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
+from mipevents.speakers.models import Speaker
 
 
 class AgendaItem(db.Model):
@@ -37,7 +39,7 @@ class AgendaItem(db.Model):
 
     meeting: Mapped[Meeting] = relationship()
     room: Mapped[Room | None] = relationship()
-    speaker_links: Mapped[list["SessionSpeaker"]] = relationship(  # noqa: F821
+    speaker_links: Mapped[list["SessionSpeaker"]] = relationship(  # the class just below
         back_populates="item", cascade="all, delete-orphan", order_by="SessionSpeaker.position")
 
     __table_args__ = (
@@ -68,6 +70,26 @@ class AgendaItem(db.Model):
         return f"<AgendaItem {self.id} {self.title!r}>"
 
 
+class SessionSpeaker(db.Model):
+    """A speaker's role on one session, in order."""
+
+    __tablename__ = "session_speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="speaker")
+    position: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[AgendaItem] = relationship(back_populates="speaker_links")
+    speaker: Mapped[Speaker] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "speaker_id", name="uq_session_speakers_item_speaker"),
+        CheckConstraint("role IN ('keynote', 'moderator', 'panelist', 'presenter', 'speaker')", name="role_known"),
+    )
+
+
 class AgendaRelease(db.Model):
     """One publish of a meeting's agenda: its number, what changed since the last, and a snapshot
     of the published agenda to diff the next release against."""
@@ -87,3 +109,31 @@ class AgendaRelease(db.Model):
     meeting: Mapped[Meeting] = relationship()
 
     __table_args__ = (UniqueConstraint("meeting_id", "number", name="uq_agenda_releases_meeting_number"),)
+
+
+class ChangeNotice(db.Model):
+    """One saved change to a published session's time, room or status, waiting to be told to the
+    people it affects. A burst of edits leaves several rows; they go out as one email per person
+    (the first row's `before` against the session as it is when the batch is queued)."""
+
+    __tablename__ = "change_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
+    before: Mapped[dict] = mapped_column(JSON, default=dict)   # session_state() before the edit
+    after: Mapped[dict] = mapped_column(JSON, default=dict)    # session_state() right after it
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # pending -> queued (its batch is in the outbox) or void (the burst ended where it began).
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recipients: Mapped[int | None] = mapped_column()   # people emailed by its batch
+
+    item: Mapped[AgendaItem] = relationship()
+    meeting: Mapped[Meeting] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'queued', 'void')", name="status_known"),
+        Index("ix_change_notices_status_created", "status", "created_at"),
+    )

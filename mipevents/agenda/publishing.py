@@ -7,12 +7,16 @@ from sqlalchemy.orm import selectinload
 
 from mipevents.accounts import audit
 from mipevents.agenda.conflicts import Conflict, Placed, find_conflicts
-from mipevents.agenda.models import AgendaItem, AgendaRelease
+from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_day, format_time, isoformat_z, to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.speakers.models import SessionSpeaker
+from mipevents.meetings.services import touch
+
+# The one upward import of the areas (pyproject.toml says so): a showcase session's length, for its
+# conflicts, is its line-up's, and the line-up's slots hang off the session.
+from mipevents.showcase.models import ShowcaseSlot
 
 
 class OpenConflicts(Exception):
@@ -21,11 +25,6 @@ class OpenConflicts(Exception):
     def __init__(self, conflicts: list[Conflict]):
         super().__init__(f"{len(conflicts)} open conflicts")
         self.conflicts = conflicts
-
-
-def touch(meeting: Meeting) -> None:
-    """Something public about this meeting changed: caches and ETags keyed by its version move on."""
-    meeting.agenda_version = (meeting.agenda_version or 0) + 1
 
 
 def meeting_items(meeting: Meeting, *, public_only: bool = False) -> list[AgendaItem]:
@@ -41,8 +40,6 @@ def meeting_items(meeting: Meeting, *, public_only: bool = False) -> list[Agenda
 
 def showcase_seconds(item_ids: list[int]) -> dict[int, int]:
     """Per showcase session: the seconds its slots and changeovers take."""
-    from mipevents.showcase.models import ShowcaseSlot
-
     if not item_ids:
         return {}
     rows = db.session.execute(

@@ -8,13 +8,15 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from mipevents.accounts import audit
+from mipevents.agenda.changes import record_session_change
 from mipevents.agenda.conflicts import Conflict, conflicts_of
-from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import meeting_conflicts, touch
-from mipevents.core.timeutil import isoformat_z, wall_clock_to_utc
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
+from mipevents.agenda.publishing import meeting_conflicts
+from mipevents.core.timeutil import isoformat_z, to_local, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.meetings.services import touch
+from mipevents.speakers.models import Speaker
 
 # The changes subscribed calendars must pick up (DESIGN "Publishing").
 SEQUENCED = ("starts_at", "ends_at", "room_id", "title", "status")
@@ -95,7 +97,6 @@ def _apply(item: AgendaItem, new: dict, *, actor, action: str, summary: str) -> 
         touch(item.meeting)
         if changed & {"starts_at", "ends_at", "room_id", "status"}:
             # Calendars are not enough on the day: speakers and those who chose it get an email.
-            from mipevents.registration.notices import record_session_change
             record_session_change(item, before, actor=actor)
     audit.record(action, item, actor=actor, meeting_id=item.meeting_id, summary=summary,
                  before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
@@ -187,3 +188,49 @@ def conflicts_for(item: AgendaItem) -> list[Conflict]:
 
 def speakers_for_choice() -> list[Speaker]:
     return list(db.session.execute(select(Speaker).order_by(func.lower(Speaker.name))).scalars())
+
+
+# ------------------------------------------------------------------------- following the meeting's edits
+
+def keep_wall_clock(meeting: Meeting, old_zone: str, day_shift: int = 0) -> int:
+    """New dates or a new zone move the sessions with the meeting: each keeps its day of the meeting
+    and its wall-clock times (9:00 AM on the second day stays 9:00 AM on the second day, across a
+    daylight-saving change too), so its instants move; public ones get a new SEQUENCE."""
+    items = db.session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).scalars().all()
+    for item in items:
+        for name in ("starts_at", "ends_at"):
+            local = to_local(getattr(item, name), old_zone)
+            day = local.date() + timedelta(days=day_shift)
+            setattr(item, name, wall_clock_to_utc(day, local.time().replace(tzinfo=None), meeting.timezone))
+        if item.is_public:
+            item.sequence += 1
+    return len(items)
+
+
+def cancel_published_items(meeting: Meeting) -> int:
+    """The meeting is cancelled: each published session becomes cancelled with a higher SEQUENCE, so
+    subscribed calendars show it cancelled. Returns how many."""
+    items = db.session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                        AgendaItem.status == "published")).scalars().all()
+    for item in items:
+        item.status = "cancelled"
+        item.sequence += 1
+    return len(items)
+
+
+def room_renamed(room: Room) -> None:
+    """A room's new name shows on every public session in it: their SEQUENCE rises."""
+    items = db.session.execute(select(AgendaItem).where(AgendaItem.room_id == room.id,
+                                                        AgendaItem.status.in_(("published", "cancelled")))).scalars().all()
+    for item in items:
+        item.sequence += 1
+
+
+def take_out_of_room(room: Room) -> list[int]:
+    """The room goes: its sessions stay, without a room (public ones' SEQUENCE rises). Returns their ids."""
+    items = db.session.execute(select(AgendaItem).where(AgendaItem.room_id == room.id)).scalars().all()
+    for item in items:
+        item.room_id = None
+        if item.is_public:
+            item.sequence += 1
+    return [item.id for item in items]

@@ -9,15 +9,15 @@ from mipevents.accounts.permissions import staff_required
 from mipevents.agenda import services
 from mipevents.agenda.conflicts import conflicting_ids, conflicts_of
 from mipevents.agenda.forms import AddSessionSpeakerForm, EditSessionForm, PublishAgendaForm
-from mipevents.agenda.models import AgendaItem, AgendaRelease
+from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
 from mipevents.agenda.publishing import OpenConflicts, items_by_day, meeting_conflicts, meeting_items, publish_agenda
 from mipevents.core.timeutil import to_local
 from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
-staff_bp = Blueprint("staff_agenda", __name__, url_prefix="/staff")
+staff_bp = Blueprint("agenda_staff", __name__, url_prefix="/staff")
 
 SLOT = timedelta(minutes=30)
 
@@ -232,7 +232,7 @@ def publish(meeting_id):
                 flash("Nothing changed since the last release; the agenda is published as it was.", "info")
             else:
                 flash(f"Published release {release.number} of the agenda ({len(release.changes)} changes).", "success")
-            return redirect(url_for("staff_meetings.show_meeting", meeting_id=meeting.id), 303)
+            return redirect(url_for("meetings_staff.show_meeting", meeting_id=meeting.id), 303)
     elif request.method == "POST":
         status = 422
     releases = db.session.execute(db.select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)

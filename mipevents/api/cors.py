@@ -1,7 +1,7 @@
 """Cross-origin access: the read API and schedule exports from any origin (GET/HEAD, no
 credentials); the registration POSTs only from the origins in MIPEVENTS_CORS_ORIGINS.
 
-Installed app-wide from the api blueprint, so it covers the registration routes other areas define."""
+Installed app-wide from the api blueprint, so it covers the registration writes (api.registrations) too."""
 import re
 
 from flask import Blueprint, Response, current_app, request

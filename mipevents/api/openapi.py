@@ -1,8 +1,7 @@
 """The OpenAPI 3.0 document of the API: every public endpoint, the two JSON registration
 endpoints exactly as DESIGN.md's contract defines them, and the schedule exports."""
 from mipevents.core import vocabulary as vocab
-from mipevents.registration.forms import LIMITS, WEBINAR_ROLES
-from mipevents.registration.meeting_forms import MEETING_TYPES
+from mipevents.registration.forms import LIMITS, MEETING_TYPES, WEBINAR_ROLES
 
 VERSION = "1.0.0"
 DEMO_MEETING = "winter-2025"

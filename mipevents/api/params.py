@@ -2,7 +2,7 @@
 checked so a bad value is a 400 naming the field, never a 500."""
 from collections.abc import Callable
 
-from mipevents.agenda.listing import AgendaFilters, BadFilter, NoMatch, check_track, outside_meeting, parse_filters
+from mipevents.agenda.queries import AgendaFilters, BadFilter, NoMatch, check_track, outside_meeting, parse_filters
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

@@ -72,7 +72,7 @@ class Event:
 
 
 @dataclass
-class Room:
+class ScheduleRoom:
     name: str
     guid: str
     events: list[Event] = field(default_factory=list)
@@ -84,7 +84,7 @@ class Day:
     date: date
     start: datetime
     end: datetime
-    rooms: list[Room]
+    rooms: list[ScheduleRoom]
 
 
 @dataclass
@@ -100,7 +100,7 @@ class Schedule:
     url: str
     schedule_url: str
     base_url: str
-    rooms: list[Room]
+    rooms: list[ScheduleRoom]
     tracks: list[dict]
     days: list[Day]
 
@@ -114,11 +114,11 @@ def build(meeting, items, base_url: str) -> Schedule:
     zone = meeting.timezone
     short = acronym(meeting.slug)
     unplaced = _clean(meeting.venue) or "Venue"
-    rooms = [Room(name=_clean(r.name), guid=_guid(base, f"/meetings/{meeting.id}/rooms/{r.id}")) for r in meeting.rooms]
+    rooms = [ScheduleRoom(name=_clean(r.name), guid=_guid(base, f"/meetings/{meeting.id}/rooms/{r.id}")) for r in meeting.rooms]
     room_by_id = {r.id: room for r, room in zip(meeting.rooms, rooms, strict=True)}
     # A session without a room goes under the venue's name (the room of that name, if any).
     unplaced_room = next((room for room in rooms if room.name == unplaced), None)
-    extra_rooms: list[Room] = []
+    extra_rooms: list[ScheduleRoom] = []
 
     by_day: dict[date, dict[str, list[Event]]] = {}
     tracks: list[str] = []
@@ -130,7 +130,7 @@ def build(meeting, items, base_url: str) -> Schedule:
         room = room_by_id.get(item.room_id)
         if room is None:
             if unplaced_room is None:
-                unplaced_room = Room(name=unplaced, guid=_guid(base, f"/meetings/{meeting.id}/rooms/venue"))
+                unplaced_room = ScheduleRoom(name=unplaced, guid=_guid(base, f"/meetings/{meeting.id}/rooms/venue"))
                 extra_rooms.append(unplaced_room)
             room = unplaced_room
         if item.track and item.track not in tracks:
@@ -159,7 +159,7 @@ def build(meeting, items, base_url: str) -> Schedule:
     for index, day in enumerate(sorted(day_dates), start=1):
         start, end = local_day_bounds(day, zone)
         events = by_day.get(day, {})
-        day_rooms = [Room(name=r.name, guid=r.guid, events=sorted(events[r.name], key=lambda e: (e.date, e.id)))
+        day_rooms = [ScheduleRoom(name=r.name, guid=r.guid, events=sorted(events[r.name], key=lambda e: (e.date, e.id)))
                      for r in all_rooms if r.name in events]
         days.append(Day(index=index, date=day, start=to_local(start, zone), end=to_local(end, zone), rooms=day_rooms))
 

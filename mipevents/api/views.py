@@ -4,12 +4,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from mipevents.api import cors, openapi, reading, schedule
+from mipevents.api import cors, openapi, queries, schedule
 from mipevents.api import representations as rep
 from mipevents.api.params import BadParameters, pagination, session_query
 from mipevents.core.http_cache import cached_response
 from mipevents.core.web import json_error
-from mipevents.meetings.listing import meeting_version, public_meeting_head
+from mipevents.meetings.queries import meeting_version, public_meeting_head
 from mipevents.workflows import import_schema
 
 bp = Blueprint("api", __name__)
@@ -30,7 +30,7 @@ def _base() -> str:
     return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
 
 
-def _listing(page: reading.Page, rows: list, path: str, params: dict) -> dict:
+def _listing(page: queries.Page, rows: list, path: str, params: dict) -> dict:
     """A page of `rows` with its counts and links (filters kept, absolute from the base URL)."""
     base = _base()
 
@@ -87,10 +87,10 @@ def list_meetings():
     limit, offset = pagination(request.args)
 
     def build():
-        page = reading.meetings_page(limit, offset)
+        page = queries.meetings_page(limit, offset)
         return jsonify(_listing(page, [rep.meeting_json(m, _base()) for m in page.rows], "/api/v1/meetings", {}))
 
-    return cached_response(("api.meetings", limit, offset), reading.meetings_version(), build)
+    return cached_response(("api.meetings", limit, offset), queries.meetings_version(), build)
 
 
 @bp.route("/api/v1/meetings/<slug>")
@@ -103,17 +103,17 @@ def show_meeting(slug):
 @bp.route("/api/v1/meetings/<slug>/sessions")
 def list_sessions(slug):
     head = _meeting_or_404(slug)
-    filters, limit, offset, can_match = session_query(request.args, head, lambda: reading.track_names(head))
+    filters, limit, offset, can_match = session_query(request.args, head, lambda: queries.track_names(head))
     params = filters.args()
 
     def build():
         meeting = head.load()
-        page = reading.sessions_page(meeting, filters, limit, offset)
+        page = queries.sessions_page(meeting, filters, limit, offset)
         rows = [rep.session_json(item, meeting, _base()) for item in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/sessions", params))
 
     if not can_match:   # an empty list, built afresh without a query: any day or track may come, none is kept
-        return jsonify(_listing(reading.Page([], 0, limit, offset), [], f"/api/v1/meetings/{head.slug}/sessions", params))
+        return jsonify(_listing(queries.Page([], 0, limit, offset), [], f"/api/v1/meetings/{head.slug}/sessions", params))
     key = ("api.sessions", head.id, filters.key(), limit, offset)
     return cached_response(key, meeting_version(head), build)
 
@@ -126,7 +126,7 @@ def show_session(slug, session_id):
 
     def build():
         meeting = head.load()
-        item = reading.public_session(meeting, session_id)
+        item = queries.public_session(meeting, session_id)
         if item is None:
             return json_error(404, "not_found", "There is no public session with that id in this meeting.")
         return jsonify(rep.session_json(item, meeting, _base()))
@@ -141,7 +141,7 @@ def list_meeting_speakers(slug):
 
     def build():
         meeting = head.load()
-        page, roles = reading.meeting_speakers_page(meeting, limit, offset)
+        page, roles = queries.meeting_speakers_page(meeting, limit, offset)
         rows = [{**rep.speaker_json(s, _base()), "roles": [rep.speaker_role_json(link, _base()) for link in roles[s.id]]}
                 for s in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/speakers", {}))
@@ -155,7 +155,7 @@ def showcase_lineup(slug):
 
     def build():
         meeting = head.load()
-        slots = reading.showcase_lineup(meeting)
+        slots = queries.showcase_lineup(meeting)
         return jsonify({"meeting": meeting.slug, "data": rep.lineup_json(slots, meeting, _base())})
 
     return cached_response(("api.showcase", head.id), meeting_version(head), build)
@@ -165,12 +165,12 @@ def showcase_lineup(slug):
 
 @bp.route("/api/v1/speakers/<int:speaker_id>")
 def show_speaker(speaker_id):
-    version = reading.speaker_version(speaker_id) if speaker_id <= MAX_ID else None
+    version = queries.speaker_version(speaker_id) if speaker_id <= MAX_ID else None
     if version is None:
         abort(404, description="There is no public speaker with that id.")
 
     def build():
-        links = reading.speaker_links(speaker_id)
+        links = queries.public_speaker_links(speaker_id)
         if not links:
             return json_error(404, "not_found", "There is no public speaker with that id.")
         speaker = links[0].speaker
@@ -186,15 +186,15 @@ def list_webinars():
     limit, offset = pagination(request.args)
 
     def build():
-        page = reading.webinars_page(limit, offset)
+        page = queries.webinars_page(limit, offset)
         return jsonify(_listing(page, [rep.webinar_json(w, _base()) for w in page.rows], "/api/v1/webinars", {}))
 
-    return cached_response(("api.webinars", limit, offset), reading.webinars_version(), build)
+    return cached_response(("api.webinars", limit, offset), queries.webinars_version(), build)
 
 
 @bp.route("/api/v1/webinars/<slug>")
 def show_webinar(slug):
-    webinar = reading.public_webinar(slug)
+    webinar = queries.public_webinar(slug)
     if webinar is None:
         abort(404, description="There is no public webinar with that slug.")
     return cached_response(("api.webinar", webinar.id), (webinar.version, str(webinar.updated_at)),
@@ -216,7 +216,7 @@ def schedule_xml(slug):
 
     def build():
         meeting = head.load()
-        return schedule.schedule_xml(meeting, reading.schedule_items(meeting), _base())
+        return schedule.schedule_xml(meeting, queries.schedule_items(meeting), _base())
 
     return cached_response(("api.schedule_xml", head.id), meeting_version(head), build,
                            mimetype=XML_TYPE, last_modified=head.updated_at)
@@ -228,7 +228,7 @@ def schedule_json(slug):
 
     def build():
         meeting = head.load()
-        document = schedule.schedule_json(meeting, reading.schedule_items(meeting), _base())
+        document = schedule.schedule_json(meeting, queries.schedule_items(meeting), _base())
         return current_app.response_class(json.dumps(document, ensure_ascii=False), mimetype="application/json")
 
     return cached_response(("api.schedule_json", head.id), meeting_version(head), build,

@@ -4,11 +4,12 @@ from flask import current_app, render_template
 
 from mipevents.calls.deadlines import local_moment
 from mipevents.calls.models import Application
-from mipevents.calls.services import application_url, base_url, call_url
+from mipevents.calls.queries import application_url, call_url
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import base_url
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
-from mipevents.notify.outbox import BuiltMessage, message_builder
+from mipevents.notify.outbox import BuiltMessage
 
 
 def _context(msg: OutboxMessage) -> dict:
@@ -34,7 +35,6 @@ def _built(template: str, subject: str, context: dict) -> BuiltMessage:
                         html=render_template(f"email/calls/{template}.html", **context))
 
 
-@message_builder("calls.application")
 def build_application(msg: OutboxMessage) -> BuiltMessage:
     ctx = _context(msg)
     event = ctx.get("event", "saved")
@@ -44,14 +44,12 @@ def build_application(msg: OutboxMessage) -> BuiltMessage:
     return _built("application", f"{what}: {ctx['call'].title}", ctx)
 
 
-@message_builder("calls.reminder")
 def build_reminder(msg: OutboxMessage) -> BuiltMessage:
     ctx = _context(msg)
     when = "one week" if ctx.get("which") == "week" else "one day"
     return _built("reminder", f"{when.capitalize()} left to submit: {ctx['call'].title}", ctx)
 
 
-@message_builder("calls.decision")
 def build_decision(msg: OutboxMessage) -> BuiltMessage:
     ctx = _context(msg)
     prefix = "Accepted" if ctx["decision"] == "accepted" else "Your application"

@@ -9,10 +9,10 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from mipevents.calls.deadlines import deadline_instant
 from mipevents.calls.models import CALL_KINDS, POPULATION_BANDS, QUESTION_KINDS
 from mipevents.calls.services import ApplicationValues
-from mipevents.core.forms import Form
+from mipevents.core.forms import Form, known_zone, web_address
 from mipevents.core.timeutil import is_valid_zone, wall_clock_to_utc
 
-SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens, e.g. third-cohort-2026.")
+SLUG = web_address("third-cohort-2026")
 
 
 class RequiredToSubmit:
@@ -129,12 +129,9 @@ class EditCallForm(Form):
     opens_time = TimeField("Opens at", default=time(9, 0), validators=[DataRequired(message="Give the opening time.")])
     deadline_on = DateField("Deadline date", validators=[DataRequired(message="Give the deadline date.")])
     deadline_time = TimeField("Deadline time", default=time(23, 59), validators=[DataRequired(message="Give the deadline time.")])
-    timezone = StringField("Time zone", validators=[DataRequired(message="Give an IANA time zone, e.g. America/Chicago."), Length(max=64)])
+    timezone = StringField("Time zone", validators=[DataRequired(message="Give an IANA time zone, e.g. America/Chicago."), Length(max=64),
+                                                    known_zone("Unknown time zone: use an IANA name such as America/Chicago or America/New_York.")])
     status = SelectField("Status", choices=[("draft", "Draft (hidden)"), ("published", "Published")])
-
-    def validate_timezone(self, field):
-        if not is_valid_zone(field.data.strip()):
-            raise ValidationError("Unknown time zone: use an IANA name such as America/Chicago or America/New_York.")
 
     def validate_cohort_id(self, field):
         _one_listed(field, self.kind.data == "cohort", "Choose the cohort this call fills.")

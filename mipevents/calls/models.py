@@ -6,7 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from mipevents.core.db_types import UTCDateTime
-from mipevents.core.timeutil import is_valid_zone, utcnow
+from mipevents.core.timeutil import checked_zone, utcnow
 from mipevents.extensions import db
 from mipevents.people.models import Person
 
@@ -60,9 +60,7 @@ class Call(db.Model):
 
     @validates("timezone")
     def _check_zone(self, key, value):
-        if not is_valid_zone(value):
-            raise ValueError(f"unknown time zone {value!r}")
-        return value
+        return checked_zone(value)
 
     @property
     def is_showcase(self) -> bool:

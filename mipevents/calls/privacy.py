@@ -4,10 +4,8 @@ from sqlalchemy import update
 
 from mipevents.calls.models import Application
 from mipevents.extensions import db
-from mipevents.people.erasure import eraser
 
 
-@eraser
 def forget_scheduler(person, report) -> None:
     report.add("applications no longer naming them as scheduler", db.session.execute(
         update(Application).where(Application.scheduler_email == person.email).values(scheduler_email="")).rowcount)

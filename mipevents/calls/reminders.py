@@ -28,7 +28,7 @@ def reminder_due(deadline_at: datetime, now: datetime) -> str | None:
     return None
 
 
-def dedupe_key(which: str, application_id: int) -> str:
+def application_reminder_key(which: str, application_id: int) -> str:
     return f"calls.reminder-{which}:application:{application_id}"
 
 
@@ -46,7 +46,7 @@ def queue_application_reminders(now: datetime) -> int:
         select(Application).where(Application.call_id.in_(list(due)), Application.status == "draft")
         .options(selectinload(Application.person)).order_by(Application.id)
     ).scalars().all()
-    keys = {a.id: dedupe_key(due[a.call_id], a.id) for a in drafts}
+    keys = {a.id: application_reminder_key(due[a.call_id], a.id) for a in drafts}
     sent = set(db.session.execute(
         select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(list(keys.values())))
     ).scalars()) if keys else set()

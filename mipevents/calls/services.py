@@ -1,91 +1,25 @@
-"""Calls: opening them, applying (draft, submit, withdraw), reviewing and releasing decisions, which
-turn accepted applications into cohort members or showcase slots. Plain functions: views commit."""
+"""Calls: opening them, applying (draft, submit, withdraw) and reviewing. Plain functions: views
+commit. (Releasing decisions, which turns accepted applications into cohort members or showcase
+slots, is work across areas: workflows.call_decisions.)"""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts import audit
-from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
 from mipevents.calls import scoring, states
 from mipevents.calls.deadlines import local_moment
 from mipevents.calls.models import Answer, Application, Call, CallQuestion, Review
-from mipevents.cohorts.models import Cohort, CohortMember
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.outbox import enqueue
-from mipevents.people.services import mint_token, normalise_email, person_for_email
+from mipevents.people.services import mint_token, normalise_email, person_for_email, reset_token, resolve_token
 
 
 class CallClosed(Exception):
     """Nothing is accepted outside a call's opening time and deadline."""
-
-
-class ReleaseProblem(Exception):
-    """Decisions cannot be released (and nothing was changed)."""
-
-
-def base_url() -> str:
-    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
-
-
-def call_url(call: Call) -> str:
-    return f"{base_url()}/calls/{call.slug}/"
-
-
-def application_url(token: str) -> str:
-    return f"{base_url()}/calls/application/{token}"
-
-
-# ---------------------------------------------------------------------------------------------- public
-
-def public_calls(now: datetime) -> list[Call]:
-    """Published calls that are open or not yet open (deadline still ahead), soonest deadline first."""
-    return list(db.session.execute(
-        select(Call).where(Call.status == "published", Call.deadline_at > now)
-        .options(selectinload(Call.cohort).selectinload(Cohort.programme), selectinload(Call.meeting))
-        .order_by(Call.deadline_at, Call.id)
-    ).scalars())
-
-
-def public_call(slug: str) -> Call | None:
-    call = db.session.execute(
-        select(Call).where(Call.slug == slug, Call.status == "published")
-        .options(selectinload(Call.questions), selectinload(Call.cohort).selectinload(Cohort.programme),
-                 selectinload(Call.meeting))
-    ).scalar_one_or_none()
-    return call
-
-
-def calls_version() -> tuple:
-    """What the public call pages depend on, apart from the clock: changes with any call or question."""
-    row = db.session.execute(select(func.count(Call.id), func.max(Call.updated_at))).one()
-    questions = db.session.execute(select(func.count(CallQuestion.id), func.max(CallQuestion.id))).one()
-    return (row[0], str(row[1]), questions[0], questions[1])
-
-
-@dataclass
-class Deadline:
-    """A call's deadline as an event of the organisation-wide calendar feed."""
-
-    uid_key: str
-    title: str
-    deadline_at: datetime
-    zone: str
-    url: str
-    sequence: int
-    updated_at: datetime | None = None
-
-
-def public_deadlines() -> list[Deadline]:
-    """The deadlines of every published call, for /calendar.ics (closed calls stay, as history)."""
-    calls = db.session.execute(select(Call).where(Call.status == "published").order_by(Call.deadline_at)).scalars()
-    return [Deadline(uid_key=f"call-{c.id}-deadline", title=f"Deadline: {c.title}", deadline_at=c.deadline_at,
-                     zone=c.timezone, url=call_url(c), sequence=c.sequence, updated_at=c.updated_at) for c in calls]
 
 
 # ---------------------------------------------------------------------------------------------- staff: calls
@@ -256,8 +190,6 @@ def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime 
 def reset_link(application: Application) -> None:
     """'Reset my link': every private link to this application stops working and the mayor is
     emailed one new link (a forwarded link is cut off)."""
-    from mipevents.people.services import reset_token
-
     token = reset_token(application.person, "application", application.id)
     enqueue("calls.application", application.email, {"application_id": application.id, "event": "link",
                                                      "link_token": token}, person=application.person)
@@ -272,8 +204,6 @@ def withdraw(application: Application, *, now: datetime | None = None) -> None:
 
 
 def application_for_token(raw: str) -> Application | None:
-    from mipevents.people.services import resolve_token
-
     token = resolve_token(raw, "application")
     if token is None or token.subject_id is None:
         return None
@@ -363,92 +293,3 @@ def change_status(application: Application, action: str, *, actor, now: datetime
     return application.status
 
 
-# ---------------------------------------------------------------------------------------------- decisions
-
-def showcase_item_for(meeting_id: int) -> AgendaItem | None:
-    """The meeting's showcase session that accepted proposals join (the first that is not cancelled)."""
-    return db.session.execute(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, AgendaItem.kind == "showcase",
-                                 AgendaItem.status != "cancelled")
-        .order_by(AgendaItem.starts_at, AgendaItem.id).limit(1)
-    ).scalar_one_or_none()
-
-
-def _place_in_showcase(application: Application, item: AgendaItem):
-    from mipevents.showcase.models import ShowcaseSlot
-    from mipevents.speakers.models import Speaker
-
-    last = db.session.execute(select(func.max(ShowcaseSlot.position)).where(ShowcaseSlot.item_id == item.id)).scalar()
-    speaker = db.session.execute(select(Speaker).where(Speaker.person_id == application.person_id)).scalar_one_or_none()
-    slot = ShowcaseSlot(item_id=item.id, speaker_id=speaker.id if speaker else None,
-                        presenter_name=application.mayor_name, city=application.city, state=application.state,
-                        title=application.title or f"{application.city} innovation", summary=application.summary,
-                        position=(last if last is not None else -1) + 1, status="draft")
-    db.session.add(slot)
-    db.session.flush()
-    application.showcase_slot_id = slot.id
-    touch(item.meeting)
-    return slot
-
-
-def _join_cohort(application: Application, cohort: Cohort) -> CohortMember:
-    member = db.session.execute(
-        select(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.person_id == application.person_id)
-    ).scalar_one_or_none()
-    if member is None:
-        member = CohortMember(cohort_id=cohort.id, person_id=application.person_id)
-        db.session.add(member)
-    member.name, member.city, member.state = application.mayor_name, application.city, application.state
-    cohort.version += 1
-    db.session.flush()
-    return member
-
-
-def release_decisions(call: Call, *, actor, now: datetime | None = None) -> int:
-    """Send every decided, unreleased application its one decision email and carry out acceptances
-    (cohort member; draft showcase slot, last in the line-up). Returns how many were released;
-    releasing again releases only what was decided since, so nobody gets a second email."""
-    now = now or utcnow()
-    pending = list(db.session.execute(
-        select(Application).where(Application.call_id == call.id, Application.status.in_(states.DECIDED),
-                                  Application.decision_released_at.is_(None))
-        .order_by(Application.id)
-    ).scalars())
-    item = None
-    if call.is_showcase and any(a.status == "accepted" for a in pending):
-        item = showcase_item_for(call.meeting_id)
-        if item is None:
-            raise ReleaseProblem("This meeting has no Innovation Showcase session to place accepted proposals in; "
-                                 "add one to the agenda first.")
-    for application in pending:
-        if application.status == "accepted":
-            if call.is_showcase:
-                _place_in_showcase(application, item)
-            else:
-                _join_cohort(application, call.cohort)
-        application.decision_released_at = now
-        context = {"application_id": application.id, "decision": application.status}
-        if application.status == "accepted" and not call.is_showcase:
-            # New members may never have registered for anything: their personal feed carries the
-            # cohort's meetings and webinars (DESIGN, "The personal feed").
-            context["feed_token"] = mint_token(application.person, "feed")
-        enqueue("calls.decision", application.email, context, person=application.person,
-                dedupe_key=f"calls.decision:{application.id}")
-        if application.scheduler_email and application.scheduler_email != application.email:
-            enqueue("calls.decision", application.scheduler_email, {**context, "to_scheduler": True},
-                    dedupe_key=f"calls.decision:{application.id}:scheduler")
-    if pending:
-        call.decisions_released_at = now
-        audit.record("release_decisions", call, actor=actor, meeting_id=call.meeting_id,
-                     summary=f"Released {len(pending)} decisions on “{call.title}”",
-                     after={"accepted": sum(a.status == "accepted" for a in pending),
-                            "declined": sum(a.status == "declined" for a in pending)})
-    db.session.flush()
-    return len(pending)
-
-
-def decisions_waiting(call: Call) -> int:
-    return db.session.execute(
-        select(func.count(Application.id)).where(Application.call_id == call.id, Application.status.in_(states.DECIDED),
-                                                 Application.decision_released_at.is_(None))
-    ).scalar_one()

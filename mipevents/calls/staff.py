@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts.permissions import reviewer_required, staff_required
-from mipevents.calls import services, states
+from mipevents.calls import queries, services, states
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.forms import AddQuestionForm, ChangeStatusForm, EditCallForm, ReviewApplicationForm
 from mipevents.calls.models import APPLICATION_STATUSES, CALL_KINDS, POPULATION_BANDS, QUESTION_KINDS, Application, Call, CallQuestion, Review
@@ -18,8 +18,9 @@ from mipevents.core.database import lock_row
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
+from mipevents.workflows import call_decisions
 
-staff_bp = Blueprint("staff_calls", __name__, url_prefix="/staff")
+staff_bp = Blueprint("calls_staff", __name__, url_prefix="/staff")
 
 SORT_LABELS = {"submitted": "Submitted", "name": "Mayor", "city": "City", "status": "Status", "average": "Average",
                "mine": "Your score"}
@@ -153,7 +154,7 @@ def applications(call_id):
     status, sort, descending = _review_args()
     rows = services.review_rows(call, current_user, status=status, sort=sort, descending=descending)
     return render_template("calls/staff/applications.html", call=call, rows=rows, status=status, sort=sort,
-                           descending=descending, sort_labels=SORT_LABELS, waiting=services.decisions_waiting(call),
+                           descending=descending, sort_labels=SORT_LABELS, waiting=queries.decisions_waiting(call),
                            now=utcnow(), wording=deadline_wording, **_vocab())
 
 
@@ -257,8 +258,8 @@ def release_decisions(call_id):
     if call is None:
         abort(404)
     try:
-        released = services.release_decisions(call, actor=current_user)
-    except services.ReleaseProblem as problem:
+        released = call_decisions.release_decisions(call, actor=current_user)
+    except call_decisions.ReleaseProblem as problem:
         db.session.rollback()
         flash(str(problem), "error")
         return redirect(url_for(".applications", call_id=call_id))

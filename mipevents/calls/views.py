@@ -2,7 +2,7 @@
 private page."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from mipevents.calls import emails, privacy, services, states  # noqa: F401  (emails, privacy: register builders and an eraser)
+from mipevents.calls import queries, services, states
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.forms import form_for_call
 from mipevents.calls.models import APPLICATION_STATUSES, POPULATION_BANDS
@@ -18,7 +18,7 @@ def _form_limit():
 
 
 def _call_or_404(slug):
-    call = services.public_call(slug)
+    call = queries.public_call(slug)
     if call is None:
         abort(404)
     return call
@@ -31,9 +31,9 @@ def list_calls():
     key = ("calls.list_calls", now.strftime("%Y-%m-%dT%H:%M"))
 
     def build():
-        calls = services.public_calls(now)
+        calls = queries.public_calls(now)
         return render_template("calls/list_calls.html", calls=calls, now=now, wording=deadline_wording)
-    return cached_response(key, services.calls_version(), build)
+    return cached_response(key, queries.calls_version(), build)
 
 
 @bp.route("/calls/<slug>/")
@@ -45,7 +45,7 @@ def show_call(slug):
         call = _call_or_404(slug)
         return render_template("calls/show_call.html", call=call, now=now, wording=deadline_wording,
                                is_open=call.is_open(now))
-    return cached_response(key, services.calls_version(), build)
+    return cached_response(key, queries.calls_version(), build)
 
 
 @bp.route("/calls/<slug>/apply", methods=["GET", "POST"])

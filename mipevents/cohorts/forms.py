@@ -2,9 +2,9 @@
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from mipevents.core.forms import Form
+from mipevents.core.forms import Form, web_address
 
-SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens.")
+SLUG = web_address("wmn-2026")
 
 
 class EditProgrammeForm(Form):

@@ -11,7 +11,7 @@ from mipevents.cohorts.forms import AddMemberForm, EditCohortForm, EditProgramme
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.extensions import db
 
-staff_bp = Blueprint("staff_cohorts", __name__, url_prefix="/staff")
+staff_bp = Blueprint("cohorts_staff", __name__, url_prefix="/staff")
 
 
 @staff_bp.route("/programmes/")

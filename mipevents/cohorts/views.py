@@ -2,26 +2,12 @@
 (names and cities only)."""
 from flask import Blueprint, abort, render_template
 
-from mipevents.calls.deadlines import deadline_wording
 from mipevents.cohorts import services
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
+from mipevents.workflows import cohorts as cohort_pages
 
 bp = Blueprint("cohorts", __name__)
-
-
-def _open_calls(cohort_ids, now):
-    from sqlalchemy import select
-
-    from mipevents.calls.models import Call
-    from mipevents.extensions import db
-
-    if not cohort_ids:
-        return []
-    return list(db.session.execute(
-        select(Call).where(Call.cohort_id.in_(cohort_ids), Call.status == "published", Call.deadline_at > now)
-        .order_by(Call.deadline_at)
-    ).scalars())
 
 
 @bp.route("/programmes/<slug>/")
@@ -35,9 +21,8 @@ def show_programme(slug):
                now.strftime("%Y-%m-%dT%H:%M"))
 
     def build():
-        calls = _open_calls([c.id for c in programme.cohorts], now)
-        return render_template("cohorts/show_programme.html", programme=programme, calls=calls, now=now,
-                               wording=deadline_wording)
+        calls = cohort_pages.open_calls([c.id for c in programme.cohorts], now)
+        return render_template("cohorts/show_programme.html", programme=programme, calls=calls, now=now)
     return cached_response(("cohorts.show_programme", slug), version, build)
 
 
@@ -50,7 +35,6 @@ def show_cohort(slug):
     version = (cohort.id, cohort.version, cohort.status, cohort.programme.name, now.strftime("%Y-%m-%dT%H:%M"))
 
     def build():
-        calls = _open_calls([cohort.id], now)
-        return render_template("cohorts/show_cohort.html", cohort=cohort, programme=cohort.programme, calls=calls,
-                               now=now, wording=deadline_wording)
+        calls = cohort_pages.open_calls([cohort.id], now)
+        return render_template("cohorts/show_cohort.html", cohort=cohort, programme=cohort.programme, calls=calls, now=now)
     return cached_response(("cohorts.show_cohort", slug), version, build)

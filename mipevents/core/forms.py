@@ -1,5 +1,5 @@
 """What every area's forms share: the base form, which puts the one text rule on every text field
-and sane bounds on every date and whole number."""
+and sane bounds on every date and whole number, and the web-address and time-zone checks."""
 from datetime import date
 
 from flask import current_app
@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
-from mipevents.core.text import ascii_domain, clean_text
+from mipevents.core.text import ascii_domain, clean_text, is_slug
+from mipevents.core.timeutil import is_valid_zone
 
 # Dates far from now are typos, and years near 1 or 9999 overflow time-zone arithmetic.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -68,3 +69,19 @@ class Form(FlaskForm):
                 own = list(unbound_field.kwargs.get("validators", ()))
                 options["validators"] = [sane_date, *own] if issubclass(field_class, DateTimeField) else [*own, sane_number]
             return super().bind_field(form, unbound_field, options)
+
+
+def web_address(example: str):
+    """A validator: the field is a web address like `example` (lowercase words, single hyphens)."""
+    def check(form, field):
+        if field.data and not is_slug(field.data.strip()):
+            raise ValidationError(f"Use lowercase letters, digits and single hyphens, like {example}.")
+    return check
+
+
+def known_zone(message: str = "Choose a time zone from the list."):
+    """A validator: the field names a time zone this system knows (IANA, e.g. America/Chicago)."""
+    def check(form, field):
+        if not is_valid_zone((field.data or "").strip()):
+            raise ValidationError(message)
+    return check

@@ -1,8 +1,13 @@
-"""The one rule for text from outside (forms, JSON, imports, query strings): what is kept and what is refused."""
+"""Text from outside and text going out: the one rule for what is kept of text from forms, JSON,
+imports and query strings (and refused), a person's email key, the shape of a web address (slug),
+and a CSV cell that a spreadsheet will not run as a formula."""
 import re
 import unicodedata
+from datetime import datetime
 
 import idna
+
+from mipevents.core.timeutil import isoformat_z
 
 # Line breaks of every kind (CR LF, CR, LF, VT, FF, NEL, LINE and PARAGRAPH SEPARATOR).
 _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
@@ -10,6 +15,9 @@ _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 # nothing a person means to type, and NUL is refused by PostgreSQL in any text column.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TextProblem(ValueError):
@@ -54,3 +62,18 @@ def email_key(address: str) -> str:
     STRASSE are one, as keys always were), the domain in IDNA, then lower(): casefold() alone maps
     Cherokee letters to capitals, which the database's check (email = lower(email)) refuses."""
     return ascii_domain(unicodedata.normalize("NFC", (address or "").strip()).casefold()).lower()
+
+
+def is_slug(text: str) -> bool:
+    """Lowercase letters and digits in words joined by single hyphens: `winter-2026`."""
+    return bool(SLUG.match(text or ""))
+
+
+def csv_cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (instants as ISO UTC)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return isoformat_z(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -17,6 +17,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def checked_zone(name: str) -> str:
+    """`name` when it is a time zone this system knows, else ValueError (for the models' checks)."""
+    if not is_valid_zone(name):
+        raise ValueError(f"unknown time zone {name!r}")
+    return name
+
+
 def is_valid_zone(name: str) -> bool:
     if not name or name not in _zones():
         return False

@@ -82,7 +82,17 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"org_name": app.config["MIPEVENTS_ORG_NAME"], "vocab": vocab, "endpoints": app.view_functions}
+        return {"org_name": app.config["MIPEVENTS_ORG_NAME"], "vocab": vocab, "roles_for": roles_for}
+
+
+def base_url() -> str:
+    """MIPEVENTS_BASE_URL without its trailing slash: what every absolute link (emails, feeds) starts with."""
+    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
+
+
+def roles_for(endpoint: str) -> tuple:
+    """The staff roles that may open `endpoint` (its view's staff_required roles; none for a public page)."""
+    return getattr(current_app.view_functions[endpoint], "required_roles", None) or ()
 
 
 def healthz():

@@ -22,18 +22,19 @@ from icalendar import Event
 from sqlalchemy import Integer, String, bindparam, cast, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.cohorts.models import CohortMember
 from mipevents.core import timeutil, vocabulary
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.vocabulary import ALL_ATTENDEE_KINDS
 from mipevents.extensions import cache, db
-from mipevents.feeds import ical_text, ics
+from mipevents.feeds import events as vevents
+from mipevents.feeds import ical_text, ics, timezones
 from mipevents.meetings.models import Meeting
 from mipevents.people.models import Person, Token
 from mipevents.people.services import token_hash
 from mipevents.registration.models import Registration, SessionChoice
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
 
 PUBLIC = ("published", "cancelled")
@@ -48,7 +49,7 @@ def _items_query():
                      selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker)))
 
 
-def personal_events(person: Person, site: ics.Site) -> list[Event]:
+def personal_events(person: Person, site: vevents.Site) -> list[Event]:
     """The person's events, each UID once: a firm place (confirmed, speaking) wins over a tentative one.
     Built from the models alone: `personal_calendar` gives the same bytes faster."""
     registrations = list(db.session.execute(
@@ -90,14 +91,14 @@ def personal_events(person: Person, site: ics.Site) -> list[Event]:
     for item in items:
         registration = meeting_regs.get(item.meeting_id)
         firm = item.id in speaking_ids or (registration is not None and registration.status == "confirmed")
-        offer(0 if firm else 1, ics.session_event(item.meeting, item, site, tentative=not firm))
+        offer(0 if firm else 1, vevents.session_event(item.meeting, item, site, tentative=not firm))
     for registration in webinar_regs:
         waiting = registration.status in WAITING
-        offer(1 if waiting else 0, ics.webinar_event(registration.webinar, site, join=True, tentative=waiting))
+        offer(1 if waiting else 0, vevents.webinar_event(registration.webinar, site, join=True, tentative=waiting))
     for webinar in cohort_webinars:
-        offer(2, ics.webinar_event(webinar, site))
+        offer(2, vevents.webinar_event(webinar, site))
     for meeting in cohort_meetings:
-        offer(2, ics.meeting_event(meeting, site))
+        offer(2, vevents.meeting_event(meeting, site))
 
     events = [event for _, event in chosen_uids.values()]
     events.sort(key=lambda e: (e.decoded("dtstart").isoformat(), str(e["uid"])))
@@ -109,7 +110,7 @@ def personal_events(person: Person, site: ics.Site) -> list[Event]:
 def _builders_version() -> str:
     """Changes whenever the code or the library that writes fragments does, so that a fragment kept
     in the shared cache by another release is never read by this one."""
-    sources = [Path(module.__file__).read_bytes() for module in (ics, ical_text, vocabulary, timeutil,
+    sources = [Path(module.__file__).read_bytes() for module in (vevents, timezones, ical_text, ics, vocabulary, timeutil,
                                                                  sys.modules[__name__])]
     return hashlib.sha256(b"\0".join([*sources, icalendar.__version__.encode()])).hexdigest()[:16]
 
@@ -217,7 +218,7 @@ def _events_statement():
 _FACTS, _EVENTS = _facts_statement(), _events_statement()
 
 
-def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: ics.Site,
+def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: vevents.Site,
                        generation: str | None) -> dict[tuple, ics.Fragment]:
     """Fragments for `wanted` ({key: (item id, tentative)}): from this process, else the shared
     cache, else built from the items (a fixed number of queries, only for those missing)."""
@@ -245,7 +246,7 @@ def _session_fragments(wanted: dict[tuple, tuple], meetings: dict, site: ics.Sit
             item = items.get(item_id)
             meeting = meetings.get(item.meeting_id) if item is not None else None
             if meeting is not None:   # else deleted since the first read: the next fetch is whole again
-                built[key] = ics.fragment(ics.session_event(meeting, item, site, tentative=tentative))
+                built[key] = ics.fragment(vevents.session_event(meeting, item, site, tentative=tentative))
         found.update(built)
         if generation is not None:
             cache.set_many({_shared_key(key): piece for key, piece in built.items()})
@@ -280,9 +281,9 @@ def _kept(key: tuple, build, generation: str | None) -> ics.Fragment | None:
     return piece
 
 
-def personal_calendar(token: str, site: ics.Site) -> bytes | None:
+def personal_calendar(token: str, site: vevents.Site) -> bytes | None:
     """The feed a `token` opens, or None when it opens none (an unknown, revoked or other purpose
-    token, or a person since erased): the same bytes as `ics.personal_calendar(person.name,
+    token, or a person since erased): the same bytes as `ics.subscribed_calendar(person.name,
     personal_events(person, site), site)`, in two queries when every event's fragment is kept (a
     fixed few more for those that are not)."""
     hashed = token_hash(token)
@@ -317,11 +318,11 @@ def personal_calendar(token: str, site: ics.Site) -> bytes | None:
 
     def webinar_event(ident: int, **how):
         webinar = webinars.get(ident)
-        return ics.webinar_event(webinar, site, **how) if webinar is not None else None
+        return vevents.webinar_event(webinar, site, **how) if webinar is not None else None
 
     def meeting_event(ident: int):
         meeting = meetings.get(ident)
-        return ics.meeting_event(meeting, site) if meeting is not None else None
+        return vevents.meeting_event(meeting, site) if meeting is not None else None
 
     wanted, ranks = {}, {}
     for row in rows:
@@ -356,5 +357,5 @@ def personal_calendar(token: str, site: ics.Site) -> bytes | None:
     body = ics.calendar_from_fragments(pieces, site, ics.personal_subscription(owner.text, site))
     if body is None:   # a zone without a yearly rule over these dates: times in UTC, built in full
         person = db.session.get(Person, owner.id)
-        body = ics.personal_calendar(person.name, personal_events(person, site), site)
+        body = ics.subscribed_calendar(person.name, personal_events(person, site), site)
     return body

@@ -8,12 +8,13 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from sqlalchemy import func, select
 
-from mipevents.agenda import listing
+from mipevents.agenda import queries as agenda
+from mipevents.calls.queries import public_deadlines
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
-from mipevents.feeds import ics, personal, queries
-from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
+from mipevents.feeds import events, ics, personal, queries
 from mipevents.meetings.models import Meeting
+from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
 from mipevents.webinars.models import Webinar
 
 bp = Blueprint("feeds", __name__)
@@ -22,8 +23,8 @@ CALENDAR = "text/calendar"
 PUBLIC = ("published", "cancelled")
 
 
-def _site() -> ics.Site:
-    return ics.Site.from_config(current_app.config)
+def _site() -> events.Site:
+    return events.Site.from_config(current_app.config)
 
 
 def _disposition(filename: str, *, download: bool) -> dict:
@@ -35,27 +36,27 @@ def agenda_feed(slug):
     """The published agenda as a subscription; ?day=&track=&kind= as on the agenda page."""
     head = public_meeting_head_or_404(slug)
     try:
-        filters = listing.parse_filters(request.args, head)
-    except listing.BadFilter as problem:
+        filters = agenda.parse_filters(request.args, head)
+    except agenda.BadFilter as problem:
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
     headers = _disposition(f"{head.slug}-agenda.ics", download=False)
 
     def build():
         meeting = head.load()
         items = queries.public_sessions(meeting)
-        chosen = listing.apply_filters(items, listing.check_track(filters, listing.tracks(items)), meeting.timezone)
+        chosen = agenda.apply_filters(items, agenda.check_track(filters, agenda.tracks(items)), meeting.timezone)
         return ics.agenda_calendar(meeting, chosen, _site(), filtered=_filter_words(filters))
 
     def empty():   # a day outside the meeting or an unknown track: no event, and nothing kept for it
         body = ics.agenda_calendar(head.load(), [], _site(), filtered=_filter_words(filters))
         return Response(body, mimetype=CALENDAR, headers=headers)
 
-    if listing.outside_meeting(filters, head):
+    if agenda.outside_meeting(filters, head):
         return empty()
     try:
         return cached_response(("agenda.ics", head.id, filters.key()), meeting_version(head), build,
                                last_modified=head.updated_at, mimetype=CALENDAR, headers=headers)
-    except listing.NoMatch:   # an unknown track, found while building
+    except agenda.NoMatch:   # an unknown track, found while building
         return empty()
 
 
@@ -70,7 +71,7 @@ def session_ics(slug, item_id):
 
     def build():
         meeting = head.load()
-        item = listing.public_item_or_404(meeting, item_id)
+        item = agenda.public_item_or_404(meeting, item_id)
         return ics.session_calendar(meeting, item, _site())
 
     return cached_response(("session.ics", head.id, item_id), meeting_version(head), build,
@@ -96,15 +97,6 @@ def webinar_ics(slug):
                            headers=_disposition(f"{webinar.slug}.ics", download=True))
 
 
-def _public_deadlines() -> list:
-    """Open calls' deadlines from the calls area, when it is installed."""
-    try:
-        from mipevents.calls.services import public_deadlines
-    except (ImportError, AttributeError):
-        return []
-    return list(public_deadlines())
-
-
 def _org_version(deadlines) -> tuple:
     """Two small queries: changes whenever a public meeting or webinar is added, edited or removed."""
     meetings = db.session.execute(
@@ -121,7 +113,7 @@ def _org_version(deadlines) -> tuple:
 @bp.route("/calendar.ics")
 def org_feed():
     """Published meetings (all-day), public webinars and open calls' deadlines."""
-    deadlines = _public_deadlines()
+    deadlines = public_deadlines()
 
     def build():
         meetings = db.session.execute(
@@ -198,8 +190,8 @@ def session_calendar_links(meeting, item) -> dict:
     site = _site()
     return {"download": url_for("feeds.session_ics", slug=meeting.slug, item_id=item.id),
             **event_links(title=item.title, starts_at=item.starts_at, ends_at=item.ends_at, zone=meeting.timezone,
-                          details=ics.session_url(meeting, item, site),
-                          location=ics.session_location(meeting, item))}
+                          details=events.session_url(meeting, item, site),
+                          location=events.session_location(meeting, item))}
 
 
 @bp.app_template_global()
@@ -213,7 +205,7 @@ def webinar_calendar_links(webinar) -> dict:
     site = _site()
     return {"download": url_for("feeds.webinar_ics", slug=webinar.slug),
             **event_links(title=webinar.title, starts_at=webinar.starts_at, ends_at=webinar.ends_at,
-                          zone=webinar.timezone, details=ics.webinar_url(webinar, site), location="Online")}
+                          zone=webinar.timezone, details=events.webinar_url(webinar, site), location="Online")}
 
 
 @bp.app_template_global()

@@ -1,5 +1,4 @@
 """Staff forms for meetings and rooms."""
-import re
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -7,10 +6,8 @@ from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, St
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
-from mipevents.core.forms import Form
-from mipevents.core.timeutil import is_valid_zone
+from mipevents.core.forms import Form, known_zone, web_address
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
             "America/Anchorage", "Pacific/Honolulu"]
 
@@ -21,25 +18,15 @@ def zone_choices() -> list[tuple[str, str]]:
     return [(z, z) for z in US_ZONES + others]
 
 
-def _slug(form, field):
-    if field.data and not SLUG.match(field.data):
-        raise ValidationError("Use lowercase letters, digits and single hyphens, like winter-2026.")
-
-
-def _zone(form, field):
-    if not is_valid_zone(field.data or ""):
-        raise ValidationError("Choose a time zone from the list.")
-
-
 class EditMeetingForm(Form):
     """Create or edit a meeting (registration times are typed in the meeting's own zone)."""
     name = StringField("Name", validators=[DataRequired(message="Give the meeting a name."), Length(max=200)])
     slug = StringField("Web address", validators=[DataRequired(message="Give the meeting a web address."),
-                                                  Length(max=80), _slug])
+                                                  Length(max=80), web_address("winter-2026")])
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()), default="winter")
     starts_on = DateField("First day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
     ends_on = DateField("Last day", validators=[DataRequired(message="Enter the last day (YYYY-MM-DD).")])
-    timezone = SelectField("Time zone", default="America/Chicago", validators=[_zone], validate_choice=False)
+    timezone = SelectField("Time zone", default="America/Chicago", validators=[known_zone()], validate_choice=False)
     city = StringField("City", validators=[Optional(), Length(max=120)])
     state = StringField("State", validators=[Optional(), Length(max=40)])
     venue = StringField("Venue", validators=[Optional(), Length(max=200)])
@@ -80,9 +67,9 @@ class EditMeetingForm(Form):
 
 class DuplicateMeetingForm(Form):
     name = StringField("Name of the new meeting", validators=[DataRequired(message="Give the new meeting a name."), Length(max=200)])
-    slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), _slug])
+    slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), web_address("winter-2026")])
     starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
-    timezone = SelectField("Its time zone", validators=[_zone], validate_choice=False)
+    timezone = SelectField("Its time zone", validators=[known_zone()], validate_choice=False)
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()))
     with_speakers = SelectField("Speakers", choices=[("no", "Leave sessions without speakers"),
                                                      ("yes", "Keep each session's speakers")], default="no")

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from mipevents.core.db_types import UTCDateTime
-from mipevents.core.timeutil import is_valid_zone, utcnow
+from mipevents.core.timeutil import checked_zone, utcnow
 from mipevents.extensions import db
 
 
@@ -59,9 +59,7 @@ class Meeting(db.Model):
 
     @validates("timezone")
     def _check_zone(self, key, value):
-        if not is_valid_zone(value):
-            raise ValueError(f"unknown time zone {value!r}")
-        return value
+        return checked_zone(value)
 
     @property
     def is_public(self):

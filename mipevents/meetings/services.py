@@ -1,13 +1,12 @@
 """Staff changes to meetings and rooms: create, edit, unpublish, cancel; each audited, and each
-public change moves the meeting's agenda_version on (caches) and, where calendars show it, SEQUENCE."""
-from datetime import datetime, timedelta
+public change moves the meeting's agenda_version on (`touch`: caches) and, where calendars show it,
+SEQUENCE. What the meeting's sessions do alongside is in workflows.meetings."""
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from mipevents.accounts import audit
-from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
-from mipevents.core.timeutil import isoformat_z
+from mipevents.core.timeutil import isoformat_z, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
 
@@ -26,6 +25,11 @@ EDITABLE = ("name", "slug", "kind", "starts_on", "ends_on", "timezone", "city", 
 CALENDAR_FIELDS = ("name", "starts_on", "ends_on", "city", "state", "venue", "address", "status")
 
 
+def touch(meeting: Meeting) -> None:
+    """Something public about this meeting changed: caches and ETags keyed by its version move on."""
+    meeting.agenda_version = (meeting.agenda_version or 0) + 1
+
+
 def _plain(value):
     if isinstance(value, datetime):
         return isoformat_z(value)
@@ -39,8 +43,6 @@ def meeting_state(meeting: Meeting, fields=EDITABLE + ("status",)) -> dict:
 
 
 def _local_to_utc(naive: datetime | None, zone: str) -> datetime | None:
-    from mipevents.core.timeutil import wall_clock_to_utc
-
     return None if naive is None else wall_clock_to_utc(naive.date(), naive.time(), zone)
 
 
@@ -79,23 +81,20 @@ def create_meeting(values: dict, *, actor) -> Meeting:
 
 def update_meeting(meeting: Meeting, values: dict, *, actor) -> bool:
     """Apply the edit; returns whether anything changed. A public meeting's visible change is public at
-    once (agenda_version), and a change its calendar entry shows raises its SEQUENCE."""
+    once (agenda_version), and a change its calendar entry shows raises its SEQUENCE. (Its sessions
+    follow new dates in workflows.meetings.)"""
     values = _resolve(values)
     if slug_taken(values["slug"], exclude_id=meeting.id):
         raise MeetingProblem("Another meeting already uses this web address.", "slug")
     if values["ends_on"] < values["starts_on"]:
         raise MeetingProblem("The last day cannot be before the first day.", "ends_on")
     before = meeting_state(meeting)
-    old_zone, old_start = meeting.timezone, meeting.starts_on
     for key, value in values.items():
         setattr(meeting, key, value)
     after = meeting_state(meeting)
     changed = {k for k in after if after[k] != before[k]}
     if not changed:
         return False
-    day_shift = (meeting.starts_on - old_start).days
-    if meeting.timezone != old_zone or day_shift:
-        after["sessions_kept_at_local_time"] = _keep_wall_clock(meeting, old_zone, day_shift)
     if meeting.is_public:
         if changed & set(CALENDAR_FIELDS):
             meeting.sequence += 1
@@ -104,23 +103,6 @@ def update_meeting(meeting: Meeting, values: dict, *, actor) -> bool:
                  summary=f"Edited the meeting “{meeting.name}” ({', '.join(sorted(changed))})",
                  before={k: before[k] for k in sorted(changed)}, after={k: after[k] for k in sorted(changed)})
     return True
-
-
-def _keep_wall_clock(meeting: Meeting, old_zone: str, day_shift: int = 0) -> int:
-    """New dates or a new zone move the sessions with the meeting: each keeps its day of the meeting
-    and its wall-clock times (9:00 AM on the second day stays 9:00 AM on the second day, across a
-    daylight-saving change too), so its instants move; public ones get a new SEQUENCE."""
-    from mipevents.core.timeutil import to_local, wall_clock_to_utc
-
-    items = db.session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).scalars().all()
-    for item in items:
-        for name in ("starts_at", "ends_at"):
-            local = to_local(getattr(item, name), old_zone)
-            day = local.date() + timedelta(days=day_shift)
-            setattr(item, name, wall_clock_to_utc(day, local.time().replace(tzinfo=None), meeting.timezone))
-        if item.is_public:
-            item.sequence += 1
-    return len(items)
 
 
 def unpublish_meeting(meeting: Meeting, *, actor) -> None:
@@ -134,24 +116,22 @@ def unpublish_meeting(meeting: Meeting, *, actor) -> None:
                  summary=f"Unpublished “{meeting.name}”", before={"status": "published"}, after={"status": "draft"})
 
 
-def cancel_meeting(meeting: Meeting, *, actor) -> int:
-    """Cancel the meeting: it stays visible, marked cancelled, and each public session becomes
-    cancelled with a higher SEQUENCE so subscribed calendars show it cancelled. Returns sessions cancelled."""
+def check_cancellable(meeting: Meeting) -> None:
     if meeting.status == "cancelled":
         raise MeetingProblem("This meeting is already cancelled.")
+
+
+def cancel_meeting(meeting: Meeting, *, actor, sessions_cancelled: int) -> None:
+    """Cancel the meeting: it stays visible, marked cancelled, with a higher SEQUENCE (its sessions
+    are cancelled beside it, in workflows.meetings)."""
+    check_cancellable(meeting)
     before = meeting.status
     meeting.status = "cancelled"
     meeting.sequence += 1
-    items = db.session.execute(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
-                                                        AgendaItem.status == "published")).scalars().all()
-    for item in items:
-        item.status = "cancelled"
-        item.sequence += 1
     touch(meeting)
     audit.record("cancel_meeting", meeting, actor=actor, meeting_id=meeting.id,
-                 summary=f"Cancelled “{meeting.name}” and its {len(items)} published sessions",
+                 summary=f"Cancelled “{meeting.name}” and its {sessions_cancelled} published sessions",
                  before={"status": before}, after={"status": "cancelled"})
-    return len(items)
 
 
 # ---------------------------------------------------------------------------------------------- rooms
@@ -179,7 +159,7 @@ def add_room(meeting: Meeting, *, name: str, capacity: int | None = None, positi
 
 
 def update_room(room: Room, *, name: str, capacity: int | None, position: int | None, actor) -> bool:
-    """Rename or resize a room; a rename shows on every public session in it (their SEQUENCE rises)."""
+    """Rename or resize a room; returns whether anything changed."""
     name = name.strip()
     if _room_name_taken(room.meeting, name, exclude_id=room.id):
         raise MeetingProblem("This meeting already has a room with that name.", "name")
@@ -188,30 +168,19 @@ def update_room(room: Room, *, name: str, capacity: int | None, position: int | 
     after = {"name": room.name, "capacity": room.capacity, "position": room.position}
     if before == after:
         return False
-    if before["name"] != name:
-        items = db.session.execute(select(AgendaItem).where(AgendaItem.room_id == room.id,
-                                                            AgendaItem.status.in_(("published", "cancelled")))).scalars().all()
-        for item in items:
-            item.sequence += 1
     touch(room.meeting)
     audit.record("update_room", room, actor=actor, meeting_id=room.meeting_id, summary=f"Edited the room “{name}”",
                  before=before, after=after)
     return True
 
 
-def delete_room(room: Room, *, actor) -> int:
-    """Remove a room; its sessions stay, without a room (public ones' SEQUENCE rises). Returns how many."""
-    items = db.session.execute(select(AgendaItem).where(AgendaItem.room_id == room.id)).scalars().all()
-    for item in items:
-        item.room_id = None
-        if item.is_public:
-            item.sequence += 1
+def delete_room(room: Room, *, actor, session_ids: list[int]) -> None:
+    """Remove a room (its sessions, `session_ids`, were taken out of it first)."""
     meeting = room.meeting
     audit.record("delete_room", room, actor=actor, meeting_id=room.meeting_id, summary=f"Removed the room “{room.name}”",
-                 before={"name": room.name, "sessions": [i.id for i in items]})
+                 before={"name": room.name, "sessions": session_ids})
     db.session.delete(room)
     touch(meeting)
     db.session.flush()
-    return len(items)
 
 

@@ -2,28 +2,25 @@
 duplicating, unpublishing and cancelling meetings, and their rooms."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mipevents.accounts.permissions import reviewer_required, staff_required
-from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import latest_release, meeting_conflicts, meeting_items
 from mipevents.core.timeutil import to_local
 from mipevents.extensions import db
 from mipevents.meetings import services
-from mipevents.meetings.duplication import duplicate_meeting
 from mipevents.meetings.forms import DuplicateMeetingForm, EditMeetingForm, EditRoomForm
 from mipevents.meetings.models import Meeting, Room
+from mipevents.workflows import meetings as meeting_work
+from mipevents.workflows.duplication import duplicate_meeting
 
-staff_bp = Blueprint("staff_meetings", __name__, url_prefix="/staff")
+staff_bp = Blueprint("meetings_staff", __name__, url_prefix="/staff")
 
 
 @staff_bp.route("/")
 @reviewer_required
 def dashboard():
     meetings = db.session.execute(select(Meeting).order_by(Meeting.starts_on.desc())).scalars().all()
-    counts = dict(db.session.execute(select(AgendaItem.meeting_id, func.count()).group_by(AgendaItem.meeting_id)).all())
-    drafts = dict(db.session.execute(select(AgendaItem.meeting_id, func.count()).where(AgendaItem.status == "draft")
-                                     .group_by(AgendaItem.meeting_id)).all())
+    counts, drafts = meeting_work.sessions_per_meeting()
     return render_template("staff/dashboard.html", meetings=meetings, counts=counts, drafts=drafts)
 
 
@@ -54,11 +51,8 @@ def create_meeting():
 @reviewer_required
 def show_meeting(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
-    items = meeting_items(meeting)
-    return render_template("staff/meetings/show_meeting.html", meeting=meeting, items=items,
-                           conflicts=meeting_conflicts(meeting, items), release=latest_release(meeting),
-                           drafts=sum(1 for i in items if i.status == "draft"),
-                           room_form=EditRoomForm(prefix="room"))
+    return render_template("staff/meetings/show_meeting.html", meeting=meeting, room_form=EditRoomForm(prefix="room"),
+                           **meeting_work.agenda_overview(meeting))
 
 
 def _meeting_form(meeting: Meeting) -> EditMeetingForm:
@@ -79,7 +73,7 @@ def edit_meeting(meeting_id):
     if form.validate_on_submit():
         placed = (meeting.starts_on, meeting.timezone)
         try:
-            changed = services.update_meeting(meeting, form.values(), actor=current_user)
+            changed = meeting_work.update_meeting(meeting, form.values(), actor=current_user)
         except services.MeetingProblem as exc:
             _form_error(form, exc)
         else:
@@ -142,7 +136,7 @@ def cancel(meeting_id):
     if request.form.get("confirm") != "yes":
         flash("Tick the box to confirm the cancellation.", "error")
         return redirect(url_for(".show_meeting", meeting_id=meeting_id), 303)
-    return _status_action(meeting_id, services.cancel_meeting,
+    return _status_action(meeting_id, meeting_work.cancel_meeting,
                           "Cancelled “{name}” and {n} published sessions; calendars will show them cancelled.")
 
 
@@ -163,10 +157,8 @@ def add_room(meeting_id):
             db.session.commit()
             flash(f"Added the room “{room.name}”.", "success")
             return redirect(url_for(".show_meeting", meeting_id=meeting.id) + "#rooms", 303)
-    items = meeting_items(meeting)
-    return render_template("staff/meetings/show_meeting.html", meeting=meeting, items=items,
-                           conflicts=meeting_conflicts(meeting, items), release=latest_release(meeting),
-                           drafts=sum(1 for i in items if i.status == "draft"), room_form=form), 422
+    return render_template("staff/meetings/show_meeting.html", meeting=meeting, room_form=form,
+                           **meeting_work.agenda_overview(meeting)), 422
 
 
 @staff_bp.route("/rooms/<int:room_id>/edit", methods=["GET", "POST"])
@@ -176,7 +168,7 @@ def edit_room(room_id):
     form = EditRoomForm(obj=room)
     if form.validate_on_submit():
         try:
-            services.update_room(room, name=form.name.data, capacity=form.capacity.data,
+            meeting_work.update_room(room, name=form.name.data, capacity=form.capacity.data,
                                  position=form.position.data, actor=current_user)
         except services.MeetingProblem as exc:
             _form_error(form, exc)
@@ -193,7 +185,7 @@ def edit_room(room_id):
 def delete_room(room_id):
     room = db.get_or_404(Room, room_id)
     meeting_id, name = room.meeting_id, room.name
-    moved = services.delete_room(room, actor=current_user)
+    moved = meeting_work.delete_room(room, actor=current_user)
     db.session.commit()
     flash(f"Removed the room “{name}”" + (f"; {moved} sessions now have no room." if moved else "."), "success")
     return redirect(url_for(".show_meeting", meeting_id=meeting_id) + "#rooms", 303)

@@ -2,12 +2,12 @@
 from the meeting's own settings, never a live count)."""
 from datetime import timedelta
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
-from mipevents.meetings import listing
-from mipevents.meetings.listing import public_meeting_or_404  # noqa: F401  (other areas import it from here)
+from mipevents.meetings import queries
+from mipevents.workflows import home as home_page
 
 bp = Blueprint("meetings", __name__)
 
@@ -17,8 +17,8 @@ def home():
     now = utcnow()
     # Which webinars are still upcoming depends on the clock: the key moves on every minute.
     minute = now.strftime("%Y-%m-%dT%H:%M")
-    return cached_response(("home", minute), listing.home_version(),
-                           lambda: render_template("meetings/home.html", lists=listing.home_lists(now), now=now))
+    return cached_response(("home", minute), home_page.home_version(),
+                           lambda: render_template("meetings/home.html", lists=home_page.home_lists(now), now=now))
 
 
 @bp.route("/meetings/")
@@ -29,12 +29,12 @@ def meetings_index():
 
 @bp.route("/meetings/<slug>/")
 def show_meeting(slug):
-    head = listing.public_meeting_head_or_404(slug)
+    head = queries.public_meeting_head_or_404(slug)
     now = utcnow()
-    state = listing.registration_state(head, now)
-    can_register = state == "open" and "meeting_registration.register" in current_app.view_functions
+    state = queries.registration_state(head, now)
+    can_register = state == "open"
     days = [head.starts_on + timedelta(days=n) for n in range((head.ends_on - head.starts_on).days + 1)]
     return cached_response(
-        ("meeting", head.id, state, can_register), listing.meeting_version(head),
+        ("meeting", head.id, state), queries.meeting_version(head),
         lambda: render_template("meetings/show_meeting.html", meeting=head.load(), registration=state,
-                                can_register=can_register, days=days, is_past=listing.is_past(head, now)))
+                                can_register=can_register, days=days, is_past=queries.is_past(head, now)))

@@ -1,6 +1,11 @@
 """`flask --app wsgi notify …`: deliver the outbox and queue reminders."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
+
+from mipevents.notify import delivery
+from mipevents.workflows import change_notices
+from mipevents.workflows import reminders as reminders_due
 
 notify_cli = AppGroup("notify", help="Email: deliver the outbox, queue reminders.")
 
@@ -9,10 +14,6 @@ notify_cli = AppGroup("notify", help="Email: deliver the outbox, queue reminders
 @click.option("--limit", default=500, show_default=True, help="At most this many messages.")
 def send(limit):
     """Deliver pending messages once (for cron); nothing when another sender of this installation runs."""
-    from flask import current_app
-
-    from mipevents.notify import delivery
-
     lock = delivery.SenderLock(current_app.instance_path)
     if not lock.acquire():
         click.echo("another sender of this installation is delivering; nothing to do")
@@ -29,16 +30,12 @@ def send(limit):
 def worker(interval):
     """Deliver continuously, beside the web processes (one at a time per installation: a second
     worker waits and takes over when the first ends)."""
-    from mipevents.notify import delivery
-
-    delivery.run_worker(interval=interval)
+    delivery.run_worker(interval=interval, before_each_pass=change_notices.queue_due_change_notices)
 
 
 @notify_cli.command("reminders")
 def reminders():
     """Queue the 24-hour and 1-hour reminders that are due (each exactly once; cron-safe)."""
-    from mipevents.notify import reminders as reminder_rules
-
-    queued = reminder_rules.queue_due_reminders()
+    queued = reminders_due.queue_due_reminders()
     click.echo(f"queued {queued} reminders")
 COMMANDS = [notify_cli]

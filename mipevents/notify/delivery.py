@@ -8,6 +8,7 @@ import os
 import smtplib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -244,12 +245,12 @@ def send_pending(limit: int = 500, now: datetime | None = None) -> DeliveryResul
     return result
 
 
-def run_worker(interval: float = 5.0, stop: threading.Event | None = None) -> None:
+def run_worker(interval: float = 5.0, stop: threading.Event | None = None, *,
+               before_each_pass: Callable[[], object] | None = None) -> None:
     """Deliver until stopped: at once while there is work, every `interval` seconds when idle.
     Only while holding the installation's SenderLock; until then it waits for it (another process
-    delivers), and takes over when that process ends."""
-    from mipevents.registration.notices import queue_due_change_notices
-
+    delivers), and takes over when that process ends. `before_each_pass` queues what is due first
+    (the caller's choice: session change notices, workflows.change_notices)."""
     stop = stop or threading.Event()
     lock = SenderLock(current_app.instance_path)
     try:
@@ -258,7 +259,8 @@ def run_worker(interval: float = 5.0, stop: threading.Event | None = None) -> No
                 stop.wait(interval)
                 continue
             try:
-                queue_due_change_notices()
+                if before_each_pass is not None:
+                    before_each_pass()
                 result = send_pending()
             except Exception:  # a database hiccup must not end the worker
                 log.exception("outbox pass failed")
@@ -271,11 +273,12 @@ def run_worker(interval: float = 5.0, stop: threading.Event | None = None) -> No
         lock.release()
 
 
-def start_background(app, interval: float = 2.0, stop: threading.Event | None = None) -> threading.Thread:
+def start_background(app, interval: float = 2.0, stop: threading.Event | None = None, *,
+                     before_each_pass: Callable[[], object] | None = None) -> threading.Thread:
     """For `make run`: a daemon thread in each web process; the SenderLock lets one of them deliver."""
     def loop():
         with app.app_context():
-            run_worker(interval=interval, stop=stop)
+            run_worker(interval=interval, stop=stop, before_each_pass=before_each_pass)
 
     thread = threading.Thread(target=loop, name="outbox-delivery", daemon=True)
     thread.start()

@@ -1,12 +1,9 @@
 """Queueing email: every message is an outbox row written in the caller's transaction.
 
-Areas describe their messages with builders registered by `kind`:
-
-    @message_builder("webinar_confirmation")
-    def build(msg: OutboxMessage) -> BuiltMessage: ...
-
-The builder runs at delivery time, from the row's `context` (ids, raw link tokens), so the
-request that queues a message stays fast and the message shows the state at sending."""
+Each `kind` has a builder, `build(msg: OutboxMessage) -> BuiltMessage`, listed in one table
+(workflows.emails.BUILDERS) that create_app installs here. The builder runs at delivery time, from
+the row's `context` (ids, raw link tokens), so the request that queues a message stays fast and
+the message shows the state at sending."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert
@@ -34,14 +31,12 @@ class BuiltMessage:
     reply_to: str = ""
 
 
+# kind -> builder: the table of workflows.emails, installed by create_app (install_builders).
 BUILDERS: dict = {}
 
 
-def message_builder(kind: str):
-    def register(fn):
-        BUILDERS[kind] = fn
-        return fn
-    return register
+def install_builders(table: dict) -> None:
+    BUILDERS.update(table)
 
 
 def enqueue(kind: str, to_email: str, context: dict | None = None, *, person: Person | None = None,

@@ -1,4 +1,4 @@
-"""Attendance from the webinar platform's attendee report (Zoom's layout: a summary, then host,
+"""Attendance: checking a meeting's registrants in at the door, and attendance from the webinar platform's attendee report (Zoom's layout: a summary, then host,
 panelist and attendee sections, each with its own header row; a rejoin is a second row; emails
 in any case; rows without an email). Attendees are matched to registrations by case-folded
 email, their minutes summed over rejoins into Registration.attended_minutes; the rest is reported."""
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from mipevents.accounts import audit
 from mipevents.core.text import clean_text
+from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.people.models import Person
 from mipevents.people.services import normalise_email
@@ -23,7 +24,7 @@ class ReportProblem(Exception):
 
 
 @dataclass
-class ReportRow:
+class AttendeeRow:
     name: str
     email: str          # case-folded, "" when the platform had none (a phone dialled in, a device)
     minutes: int
@@ -34,7 +35,7 @@ class ReportRow:
 class ImportResult:
     rows: int = 0
     matched: list = field(default_factory=list)     # (registration, minutes) per matched person
-    unmatched: list = field(default_factory=list)   # ReportRow per attendee row we could not place
+    unmatched: list = field(default_factory=list)   # AttendeeRow per attendee row we could not place
 
 
 # A webinar lasts hours: a larger number of minutes in a report is no attendance (and no database integer).
@@ -60,7 +61,7 @@ def _column(header: list[str], *names: str) -> int | None:
     return None
 
 
-def parse_report(text: str) -> list[ReportRow]:
+def parse_report(text: str) -> list[AttendeeRow]:
     """The rows of the attendee section (host and panelists are not registrants)."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     start = next((i for i, row in enumerate(rows) if row and row[0].strip().lower() == ATTENDEE_SECTION), None)
@@ -79,7 +80,7 @@ def parse_report(text: str) -> list[ReportRow]:
             break
         if len(row) == 1 and row[0].strip().lower().endswith("details"):
             break   # a further section
-        found.append(ReportRow(name=_cell(row, name_at), email=normalise_email(_cell(row, email_at)),
+        found.append(AttendeeRow(name=_cell(row, name_at), email=normalise_email(_cell(row, email_at)),
                                minutes=_minutes(_cell(row, minutes_at)),
                                attended=_cell(row, attended_at).lower() != "no" if attended_at is not None else True))
     return found
@@ -110,3 +111,31 @@ def import_attendance(webinar, text: str, *, actor=None) -> ImportResult:
     audit.record("webinar.attendance_import", webinar, actor=actor,
                  summary=f"Attendance imported: {len(result.matched)} matched, {len(result.unmatched)} rows unmatched")
     return result
+
+
+# ---------------------------------------------------------------------------------------------- the door
+
+def search_text(registration: Registration) -> str:
+    """What the door's search looks in (the same words checkin.js filters on)."""
+    return " ".join(p for p in (registration.first_name, registration.last_name, registration.organization,
+                                registration.city, registration.title, registration.email) if p).casefold()
+
+
+def matches(text: str, query: str) -> bool:
+    """Every typed word begins some word of `text` ("ma ta" finds "Mayor Tacoma"); "@" words match emails."""
+    words = text.replace("@", " @").replace(".", " ").split() + text.split()
+    return all(any(w.startswith(term) for w in words) for term in query.casefold().split())
+
+
+def check_in(registration: Registration, *, now=None) -> bool:
+    """Mark arrival (once: a second tap keeps the first time). True if this tap checked them in."""
+    if registration.checked_in_at is not None:
+        return False
+    registration.checked_in_at = now or utcnow()
+    db.session.flush()
+    return True
+
+
+def undo_check_in(registration: Registration) -> None:
+    registration.checked_in_at = None
+    db.session.flush()

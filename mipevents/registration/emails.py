@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
+from mipevents.core.web import base_url
 from mipevents.extensions import db
-from mipevents.notify.outbox import Attachment, BuiltMessage, enqueue, message_builder
+from mipevents.notify.outbox import BuiltMessage, enqueue
 from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration
 
@@ -21,10 +22,6 @@ KINDS = ("registration_received", "registration_repeat", "registration_promoted"
 # Messages that carry the event's calendar file (with the join link once confirmed).
 WITH_CALENDAR = ("registration_received", "registration_repeat", "registration_promoted",
                  "registration_approved", "registration_reminder")
-
-
-def base_url() -> str:
-    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")
 
 
 def manage_url(token: str) -> str:
@@ -88,30 +85,10 @@ def _render(kind: str, registration: Registration, extension: str, values: dict)
         return ""
 
 
-def calendar_attachment(registration: Registration) -> Attachment | None:
-    """The event's .ics for this registrant: the webinar with its private join link once confirmed
-    (tentative without it while waiting), or the meeting's days. None when the calendar module is
-    not there or the registration is no longer active."""
-    if not registration.is_active:
-        return None
-    try:
-        from mipevents.feeds import ics
-    except ImportError:
-        return None
-    if registration.webinar is not None:
-        build, name = getattr(ics, "webinar_attachment", None), registration.webinar.slug
-        event = registration.webinar
-    else:
-        build, name = getattr(ics, "meeting_attachment", None), registration.meeting.slug
-        event = registration.meeting
-    if build is None:
-        return None
-    return Attachment(f"{name}.ics", "text/calendar; method=PUBLISH; charset=utf-8", build(event, registration))
-
-
-def build_registration_message(msg) -> BuiltMessage:
+def build_registration_message(msg, *, calendar=None) -> BuiltMessage:
     """Render one registration email from its outbox row (context: registration_id, status at
-    queueing, the raw manage and feed tokens, and what the kind adds)."""
+    queueing, the raw manage and feed tokens, and what the kind adds); `calendar(registration)`
+    gives the event's .ics attachment for the kinds that carry it (WITH_CALENDAR)."""
     context = msg.context or {}
     registration = db.session.get(Registration, context.get("registration_id"))
     if registration is None:
@@ -132,16 +109,12 @@ def build_registration_message(msg) -> BuiltMessage:
     text = _render(msg.kind, registration, "txt", values)
     html = _render(msg.kind, registration, "html", values)
     attachments = []
-    if msg.kind in WITH_CALENDAR:
-        attachment = calendar_attachment(registration)
+    if msg.kind in WITH_CALENDAR and calendar is not None:
+        attachment = calendar(registration)
         if attachment is not None:
             attachments.append(attachment)
     return BuiltMessage(subject=_subject(msg.kind, registration, context), text=text, html=html,
                         attachments=attachments)
-
-
-for _kind in KINDS:
-    message_builder(_kind)(build_registration_message)
 
 
 def queue_resend(registration: Registration) -> None:

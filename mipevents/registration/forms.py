@@ -1,10 +1,26 @@
-"""Forms of the registration area: registering for a webinar (page and JSON API), a registrant's own
-changes on their manage page, and staff's message to all registrants."""
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+"""Forms of the registration area: registering for a meeting or a webinar (the pages, and the field
+rules of the JSON API), a registrant's own changes and session picks on their manage page, and
+staff's registration settings and message to all registrants."""
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from mipevents.core import vocabulary as vocab
 from mipevents.core.forms import Form
+from mipevents.core.text import email_key
+from mipevents.core.timeutil import to_local, wall_clock_to_utc
 
 # The roles a webinar registrant chooses from, in words (stored values from the one vocabulary).
 WEBINAR_ROLES = ("mayor", "city_staff", "partner", "other")
@@ -93,3 +109,151 @@ class MessageRegistrantsForm(Form):
     body = TextAreaField("Message", validators=[
         DataRequired(message="Write the message."), Length(max=20000, message="Keep this under 20,000 characters.")])
     include_waitlisted = BooleanField("Also send it to people on the waitlist")
+
+
+# ---------------------------------------------------------------------------------------------- meetings
+
+# The registration types of a meeting, as the form shows them (stored as Registration.role).
+MEETING_TYPES = [
+    ("mayor", "Mayor"),
+    ("city_staff", "Senior city staff/advisor"),
+    ("partner", "Partner organization"),
+    ("speaker", "Speaker"),
+    ("guest", "Guest"),
+]
+TYPE_LABELS = dict(MEETING_TYPES)
+
+_EMAIL = [Length(max=254), Email(message="Enter an email address like name@example.org.")]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, one per choice (valid HTML without JavaScript)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RegisterForMeetingForm(Form):
+    type = RadioField("Registration type", choices=MEETING_TYPES,
+                      validators=[InputRequired(message="Choose a registration type.")])
+    first_name = StringField("First name", validators=[DataRequired(message="Enter the attendee's first name."), Length(max=100)])
+    last_name = StringField("Last name", validators=[DataRequired(message="Enter the attendee's last name."), Length(max=100)])
+    title = StringField("Title", validators=[Optional(), Length(max=200)])
+    organization = StringField("City or organization", validators=[Optional(), Length(max=200)])
+    city = StringField("City", validators=[DataRequired(message="Enter the attendee's city."), Length(max=120)])
+    state = StringField("State", validators=[DataRequired(message="Enter the attendee's state."), Length(max=40)])
+    email = EmailField("Attendee's email", validators=[DataRequired(message="Enter the attendee's email."), *_EMAIL])
+    phone = TelField("Phone", validators=[Optional(), Length(max=40), Regexp(
+        r"^[0-9+().\-\s]*(?:(?:ext|x)\.?\s*[0-9]+)?$", message="Use digits, spaces and + ( ) - only.")])
+    dietary_needs = TextAreaField("Dietary needs", validators=[Optional(), Length(max=1000)])
+    accessibility_needs = TextAreaField("Accessibility needs", validators=[Optional(), Length(max=1000)])
+    extras = MultiCheckboxField("Receptions and site visits", coerce=int, validate_choice=True)
+    scheduler_email = EmailField("Your email (if you register someone else)", validators=[Optional(), *_EMAIL])
+    is_listed = BooleanField("Show the attendee's name, title and city on the list of attendees")
+    consent = BooleanField("I agree that the Mayors Innovation Project keeps these details to run this meeting",
+                           validators=[DataRequired(message="Please agree, so that we can register you.")])
+    # A field people never see: bots that fill every field fill it too.
+    website = StringField("Leave this field empty", validators=[Optional()])
+
+    def set_extras(self, items) -> None:
+        """The meeting's reception and site-visit sessions as the extras' choices."""
+        self.extras.choices = [(item.id, item.title) for item in items]
+
+    def validate_scheduler_email(self, field):
+        if field.data and self.email.data and field.data.strip().casefold() == self.email.data.strip().casefold():
+            raise ValidationError("This is the attendee's email: leave it empty when you register yourself.")
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+    def to_values(self) -> dict:
+        """What services.register takes."""
+        return {
+            "role": self.type.data, "first_name": self.first_name.data.strip(), "last_name": self.last_name.data.strip(),
+            "title": (self.title.data or "").strip(), "organization": (self.organization.data or "").strip(),
+            "city": self.city.data.strip(), "state": self.state.data.strip(), "email": self.email.data.strip(),
+            "phone": (self.phone.data or "").strip(), "dietary_needs": (self.dietary_needs.data or "").strip(),
+            "accessibility_needs": (self.accessibility_needs.data or "").strip(), "extras": list(self.extras.data or []),
+            "scheduler_email": (self.scheduler_email.data or "").strip(), "is_listed": bool(self.is_listed.data),
+            "consent": bool(self.consent.data),
+        }
+
+
+# The JSON endpoint's fields: its name -> the form's field (the form holds the rules for both).
+API_FIELDS = {"type": "type", "first_name": "first_name", "last_name": "last_name", "title": "title",
+              "organization": "organization", "city": "city", "state": "state", "email": "email", "phone": "phone",
+              "dietary_needs": "dietary_needs", "accessibility_needs": "accessibility_needs",
+              "scheduler_email": "scheduler_email", "consent": "consent"}
+API_OPTIONAL_TEXT = ("question",)
+
+
+def form_from_json(payload: dict) -> tuple[RegisterForMeetingForm, dict[str, list[str]]]:
+    """The registration form filled from a JSON object, and the type errors found before its rules
+    run ({api field: [message]}). `role` is accepted for `type` (the webinar endpoint's name)."""
+    errors: dict[str, list[str]] = {}
+    data = MultiDict()
+    if "type" not in payload and "role" in payload:
+        payload = {**payload, "type": payload["role"]}
+    for name, field_name in API_FIELDS.items():
+        value = payload.get(name)
+        if value is None:
+            continue
+        if name == "consent":
+            if not isinstance(value, bool):
+                errors[name] = ["Must be true or false."]
+            elif value:
+                data[field_name] = "y"
+            continue
+        if not isinstance(value, str):
+            errors[name] = ["Must be a string."]
+            continue
+        data[field_name] = value
+    if data.get("scheduler_email") and email_key(data["scheduler_email"]) == email_key(data.get("email", "")):
+        del data["scheduler_email"]   # the attendee's own address: they register themselves
+    for name in API_OPTIONAL_TEXT:
+        value = payload.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > 2000):
+            errors[name] = ["Must be a string of at most 2000 characters."]
+    form = RegisterForMeetingForm(formdata=data, meta={"csrf": False})
+    form.extras.choices = []
+    return form, errors
+
+
+def api_errors(form: RegisterForMeetingForm) -> dict[str, list[str]]:
+    """The form's errors under the JSON endpoint's field names."""
+    reverse = {field_name: name for name, field_name in API_FIELDS.items()}
+    return {reverse.get(name, name): list(messages) for name, messages in form.errors.items()}
+
+
+class ChooseSessionsForm(Form):
+    sessions = MultiCheckboxField("Sessions", coerce=int, validate_choice=True)
+
+
+class EditRegistrationSettingsForm(Form):
+    """Capacity, dates and approval of one meeting's registration (times in the meeting's zone)."""
+
+    capacity = IntegerField("Capacity (seats)", validators=[Optional(), NumberRange(min=0, max=100000, message="Enter 0 or more.")])
+    opens_at = DateTimeLocalField("Registration opens", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField("Registration deadline", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    approval_roles = MultiCheckboxField("Types that wait for staff approval", choices=MEETING_TYPES, validate_choice=True)
+
+    def validate_closes_at(self, field):
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The deadline must be after registration opens.")
+
+    def fill_from(self, meeting) -> None:
+        self.capacity.data = meeting.capacity
+        self.opens_at.data = _local_naive(meeting.registration_opens_at, meeting.timezone)
+        self.closes_at.data = _local_naive(meeting.registration_closes_at, meeting.timezone)
+        self.approval_roles.data = list(meeting.approval_roles or [])
+
+    def to_values(self, meeting) -> dict:
+        def utc(naive):
+            return wall_clock_to_utc(naive.date(), naive.time(), meeting.timezone) if naive else None
+        return {"capacity": self.capacity.data, "registration_opens_at": utc(self.opens_at.data),
+                "registration_closes_at": utc(self.closes_at.data), "approval_roles": list(self.approval_roles.data or [])}
+
+
+def _local_naive(instant, zone):
+    return to_local(instant, zone).replace(tzinfo=None) if instant else None

@@ -99,34 +99,6 @@ class SessionChoice(db.Model):
     __table_args__ = (UniqueConstraint("registration_id", "item_id", name="uq_session_choices_reg_item"),)
 
 
-class ChangeNotice(db.Model):
-    """One saved change to a published session's time, room or status, waiting to be told to the
-    people it affects. A burst of edits leaves several rows; they go out as one email per person
-    (the first row's `before` against the session as it is when the batch is queued)."""
-
-    __tablename__ = "change_notices"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
-    before: Mapped[dict] = mapped_column(JSON, default=dict)   # session_state() before the edit
-    after: Mapped[dict] = mapped_column(JSON, default=dict)    # session_state() right after it
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # pending -> queued (its batch is in the outbox) or void (the burst ended where it began).
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    recipients: Mapped[int | None] = mapped_column()   # people emailed by its batch
-
-    item: Mapped[AgendaItem] = relationship()
-    meeting: Mapped[Meeting] = relationship()
-
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'queued', 'void')", name="status_known"),
-        Index("ix_change_notices_status_created", "status", "created_at"),
-    )
-
-
 class SeatCount(db.Model):
     """How many registrations of one event are confirmed: the seat decision reads one row instead of
     counting registrations (which grows with the event, under the event's lock).

@@ -15,18 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Integer, bindparam, case, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.core.database import execute, insert_or_ignore, is_sqlite, lock_row, prebuilt
 from mipevents.core.db_types import UTCDateTime
-from mipevents.core.timeutil import utcnow
+from mipevents.core.timeutil import local_day_bounds, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.outbox import Queued, enqueue_many
 from mipevents.people.models import Person
 from mipevents.people.services import mint_tokens, normalise_email, person_id_for_email
 from mipevents.registration.models import Registration, SeatCount
+from mipevents.registration.queries import seats_left, waitlist_position
 from mipevents.registration.sessions import drop_choices
 from mipevents.webinars.models import Webinar
 
@@ -80,51 +81,8 @@ def is_open(event: Event, now: datetime | None = None) -> bool:
         return False
     if event.registration_closes_at and now >= event.registration_closes_at:
         return False
-    from mipevents.core.timeutil import local_day_bounds
-
     _, end_of_last_day = local_day_bounds(event.ends_on, event.timezone)
     return now < end_of_last_day
-
-
-@prebuilt
-def _seat_count_of_meeting(dialect_name: str):
-    table = SeatCount.__table__
-    return select(table.c.confirmed).where(table.c.meeting_id == bindparam("event_id"))
-
-
-@prebuilt
-def _seat_count_of_webinar(dialect_name: str):
-    table = SeatCount.__table__
-    return select(table.c.confirmed).where(table.c.webinar_id == bindparam("event_id"))
-
-
-def confirmed_count(event: Event) -> int:
-    """Confirmed registrations of `event` (the count the database keeps, models.SeatCount)."""
-    db.session.flush()
-    return execute(_seat_count_of_meeting if isinstance(event, Meeting) else _seat_count_of_webinar,
-                   {"event_id": event.id}).scalar() or 0
-
-
-def seats_left(event: Event) -> int | None:
-    """Free seats, or None for an event without a capacity."""
-    if event.capacity is None:
-        return None
-    return max(event.capacity - confirmed_count(event), 0)
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first in line; None unless waitlisted."""
-    if registration.status != "waitlisted":
-        return None
-    column = Registration.meeting_id if registration.meeting_id else Registration.webinar_id
-    event_id = registration.meeting_id or registration.webinar_id
-    ahead = db.session.execute(
-        select(func.count()).select_from(Registration).where(
-            column == event_id, Registration.status == "waitlisted",
-            or_(Registration.queued_at < registration.queued_at,
-                and_(Registration.queued_at == registration.queued_at, Registration.id < registration.id)))
-    ).scalar_one()
-    return ahead + 1
 
 
 # What the seat decision reads of an event (is_open, the capacity, the roles needing approval).

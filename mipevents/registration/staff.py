@@ -1,30 +1,33 @@
-"""Staff pages for webinar registrants: the list with search and counts, CSV export, attendance
-import from the platform's report, and a message to all registrants through the outbox.
-(Meeting registrants have their own pages in staff_meetings.py.)"""
+"""Staff pages for registrations (under /staff/): a meeting's registrants (the list with filters and
+counts, approve/decline, the CSV for the venue, registration settings, the check-in desk at the
+door, the session change notices waiting to go out) and a webinar's (the list with search and
+counts, CSV export, attendance from the platform's report, a message to all registrants)."""
 import csv
 import io
-from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from mipevents.accounts import audit
 from mipevents.accounts.permissions import staff_required
+from mipevents.agenda.models import AgendaItem
 from mipevents.core import vocabulary as vocab
-from mipevents.core.timeutil import isoformat_z
+from mipevents.core.text import csv_cell
+from mipevents.core.timeutil import format_time, to_local
+from mipevents.core.web import query_id
 from mipevents.extensions import db
-from mipevents.people.models import Person
-from mipevents.registration import attendance, emails, services
-from mipevents.registration.forms import MessageRegistrantsForm
-from mipevents.registration.models import Registration
+from mipevents.meetings.models import Meeting
+from mipevents.registration import attendance, emails, queries, services, sessions
+from mipevents.registration.forms import MEETING_TYPES, TYPE_LABELS, EditRegistrationSettingsForm, MessageRegistrantsForm
+from mipevents.registration.models import Registration, SessionChoice
 from mipevents.webinars.models import Webinar
-from mipevents.webinars.services import registration_counts
+from mipevents.workflows import change_notices as notices
 
-staff_bp = Blueprint("staff_registration", __name__, url_prefix="/staff")
+staff_bp = Blueprint("registration_staff", __name__, url_prefix="/staff")
 
-STATUS_ORDER = {"confirmed": 0, "pending": 1, "waitlisted": 2, "declined": 3, "cancelled": 4}
+
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 
 
@@ -33,26 +36,7 @@ MAX_REPORT_BYTES = 5 * 1024 * 1024
 def index():
     webinars = db.session.execute(select(Webinar).order_by(Webinar.starts_at.desc(), Webinar.id)).scalars().all()
     return render_template("registration/staff/index.html", webinars=webinars,
-                           counts=registration_counts([w.id for w in webinars]))
-
-
-def registrants(webinar: Webinar, search: str = "") -> list[Registration]:
-    """The webinar's registrations: confirmed, then waiting (in queue order), then the rest."""
-    query = (select(Registration).join(Person, Registration.person_id == Person.id)
-             .options(joinedload(Registration.person)).where(Registration.webinar_id == webinar.id))
-    if search:
-        like = f"%{search.strip()}%"
-        query = query.where(or_(Registration.first_name.ilike(like), Registration.last_name.ilike(like),
-                                Person.email.ilike(like), Registration.organization.ilike(like),
-                                Registration.city.ilike(like)))
-    rows = db.session.execute(query).scalars().all()
-    return sorted(rows, key=lambda r: (STATUS_ORDER.get(r.status, 9), r.queued_at, r.id))
-
-
-def waitlist_positions(rows: list[Registration]) -> dict[int, int]:
-    """Queue positions among the waitlisted of an unfiltered list (one pass, no query per row)."""
-    waiting = sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: (r.queued_at, r.id))
-    return {r.id: n for n, r in enumerate(waiting, start=1)}
+                           counts=queries.registration_counts([w.id for w in webinars]))
 
 
 @staff_bp.route("/webinars/<int:webinar_id>/registrants")
@@ -60,24 +44,14 @@ def waitlist_positions(rows: list[Registration]) -> dict[int, int]:
 def webinar_registrants(webinar_id):
     webinar = db.get_or_404(Webinar, webinar_id)
     search = (request.args.get("q") or "").strip()[:100]
-    every = registrants(webinar)
-    rows = registrants(webinar, search) if search else every
+    every = queries.registrants(webinar)
+    rows = queries.registrants(webinar, search) if search else every
     return render_template("registration/staff/webinar_registrants.html", webinar=webinar, rows=rows,
-                           search=search, counts=registration_counts([webinar.id])[webinar.id],
-                           positions=waitlist_positions(every))
+                           search=search, counts=queries.registration_counts([webinar.id])[webinar.id],
+                           positions=queries.waitlist_positions(every))
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return isoformat_z(value)
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-CSV_COLUMNS = ("id", "status", "waitlist_position", "first_name", "last_name", "email", "role", "title",
+WEBINAR_CSV_COLUMNS = ("id", "status", "waitlist_position", "first_name", "last_name", "email", "role", "title",
                "organization", "city", "state", "question", "registered_at", "confirmed_at", "cancelled_at",
                "attended_minutes", "source")
 
@@ -86,13 +60,13 @@ CSV_COLUMNS = ("id", "status", "waitlist_position", "first_name", "last_name", "
 @staff_required
 def export_registrants(webinar_id):
     webinar = db.get_or_404(Webinar, webinar_id)
-    rows = registrants(webinar)
-    positions = waitlist_positions(rows)
+    rows = queries.registrants(webinar)
+    positions = queries.waitlist_positions(rows)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(WEBINAR_CSV_COLUMNS)
     for r in rows:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             r.id, vocab.label(vocab.REGISTRATION_STATUSES, r.status), positions.get(r.id), r.first_name, r.last_name,
             r.person.email, vocab.label(vocab.REGISTRATION_ROLES, r.role), r.title, r.organization, r.city, r.state,
             r.question, r.created_at, r.confirmed_at, r.cancelled_at, r.attended_minutes, r.source)])
@@ -149,7 +123,7 @@ def message_registrants(webinar_id):
               "success")
         return redirect(url_for(".webinar_registrants", webinar_id=webinar.id), 303)
     status = 422 if request.method == "POST" else 200
-    counts = registration_counts([webinar.id])[webinar.id]
+    counts = queries.registration_counts([webinar.id])[webinar.id]
     return render_template("registration/staff/message_registrants.html", webinar=webinar, form=form,
                            counts=counts), status
 
@@ -174,3 +148,241 @@ def cancel_registrant(webinar_id, registration_id):
         moved = f" {promoted[0].name} moved up from the waitlist." if promoted else ""
         flash(f"Cancelled the registration of {registration.name}; they were emailed.{moved}", "success")
     return redirect(url_for(".webinar_registrants", webinar_id=webinar_id), 303)
+
+
+# ---------------------------------------------------------------------------------------------- meetings
+
+PAGE_SIZE = 200
+TYPE_CHOICES = [*MEETING_TYPES, ("other", "Other")]
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    return db.get_or_404(Meeting, meeting_id)
+
+
+def _registration(meeting: Meeting, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.meeting_id != meeting.id:
+        abort(404)
+    return registration
+
+
+def type_label(role: str) -> str:
+    return TYPE_LABELS.get(role) or vocab.label(vocab.REGISTRATION_ROLES, role)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/")
+@staff_required
+def meeting_registrations(meeting_id):
+    meeting = _meeting(meeting_id)
+    role = request.args.get("type", "")
+    status = request.args.get("status", "")
+    if role not in dict(TYPE_CHOICES):
+        role = ""
+    if status not in vocab.REGISTRATION_STATUSES:
+        status = ""
+    page = request.args.get("page", 1, type=query_id)
+    stmt = queries.meeting_registrations(meeting, role, status)
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
+    return render_template(
+        "registration/staff_meeting_registrations.html", meeting=meeting, rows=rows, total=total, page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), role=role, status=status, type_choices=TYPE_CHOICES,
+        type_label=type_label, counts=queries.type_counts(meeting), sessions=queries.session_counts(meeting),
+        seats_left=queries.seats_left(meeting), confirmed=queries.confirmed_count(meeting),
+        pending_notices=len(notices.pending_changes(meeting.id)))
+
+
+def _back(meeting: Meeting):
+    """Back to the filtered list the action came from (a local path only)."""
+    target = request.form.get("next", "")
+    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
+        target = url_for(".meeting_registrations", meeting_id=meeting.id)
+    return redirect(target)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/<int:registration_id>/approve", methods=["POST"])
+@staff_required
+def approve(meeting_id, registration_id):
+    meeting = _meeting(meeting_id)
+    registration = _registration(meeting, registration_id)
+    try:
+        registration = services.approve(registration, actor=current_user)
+    except services.NotAllowed as refused:
+        db.session.rollback()
+        flash(str(refused).capitalize() + ".", "error")
+        return _back(meeting)
+    audit.record("approve_registration", registration, actor=current_user, meeting_id=meeting.id,
+                 summary=f"Approved {registration.name} ({registration.status})")
+    db.session.commit()
+    flash(f"{registration.name} is approved: {vocab.label(vocab.REGISTRATION_STATUSES, registration.status).lower()}.", "success")
+    return _back(meeting)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/<int:registration_id>/decline", methods=["POST"])
+@staff_required
+def decline(meeting_id, registration_id):
+    meeting = _meeting(meeting_id)
+    registration = _registration(meeting, registration_id)
+    try:
+        services.decline(registration, actor=current_user)
+    except services.NotAllowed as refused:
+        db.session.rollback()
+        flash(str(refused).capitalize() + ".", "error")
+        return _back(meeting)
+    sessions.drop_choices(registration)
+    audit.record("decline_registration", registration, actor=current_user, meeting_id=meeting.id,
+                 summary=f"Declined {registration.name}")
+    db.session.commit()
+    flash(f"{registration.name} is declined; they get an email saying so.", "success")
+    return _back(meeting)
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+MEETING_CSV_COLUMNS = ("id", "status", "type", "first_name", "last_name", "title", "organization", "city", "state", "email",
+               "phone", "scheduler_email", "dietary_needs", "accessibility_needs", "receptions_and_site_visits",
+               "sessions", "listed", "registered_at", "checked_in_at", "source")
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/export.csv")
+@staff_required
+def export_meeting_csv(meeting_id):
+    meeting = _meeting(meeting_id)
+    role = request.args.get("type", "")
+    status = request.args.get("status", "")
+    rows = db.session.execute(queries.meeting_registrations(meeting, role if role in dict(TYPE_CHOICES) else "",
+                                        status if status in vocab.REGISTRATION_STATUSES else "")).scalars().all()
+    titles = dict(db.session.execute(select(AgendaItem.id, AgendaItem.title).where(AgendaItem.meeting_id == meeting.id)).all())
+    picks: dict[int, list[str]] = {}
+    for registration_id, item_id in db.session.execute(
+            select(SessionChoice.registration_id, SessionChoice.item_id).join(AgendaItem, AgendaItem.id == SessionChoice.item_id)
+            .where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.starts_at)).all():
+        picks.setdefault(registration_id, []).append(titles.get(item_id, ""))
+
+    def local(instant):
+        return to_local(instant, meeting.timezone).strftime("%Y-%m-%d %H:%M") if instant else ""
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(MEETING_CSV_COLUMNS)
+    for r in rows:
+        extras = "; ".join(titles.get(int(i), "") for i in (r.extras or []) if str(i).isdigit())
+        writer.writerow([csv_cell(v) for v in (
+            r.id, vocab.label(vocab.REGISTRATION_STATUSES, r.status), type_label(r.role), r.first_name, r.last_name, r.title,
+            r.organization, r.city, r.state, r.email, r.phone, r.scheduler_email, r.dietary_needs, r.accessibility_needs,
+            extras, "; ".join(picks.get(r.id, [])), "yes" if r.is_listed else "no", local(r.created_at),
+            local(r.checked_in_at), r.source)])
+    filename = f"{meeting.slug}-registrations.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+# ---------------------------------------------------------------------------------------------- settings
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/settings", methods=["GET", "POST"])
+@staff_required
+def meeting_settings(meeting_id):
+    meeting = _meeting(meeting_id)
+    form = EditRegistrationSettingsForm()
+    if request.method == "GET":
+        form.fill_from(meeting)
+    if form.validate_on_submit():
+        values = form.to_values(meeting)
+        before = {"capacity": meeting.capacity, "approval_roles": list(meeting.approval_roles or []),
+                  "registration_opens_at": str(meeting.registration_opens_at or ""),
+                  "registration_closes_at": str(meeting.registration_closes_at or "")}
+        for key, value in values.items():
+            setattr(meeting, key, value)
+        audit.record("registration_settings", meeting, actor=current_user, meeting_id=meeting.id,
+                     summary=f"Registration settings of {meeting.name}", before=before,
+                     after={**values, "registration_opens_at": str(values["registration_opens_at"] or ""),
+                            "registration_closes_at": str(values["registration_closes_at"] or "")})
+        db.session.commit()
+        # More seats: the waitlist moves up, in a transaction of its own (it takes the capacity lock).
+        promoted = services.promote_waitlist(meeting)
+        db.session.commit()
+        flash("Registration settings saved." + (f" {len(promoted)} moved up from the waitlist." if promoted else ""), "success")
+        return redirect(url_for(".meeting_registrations", meeting_id=meeting.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("registration/staff_meeting_settings.html", meeting=meeting, form=form), status
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/check-in")
+@staff_required
+def checkin(meeting_id):
+    meeting = _meeting(meeting_id)
+    query = request.args.get("q", "").strip()[:100]
+    rows = db.session.execute(
+        select(Registration).where(Registration.meeting_id == meeting.id,
+                                   Registration.status.in_(vocab.ACTIVE_REGISTRATION_STATUSES))
+        .order_by(func.lower(Registration.last_name), func.lower(Registration.first_name), Registration.id)).scalars().all()
+    confirmed = [r for r in rows if r.status == "confirmed"]
+    arrived = sum(1 for r in confirmed if r.checked_in_at)
+    shown = [r for r in rows if attendance.matches(attendance.search_text(r), query)] if query else rows
+    only_expected = request.args.get("expected") == "1"
+    if only_expected:
+        shown = [r for r in shown if r.status == "confirmed" and r.checked_in_at is None]
+    done = db.session.get(Registration, request.args.get("done", type=query_id) or 0)
+    if done is not None and done.meeting_id != meeting.id:
+        done = None
+    return render_template("registration/staff_meeting_checkin.html", meeting=meeting, rows=shown, query=query,
+                           expected=len(confirmed) - arrived, arrived=arrived, confirmed=len(confirmed),
+                           only_expected=only_expected, done=done, search_text=attendance.search_text, type_label=type_label,
+                           format_time=format_time)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/<int:registration_id>/check-in", methods=["POST"])
+@staff_required
+def check_in_one(meeting_id, registration_id):
+    meeting = _meeting(meeting_id)
+    registration = _registration(meeting, registration_id)
+    if not registration.is_active:
+        flash(f"{registration.name}'s registration is {registration.status}: not checked in.", "error")
+        return redirect(url_for(".checkin", meeting_id=meeting.id))
+    attendance.check_in(registration)
+    db.session.commit()
+    # The search is cleared for the next person; the page confirms who came in, with an undo.
+    return redirect(url_for(".checkin", meeting_id=meeting.id, done=registration.id))
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/<int:registration_id>/undo-check-in", methods=["POST"])
+@staff_required
+def undo_check_in_one(meeting_id, registration_id):
+    meeting = _meeting(meeting_id)
+    registration = _registration(meeting, registration_id)
+    attendance.undo_check_in(registration)
+    db.session.commit()
+    flash(f"{registration.name} is no longer checked in.", "info")
+    return redirect(url_for(".checkin", meeting_id=meeting.id))
+
+
+# ---------------------------------------------------------------------------------------------- notices
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/notices")
+@staff_required
+def pending_notices(meeting_id):
+    meeting = _meeting(meeting_id)
+    changes = notices.pending_changes(meeting.id)
+    lines = {c.item.id: notices.change_lines(c.before, c.after, meeting.timezone) for c in changes}
+    people = len({email for c in changes if c.changed for email in c.recipients})
+    return render_template("registration/staff_meeting_notices.html", meeting=meeting, changes=changes, lines=lines,
+                           people=people, quiet_minutes=int(notices.QUIET.total_seconds() // 60),
+                           longest_minutes=int(notices.LONGEST_WAIT.total_seconds() // 60))
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/notices/send", methods=["POST"])
+@staff_required
+def send_notices(meeting_id):
+    meeting = _meeting(meeting_id)
+    try:
+        queued = notices.queue_change_notices(meeting_id=meeting.id, force=True)
+    except notices.AlreadyQueued:
+        db.session.rollback()
+        flash("These notices were just sent by another run.", "info")
+        return redirect(url_for(".pending_notices", meeting_id=meeting.id))
+    audit.record("send_change_notices", meeting, actor=current_user, meeting_id=meeting.id,
+                 summary=f"Sent session change notices now ({queued} emails)")
+    db.session.commit()
+    flash(f"{queued} emails about session changes are on their way.", "success")
+    return redirect(url_for(".pending_notices", meeting_id=meeting.id))

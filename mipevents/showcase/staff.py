@@ -11,11 +11,11 @@ from mipevents.agenda.models import AgendaItem
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.showcase import services
+from mipevents.showcase import queries, services
 from mipevents.showcase.forms import AddSlotForm, EditSlotForm, UpdateTimingForm
 from mipevents.showcase.models import ShowcaseSlot
 
-staff_bp = Blueprint("staff_showcase", __name__, url_prefix="/staff/showcase")
+staff_bp = Blueprint("showcase_staff", __name__, url_prefix="/staff/showcase")
 
 
 def _item_or_404(item_id: int) -> AgendaItem:
@@ -44,11 +44,11 @@ def index():
 
 
 def _render_lineup(item, add_form=None, timing_form=None, status=200):
-    slots = services.lineup(item)
-    add_form = add_form or AddSlotForm(speakers=services.meeting_speakers(item.meeting), formdata=None)
+    slots = queries.lineup(item)
+    add_form = add_form or AddSlotForm(speakers=queries.speakers_to_pick(item.meeting), formdata=None)
     timing_form = timing_form or UpdateTimingForm(formdata=None, obj=item)
-    return render_template("showcase/staff_lineup.html", item=item, meeting=item.meeting, plan=services.plan(item, slots),
-                           fit=services.fit(item, slots), add_form=add_form, timing_form=timing_form,
+    return render_template("showcase/staff_lineup.html", item=item, meeting=item.meeting, plan=queries.plan(item, slots),
+                           fit=queries.fit(item, slots), add_form=add_form, timing_form=timing_form,
                            public_count=sum(1 for s in slots if s.status == "published")), status
 
 
@@ -62,7 +62,7 @@ def lineup(item_id):
 @staff_required
 def add_slot(item_id):
     item = _item_or_404(item_id)
-    form = AddSlotForm(speakers=services.meeting_speakers(item.meeting))
+    form = AddSlotForm(speakers=queries.speakers_to_pick(item.meeting))
     if not form.validate_on_submit():
         return _render_lineup(item, add_form=form, status=422)
     slot = services.add_slot(item, form.to_values(), actor=current_user, position=form.position.data)
@@ -133,7 +133,7 @@ def move_slot(slot_id):
 def edit_slot(slot_id):
     slot = _slot_or_404(slot_id)
     item = slot.item
-    form = EditSlotForm(speakers=services.meeting_speakers(item.meeting), obj=slot)
+    form = EditSlotForm(speakers=queries.speakers_to_pick(item.meeting), obj=slot)
     if form.validate_on_submit():
         services.update_slot(slot, form.to_values(), actor=current_user)
         db.session.commit()
@@ -161,9 +161,9 @@ def remove_slot(slot_id):
 def run_of_show(item_id):
     """The MC's printable sheet: order, presenter, city, title, planned start."""
     item = _item_or_404(item_id)
-    slots = services.lineup(item, public_only=True)
+    slots = queries.lineup(item, public_only=True)
     return render_template("showcase/staff_run_of_show.html", item=item, meeting=item.meeting,
-                           plan=services.plan(item, slots), fit=services.fit(item, slots))
+                           plan=queries.plan(item, slots), fit=queries.fit(item, slots))
 
 
 @staff_bp.route("/<int:item_id>/report")
@@ -171,7 +171,7 @@ def run_of_show(item_id):
 def report(item_id):
     """Planned against actual per presenter and in total, after (or during) the run."""
     item = _item_or_404(item_id)
-    slots = services.lineup(item, public_only=True)
+    slots = queries.lineup(item, public_only=True)
     return render_template("showcase/staff_report.html", item=item, meeting=item.meeting,
-                           rows=list(zip(slots, services.overtime(item, slots).rows, strict=True)),
-                           report=services.overtime(item, slots), now=utcnow())
+                           rows=list(zip(slots, queries.overtime(item, slots).rows, strict=True)),
+                           report=queries.overtime(item, slots), now=utcnow())

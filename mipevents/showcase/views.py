@@ -11,7 +11,7 @@ from mipevents.core.timeutil import utcnow
 from mipevents.core.web import query_id
 from mipevents.extensions import db, limiter
 from mipevents.meetings.models import Meeting
-from mipevents.showcase import services
+from mipevents.showcase import queries, services
 from mipevents.showcase.live import ACTIONS, InvalidAction
 from mipevents.showcase.timing import mmss
 
@@ -45,8 +45,8 @@ def _item_arg() -> int | None:
 
 
 def _public_item(meeting: Meeting):
-    items = services.showcase_items(meeting, public_only=True)
-    item = services.pick_item(items, _item_arg())
+    items = queries.showcase_items(meeting, public_only=True)
+    item = queries.pick_item(items, _item_arg())
     if item is None:
         abort(404)
     return item, items
@@ -55,14 +55,14 @@ def _public_item(meeting: Meeting):
 @bp.route("/meetings/<slug>/showcase")
 def lineup(slug):
     meeting = _public_meeting(slug)
-    is_over = services.is_over(meeting)
+    is_over = queries.is_over(meeting)
 
     def build():
-        items = services.showcase_items(meeting, public_only=True)
+        items = queries.showcase_items(meeting, public_only=True)
         if not items:
             abort(404)
-        slots = services.lineups(items, public_only=True)
-        plans = {i.id: services.plan(i, slots[i.id]) for i in items}
+        slots = queries.lineups(items, public_only=True)
+        plans = {i.id: queries.plan(i, slots[i.id]) for i in items}
         return render_template("showcase/lineup.html", meeting=meeting, items=items, plans=plans, is_over=is_over)
 
     # The recap replaces the line-up when the meeting ends: the key says which one this is.
@@ -75,13 +75,13 @@ def ideas():
     now = utcnow()
 
     def build():
-        found, topics = services.ideas(topic, now)
+        found, topics = queries.ideas(topic, now)
         if topic is not None and topic not in dict(topics):
             abort(404)
         return render_template("showcase/ideas.html", ideas=found, topics=topics, topic=topic)
 
     # Which meetings are over depends on the day: the key moves on with the date.
-    return cached_response(("showcase.ideas", topic, now.date().isoformat()), services.ideas_version(), build)
+    return cached_response(("showcase.ideas", topic, now.date().isoformat()), queries.ideas_version(), build)
 
 
 PHASE_WORDS = {"calm": "", "amber": "One minute left", "red": "30 seconds left", "time": "Time", "over": "Overtime"}
@@ -110,7 +110,7 @@ def first_paint(state: dict, now_ms: float) -> dict:
 
 
 def _stage_context(meeting, item, items):
-    slots = services.lineup(item, public_only=True)
+    slots = queries.lineup(item, public_only=True)
     run = services.run_for(item)
     state = services.display_state(item, run, slots)
     return {"meeting": meeting, "item": item, "items": items, "slots": slots, "state": state,
@@ -142,7 +142,7 @@ def state(slug):
         response = make_response("", 304)
     else:
         item = db.session.get(AgendaItem, source[0])
-        slots = services.lineup(item, public_only=True)
+        slots = queries.lineup(item, public_only=True)
         response = jsonify(services.display_state(item, services.run_for(item), slots))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache" if is_staff else "no-cache"
@@ -154,7 +154,7 @@ def state(slug):
 def practice(slug):
     meeting = _public_meeting(slug)
     item, items = _public_item(meeting)
-    slots = services.lineup(item, public_only=True)
+    slots = queries.lineup(item, public_only=True)
     slot_id = request.args.get("slot", type=query_id)
     slot = next((s for s in slots if s.id == slot_id), None) if slot_id is not None else None
     if slot_id is not None and slot is None:
@@ -170,8 +170,8 @@ def control(slug):
     meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
     if meeting is None:
         abort(404)
-    items = services.showcase_items(meeting)
-    item = services.pick_item(items, _item_arg())
+    items = queries.showcase_items(meeting)
+    item = queries.pick_item(items, _item_arg())
     if item is None:
         abort(404)
     context = _stage_context(meeting, item, items)
@@ -195,7 +195,7 @@ def control_action(slug, action):
     meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
     if meeting is None:
         abort(404)
-    item = services.pick_item(services.showcase_items(meeting), request.args.get("session", type=int)
+    item = queries.pick_item(queries.showcase_items(meeting), request.args.get("session", type=int)
                               or request.form.get("session", type=int))
     if item is None:
         abort(404)

@@ -1,10 +1,9 @@
-"""Speaker (a global public profile) and SessionSpeaker (a role on one session, in order)."""
+"""Speaker: a global public profile (their roles on sessions are the agenda's SessionSpeaker rows)."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from mipevents.agenda.models import AgendaItem
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
@@ -32,8 +31,6 @@ class Speaker(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     person: Mapped[Person | None] = relationship()
-    session_links: Mapped[list["SessionSpeaker"]] = relationship(back_populates="speaker",
-                                                                 cascade="all, delete-orphan")
 
     @property
     def display_name(self):
@@ -49,21 +46,3 @@ class Speaker(db.Model):
 
     def __repr__(self):
         return f"<Speaker {self.id} {self.name!r}>"
-
-
-class SessionSpeaker(db.Model):
-    __tablename__ = "session_speakers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)
-    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20), default="speaker")
-    position: Mapped[int] = mapped_column(default=0)
-
-    item: Mapped[AgendaItem] = relationship(back_populates="speaker_links")
-    speaker: Mapped[Speaker] = relationship(back_populates="session_links")
-
-    __table_args__ = (
-        UniqueConstraint("item_id", "speaker_id", name="uq_session_speakers_item_speaker"),
-        CheckConstraint("role IN ('keynote', 'moderator', 'panelist', 'presenter', 'speaker')", name="role_known"),
-    )

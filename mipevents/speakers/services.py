@@ -8,12 +8,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
 from mipevents.accounts import audit
-from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
 from mipevents.extensions import db
-from mipevents.meetings.models import Meeting
 from mipevents.people.services import normalise_email, person_for_email
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_PIXELS = 40_000_000           # refuse decompression bombs long before they fill memory
@@ -68,20 +65,6 @@ def process_photo(data: bytes, max_bytes: int) -> tuple[bytes, str]:
     return out.getvalue(), "image/jpeg"
 
 
-def meetings_showing(speaker: Speaker) -> list[Meeting]:
-    """Meetings whose public pages show this speaker (a session they are on is public)."""
-    return list(db.session.execute(
-        select(Meeting).where(Meeting.id.in_(
-            select(AgendaItem.meeting_id).join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
-            .where(SessionSpeaker.speaker_id == speaker.id, AgendaItem.status.in_(("published", "cancelled")))))
-    ).scalars())
-
-
-def _touch_meetings(speaker: Speaker) -> None:
-    for meeting in meetings_showing(speaker):
-        touch(meeting)
-
-
 def _link_person(speaker: Speaker, email: str) -> None:
     """Point the profile at the Person with this email (one profile per person)."""
     if not email:
@@ -122,7 +105,6 @@ def update_speaker(speaker: Speaker, values: dict, *, actor) -> bool:
     changed = sorted(k for k in after if after[k] != before[k])
     if not changed:
         return False
-    _touch_meetings(speaker)
     audit.record("update_speaker", speaker, actor=actor, summary=f"Edited the speaker {speaker.display_name}",
                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return True
@@ -133,16 +115,16 @@ def set_photo(speaker: Speaker, data: bytes, *, max_bytes: int, actor) -> None:
     photo, content_type = process_photo(data, max_bytes)
     speaker.photo, speaker.photo_type = photo, content_type
     speaker.photo_version += 1
-    _touch_meetings(speaker)
     audit.record("speaker_photo", speaker, actor=actor, summary=f"New photo for {speaker.display_name}",
                  after={"photo_version": speaker.photo_version, "bytes": len(photo)})
 
 
-def remove_photo(speaker: Speaker, *, actor) -> None:
+def remove_photo(speaker: Speaker, *, actor) -> bool:
+    """Remove the photo; False when there was none."""
     if not speaker.has_photo:
-        return
+        return False
     speaker.photo, speaker.photo_type = None, None
     speaker.photo_version += 1
-    _touch_meetings(speaker)
     audit.record("speaker_photo", speaker, actor=actor, summary=f"Removed the photo of {speaker.display_name}",
                  after={"photo_version": speaker.photo_version})
+    return True

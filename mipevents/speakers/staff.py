@@ -10,9 +10,10 @@ from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.speakers import services
 from mipevents.speakers.forms import EditSpeakerForm
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
+from mipevents.workflows import speakers as speaker_work
 
-staff_bp = Blueprint("staff_speakers", __name__, url_prefix="/staff")
+staff_bp = Blueprint("speakers_staff", __name__, url_prefix="/staff")
 
 PAGE_SIZE = 100
 
@@ -30,9 +31,7 @@ def list_speakers():
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     speakers = db.session.execute(stmt.order_by(func.lower(Speaker.name), Speaker.id)
                                   .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-    sessions = dict(db.session.execute(select(SessionSpeaker.speaker_id, func.count())
-                                       .where(SessionSpeaker.speaker_id.in_([s.id for s in speakers]))
-                                       .group_by(SessionSpeaker.speaker_id)).all()) if speakers else {}
+    sessions = speaker_work.sessions_per_speaker([s.id for s in speakers])
     return render_template("staff/speakers/list_speakers.html", speakers=speakers, q=q, total=total, page=page,
                            has_next=page * PAGE_SIZE < total, sessions=sessions)
 
@@ -44,12 +43,12 @@ def _save_photo(form, speaker) -> bool:
         limit = current_app.config["SPEAKER_PHOTO_MAX_BYTES"]
         data = upload.read(limit + 1)
         try:
-            services.set_photo(speaker, data, max_bytes=limit, actor=current_user)
+            speaker_work.set_photo(speaker, data, max_bytes=limit, actor=current_user)
         except services.SpeakerProblem as exc:
             form.photo.errors = [*form.photo.errors, str(exc)]
             return False
     elif form.remove_photo.data:
-        services.remove_photo(speaker, actor=current_user)
+        speaker_work.remove_photo(speaker, actor=current_user)
     return True
 
 
@@ -88,7 +87,7 @@ def edit_speaker(speaker_id):
     form = EditSpeakerForm(obj=speaker) if request.method == "GET" else EditSpeakerForm()
     if form.validate_on_submit():
         try:
-            changed = services.update_speaker(speaker, form.values(), actor=current_user)
+            changed = speaker_work.update_speaker(speaker, form.values(), actor=current_user)
         except services.SpeakerProblem as exc:
             db.session.rollback()
             _problem(form, exc)
@@ -101,7 +100,7 @@ def edit_speaker(speaker_id):
                 return redirect(url_for(".edit_speaker", speaker_id=speaker.id), 303)
             db.session.rollback()
             speaker = db.session.get(Speaker, speaker_id)
-    links = db.session.execute(select(SessionSpeaker).where(SessionSpeaker.speaker_id == speaker.id)).scalars().all()
+    links = speaker_work.speaker_links(speaker.id)
     return render_template("staff/speakers/edit_speaker.html", form=form, speaker=speaker, links=links), \
         422 if request.method == "POST" else 200
 

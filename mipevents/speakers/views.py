@@ -3,8 +3,9 @@ and their photo (bytes from the database, with an ETag). Emails are never shown.
 from flask import Blueprint, abort, render_template
 
 from mipevents.core.http_cache import cached_response
-from mipevents.meetings.listing import meeting_version, public_meeting_head_or_404
-from mipevents.speakers import listing
+from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
+from mipevents.speakers import queries
+from mipevents.workflows import speakers as speaker_pages
 
 bp = Blueprint("speakers", __name__)
 
@@ -20,29 +21,29 @@ def meeting_speakers(slug):
 
 
 def _render_meeting_speakers(meeting):
-    entries = listing.meeting_speakers(meeting)
+    entries = speaker_pages.meeting_speakers(meeting)
     return render_template("speakers/meeting_speakers.html", meeting=meeting, count=len(entries),
-                           groups=listing.by_initial(entries))
+                           groups=speaker_pages.by_initial(entries))
 
 
 @bp.route("/speakers/<int:speaker_id>")
 def show_speaker(speaker_id):
-    speaker, versions = listing.public_speaker_or_404(speaker_id)
+    speaker, versions = speaker_pages.public_speaker_or_404(speaker_id)
     version = (versions, speaker.photo_version, speaker.updated_at.isoformat() if speaker.updated_at else "")
     return cached_response(
         ("speaker", speaker_id), version,
         lambda: render_template("speakers/show_speaker.html", speaker=speaker,
-                                by_meeting=listing.by_meeting(listing.speaker_appearances(speaker_id))))
+                                by_meeting=speaker_pages.by_meeting(speaker_pages.speaker_appearances(speaker_id))))
 
 
 @bp.route("/speakers/<int:speaker_id>/photo")
 def photo(speaker_id):
-    speaker, _ = listing.public_speaker_or_404(speaker_id)
+    speaker, _ = speaker_pages.public_speaker_or_404(speaker_id)
     if not speaker.has_photo:
         abort(404)
 
     def build():
-        data = listing.photo_bytes(speaker_id)
+        data = queries.photo_bytes(speaker_id)
         if not data:
             abort(404)
         return data

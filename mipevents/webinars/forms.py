@@ -1,34 +1,21 @@
 """Staff form for creating and editing a webinar: local date and times typed in the webinar's zone."""
-import re
 
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from mipevents.core.forms import Form
-from mipevents.core.timeutil import is_valid_zone, to_local, wall_clock_to_utc
+from mipevents.core.forms import Form, known_zone, web_address
+from mipevents.core.timeutil import to_local, wall_clock_to_utc
 from mipevents.meetings.forms import zone_choices
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def _slug(form, field):
-    if field.data and not SLUG.match(field.data):
-        raise ValidationError("Use lowercase letters, digits and single hyphens, like housing-feb-2026.")
-
-
-def _zone(form, field):
-    if not is_valid_zone(field.data or ""):
-        raise ValidationError("Choose a time zone from the list.")
 
 
 class EditWebinarForm(Form):
     title = StringField("Title", validators=[DataRequired(message="Give the webinar a title."), Length(max=300)])
     slug = StringField("Web address", validators=[DataRequired(message="Give the webinar a web address."),
-                                                  Length(max=80), _slug])
+                                                  Length(max=80), web_address("housing-feb-2026")])
     day = DateField("Date", validators=[DataRequired(message="Enter the date (YYYY-MM-DD).")])
     starts = TimeField("Starts", validators=[DataRequired(message="Enter the start time (HH:MM).")])
     ends = TimeField("Ends", validators=[DataRequired(message="Enter the end time (HH:MM).")])
-    timezone = SelectField("Time zone", default="America/Chicago", validators=[_zone], validate_choice=False)
+    timezone = SelectField("Time zone", default="America/Chicago", validators=[known_zone()], validate_choice=False)
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
     presenters = TextAreaField("Presenters (one a line)", validators=[Optional(), Length(max=5000)])
     capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])

@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from mipevents.core.db_types import UTCDateTime
-from mipevents.core.timeutil import is_valid_zone, utcnow
+from mipevents.core.timeutil import checked_zone, utcnow
 from mipevents.extensions import db
 
 
@@ -40,9 +40,7 @@ class Webinar(db.Model):
 
     @validates("timezone")
     def _check_zone(self, key, value):
-        if not is_valid_zone(value):
-            raise ValueError(f"unknown time zone {value!r}")
-        return value
+        return checked_zone(value)
 
     @property
     def is_public(self):

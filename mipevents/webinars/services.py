@@ -1,6 +1,5 @@
 """Webinars: what the public may see, and staff's changes (create, edit, publish, cancel), each
 raising the webinar's version (caches) and, once public, its SEQUENCE (subscribed calendars)."""
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
@@ -9,7 +8,6 @@ from sqlalchemy import func, select
 from mipevents.accounts import audit
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
 
 PUBLIC_STATUSES = ("published", "cancelled")
@@ -20,7 +18,12 @@ EDITABLE_FIELDS = ("slug", "title", "description", "presenters", "starts_at", "e
 
 
 class WebinarProblem(Exception):
-    """A change that cannot be made (impossible times, a slug in use, a wrong status)."""
+    """A change that cannot be made (impossible times, a slug in use, a wrong status); `field` names
+    the form field it belongs next to (none for a status change)."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 def public_webinar_or_404(slug: str) -> Webinar:
@@ -49,33 +52,6 @@ def list_version() -> tuple:
     return tuple(str(value) for value in row)
 
 
-@dataclass
-class Counts:
-    confirmed: int = 0
-    waitlisted: int = 0
-    pending: int = 0
-    cancelled: int = 0
-    declined: int = 0
-
-    @property
-    def active(self) -> int:
-        return self.confirmed + self.waitlisted + self.pending
-
-
-def registration_counts(webinar_ids: list[int]) -> dict[int, Counts]:
-    """Counts per status for several webinars in one query."""
-    counts = {webinar_id: Counts() for webinar_id in webinar_ids}
-    if not webinar_ids:
-        return counts
-    rows = db.session.execute(
-        select(Registration.webinar_id, Registration.status, func.count())
-        .where(Registration.webinar_id.in_(webinar_ids)).group_by(Registration.webinar_id, Registration.status)
-    ).all()
-    for webinar_id, status, number in rows:
-        setattr(counts[webinar_id], status, number)
-    return counts
-
-
 def _snapshot(webinar: Webinar) -> dict:
     return {key: (value.isoformat() if isinstance(value, datetime) else value)
             for key in EDITABLE_FIELDS + ("status",) if (value := getattr(webinar, key)) is not None}
@@ -83,13 +59,13 @@ def _snapshot(webinar: Webinar) -> dict:
 
 def _check(values: dict, webinar: Webinar | None = None) -> None:
     if values["ends_at"] <= values["starts_at"]:
-        raise WebinarProblem("the webinar must end after it starts")
+        raise WebinarProblem("the webinar must end after it starts", "ends")
     closes = values.get("registration_closes_at")
     if closes is not None and closes > values["starts_at"]:
-        raise WebinarProblem("registration must close before the webinar starts")
+        raise WebinarProblem("registration must close before the webinar starts", "closes_time")
     taken = db.session.execute(select(Webinar.id).where(Webinar.slug == values["slug"])).scalar_one_or_none()
     if taken is not None and (webinar is None or taken != webinar.id):
-        raise WebinarProblem(f"the address /webinars/{values['slug']}/ is already used by another webinar")
+        raise WebinarProblem(f"the address /webinars/{values['slug']}/ is already used by another webinar", "slug")
 
 
 def create_webinar(values: dict, *, actor=None) -> Webinar:

@@ -6,26 +6,26 @@ from sqlalchemy import select
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.extensions import db
-from mipevents.registration import services as registration
 from mipevents.webinars import services
 from mipevents.webinars.forms import EditWebinarForm
 from mipevents.webinars.models import Webinar
+from mipevents.workflows import webinars as webinar_work
 
-staff_bp = Blueprint("staff_webinars", __name__, url_prefix="/staff")
+staff_bp = Blueprint("webinars_staff", __name__, url_prefix="/staff")
 
 
 @staff_bp.route("/webinars/")
 @staff_required
 def list_webinars():
     webinars = db.session.execute(select(Webinar).order_by(Webinar.starts_at.desc(), Webinar.id)).scalars().all()
-    counts = services.registration_counts([w.id for w in webinars])
+    counts = webinar_work.registration_counts([w.id for w in webinars])
     return render_template("webinars/staff/list_webinars.html", webinars=webinars, counts=counts)
 
 
 def _save_problem(form, exc):
     db.session.rollback()
     message = str(exc)
-    target = form.slug if "address" in message else form.ends if "end" in message else form.closes_time
+    target = getattr(form, exc.field)
     target.errors = list(target.errors) + [message[0].upper() + message[1:] + "."]
 
 
@@ -62,7 +62,7 @@ def edit_webinar(webinar_id):
             flash("Saved." if changed else "Nothing changed.", "success")
             if seats_before is not None and (webinar.capacity is None or webinar.capacity > seats_before):
                 # More seats: the first in line move up (under the capacity lock, so after the edit's commit).
-                promoted = registration.promote_waitlist(webinar)
+                promoted = webinar_work.fill_added_seats(webinar)
                 db.session.commit()
                 if promoted:
                     flash(f"{len(promoted)} {'person' if len(promoted) == 1 else 'people'} moved up from the "

@@ -1,19 +1,13 @@
-"""Public webinar pages: the list, one webinar (with its live seat count, so never from a shared
-cache), and the registration form."""
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+"""Public webinar pages: the list, and one webinar (with its live seat count, so never from a shared
+cache); its sign-up form is registration's (registration.views)."""
+from flask import Blueprint, make_response, render_template
 
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
-from mipevents.extensions import db, limiter
-from mipevents.registration import services as registration
-from mipevents.registration.forms import PRIVACY_NOTICE, RegisterWebinarForm
 from mipevents.webinars import services
+from mipevents.workflows import webinars as webinar_work
 
 bp = Blueprint("webinars", __name__)
-
-
-def registration_limit() -> str:
-    return current_app.config["RATELIMIT_REGISTRATION"]
 
 
 @bp.route("/webinars/")
@@ -34,42 +28,7 @@ def _no_store(response):
 def show_webinar(slug):
     webinar = services.public_webinar_or_404(slug)
     now = utcnow()
-    is_open = registration.is_open(webinar, now)
-    seats = registration.seats_left(webinar) if is_open else None
+    sign_up = webinar_work.sign_up(webinar, now)
     return _no_store(make_response(render_template(
-        "webinars/show_webinar.html", webinar=webinar, is_open=is_open, seats_left=seats,
+        "webinars/show_webinar.html", webinar=webinar, is_open=sign_up.is_open, seats_left=sign_up.seats_left,
         is_past=webinar.ends_at < now)))
-
-
-def _closed(webinar, status):
-    return _no_store(make_response(render_template("webinars/closed.html", webinar=webinar), status))
-
-
-@bp.route("/webinars/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
-def register(slug):
-    webinar = services.public_webinar_or_404(slug)
-    if not registration.is_open(webinar):
-        return _closed(webinar, 409 if request.method == "POST" else 200)
-    form = RegisterWebinarForm()
-    if request.method == "POST" and form.is_bot:
-        # Looks like success to the bot; nothing is written and nobody is emailed.
-        return redirect(url_for(".registered", slug=webinar.slug), 303)
-    if form.validate_on_submit():
-        try:
-            registration.register(webinar, form.to_values(), source="web")
-        except registration.RegistrationClosed:
-            db.session.rollback()
-            return _closed(webinar, 409)
-        db.session.commit()
-        # New or repeat: the same answer; only the email says "you were already registered".
-        return redirect(url_for(".registered", slug=webinar.slug), 303)
-    status = 422 if request.method == "POST" else 200
-    return _no_store(make_response(render_template(
-        "webinars/register.html", webinar=webinar, form=form, privacy_notice=PRIVACY_NOTICE), status))
-
-
-@bp.route("/webinars/<slug>/register/thanks")
-def registered(slug):
-    webinar = services.public_webinar_or_404(slug)
-    return render_template("webinars/registered.html", webinar=webinar)

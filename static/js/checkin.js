@@ -12,7 +12,7 @@
   empty.hidden = true;
   list.appendChild(empty);
 
-  // The same rule as the server (staff_meetings.matches): every typed word begins some word.
+  // The same rule as the server (registration.attendance.matches): every typed word begins some word.
   function wordsOf(text) {
     return text.replace(/@/g, " @").replace(/\./g, " ").split(/\s+/).concat(text.split(/\s+/));
   }

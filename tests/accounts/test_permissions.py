@@ -47,9 +47,9 @@ def _client_as(app, role):
 
 def test_the_walk_covers_the_staff_workspace(app):
     endpoints = {rule.endpoint for rule, _ in _protected_rules(app)}
-    for endpoint in ("staff_meetings.dashboard", "staff_agenda.builder", "staff_agenda.publish",
-                     "staff_speakers.edit_speaker", "staff_accounts.list_users", "staff_accounts.audit_log",
-                     "staff_accounts.erase_person", "accounts.logout"):
+    for endpoint in ("meetings_staff.dashboard", "agenda_staff.builder", "agenda_staff.publish",
+                     "speakers_staff.edit_speaker", "accounts_staff.list_users", "accounts_staff.audit_log",
+                     "accounts_staff.erase_person", "accounts.logout"):
         assert endpoint in endpoints
 
 

@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 from lxml import html
 
-from mipevents.agenda.publishing import touch
 from mipevents.extensions import db
+from mipevents.meetings.services import touch
 
 
 def texts(page, xpath):

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import http_cache
 from mipevents.extensions import cache, db
-from mipevents.meetings.importer import import_meeting
-from tests.meetings.test_importer import dataset
+from mipevents.workflows.importer import import_meeting
+from tests.workflows.test_importer import dataset
 
 
 def _busiest_session(meeting) -> AgendaItem:

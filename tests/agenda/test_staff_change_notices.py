@@ -4,8 +4,8 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 
 from mipevents.agenda import services
+from mipevents.agenda.models import ChangeNotice
 from mipevents.extensions import db
-from mipevents.registration.models import ChangeNotice
 
 
 def test_moving_a_published_session_records_one_notice_and_one_sequence_bump(make_meeting, make_item, make_room):

@@ -4,8 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from mipevents.agenda.publishing import touch
 from mipevents.extensions import cache, db
+from mipevents.meetings.services import touch
 
 PARTNER = "https://www.partner.example"
 

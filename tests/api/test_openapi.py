@@ -14,8 +14,8 @@ from schemathesis.checks import load_all_checks
 from sqlalchemy import select
 
 from mipevents.extensions import db
-from mipevents.meetings.demo import load_demo
 from mipevents.registration.models import Registration
+from mipevents.workflows.demo import load_demo
 
 load_all_checks()
 CHECKS = REGISTERED_CHECKS.get_all()   # every check schemathesis has, positive data acceptance included

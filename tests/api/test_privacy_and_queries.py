@@ -5,14 +5,15 @@ import re
 import pytest
 from sqlalchemy import select
 
+from mipevents.agenda.models import SessionSpeaker
 from mipevents.core import http_cache
 from mipevents.extensions import cache, db
-from mipevents.meetings.importer import import_meeting
 from mipevents.people.models import Person
 from mipevents.registration.models import Registration
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
-from tests.meetings.test_importer import dataset
+from mipevents.workflows.importer import import_meeting
+from tests.workflows.test_importer import dataset
 
 BASE = "http://mipevents.test"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")

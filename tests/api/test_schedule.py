@@ -10,9 +10,9 @@ from lxml import etree
 
 from mipevents.api import schedule
 from mipevents.extensions import db
-from mipevents.meetings.demo import load_demo
-from mipevents.meetings.importer import import_meeting
-from tests.meetings.test_importer import dataset
+from mipevents.workflows.demo import load_demo
+from mipevents.workflows.importer import import_meeting
+from tests.workflows.test_importer import dataset
 
 
 def test_every_demo_meeting_exports_valid_schedules(app, client, assert_valid_schedule):

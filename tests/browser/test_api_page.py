@@ -3,7 +3,7 @@ lead to the OpenAPI document and a schedule file."""
 from datetime import date
 
 from mipevents.extensions import db
-from mipevents.meetings.demo import load_demo
+from mipevents.workflows.demo import load_demo
 
 
 def test_the_api_page_is_accessible_and_its_links_work(app, live_server, page, phone_page, assert_accessible):

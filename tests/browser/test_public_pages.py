@@ -9,7 +9,7 @@ import pytest
 @pytest.fixture
 def demo(app):
     from mipevents.extensions import db
-    from mipevents.meetings.demo import load_demo
+    from mipevents.workflows.demo import load_demo
 
     info = load_demo()
     db.session.commit()

@@ -205,7 +205,7 @@ def test_the_apply_form_is_rate_limited_per_address(make_app, make_cohort):
 
 
 def test_erasing_a_scheduler_removes_their_email_from_the_application(client, make_call, make_person):
-    from mipevents.people.erasure import erase_person
+    from mipevents.workflows.erasure import erase_person
 
     call = make_call()
     db.session.commit()

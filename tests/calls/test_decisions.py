@@ -10,6 +10,7 @@ from mipevents.calls.models import Application
 from mipevents.cohorts.models import CohortMember
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
+from mipevents.workflows import call_decisions
 
 
 @pytest.fixture
@@ -43,12 +44,12 @@ def test_releasing_decisions_twice_sends_each_applicant_one_email(mail_app, smtp
     send_pending()
     smtp_server.messages.clear()
 
-    assert services.release_decisions(call, actor=staff) == 2
+    assert call_decisions.release_decisions(call, actor=staff) == 2
     db.session.commit()
-    assert services.release_decisions(call, actor=staff) == 0
+    assert call_decisions.release_decisions(call, actor=staff) == 0
     db.session.commit()
     send_pending()
-    assert services.release_decisions(call, actor=staff) == 0
+    assert call_decisions.release_decisions(call, actor=staff) == 0
     db.session.commit()
     send_pending()
 
@@ -73,9 +74,9 @@ def test_a_late_decision_is_released_on_its_own(app, make_call, application_valu
     staff = _staff()
     first, second = _submitted(call, application_values, ["one@a.gov", "two@b.gov"])
     services.change_status(first, "accept", actor=staff)
-    services.release_decisions(call, actor=staff)
+    call_decisions.release_decisions(call, actor=staff)
     services.change_status(second, "decline", actor=staff)
-    assert services.release_decisions(call, actor=staff) == 1
+    assert call_decisions.release_decisions(call, actor=staff) == 1
     keys = db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "calls.decision")
                               .order_by(OutboxMessage.id)).scalars().all()
     assert keys == [f"calls.decision:{first.id}", f"calls.decision:{second.id}"]
@@ -88,7 +89,7 @@ def test_a_released_decision_cannot_change(app, make_call, application_values):
     staff = _staff()
     (application,) = _submitted(call, application_values, ["one@a.gov"])
     services.change_status(application, "accept", actor=staff)
-    services.release_decisions(call, actor=staff)
+    call_decisions.release_decisions(call, actor=staff)
     with pytest.raises(InvalidTransition):
         services.change_status(application, "decline", actor=staff)
 
@@ -96,7 +97,7 @@ def test_a_released_decision_cannot_change(app, make_call, application_values):
 def test_an_accepted_showcase_proposal_joins_the_line_up_last_with_its_planned_time(app, make_call, make_meeting, make_item,
                                                                                     application_values):
     from mipevents.showcase.models import ShowcaseSlot
-    from mipevents.showcase.services import lineup, plan
+    from mipevents.showcase.queries import lineup, plan
 
     meeting = make_meeting(timezone="America/Chicago", starts_on=date(2026, 7, 15), ends_on=date(2026, 7, 17))
     showcase = make_item(meeting, at=datetime(2026, 7, 16, 10, 45), minutes=45, kind="showcase", title="Innovation Showcase")
@@ -107,7 +108,7 @@ def test_an_accepted_showcase_proposal_joins_the_line_up_last_with_its_planned_t
     (proposal,) = _submitted(call, application_values, ["nguyen@tempe.gov"])
     services.change_status(proposal, "accept", actor=staff)
     version = meeting.agenda_version
-    services.release_decisions(call, actor=staff)
+    call_decisions.release_decisions(call, actor=staff)
     db.session.commit()
 
     slots = lineup(showcase)
@@ -129,8 +130,8 @@ def test_release_without_a_showcase_session_changes_nothing(app, make_call, make
     staff = _staff()
     (proposal,) = _submitted(call, application_values, ["x@a.gov"])
     services.change_status(proposal, "accept", actor=staff)
-    with pytest.raises(services.ReleaseProblem):
-        services.release_decisions(call, actor=staff)
+    with pytest.raises(call_decisions.ReleaseProblem):
+        call_decisions.release_decisions(call, actor=staff)
     assert proposal.decision_released_at is None
     assert db.session.execute(select(func.count()).select_from(OutboxMessage)
                               .where(OutboxMessage.kind == "calls.decision")).scalar_one() == 0

@@ -37,7 +37,7 @@ def test_a_call_form_with_problems_says_so_and_writes_nothing(client, login_as):
         "status": "draft"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    for message in ("Give the call a title.", "Use lower-case letters, digits and hyphens", "Choose the cohort this call fills.",
+    for message in ("Give the call a title.", "Use lowercase letters, digits and single hyphens, like third-cohort-2026.", "Choose the cohort this call fills.",
                     "Unknown time zone"):
         assert message in html
     assert db.session.execute(select(Call)).first() is None

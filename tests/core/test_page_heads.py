@@ -5,7 +5,7 @@ from datetime import date
 from html import unescape
 
 from mipevents.extensions import db
-from mipevents.meetings.demo import load_demo
+from mipevents.workflows.demo import load_demo
 
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
 

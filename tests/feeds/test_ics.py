@@ -6,11 +6,11 @@ import pytest
 from flask import render_template
 
 from mipevents.extensions import db
-from mipevents.feeds import ics
+from mipevents.feeds import events, ics, timezones
 from mipevents.registration.models import Registration
 
 HOST = "mipevents.test"
-SITE = ics.Site(base_url=f"http://{HOST}")
+SITE = events.Site(base_url=f"http://{HOST}")
 
 
 @pytest.mark.parametrize(("zone", "local", "utc"), [
@@ -31,7 +31,7 @@ def test_vtimezone_reads_alike_in_three_parsers(app, make_meeting, make_item, re
 
 
 def test_vtimezone_uses_yearly_rules_where_the_zone_has_them():
-    text = ics.vtimezone("America/Chicago", date(2025, 1, 22), date(2025, 11, 3)).to_ical().decode()
+    text = timezones.vtimezone("America/Chicago", date(2025, 1, 22), date(2025, 11, 3)).to_ical().decode()
     assert "RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3" in text
     assert "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11" in text
 
@@ -141,12 +141,12 @@ def test_a_calendar_from_kept_fragments_is_the_calendar_byte_for_byte(app, make_
     webinar = make_webinar(starts_at=datetime(2025, 6, 3, 17, 0, tzinfo=UTC))
     subscription = ics.Subscription(name="Mine", description="Private", zone="America/Chicago")
 
-    def events():
-        return [*(ics.session_event(meeting, item, SITE) for item in items), ics.webinar_event(webinar, SITE),
-                ics.meeting_event(meeting, SITE)]
+    def built():
+        return [*(events.session_event(meeting, item, SITE) for item in items), events.webinar_event(webinar, SITE),
+                events.meeting_event(meeting, SITE)]
 
-    expected = ics.calendar(events(), SITE, subscription)
-    assembled = ics.calendar_from_fragments([ics.fragment(e) for e in events()], SITE, subscription)
+    expected = ics.calendar(built(), SITE, subscription)
+    assembled = ics.calendar_from_fragments([ics.fragment(e) for e in built()], SITE, subscription)
 
     assert assembled == expected
     assert b"DTSTART:20251102T053000Z" in assembled
@@ -154,7 +154,7 @@ def test_a_calendar_from_kept_fragments_is_the_calendar_byte_for_byte(app, make_
 
 def test_fragments_over_years_with_no_yearly_rule_ask_for_a_full_build(app, make_meeting, make_item):
     meeting = make_meeting(timezone="America/New_York", starts_on=date(2006, 3, 13), ends_on=date(2008, 3, 12))
-    pieces = [ics.fragment(ics.session_event(meeting, make_item(meeting, at=at), SITE))
+    pieces = [ics.fragment(events.session_event(meeting, make_item(meeting, at=at), SITE))
               for at in (datetime(2006, 3, 13, 9, 0), datetime(2008, 3, 12, 9, 0))]
 
     assert ics.calendar_from_fragments(pieces[:1], SITE) is not None     # one year alone has its rule

@@ -8,17 +8,17 @@ import pytest
 from sqlalchemy import select, update
 
 from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import touch
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.core import http_cache
 from mipevents.extensions import cache, db
-from mipevents.feeds import ics, personal
-from mipevents.meetings.importer import import_meeting
+from mipevents.feeds import events, ics, personal
 from mipevents.meetings.models import Room
+from mipevents.meetings.services import touch
 from mipevents.people.models import Person
 from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration, SessionChoice
-from tests.meetings.test_importer import dataset
+from mipevents.workflows.importer import import_meeting
+from tests.workflows.test_importer import dataset
 
 HOST = "mipevents.test"
 
@@ -50,9 +50,9 @@ def _cohort(slug="fellows"):
 
 def _reference(app, person_id) -> bytes:
     """The feed built from the models alone, as it was built before fragments were kept."""
-    site = ics.Site.from_config(app.config)
+    site = events.Site.from_config(app.config)
     person = db.session.get(Person, person_id)
-    return ics.personal_calendar(person.name, personal.personal_events(person, site), site)
+    return ics.subscribed_calendar(person.name, personal.personal_events(person, site), site)
 
 
 def _forget_everything():

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from mipevents.extensions import cache, db
-from mipevents.meetings.importer import import_meeting
-from tests.meetings.test_importer import dataset
+from mipevents.workflows.importer import import_meeting
+from tests.workflows.test_importer import dataset
 
 COLD_BUDGET = 2.0     # CPU seconds to read and build ~240 sessions (about 0.8 s on an idle 2-core machine)
 WARM_BUDGET = 0.05    # CPU seconds to answer from the shared cache

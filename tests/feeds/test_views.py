@@ -2,10 +2,10 @@
 SEQUENCE and UID stability; join-link privacy; drafts and cohort-only events; tokens; HTTP caching."""
 from datetime import UTC, date, datetime, timedelta
 
-from mipevents.agenda.publishing import touch
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.core.timeutil import wall_clock_to_utc
 from mipevents.extensions import db
+from mipevents.meetings.services import touch
 from mipevents.people.services import mint_token, reset_token
 from mipevents.registration.models import Registration, SessionChoice
 
@@ -404,8 +404,8 @@ def test_personal_feed_token_revoked_or_unknown_answers_404_and_conditional_get_
 # ------------------------------------------------------------------------------------ UIDs and SEQUENCE
 
 def test_uids_stay_and_sequence_rises_across_edits_and_reimports(app, client, read_feed):
-    from mipevents.meetings.importer import import_meeting
-    from tests.meetings.test_importer import dataset
+    from mipevents.workflows.importer import import_meeting
+    from tests.workflows.test_importer import dataset
 
     data = dataset("small")
     meeting = import_meeting(data).meeting

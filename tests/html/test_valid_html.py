@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from mipevents.extensions import db
-from mipevents.meetings.demo import load_demo
+from mipevents.workflows.demo import load_demo
 
 VNU = Path(__file__).resolve().parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 REQUIRED = os.environ.get("MIPEVENTS_REQUIRE_BROWSER") == "1"

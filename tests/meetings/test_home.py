@@ -24,7 +24,7 @@ def test_unknown_pages_get_a_friendly_404(client):
 def test_home_lists_open_calls_with_their_deadline(client, app):
     from mipevents.calls.models import Call
     from mipevents.extensions import db
-    from mipevents.meetings.demo import load_demo
+    from mipevents.workflows.demo import load_demo
 
     load_demo()
     db.session.commit()

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from lxml import html
 
-from mipevents.agenda.publishing import touch
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.meetings import listing
+from mipevents.meetings import queries
 from mipevents.meetings.models import Meeting
+from mipevents.meetings.services import touch
 
 
 def texts(page, xpath):
@@ -100,8 +100,8 @@ def test_a_cancelled_meeting_stays_visible_and_says_so(client, make_meeting):
 
 def _register_endpoint(app):
     """The registration helper's endpoint, or a stand-in with the same name when it is absent."""
-    if "meeting_registration.register" not in app.view_functions:
-        app.add_url_rule("/meetings/<slug>/register", "meeting_registration.register", lambda slug: "register")
+    if "registration.register_for_meeting" not in app.view_functions:
+        app.add_url_rule("/meetings/<slug>/register", "registration.register_for_meeting", lambda slug: "register")
 
 
 def test_the_register_button_shows_only_while_registration_is_open(app, client, make_meeting, soon):
@@ -128,12 +128,12 @@ def test_registration_state_follows_the_clock_and_the_status(make_meeting):
     now = datetime(2025, 1, 10, 12, tzinfo=UTC)
     meeting = make_meeting(registration_opens_at=datetime(2025, 1, 1, tzinfo=UTC),
                            registration_closes_at=datetime(2025, 1, 15, tzinfo=UTC))
-    assert listing.registration_state(meeting, now) == "open"
-    assert listing.registration_state(meeting, datetime(2024, 12, 31, tzinfo=UTC)) == "not_yet"
-    assert listing.registration_state(meeting, datetime(2025, 1, 15, tzinfo=UTC)) == "closed"
-    assert listing.registration_state(meeting, datetime(2025, 1, 26, tzinfo=UTC)) == "none"   # after the meeting
+    assert queries.registration_state(meeting, now) == "open"
+    assert queries.registration_state(meeting, datetime(2024, 12, 31, tzinfo=UTC)) == "not_yet"
+    assert queries.registration_state(meeting, datetime(2025, 1, 15, tzinfo=UTC)) == "closed"
+    assert queries.registration_state(meeting, datetime(2025, 1, 26, tzinfo=UTC)) == "none"   # after the meeting
     meeting.status = "cancelled"
-    assert listing.registration_state(meeting, now) == "none"
+    assert queries.registration_state(meeting, now) == "none"
 
 
 def test_a_warm_meeting_page_and_a_304_cost_no_query_and_render_nothing(client, make_meeting, count_queries):
@@ -233,9 +233,9 @@ def test_a_rolled_back_change_leaves_the_head_as_it_was(client, make_meeting):
 def test_signed_in_staff_never_see_an_unpublished_meeting_that_a_cached_head_still_names(app, client, make_meeting, login_as, monkeypatch):
     from sqlalchemy import text
 
-    from mipevents.meetings import listing
+    from mipevents.meetings import queries
 
-    monkeypatch.setattr(listing._local_heads, "clock", lambda: 0.0)      # this process's copy never ages
+    monkeypatch.setattr(queries._local_heads, "clock", lambda: 0.0)      # this process's copy never ages
     make_meeting(slug="winter-2028")
     db.session.commit()
     assert client.get("/meetings/winter-2028/").status_code == 200      # the head is now cached

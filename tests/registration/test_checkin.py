@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from mipevents.extensions import db
 from mipevents.registration import services
+from mipevents.registration.attendance import matches
 from mipevents.registration.models import Registration
-from mipevents.registration.staff_meetings import matches
 
 TODAY = datetime.now(UTC).date()
 PEOPLE = [("Rosa", "Alvarez", "City of Elm", "Elm"), ("Kate", "Nguyen", "City of Tacoma", "Tacoma"),

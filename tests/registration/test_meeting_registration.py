@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
 from mipevents.people.models import Person
+from mipevents.registration import queries as registration_queries
 from mipevents.registration import services
 from mipevents.registration.models import Registration
 
@@ -147,7 +148,7 @@ def test_partners_wait_for_approval_and_mayors_are_confirmed_at_once(client, mak
     client.post(f"/meetings/{meeting.slug}/register", data=form(1, type="partner", email="partner@ngo.org"))
     client.post(f"/meetings/{meeting.slug}/register", data=form(2, type="mayor", email="mayor@town.gov"))
     assert statuses() == {"partner@ngo.org": "pending", "mayor@town.gov": "confirmed"}
-    assert services.seats_left(meeting) == 4          # pending holds no seat
+    assert registration_queries.seats_left(meeting) == 4          # pending holds no seat
     assert "<p>Registrations as partner organization wait for our staff to confirm them.</p>" in client.get(
         f"/meetings/{meeting.slug}/register").get_data(as_text=True)
     login_as("staff")
@@ -171,7 +172,7 @@ def test_a_full_meeting_waitlists_and_a_cancellation_promotes_the_first_in_line(
     db.session.commit()
     assert [r.email for r in promoted] == ["mayor2@town.gov"]
     assert statuses() == {"mayor1@town.gov": "cancelled", "mayor2@town.gov": "confirmed", "mayor3@town.gov": "waitlisted"}
-    assert services.waitlist_position(db.session.execute(
+    assert registration_queries.waitlist_position(db.session.execute(
         select(Registration).where(Registration.email == "mayor3@town.gov")).scalar_one()) == 1
 
 

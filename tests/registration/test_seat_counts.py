@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, inspect, select, update
 
 from mipevents.extensions import db
-from mipevents.people.erasure import erase_person
 from mipevents.people.models import Person
 from mipevents.registration import services
 from mipevents.registration.models import Registration, SeatCount
+from mipevents.workflows.erasure import erase_person
 
 
 def values(n, **over):

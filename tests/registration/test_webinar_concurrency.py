@@ -15,7 +15,7 @@ from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
 from mipevents.people.models import Person
 from mipevents.people.services import mint_token
-from mipevents.registration import services
+from mipevents.registration import queries as registration_queries
 from mipevents.registration.models import Registration
 
 
@@ -95,7 +95,7 @@ def run(start_server, make_webinar, *, capacity, unique, repeats, workers, threa
     assert [after[r.id] for r in leaving] == ["cancelled"] * 5
     assert [after[r.id] for r in rows[capacity:capacity + 6]] == ["confirmed"] * 5 + ["waitlisted"]
     assert Counter(after.values())["confirmed"] == capacity
-    assert [services.waitlist_position(r) for r in db.session.execute(
+    assert [registration_queries.waitlist_position(r) for r in db.session.execute(
         select(Registration).where(Registration.id == rows[capacity + 5].id)).scalars()] == [1]
     return elapsed, len(bodies)
 

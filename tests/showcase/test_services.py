@@ -6,7 +6,7 @@ import pytest
 
 from mipevents.agenda.publishing import showcase_seconds
 from mipevents.extensions import db
-from mipevents.showcase import services
+from mipevents.showcase import queries, services
 from mipevents.showcase.live import InvalidAction
 from mipevents.showcase.models import ShowcaseRun
 
@@ -22,7 +22,7 @@ class Clock:
 
 
 def order(item):
-    return [s.title for s in services.lineup(item)]
+    return [s.title for s in queries.lineup(item)]
 
 
 def test_add_slot_takes_name_city_and_state_from_the_speaker(make_showcase, make_speaker):
@@ -52,7 +52,7 @@ def test_move_and_reorder_renumber_positions(make_showcase):
     assert meeting.agenda_version == version + 1
     services.reorder(item, [slots[1].id, slots[0].id, slots[2].id])
     assert order(item) == ["Idea 2", "Idea 1", "Idea 3"]
-    assert [s.position for s in services.lineup(item)] == [0, 1, 2]
+    assert [s.position for s in queries.lineup(item)] == [0, 1, 2]
     with pytest.raises(ValueError):
         services.reorder(item, [slots[0].id, slots[0].id, slots[2].id])
 
@@ -60,14 +60,14 @@ def test_move_and_reorder_renumber_positions(make_showcase):
 def test_remove_slot_closes_the_gap(make_showcase):
     meeting, item, slots = make_showcase(presenters=3)
     services.remove_slot(slots[0])
-    assert [(s.title, s.position) for s in services.lineup(item)] == [("Idea 2", 0), ("Idea 3", 1)]
+    assert [(s.title, s.position) for s in queries.lineup(item)] == [("Idea 2", 0), ("Idea 3", 1)]
 
 
 def test_timing_agrees_with_the_conflict_list(make_showcase):
     meeting, item, slots = make_showcase(presenters=4, minutes=10)
     slots[1].duration_seconds = 240
     services.update_timing(item, 150, 20)
-    fit = services.fit(item, services.lineup(item))
+    fit = queries.fit(item, queries.lineup(item))
     assert fit.needed_seconds == 150 + 240 + 150 + 150 + 3 * 20
     assert showcase_seconds([item.id]) == {item.id: fit.needed_seconds}
     assert fit.overrun_seconds == fit.needed_seconds - 600
@@ -75,9 +75,9 @@ def test_timing_agrees_with_the_conflict_list(make_showcase):
 
 def test_publish_drafts(make_showcase):
     meeting, item, _ = make_showcase(presenters=3, statuses=["published", "draft", "draft"])
-    assert [s.title for s in services.lineup(item, public_only=True)] == ["Idea 1"]
+    assert [s.title for s in queries.lineup(item, public_only=True)] == ["Idea 1"]
     assert services.publish_drafts(item) == 2
-    assert len(services.lineup(item, public_only=True)) == 3
+    assert len(queries.lineup(item, public_only=True)) == 3
 
 
 def test_act_records_actual_start_and_end(make_showcase):
@@ -90,7 +90,7 @@ def test_act_records_actual_start_and_end(make_showcase):
     db.session.commit()
     assert (slots[0].actual_started_at, slots[0].actual_ended_at) == (T0, T0 + timedelta(seconds=200))
     assert (run.state, run.current_slot_id, run.remaining_us, run.version) == ("ready", slots[1].id, 180_000_000, 2)
-    report = services.overtime(item, services.lineup(item, public_only=True))
+    report = queries.overtime(item, queries.lineup(item, public_only=True))
     assert [r.over_seconds for r in report.rows] == [20, None]
 
 
@@ -140,7 +140,7 @@ def test_display_state_while_running(make_showcase):
 
 def test_display_state_before_the_run_shows_who_is_first(make_showcase):
     meeting, item, slots = make_showcase(presenters=2)
-    state = services.display_state(item, None, services.lineup(item, public_only=True))
+    state = services.display_state(item, None, queries.lineup(item, public_only=True))
     assert (state["status"], state["slot"], state["next"]["presenter"], state["version"]) == ("idle", None, "Mayor Number 1", 0)
     assert services.allowed_actions(state) == {"start"}
 
@@ -153,18 +153,18 @@ def test_ideas_only_from_meetings_that_are_over(make_showcase, make_meeting):
     make_showcase(meeting=past, presenters=3, statuses=["published", "published", "draft"])
     make_showcase(meeting=future, presenters=2)
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    ideas, topics = services.ideas(None, now)
+    ideas, topics = queries.ideas(None, now)
     assert [i.slot.title for i in ideas] == ["Idea 1", "Idea 2"]
     assert topics == [("Climate", 1), ("Housing", 1)]
-    assert [i.slot.title for i in services.ideas("Climate", now)[0]] == ["Idea 2"]
+    assert [i.slot.title for i in queries.ideas("Climate", now)[0]] == ["Idea 2"]
 
 
 def test_is_over_uses_the_meetings_zone(make_meeting):
     from datetime import date
 
     meeting = make_meeting(ends_on=date(2025, 1, 24), timezone="America/Chicago")
-    assert services.is_over(meeting, datetime(2025, 1, 25, 5, 59, tzinfo=UTC)) is False
-    assert services.is_over(meeting, datetime(2025, 1, 25, 6, 0, tzinfo=UTC)) is True
+    assert queries.is_over(meeting, datetime(2025, 1, 25, 5, 59, tzinfo=UTC)) is False
+    assert queries.is_over(meeting, datetime(2025, 1, 25, 6, 0, tzinfo=UTC)) is True
 
 
 def test_meeting_speakers_include_presenters_who_speak_nowhere_else(make_showcase, make_speaker, make_item):
@@ -175,7 +175,7 @@ def test_meeting_speakers_include_presenters_who_speak_nowhere_else(make_showcas
     make_item(meeting, speakers=[panelist])
     slots[0].speaker_id = presenter.id
     db.session.flush()
-    assert [s.name for s in services.meeting_speakers(meeting)] == ["Al Presenter", "Bea Panel"]
+    assert [s.name for s in queries.speakers_to_pick(meeting)] == ["Al Presenter", "Bea Panel"]
 
 
 def test_act_refuses_a_press_made_on_a_state_that_moved_on(make_showcase):
@@ -196,7 +196,7 @@ def test_display_state_carries_the_planned_end_of_the_slot_on_stage(make_showcas
     slot's planned end, then the current one's (slots of 180 s, a changeover of 15 s)."""
     meeting, item, slots = make_showcase(presenters=3)
     db.session.commit()
-    public = services.lineup(item, public_only=True)
+    public = queries.lineup(item, public_only=True)
     assert item.changeover_seconds == 15
     assert services.display_state(item, None, public)["planned_end_ms"] == (
         item.starts_at + timedelta(seconds=180)).timestamp() * 1000

@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from mipevents.extensions import db
-from mipevents.showcase import services
+from mipevents.showcase import queries, services
 from mipevents.showcase.models import ShowcaseRun, ShowcaseSlot
 
 FUTURE = {"starts_on": date(2099, 1, 22), "ends_on": date(2099, 1, 24)}
@@ -204,7 +204,7 @@ def test_staff_add_presenter_validates_and_saves(client, make_showcase, login_as
         "speaker_id": "0", "presenter_name": "Mayor New", "city": "Ames", "state": "IA", "title": "Snow routes",
         "position": "1"})
     assert good.status_code == 303
-    assert [s.presenter_name for s in services.lineup(item)] == ["Mayor New", "Mayor Number 1"]
+    assert [s.presenter_name for s in queries.lineup(item)] == ["Mayor New", "Mayor Number 1"]
 
 
 def test_staff_move_edit_remove_and_timing(client, make_showcase, login_as):
@@ -213,7 +213,7 @@ def test_staff_move_edit_remove_and_timing(client, make_showcase, login_as):
     ids = [s.id for s in slots]
     login_as("staff")
     assert client.post(f"/staff/showcase/slots/{ids[2]}/move", data={"direction": "up"}).status_code == 303
-    assert [s.id for s in services.lineup(item)] == [ids[0], ids[2], ids[1]]
+    assert [s.id for s in queries.lineup(item)] == [ids[0], ids[2], ids[1]]
     assert client.post(f"/staff/showcase/slots/{ids[2]}/move", data={"direction": "sideways"}).status_code == 400
     edit = client.post(f"/staff/showcase/slots/{ids[0]}/edit", data={
         "speaker_id": "0", "presenter_name": "Mayor Number 1", "title": "Renamed", "duration_seconds": "5",
@@ -230,7 +230,7 @@ def test_staff_move_edit_remove_and_timing(client, make_showcase, login_as):
     assert client.post(f"/staff/showcase/{item.id}/timing", data={"slot_seconds": "0", "changeover_seconds": "15"}).status_code == 422
     assert client.post(f"/staff/showcase/{item.id}/timing", data={"slot_seconds": "120", "changeover_seconds": "10"}).status_code == 303
     db.session.expire_all()
-    assert [s.id for s in services.lineup(item)] == [ids[0], ids[2]]
+    assert [s.id for s in queries.lineup(item)] == [ids[0], ids[2]]
     assert (item.slot_seconds, item.changeover_seconds) == (120, 10)
 
 
@@ -297,7 +297,7 @@ def test_demo_showcase_pages_render(app, client, login_as):
                  f"/staff/showcase/{item_id}/run-of-show", f"/staff/showcase/{item_id}/report"):
         assert client.get(path).status_code == 200, path
     # Every demo presenter can be edited with their speaker profile kept.
-    for slot in services.lineup(db.session.get(AgendaItem, item_id)):
+    for slot in queries.lineup(db.session.get(AgendaItem, item_id)):
         page = client.get(f"/staff/showcase/slots/{slot.id}/edit").get_data(as_text=True)
         assert f'<option selected value="{slot.speaker_id}">' in page
         saved = client.post(f"/staff/showcase/slots/{slot.id}/edit", data={

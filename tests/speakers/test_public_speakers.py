@@ -112,7 +112,7 @@ def test_a_warm_profile_costs_two_small_queries_and_follows_a_change(client, peo
         again = client.get(f"/speakers/{chen.id}")
     assert (again.data, warm.count) == (first.data, 2)
 
-    from mipevents.agenda.publishing import touch
+    from mipevents.meetings.services import touch
     chen = db.session.merge(chen)
     meeting = db.session.merge(people["panel"]).meeting
     make_item(meeting, at=datetime(2025, 1, 24, 9, 0), title="A new panel", speakers=[(chen, "moderator")])

@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 
 from mipevents.extensions import db
-from mipevents.meetings.importer import import_meeting
 from mipevents.workflows import import_schema
 from mipevents.workflows.generator import generate
+from mipevents.workflows.importer import import_meeting
 
 
 def test_the_schema_is_served_as_json_and_linked_from_the_api_page(client):

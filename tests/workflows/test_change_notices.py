@@ -7,11 +7,13 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from mipevents.agenda import changes as session_changes
+from mipevents.agenda.models import ChangeNotice
 from mipevents.extensions import db
 from mipevents.notify import delivery
 from mipevents.notify.models import OutboxMessage
-from mipevents.registration import notices, services, sessions
-from mipevents.registration.models import ChangeNotice
+from mipevents.registration import services, sessions
+from mipevents.workflows import change_notices as notices
 
 TODAY = datetime.now(UTC).date()
 
@@ -47,11 +49,11 @@ def setting(make_meeting, make_room, make_item, make_speaker):
 
 
 def edit(item, **changes):
-    before = notices.session_state(item)
+    before = session_changes.session_state(item)
     for key, value in changes.items():
         setattr(item, key, value)
     db.session.flush()
-    return notices.record_session_change(item, before)
+    return session_changes.record_session_change(item, before)
 
 
 def outbox():
@@ -122,7 +124,7 @@ def test_a_cancelled_session_tells_its_people_it_is_cancelled(make_meeting, make
     notice = edit(panel, status="cancelled")
     db.session.commit()
     assert notices.queue_change_notices(now=notice.created_at + notices.QUIET) == 4
-    lines = notices.describe(notice.before, notices.session_state(panel), meeting.timezone)
+    lines = notices.change_lines(notice.before, session_changes.session_state(panel), meeting.timezone)
     assert [(line.what, line.before, line.after) for line in lines] == [("Status", "Taking place", "Cancelled")]
 
 
@@ -157,7 +159,7 @@ def test_the_agenda_services_state_works_as_before(make_meeting, make_room, make
     before = agenda_services.item_state(panel)
     panel.room_id, panel.room = room_b.id, room_b
     panel.sequence += 1
-    notice = notices.record_session_change(panel, before)
+    notice = session_changes.record_session_change(panel, before)
     assert (notice.before["room"], notice.after["room"], panel.sequence) == ("Room A", "Room B", 1)
 
 

@@ -1,18 +1,23 @@
-"""Read-side of the public speaker pages: who speaks at a meeting and in which roles, where one
-speaker appears across meetings, and the versions their cached pages depend on. A speaker is
-public only through a published (or cancelled) session of a public meeting; the email never leaves."""
+"""Speakers across the agenda and the showcase: the public pages' composition (who speaks at a meeting
+and in which roles, where one speaker appears across meetings, and the versions their cached pages
+depend on), and a profile's edits, which show on every meeting the speaker appears on. A speaker is
+public only through a published (or cancelled) session of a public meeting (or a published showcase
+line-up); the email never leaves."""
 from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import select, union
 from sqlalchemy.orm import defer, joinedload
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda import queries as agenda_queries
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
+from mipevents.meetings.services import touch
 from mipevents.showcase.models import ShowcaseSlot
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers import services as speakers
+from mipevents.speakers.models import Speaker
 
 PUBLIC_STATUSES = ("published", "cancelled")
 
@@ -143,5 +148,36 @@ def public_speaker_or_404(speaker_id: int) -> tuple[Speaker, tuple]:
     return speaker, versions
 
 
-def photo_bytes(speaker_id: int) -> bytes | None:
-    return db.session.execute(select(Speaker.photo).where(Speaker.id == speaker_id)).scalar_one_or_none()
+# ---------------------------------------------------------------------------------------------- staff edits
+
+def _shown_anew(speaker: Speaker) -> None:
+    """The profile changed: every meeting whose public pages show the speaker moves its version on."""
+    for meeting in agenda_queries.meetings_showing_speaker(speaker.id):
+        touch(meeting)
+
+
+def update_speaker(speaker: Speaker, values: dict, *, actor) -> bool:
+    changed = speakers.update_speaker(speaker, values, actor=actor)
+    if changed:
+        _shown_anew(speaker)
+    return changed
+
+
+def set_photo(speaker: Speaker, data: bytes, *, max_bytes: int, actor) -> None:
+    speakers.set_photo(speaker, data, max_bytes=max_bytes, actor=actor)
+    _shown_anew(speaker)
+
+
+def remove_photo(speaker: Speaker, *, actor) -> None:
+    if speakers.remove_photo(speaker, actor=actor):
+        _shown_anew(speaker)
+
+
+def sessions_per_speaker(speaker_ids: list[int]) -> dict[int, int]:
+    """For the staff list of speakers: how many sessions each is on."""
+    return agenda_queries.sessions_per_speaker(speaker_ids)
+
+
+def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
+    """For a speaker's staff page: their roles on sessions."""
+    return agenda_queries.speaker_links(speaker_id)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from mipevents.agenda.publishing import meeting_items
 from mipevents.core.timeutil import to_local
-from mipevents.meetings.duplication import duplicate_meeting
+from mipevents.workflows.duplication import duplicate_meeting
 
 
 def local_times(meeting):

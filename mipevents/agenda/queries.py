@@ -5,16 +5,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from mipevents.agenda.models import AgendaItem, AgendaRelease
+from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date, to_local
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 
 PUBLIC_STATUSES = ("published", "cancelled")
 MAX_TRACK_LENGTH = 120
@@ -192,3 +192,28 @@ def public_item_ids(meeting: Meeting) -> set[int]:
     return set(db.session.execute(
         select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
     ).scalars())
+
+
+# ---------------------------------------------------------------------------------------------- speakers' sessions
+
+def meetings_showing_speaker(speaker_id: int) -> list[Meeting]:
+    """Meetings whose public pages show this speaker (a session they are on is public)."""
+    return list(db.session.execute(
+        select(Meeting).where(Meeting.id.in_(
+            select(AgendaItem.meeting_id).join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
+            .where(SessionSpeaker.speaker_id == speaker_id, AgendaItem.status.in_(("published", "cancelled")))))
+    ).scalars())
+
+
+def sessions_per_speaker(speaker_ids: list[int]) -> dict[int, int]:
+    """{speaker id: sessions they are on} in one query."""
+    if not speaker_ids:
+        return {}
+    return dict(db.session.execute(select(SessionSpeaker.speaker_id, func.count())
+                                   .where(SessionSpeaker.speaker_id.in_(speaker_ids))
+                                   .group_by(SessionSpeaker.speaker_id)).all())
+
+
+def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
+    """The speaker's roles on sessions (any status), for their staff page."""
+    return list(db.session.execute(select(SessionSpeaker).where(SessionSpeaker.speaker_id == speaker_id)).scalars())

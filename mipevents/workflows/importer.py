@@ -8,16 +8,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.publishing import meeting_conflicts, publish_agenda, touch
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
+from mipevents.agenda.publishing import meeting_conflicts, publish_agenda
 from mipevents.core import vocabulary as vocab
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
+from mipevents.meetings.services import touch
 from mipevents.people.models import Person
 from mipevents.people.services import normalise_email
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
 from mipevents.workflows import import_checks, import_schema
 

@@ -1,21 +1,16 @@
 """Read-side queries for the public meeting pages: the public meeting by slug (and its head, read
-without a query), the home page's lists and their cache version, and whether registration is
-open right now."""
-from dataclasses import dataclass, field
+without a query), and whether registration is open right now."""
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, current_app, has_app_context
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
-from mipevents.calls.deadlines import deadline_wording
-from mipevents.calls.models import Call
-from mipevents.calls.services import public_calls
 from mipevents.core.http_cache import ShortMemo
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import cache, db
 from mipevents.meetings.models import Meeting
-from mipevents.webinars.models import Webinar
 
 PUBLIC_STATUSES = ("published", "cancelled")
 
@@ -168,42 +163,3 @@ def registration_state(meeting: Meeting, now: datetime | None = None) -> str:
     if meeting.registration_closes_at is not None and now >= meeting.registration_closes_at:
         return "closed"
     return "open"
-
-
-@dataclass(frozen=True)
-class HomeLists:
-    upcoming: list[Meeting]
-    webinars: list[Webinar]
-    past: list[Meeting]
-    calls: list = field(default_factory=list)      # [(call, 'closes Friday … — 6 days left')]
-
-
-def home_version() -> tuple:
-    """One small query: changes whenever a meeting, webinar or call is added, edited or removed."""
-    row = db.session.execute(select(
-        select(func.count(Meeting.id)).scalar_subquery(),
-        select(func.max(Meeting.updated_at)).scalar_subquery(),
-        select(func.count(Webinar.id)).scalar_subquery(),
-        select(func.max(Webinar.updated_at)).scalar_subquery(),
-        select(func.count(Call.id)).scalar_subquery(),
-        select(func.max(Call.updated_at)).scalar_subquery(),
-    )).one()
-    return tuple(str(value) for value in row)
-
-
-def home_lists(now: datetime | None = None) -> HomeLists:
-    """Public meetings (upcoming first, soonest first; then past, latest first), upcoming public
-    webinars, and open or upcoming calls; cohort-only events stay out."""
-    now = now or utcnow()
-    meetings = db.session.execute(
-        select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
-        .order_by(Meeting.starts_on, Meeting.id)
-    ).scalars().all()
-    webinars = db.session.execute(
-        select(Webinar).where(Webinar.status.in_(PUBLIC_STATUSES), Webinar.cohort_id.is_(None), Webinar.ends_at >= now)
-        .order_by(Webinar.starts_at, Webinar.id)
-    ).scalars().all()
-    upcoming = [m for m in meetings if not is_past(m, now)]
-    past = [m for m in reversed(meetings) if is_past(m, now)]
-    return HomeLists(upcoming=upcoming, webinars=list(webinars), past=past,
-                     calls=[(c, deadline_wording(c.deadline_at, c.timezone, now, c.opens_at)) for c in public_calls(now)])

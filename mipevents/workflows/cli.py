@@ -1,4 +1,5 @@
-"""`flask --app wsgi demo` and `flask --app wsgi meetings …`: demo data, imports, generated data, publishing."""
+"""`flask --app wsgi demo` and `flask --app wsgi meetings …`: the commands of work across areas — demo
+data, imports, generated data, publishing a meeting and its agenda."""
 import json
 from datetime import date
 from pathlib import Path
@@ -10,9 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from mipevents.agenda.publishing import OpenConflicts, publish_agenda
 from mipevents.extensions import db
-from mipevents.meetings import demo, importer
 from mipevents.meetings.models import Meeting
-from mipevents.workflows import generator
+from mipevents.workflows import demo, generator, importer
 
 meetings_cli = AppGroup("meetings", help="Import and publish meetings.")
 

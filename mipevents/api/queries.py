@@ -6,13 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from mipevents.agenda.listing import AgendaFilters
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
+from mipevents.agenda.queries import AgendaFilters
 from mipevents.core.timeutil import local_day_bounds
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.showcase.models import ShowcaseSlot
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
 
 PUBLIC = ("published", "cancelled")
@@ -143,7 +143,7 @@ def meeting_speakers_page(meeting: Meeting, limit: int, offset: int) -> tuple[Pa
     return page, roles
 
 
-def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
+def public_speaker_links(speaker_id: int) -> list[SessionSpeaker]:
     """A speaker's roles on public sessions of public meetings, across meetings, in start order
     (session and meeting loaded). Empty: the speaker has nothing public."""
     stmt = (select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from mipevents.extensions import db
-from mipevents.notify import delivery, reminders
+from mipevents.notify import delivery
 from mipevents.notify.models import OutboxMessage
 from mipevents.registration import services
 from mipevents.registration.models import Registration
+from mipevents.workflows import reminders
 
 START = datetime(2031, 3, 4, 18, 0, tzinfo=UTC)   # 12:00 PM CT
 

@@ -8,13 +8,13 @@ from sqlalchemy import func, select
 
 from mipevents.agenda.models import AgendaItem, AgendaRelease
 from mipevents.extensions import db
-from mipevents.meetings.importer import ImportProblem, import_meeting
 from mipevents.meetings.models import Meeting
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import Speaker
 from mipevents.workflows import import_schema
 from mipevents.workflows.generator import generate
+from mipevents.workflows.importer import ImportProblem, import_meeting
 
 
 def dataset(scale: str, start: str = "2025-01-22") -> dict:

@@ -6,14 +6,15 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 
 from mipevents.accounts import services as accounts
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.agenda.publishing import publish_agenda
+from mipevents.calls.demo import load_calls_demo
 from mipevents.core.timeutil import utcnow, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
 from mipevents.people.services import person_for_email
 from mipevents.showcase.models import ShowcaseSlot
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
 
 STAFF_EMAIL = "staff@mipevents.local"
@@ -68,7 +69,6 @@ def load_demo(today: date | None = None) -> dict:
     winter = _winter_meeting(speakers)
     summer = _summer_meeting(speakers, today)
     webinar = _webinar(today)
-    from mipevents.calls.demo import load_calls_demo  # programmes and open calls (#12)
     load_calls_demo(today)
     password = secrets.token_urlsafe(12)
     accounts.create_user(STAFF_EMAIL, password, role="admin", name="Demo Staff")

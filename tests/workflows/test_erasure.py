@@ -6,10 +6,11 @@ from mipevents.accounts.models import AuditEntry
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
-from mipevents.people.erasure import erase_person
 from mipevents.people.models import Token
 from mipevents.people.services import mint_token, person_for_email
+from mipevents.registration import queries as registration_queries
 from mipevents.registration.models import Registration
+from mipevents.workflows.erasure import erase_person
 
 
 def _everything_about_ana(make_meeting, make_speaker, db_session):
@@ -168,4 +169,4 @@ def test_erasure_passes_their_seats_at_events_to_come_to_the_waitlist(make_meeti
     assert report.done["upcoming registrations cancelled, their seats passed on"] == 2
     sent = sorted((m.kind, m.to_email) for m in db_session.execute(select(OutboxMessage)).scalars())
     assert sent == [("registration_promoted", "p2@city.gov"), ("registration_promoted", "p3@city.gov")]
-    assert services.seats_left(first) == 0 and services.seats_left(second) == 0
+    assert registration_queries.seats_left(first) == 0 and registration_queries.seats_left(second) == 0

@@ -8,18 +8,22 @@ from sqlalchemy import Text, cast, delete, func, or_, select, update
 
 from mipevents.accounts import audit
 from mipevents.accounts.models import AuditEntry
+from mipevents.calls import privacy as calls_privacy
+from mipevents.calls.models import Application
+from mipevents.cohorts.models import CohortMember
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
+from mipevents.meetings.queries import is_past
+from mipevents.notify.models import OutboxMessage
 from mipevents.people.models import Person, Token
+from mipevents.registration import services as registrations
+from mipevents.registration.models import Registration
+from mipevents.speakers.models import Speaker
 
-# Other areas may add their own step: fn(person, report) -> None (registered at import time).
-ERASERS: list = []
-
-
-def eraser(fn):
-    """Register one more step of erase_person (for an area whose rows hold a person's data)."""
-    ERASERS.append(fn)
-    return fn
+# Every area's own step after the common ones, in order: fn(person, report) -> None.
+STEPS = (
+    calls_privacy.forget_scheduler,
+)
 
 
 @dataclass
@@ -48,10 +52,6 @@ def erased_email(person_id: int) -> str:
 
 def personal_summary(person: Person) -> dict:
     """What erase_person would touch, counted, to show staff before they confirm."""
-    from mipevents.cohorts.models import CohortMember
-    from mipevents.notify.models import OutboxMessage
-    from mipevents.registration.models import Registration
-    from mipevents.speakers.models import Speaker
 
     def count(stmt):
         return db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
@@ -72,10 +72,6 @@ def erase_person(person: Person, actor) -> ErasureReport:
 
     The Person row stays, emptied (an undeliverable placeholder email, no name, `erased_at` set), so
     counts and foreign keys hold; sending them anything becomes impossible."""
-    from mipevents.cohorts.models import CohortMember
-    from mipevents.notify.models import OutboxMessage
-    from mipevents.registration.models import Registration
-    from mipevents.speakers.models import Speaker
 
     report = ErasureReport(person.id)
     email = person.email
@@ -128,7 +124,7 @@ def erase_person(person: Person, actor) -> ErasureReport:
     report.add("applications deleted", len(applications))
 
     db.session.flush()
-    for step in ERASERS:
+    for step in STEPS:
         step(person, report)
     report.add("rows in other areas removed", _delete_remaining_references(person))
 
@@ -146,25 +142,17 @@ def erase_person(person: Person, actor) -> ErasureReport:
 
 def _release_upcoming_seats(person: Person, now) -> int:
     """Cancel the person's active registrations for events not over yet (the waitlist moves up)."""
-    from mipevents.meetings.listing import is_past
-    from mipevents.registration import services
-    from mipevents.registration.models import Registration
-
     active = db.session.execute(select(Registration).where(
         Registration.person_id == person.id, Registration.status.in_(("confirmed", "waitlisted", "pending")))
         .order_by(Registration.id)).scalars().all()
     upcoming = [r for r in active
                 if (r.webinar.ends_at > now if r.webinar is not None else not is_past(r.meeting, now))]
     for registration in upcoming:
-        services.cancel(registration, now=now, by_staff=True)
+        registrations.cancel(registration, now=now, by_staff=True)
     return len(upcoming)
 
 
 def _applications(person: Person) -> list:
-    try:
-        from mipevents.calls.models import Application
-    except ImportError:   # the calls area is optional
-        return []
     return list(db.session.execute(select(Application).where(Application.person_id == person.id)).scalars())
 
 

@@ -4,7 +4,7 @@ is at — and their schedulers) get ONE email per person with what changed, befo
 updated .ics (same UID, the session's higher SEQUENCE).
 
 Calendar feeds alone are not enough on the day: some clients refresh twice a day, and some drop a
-cancelled event silently. Edits are batched: `record_session_change` leaves a ChangeNotice row per
+cancelled event silently. Edits are batched: `agenda.changes.record_session_change` leaves a ChangeNotice row per
 saved edit; `queue_change_notices` turns the pending rows of a meeting into one outbox message per
 person once the burst is over (no edit for QUIET, or the first one LONGEST_WAIT old), comparing the
 first edit's `before` with the session as it is then, so three edits make one message and an
@@ -17,76 +17,26 @@ from flask import current_app, render_template
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.changes import changed_fields, session_state
+from mipevents.agenda.models import AgendaItem, ChangeNotice, SessionSpeaker
 from mipevents.core import vocabulary as vocab
-from mipevents.core.timeutil import format_day, format_time, isoformat_z, to_local, utcnow
+from mipevents.core.timeutil import format_day, format_time, to_local, utcnow
 from mipevents.extensions import db
-from mipevents.meetings.models import Meeting, Room
-from mipevents.notify.outbox import Attachment, BuiltMessage, enqueue, message_builder
+from mipevents.feeds import events, ics
+from mipevents.meetings.models import Meeting
+from mipevents.notify.outbox import Attachment, BuiltMessage, enqueue
 from mipevents.people.models import Person
 from mipevents.people.services import normalise_email
-from mipevents.registration.models import ChangeNotice, Registration, SessionChoice
-from mipevents.speakers.models import SessionSpeaker, Speaker
+from mipevents.registration.models import Registration, SessionChoice
+from mipevents.speakers.models import Speaker
 
 KIND = "session_changes"
-# What a notice is about; a title change alone reaches people through their feeds.
-NOTIFIED = ("starts_at", "ends_at", "room", "status")
 QUIET = timedelta(minutes=5)          # a burst of edits is over when none came for this long
 LONGEST_WAIT = timedelta(minutes=30)  # … but nobody waits longer than this for the first change
 
 
 class AlreadyQueued(Exception):
     """Another run queued these notices first (the caller rolls back)."""
-
-
-def session_state(item: AgendaItem) -> dict:
-    """What a notice compares: plain values (UTC ISO instants, the room's name)."""
-    return {"title": item.title, "starts_at": isoformat_z(item.starts_at), "ends_at": isoformat_z(item.ends_at),
-            "room": item.room.name if item.room_id and item.room else "", "status": item.status,
-            "sequence": item.sequence or 0}
-
-
-def _plain_state(before: dict) -> dict:
-    """A `before` dict in session_state's form. Accepts datetimes or ISO strings, and a room given
-    by `room_id` (agenda.services.item_state's form works as it is)."""
-    state = {}
-    for key in ("title", "starts_at", "ends_at", "status", "sequence"):
-        if key in before:
-            value = before[key]
-            state[key] = isoformat_z(value) if isinstance(value, datetime) else value
-    if "room" in before:
-        state["room"] = before["room"] or ""
-    elif "room_id" in before:
-        room = db.session.get(Room, before["room_id"]) if before["room_id"] else None
-        state["room"] = room.name if room else ""
-    return state
-
-
-def changed_fields(before: dict, after: dict) -> list[str]:
-    return [key for key in NOTIFIED if key in before and before[key] != after.get(key)]
-
-
-def record_session_change(item: AgendaItem, before: dict, *, actor=None) -> ChangeNotice | None:
-    """Note a saved edit of a session for the people it affects; call it after the change is
-    applied (and flushed or not), with the session's state from before the edit.
-
-    Only a session that was public before the edit is noticed (nobody was told about a draft), and
-    only a change of time, room or status. When `before` carries the SEQUENCE and the edit did not
-    raise it, it is raised here, so the .ics in the email replaces the old entry. Flushed."""
-    before = _plain_state(before)
-    if before.get("status") not in ("published", "cancelled"):
-        return None
-    after = session_state(item)
-    if not changed_fields(before, after):
-        return None
-    if "sequence" in before and (item.sequence or 0) <= before["sequence"]:
-        item.sequence = before["sequence"] + 1
-        after["sequence"] = item.sequence
-    notice = ChangeNotice(meeting_id=item.meeting_id, item_id=item.id, before=before, after=after,
-                          actor_id=getattr(actor, "id", None))
-    db.session.add(notice)
-    db.session.flush()
-    return notice
 
 
 # ---------------------------------------------------------------------------------------------- batches
@@ -232,7 +182,7 @@ class ChangeLine:
     after: str
 
 
-def describe(before: dict, after: dict, zone: str) -> list[ChangeLine]:
+def change_lines(before: dict, after: dict, zone: str) -> list[ChangeLine]:
     """Before/after in words, in the meeting's zone ("Wednesday, January 22, 9:00 AM – 10:00 AM ET")."""
     def when(state):
         starts, ends = _parse(state.get("starts_at")), _parse(state.get("ends_at"))
@@ -251,25 +201,22 @@ def describe(before: dict, after: dict, zone: str) -> list[ChangeLine]:
     return lines
 
 
-@message_builder(KIND)
 def build_session_changes(msg) -> BuiltMessage:
     """Built at delivery: the changes as recorded, the sessions' .ics as they are at sending."""
-    from mipevents.feeds import ics
-
     meeting = db.session.get(Meeting, msg.context["meeting_id"])
     ids = [c["item_id"] for c in msg.context["changes"]]
     items = {item.id: item for item in db.session.execute(
         select(AgendaItem).where(AgendaItem.id.in_(ids))
         .options(selectinload(AgendaItem.room), selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker))
     ).scalars()}
-    site = ics.Site.from_config(current_app.config)
+    site = events.Site.from_config(current_app.config)
     changes = []
     for change in msg.context["changes"]:
         item = items.get(change["item_id"])
         if item is None:   # deleted since: nothing to attach, nothing to say
             continue
-        changes.append({"item": item, "lines": describe(change["before"], change["after"], meeting.timezone),
-                        "is_cancelled": item.is_cancelled, "url": ics.session_url(meeting, item, site)})
+        changes.append({"item": item, "lines": change_lines(change["before"], change["after"], meeting.timezone),
+                        "is_cancelled": item.is_cancelled, "url": events.session_url(meeting, item, site)})
     if len(changes) == 1:
         only = changes[0]["item"]
         subject = f"{'Cancelled' if only.is_cancelled else 'Changed'}: {only.title} ({meeting.name})"
@@ -278,6 +225,6 @@ def build_session_changes(msg) -> BuiltMessage:
     context = {"meeting": meeting, "changes": changes, "zone": meeting.timezone}
     text = render_template("email/registration/meeting_session_changes.txt", **context)
     html = render_template("email/registration/meeting_session_changes.html", **context)
-    calendar = ics.calendar([ics.session_event(meeting, c["item"], site) for c in changes], site)
+    calendar = ics.calendar([events.session_event(meeting, c["item"], site) for c in changes], site)
     return BuiltMessage(subject=subject, text=text, html=html,
                         attachments=[Attachment("changes.ics", "text/calendar; method=PUBLISH", calendar)])

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from mipevents.accounts import audit
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.agenda.publishing import meeting_items
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
-from mipevents.speakers.models import SessionSpeaker
 
 COPIED_FIELDS = ("kind", "city", "state", "venue", "address", "description", "panel_topics", "capacity",
                  "approval_roles", "cohort_id")
@@ -30,15 +29,15 @@ def wall_clock(instant: datetime, first_day: date, zone: str) -> WallClock:
     return WallClock((local.date() - first_day).days, local.time().replace(tzinfo=None))
 
 
-def place(moment: WallClock, first_day: date, zone: str) -> datetime:
+def instant_of(moment: WallClock, first_day: date, zone: str) -> datetime:
     """The UTC instant of `moment` in a meeting starting on `first_day` in `zone`."""
     return wall_clock_to_utc(first_day + timedelta(days=moment.day_offset), moment.at, zone)
 
 
 def shifted_times(item_start: datetime, item_end: datetime, source: Meeting, first_day: date, zone: str):
     """(starts_at, ends_at) of a session moved to a meeting starting on `first_day` in `zone`."""
-    starts = place(wall_clock(item_start, source.starts_on, source.timezone), first_day, zone)
-    ends = place(wall_clock(item_end, source.starts_on, source.timezone), first_day, zone)
+    starts = instant_of(wall_clock(item_start, source.starts_on, source.timezone), first_day, zone)
+    ends = instant_of(wall_clock(item_end, source.starts_on, source.timezone), first_day, zone)
     if ends <= starts:   # a wall-clock end that does not exist in the new zone's day (DST gap)
         ends = starts + (item_end - item_start)
     return starts, ends

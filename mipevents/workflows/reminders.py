@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from mipevents.agenda.models import AgendaItem
+from mipevents.calls.reminders import queue_application_reminders
 from mipevents.core.timeutil import utcnow, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -17,6 +18,7 @@ from mipevents.notify.outbox import enqueue
 from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
+from mipevents.workflows.change_notices import queue_due_change_notices
 
 log = logging.getLogger("mipevents.notify")
 
@@ -25,7 +27,7 @@ log = logging.getLogger("mipevents.notify")
 LEADS = (("24h", timedelta(hours=24)), ("1h", timedelta(hours=1)))
 
 
-def dedupe_key(lead: str, registration_id: int) -> str:
+def reminder_key(lead: str, registration_id: int) -> str:
     return f"reminder-{lead}:registration:{registration_id}"
 
 
@@ -58,9 +60,9 @@ def due_webinar_reminders(now: datetime) -> list[tuple[str, Registration]]:
 def _not_queued_yet(wanted: list[tuple[str, Registration]]) -> list[tuple[str, Registration]]:
     if not wanted:
         return []
-    keys = {dedupe_key(lead, r.id) for lead, r in wanted}
+    keys = {reminder_key(lead, r.id) for lead, r in wanted}
     queued = set(db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars())
-    return [(lead, r) for lead, r in wanted if dedupe_key(lead, r.id) not in queued]
+    return [(lead, r) for lead, r in wanted if reminder_key(lead, r.id) not in queued]
 
 
 # A meeting without a published session yet is taken to start at this local time on its first day.
@@ -101,7 +103,7 @@ def _queue_one(lead: str, registration: Registration) -> bool:
             enqueue("registration_reminder", registration.email or person.email,
                     {"registration_id": registration.id, "status": registration.status, "lead": lead,
                      "manage_token": mint_token(person, "manage", registration.id)},
-                    person=person, dedupe_key=dedupe_key(lead, registration.id))
+                    person=person, dedupe_key=reminder_key(lead, registration.id))
     except IntegrityError:
         return False
     return True
@@ -110,9 +112,6 @@ def _queue_one(lead: str, registration: Registration) -> bool:
 def queue_due_reminders(now: datetime | None = None) -> int:
     """Queue every reminder and notice that is due: webinar reminders, open calls' application
     reminders, batched session change notices. Returns how many were queued. Commits (cron)."""
-    from mipevents.calls.reminders import queue_application_reminders
-    from mipevents.registration.notices import queue_due_change_notices
-
     now = now or utcnow()
     due = due_webinar_reminders(now) + due_meeting_reminders(now)
     queued = sum(1 for lead, registration in due if _queue_one(lead, registration))

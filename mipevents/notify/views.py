@@ -1,4 +1,0 @@
-"""Public pages of the notify area."""
-from flask import Blueprint
-
-bp = Blueprint("notify", __name__)

@@ -1,0 +1,153 @@
+"""Reading registrations: seats taken and left (the count the database keeps), a waitlisted
+registrant's place in line, and what the staff lists show (counts per status and type, a webinar's
+registrants in order, a meeting's filtered, the sessions picked)."""
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from mipevents.agenda.models import AgendaItem
+from mipevents.core.database import execute, prebuilt
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.people.models import Person
+from mipevents.registration import sessions
+from mipevents.registration.models import Registration, SeatCount
+from mipevents.webinars.models import Webinar
+
+Event = Meeting | Webinar
+
+
+@prebuilt
+def _seat_count_of_meeting(dialect_name: str):
+    table = SeatCount.__table__
+    return select(table.c.confirmed).where(table.c.meeting_id == bindparam("event_id"))
+
+
+@prebuilt
+def _seat_count_of_webinar(dialect_name: str):
+    table = SeatCount.__table__
+    return select(table.c.confirmed).where(table.c.webinar_id == bindparam("event_id"))
+
+
+def confirmed_count(event: Event) -> int:
+    """Confirmed registrations of `event` (the count the database keeps, models.SeatCount)."""
+    db.session.flush()
+    return execute(_seat_count_of_meeting if isinstance(event, Meeting) else _seat_count_of_webinar,
+                   {"event_id": event.id}).scalar() or 0
+
+
+def seats_left(event: Event) -> int | None:
+    """Free seats, or None for an event without a capacity."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - confirmed_count(event), 0)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in line; None unless waitlisted."""
+    if registration.status != "waitlisted":
+        return None
+    column = Registration.meeting_id if registration.meeting_id else Registration.webinar_id
+    event_id = registration.meeting_id or registration.webinar_id
+    ahead = db.session.execute(
+        select(func.count()).select_from(Registration).where(
+            column == event_id, Registration.status == "waitlisted",
+            or_(Registration.queued_at < registration.queued_at,
+                and_(Registration.queued_at == registration.queued_at, Registration.id < registration.id)))
+    ).scalar_one()
+    return ahead + 1
+
+
+@dataclass
+class Counts:
+    confirmed: int = 0
+    waitlisted: int = 0
+    pending: int = 0
+    cancelled: int = 0
+    declined: int = 0
+
+    @property
+    def active(self) -> int:
+        return self.confirmed + self.waitlisted + self.pending
+
+
+def registration_counts(webinar_ids: list[int]) -> dict[int, Counts]:
+    """Counts per status for several webinars in one query."""
+    counts = {webinar_id: Counts() for webinar_id in webinar_ids}
+    if not webinar_ids:
+        return counts
+    rows = db.session.execute(
+        select(Registration.webinar_id, Registration.status, func.count())
+        .where(Registration.webinar_id.in_(webinar_ids)).group_by(Registration.webinar_id, Registration.status)
+    ).all()
+    for webinar_id, status, number in rows:
+        setattr(counts[webinar_id], status, number)
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------- staff lists
+
+# A webinar's list: confirmed, then waiting (in queue order), then the rest.
+STATUS_ORDER = {"confirmed": 0, "pending": 1, "waitlisted": 2, "declined": 3, "cancelled": 4}
+
+
+def registrants(webinar: Webinar, search: str = "") -> list[Registration]:
+    """The webinar's registrations: confirmed, then waiting (in queue order), then the rest."""
+    query = (select(Registration).join(Person, Registration.person_id == Person.id)
+             .options(joinedload(Registration.person)).where(Registration.webinar_id == webinar.id))
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(or_(Registration.first_name.ilike(like), Registration.last_name.ilike(like),
+                                Person.email.ilike(like), Registration.organization.ilike(like),
+                                Registration.city.ilike(like)))
+    rows = db.session.execute(query).scalars().all()
+    return sorted(rows, key=lambda r: (STATUS_ORDER.get(r.status, 9), r.queued_at, r.id))
+
+
+def waitlist_positions(rows: list[Registration]) -> dict[int, int]:
+    """Queue positions among the waitlisted of an unfiltered list (one pass, no query per row)."""
+    waiting = sorted((r for r in rows if r.status == "waitlisted"), key=lambda r: (r.queued_at, r.id))
+    return {r.id: n for n, r in enumerate(waiting, start=1)}
+
+
+def meeting_registrations(meeting: Meeting, role: str = "", status: str = ""):
+    """The statement for a meeting's registrations, of one type and status when given, by name."""
+    stmt = select(Registration).where(Registration.meeting_id == meeting.id)
+    if role:
+        stmt = stmt.where(Registration.role == role)
+    if status:
+        stmt = stmt.where(Registration.status == status)
+    return stmt.order_by(func.lower(Registration.last_name), func.lower(Registration.first_name), Registration.id)
+
+
+def type_counts(meeting: Meeting) -> dict[str, Counter]:
+    """Per registration type: how many in each status (one query)."""
+    counts: dict[str, Counter] = {}
+    for role, status, n in db.session.execute(
+            select(Registration.role, Registration.status, func.count()).where(Registration.meeting_id == meeting.id)
+            .group_by(Registration.role, Registration.status)).all():
+        counts.setdefault(role, Counter())[status] = n
+    return counts
+
+
+@dataclass
+class SessionCount:
+    item: AgendaItem
+    chosen: int        # confirmed registrants who picked it
+    said: int          # registrants who said on the form they would join (receptions, site visits)
+
+
+def session_counts(meeting: Meeting) -> list[SessionCount]:
+    """Per published session a registrant picks or ticks: picks and form ticks (three queries)."""
+    items = list(db.session.execute(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(("published", "cancelled")),
+                                 AgendaItem.kind.in_((*sessions.CHOOSABLE_KINDS, "reception")))
+        .order_by(AgendaItem.starts_at, AgendaItem.id)).scalars())
+    chosen = sessions.taken(item.id for item in items)
+    said: Counter = Counter()
+    for extras in db.session.execute(
+            select(Registration.extras).where(Registration.meeting_id == meeting.id, Registration.status == "confirmed")).scalars():
+        said.update(int(i) for i in (extras or []) if str(i).isdigit())
+    return [SessionCount(item, chosen.get(item.id, 0), said.get(item.id, 0)) for item in items]

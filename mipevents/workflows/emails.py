@@ -1,0 +1,35 @@
+"""Every email the application sends, by outbox kind, in one table (create_app installs it); the
+registration emails carry the event's .ics from the feeds area."""
+from functools import partial
+
+from mipevents.accounts import emails as accounts_emails
+from mipevents.calls import emails as calls_emails
+from mipevents.feeds import ics
+from mipevents.notify.outbox import Attachment
+from mipevents.registration import emails as registration_emails
+from mipevents.registration.models import Registration
+from mipevents.workflows import change_notices
+
+
+def calendar_attachment(registration: Registration) -> Attachment | None:
+    """The event's .ics for this registrant: the webinar with its private join link once confirmed
+    (tentative without it while waiting), or the meeting's days. None once the registration is over."""
+    if not registration.is_active:
+        return None
+    if registration.webinar is not None:
+        name, data = registration.webinar.slug, ics.webinar_attachment(registration.webinar, registration)
+    else:
+        name, data = registration.meeting.slug, ics.meeting_attachment(registration.meeting, registration)
+    return Attachment(f"{name}.ics", "text/calendar; method=PUBLISH; charset=utf-8", data)
+
+
+_registration_message = partial(registration_emails.build_registration_message, calendar=calendar_attachment)
+
+BUILDERS = {
+    "password_reset": accounts_emails.build_password_reset,
+    **{kind: _registration_message for kind in registration_emails.KINDS},
+    change_notices.KIND: change_notices.build_session_changes,
+    "calls.application": calls_emails.build_application,
+    "calls.reminder": calls_emails.build_reminder,
+    "calls.decision": calls_emails.build_decision,
+}

@@ -1,0 +1,54 @@
+"""The home page's composition: public meetings, upcoming webinars and open calls, and the one
+small query that says when any of them changed."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from mipevents.calls.deadlines import deadline_wording
+from mipevents.calls.models import Call
+from mipevents.calls.queries import public_calls
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.meetings.queries import PUBLIC_STATUSES, is_past
+from mipevents.webinars.models import Webinar
+
+
+@dataclass(frozen=True)
+class HomeLists:
+    upcoming: list[Meeting]
+    webinars: list[Webinar]
+    past: list[Meeting]
+    calls: list = field(default_factory=list)      # [(call, 'closes Friday … — 6 days left')]
+
+
+def home_version() -> tuple:
+    """One small query: changes whenever a meeting, webinar or call is added, edited or removed."""
+    row = db.session.execute(select(
+        select(func.count(Meeting.id)).scalar_subquery(),
+        select(func.max(Meeting.updated_at)).scalar_subquery(),
+        select(func.count(Webinar.id)).scalar_subquery(),
+        select(func.max(Webinar.updated_at)).scalar_subquery(),
+        select(func.count(Call.id)).scalar_subquery(),
+        select(func.max(Call.updated_at)).scalar_subquery(),
+    )).one()
+    return tuple(str(value) for value in row)
+
+
+def home_lists(now: datetime | None = None) -> HomeLists:
+    """Public meetings (upcoming first, soonest first; then past, latest first), upcoming public
+    webinars, and open or upcoming calls; cohort-only events stay out."""
+    now = now or utcnow()
+    meetings = db.session.execute(
+        select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES), Meeting.cohort_id.is_(None))
+        .order_by(Meeting.starts_on, Meeting.id)
+    ).scalars().all()
+    webinars = db.session.execute(
+        select(Webinar).where(Webinar.status.in_(PUBLIC_STATUSES), Webinar.cohort_id.is_(None), Webinar.ends_at >= now)
+        .order_by(Webinar.starts_at, Webinar.id)
+    ).scalars().all()
+    upcoming = [m for m in meetings if not is_past(m, now)]
+    past = [m for m in reversed(meetings) if is_past(m, now)]
+    return HomeLists(upcoming=upcoming, webinars=list(webinars), past=past,
+                     calls=[(c, deadline_wording(c.deadline_at, c.timezone, now, c.opens_at)) for c in public_calls(now)])
