@@ -12,11 +12,13 @@ _PASSWORD_RULE = Length(min=MIN_PASSWORD_LENGTH, max=200,
 
 
 class LoginForm(Form):
+    takes_new_addresses = False   # looked up, never written to
     email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password."), Length(max=200)])
 
 
 class RequestPasswordResetForm(Form):
+    takes_new_addresses = False   # looked up, never written to
     # No syntax check: any text gets the same answer, and staff addresses may be on internal domains.
     email = EmailField("Email", validators=[DataRequired(message="Enter your email."), Length(max=254)])
 
@@ -42,6 +44,7 @@ class ChangeRoleForm(Form):
 
 
 class FindPersonForm(Form):
+    takes_new_addresses = False   # looked up, never written to
     email = EmailField("Their email", validators=[DataRequired(message="Enter their email."), Length(max=254)])
 
 

@@ -51,18 +51,22 @@ class Form(FlaskForm):
     """Every form of the application. Each text field (a text area keeps its line breaks, a password
     is taken as typed) is cleaned by core.text before its own filters and validators, and a lone
     surrogate becomes the field's error; an email address gets its domain in IDNA and must be one
-    the mail server can deliver to; every date is checked against FIRST_YEAR..LAST_YEAR before the field's own rules, and
-    every whole number against LARGEST_NUMBER after them. So a form answers odd
-    input with a message next to the field, never a 500."""
+    the mail server can deliver to; every date is checked against FIRST_YEAR..LAST_YEAR before the
+    field's own rules, and every whole number against LARGEST_NUMBER after them. So a form answers
+    odd input with a message next to the field, never a 500."""
+
+    # False on a form whose address is only looked up (sign-in, erasure): it is taken as typed (but
+    # cleaned), so whatever was stored is found, and no delivery rule applies.
+    takes_new_addresses = True
 
     class Meta(FlaskForm.Meta):
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class
             if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
-                rules = {TextAreaField: _multi_line, EmailField: _address}
+                rules = {TextAreaField: _multi_line, EmailField: _address if form.takes_new_addresses else _single_line}
                 rule = next((r for kind, r in rules.items() if issubclass(field_class, kind)), _single_line)
                 options["filters"] = [rule, *unbound_field.kwargs.get("filters", ())]
-            if issubclass(field_class, EmailField):
+            if issubclass(field_class, EmailField) and form.takes_new_addresses:
                 options["validators"] = [*unbound_field.kwargs.get("validators", ()), deliverable_address]
             if issubclass(field_class, DateTimeField | IntegerField):
                 assert len(unbound_field.args) < 2, "give a form field's validators by name"

@@ -83,3 +83,14 @@ def test_with_smtputf8_an_internationalised_address_is_kept_under_one_key(make_a
 
         rows = db.session.execute(select(Registration)).scalars().all()
         assert [r.person.email for r in rows] == ["ᏸ@xn--bcher-kva.de"]
+
+
+def test_staff_find_a_person_to_erase_whatever_letters_their_address_has(client, login_as, make_person):
+    person = make_person(email="Ü@Bücher.de")
+    db.session.commit()
+    login_as("admin")
+
+    response = client.post("/staff/people/erase", data={"email": " ü@bücher.DE "})
+
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/staff/people/{person.id}/erase")
