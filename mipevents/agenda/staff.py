@@ -12,7 +12,7 @@ from mipevents.agenda.forms import AddSessionSpeakerForm, EditSessionForm, Publi
 from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
 from mipevents.agenda.publishing import OpenConflicts, items_by_day, meeting_conflicts, meeting_items, publish_agenda
 from mipevents.core.timeutil import to_local
-from mipevents.core.web import query_id
+from mipevents.core.web import query_id, status_change
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.speakers.models import Speaker
@@ -166,27 +166,20 @@ def remove_speaker(item_id, link_id):
 
 def _status_change(item_id, change, done: str):
     item = db.get_or_404(AgendaItem, item_id)
-    try:
-        change(item, actor=current_user)
-    except services.SessionProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".edit_item", item_id=item.id), 303)
-    db.session.commit()
-    flash(done.format(title=item.title), "success")
-    return redirect(url_for(".edit_item", item_id=item.id), 303)
+    return status_change(item, change, refused=services.SessionProblem, done=done,
+                         back=url_for(".edit_item", item_id=item.id))
 
 
 @staff_bp.route("/sessions/<int:item_id>/cancel", methods=["POST"])
 @staff_required
 def cancel_item(item_id):
-    return _status_change(item_id, services.cancel_item, "Cancelled “{title}”: it stays on the agenda, marked cancelled.")
+    return _status_change(item_id, services.cancel_item, "Cancelled “{row.title}”: it stays on the agenda, marked cancelled.")
 
 
 @staff_bp.route("/sessions/<int:item_id>/restore", methods=["POST"])
 @staff_required
 def restore_item(item_id):
-    return _status_change(item_id, services.restore_item, "Reinstated “{title}”.")
+    return _status_change(item_id, services.restore_item, "Reinstated “{row.title}”.")
 
 
 @staff_bp.route("/sessions/<int:item_id>/delete", methods=["POST"])

@@ -3,8 +3,9 @@ import logging
 import os
 import socket
 
-from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -83,6 +84,22 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals():
         return {"org_name": app.config["MIPEVENTS_ORG_NAME"], "vocab": vocab, "roles_for": roles_for}
+
+
+def status_change(row, change, *, refused: type[Exception], done: str, back: str):
+    """A staff button that changes one row's status (publish, cancel, restore…): `change(row,
+    actor=current_user)`, then commit and flash `done` (formatted with `row` and `n`, what `change`
+    returned), or, when the change is `refused`, roll back and flash why; either way back to `back`."""
+    try:
+        result = change(row, actor=current_user)
+    except refused as exc:
+        db.session.rollback()
+        message = str(exc)
+        flash(message[:1].upper() + message[1:] + ("" if message.endswith(".") else "."), "error")
+    else:
+        db.session.commit()
+        flash(done.format(row=row, n=result), "success")
+    return redirect(back, 303)
 
 
 def base_url() -> str:

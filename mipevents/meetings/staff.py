@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from mipevents.accounts.permissions import reviewer_required, staff_required
 from mipevents.core.timeutil import to_local
+from mipevents.core.web import status_change
 from mipevents.extensions import db
 from mipevents.meetings import services
 from mipevents.meetings.forms import DuplicateMeetingForm, EditMeetingForm, EditRoomForm
@@ -113,21 +114,14 @@ def duplicate(meeting_id):
 
 def _status_action(meeting_id, action, done):
     meeting = db.get_or_404(Meeting, meeting_id)
-    try:
-        result = action(meeting, actor=current_user)
-    except services.MeetingProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".show_meeting", meeting_id=meeting.id), 303)
-    db.session.commit()
-    flash(done.format(name=meeting.name, n=result), "success")
-    return redirect(url_for(".show_meeting", meeting_id=meeting.id), 303)
+    return status_change(meeting, action, refused=services.MeetingProblem, done=done,
+                         back=url_for(".show_meeting", meeting_id=meeting.id))
 
 
 @staff_bp.route("/meetings/<int:meeting_id>/unpublish", methods=["POST"])
 @staff_required
 def unpublish(meeting_id):
-    return _status_action(meeting_id, services.unpublish_meeting, "“{name}” is a draft again: the public no longer sees it.")
+    return _status_action(meeting_id, services.unpublish_meeting, "“{row.name}” is a draft again: the public no longer sees it.")
 
 
 @staff_bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
@@ -137,7 +131,7 @@ def cancel(meeting_id):
         flash("Tick the box to confirm the cancellation.", "error")
         return redirect(url_for(".show_meeting", meeting_id=meeting_id), 303)
     return _status_action(meeting_id, meeting_work.cancel_meeting,
-                          "Cancelled “{name}” and {n} published sessions; calendars will show them cancelled.")
+                          "Cancelled “{row.name}” and {n} published sessions; calendars will show them cancelled.")
 
 
 # ---------------------------------------------------------------------------------------------- rooms

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from mipevents.accounts.permissions import staff_required
+from mipevents.core.web import status_change
 from mipevents.extensions import db
 from mipevents.webinars import services
 from mipevents.webinars.forms import EditWebinarForm
@@ -74,25 +75,18 @@ def edit_webinar(webinar_id):
 
 def _status_change(webinar_id, change, done):
     webinar = db.get_or_404(Webinar, webinar_id)
-    try:
-        change(webinar, actor=current_user)
-    except services.WebinarProblem as exc:
-        db.session.rollback()
-        flash(str(exc).capitalize() + ".", "error")
-    else:
-        db.session.commit()
-        flash(done.format(title=webinar.title), "success")
-    return redirect(url_for(".edit_webinar", webinar_id=webinar_id), 303)
+    return status_change(webinar, change, refused=services.WebinarProblem, done=done,
+                         back=url_for(".edit_webinar", webinar_id=webinar_id))
 
 
 @staff_bp.route("/webinars/<int:webinar_id>/publish", methods=["POST"])
 @staff_required
 def publish_webinar(webinar_id):
-    return _status_change(webinar_id, services.publish_webinar, "Published “{title}”: its page and registration are open.")
+    return _status_change(webinar_id, services.publish_webinar, "Published “{row.title}”: its page and registration are open.")
 
 
 @staff_bp.route("/webinars/<int:webinar_id>/cancel", methods=["POST"])
 @staff_required
 def cancel_webinar(webinar_id):
     return _status_change(webinar_id, services.cancel_webinar,
-                          "Cancelled “{title}”. It stays listed, marked cancelled; email the registrants to tell them.")
+                          "Cancelled “{row.title}”. It stays listed, marked cancelled; email the registrants to tell them.")
