@@ -187,7 +187,7 @@ def deliver(msg: OutboxMessage, now: datetime) -> bool:
             log.warning("email %s to %s will be retried: %s", msg.id, msg.to_email, msg.last_error)
         db.session.commit()
         return False
-    _record_sent(msg.id, subject=built.subject[:300], message_id=email["Message-ID"])
+    _record_sent(msg.id, subject=clean_text(built.subject)[:300], message_id=email["Message-ID"])
     return True
 
 

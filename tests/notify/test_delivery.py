@@ -44,7 +44,9 @@ def test_a_subject_built_from_text_with_line_breaks_is_delivered_on_one_line(mak
         enqueue("test_hello", "mayor@example.org", {"name": "Eve\r\nBcc: everyone@example.org\x00", "manage_token": "t"})
         db.session.commit()
         assert delivery.send_pending().sent == 1
+        recorded = db.session.execute(select(OutboxMessage.subject)).scalar_one()
     [(recipients, received)] = smtp_server.messages
+    assert recorded == "Hello Eve Bcc: everyone@example.org"   # PostgreSQL refuses the NUL it was built with
     assert recipients == ["mayor@example.org"]
     assert (received["Subject"], received["Bcc"]) == ("Hello Eve Bcc: everyone@example.org", None)
 
