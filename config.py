@@ -56,6 +56,7 @@ class Config:
     MAIL_SMTPUTF8 = False
     MAIL_DEFAULT_SENDER = "Mayors Innovation Project <events@mipevents.local>"
     MAIL_BACKGROUND = False           # deliver the outbox from a thread inside the web process
+    MIPEVENTS_PRINT_BACKGROUND = True # build a meeting's badges in a thread (the request returns at once)
     MAIL_MAX_ATTEMPTS = 8
     MAIL_STALE_CLAIM_SECONDS = 600    # a claim this old belongs to a sender that died: offered again
 

@@ -30,6 +30,9 @@ import mipevents.meetings.views
 import mipevents.notify.cli
 import mipevents.notify.models
 import mipevents.people.models
+import mipevents.printing.models
+import mipevents.printing.staff
+import mipevents.printing.views
 import mipevents.registration.models
 import mipevents.registration.staff
 import mipevents.registration.views
@@ -59,6 +62,7 @@ MODELS = (
     mipevents.people.models, mipevents.notify.models, mipevents.accounts.models,
     mipevents.meetings.models, mipevents.agenda.models, mipevents.speakers.models, mipevents.showcase.models,
     mipevents.webinars.models, mipevents.registration.models, mipevents.cohorts.models, mipevents.calls.models,
+    mipevents.printing.models,
 )
 
 # Every blueprint: each area's public pages (`bp` in views.py), then its staff screens (`staff_bp`
@@ -73,6 +77,7 @@ BLUEPRINTS = (
     mipevents.cohorts.views.bp, mipevents.cohorts.staff.staff_bp,
     mipevents.calls.views.bp, mipevents.calls.staff.staff_bp,
     mipevents.feeds.views.bp,
+    mipevents.printing.views.bp, mipevents.printing.staff.staff_bp,
     mipevents.accounts.views.bp, mipevents.accounts.staff.staff_bp,
     mipevents.api.views.bp, mipevents.api.registrations.bp,
 )

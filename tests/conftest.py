@@ -78,7 +78,7 @@ def _settings(database_url, **overrides):
         "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET,
         "MIPEVENTS_BASE_URL": BASE_URL, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
         "CACHE_TYPE": "SimpleCache", "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1,
-        "MAIL_BACKGROUND": False, "SERVER_NAME": None,
+        "MAIL_BACKGROUND": False, "MIPEVENTS_PRINT_BACKGROUND": False, "SERVER_NAME": None,
         "PASSWORD_HASH_TIME_COST": 1, "PASSWORD_HASH_MEMORY_KIB": 1024,
     }
     settings.update(overrides)

@@ -1,5 +1,5 @@
 """Conflicts: double-booked rooms and speakers, sessions outside the meeting's days, sessions that end
-before they start, showcases that overrun. Pure rules on plain values; all but the impossible are
+before they start, showcases that overrun, speakers who declined their invitation. Pure rules on plain values; all but the impossible are
 warnings, shown where staff work and before publishing."""
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,11 +21,12 @@ class Placed:
     is_cancelled: bool = False
     kind: str = ""
     showcase_seconds: int = 0                       # a showcase's slots and changeovers, in seconds
+    declined: tuple[tuple[int, str, str], ...] = ()  # (speaker id, display name, their reason)
 
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str                  # room, speaker, outside_dates, ends_before_start, showcase_overrun
+    kind: str                  # room, speaker, outside_dates, ends_before_start, showcase_overrun, declined
     message: str
     item_ids: tuple[int, ...] = field(default_factory=tuple)
     subject_id: int | None = None    # the room or speaker booked twice
@@ -45,7 +46,7 @@ class Conflict:
         return item_id in self.item_ids
 
 
-KIND_ORDER = {"ends_before_start": 0, "room": 1, "speaker": 2, "outside_dates": 3, "showcase_overrun": 4}
+KIND_ORDER = {"ends_before_start": 0, "room": 1, "speaker": 2, "declined": 3, "outside_dates": 4, "showcase_overrun": 5}
 
 
 def overlaps(a: Placed, b: Placed) -> bool:
@@ -117,6 +118,10 @@ def find_conflicts(items: list[Placed], first_day: date | None = None, last_day:
                 found.append(Conflict("showcase_overrun",
                                       f"The showcase “{p.title}” overruns its session by {minutes}:{seconds:02d}.",
                                       (p.id,)))
+    for p in live:
+        for speaker_id, name, reason in p.declined:
+            because = f" ({reason})" if reason else ""
+            found.append(Conflict("declined", f"{name} declined “{p.title}”{because}.", (p.id,), speaker_id))
     found.sort(key=lambda c: KIND_ORDER.get(c.kind, 9))
     return found
 

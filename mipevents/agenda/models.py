@@ -1,5 +1,5 @@
-"""AgendaItem (a session on screens), SessionSpeaker (a speaker's role on it), AgendaRelease (a numbered
-publish) and ChangeNotice (a public session's change to tell)."""
+"""AgendaItem (a session on screens), SessionSpeaker (a speaker's role on it) and its Invitation,
+AgendaRelease (a numbered publish) and ChangeNotice (a public session's change to tell)."""
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -83,10 +83,34 @@ class SessionSpeaker(db.Model):
 
     item: Mapped[AgendaItem] = relationship(back_populates="speaker_links")
     speaker: Mapped[Speaker] = relationship()
+    invitation: Mapped["Invitation | None"] = relationship(back_populates="link", cascade="all, delete-orphan",
+                                                          uselist=False)
 
     __table_args__ = (
         UniqueConstraint("item_id", "speaker_id", name="uq_session_speakers_item_speaker"),
         CheckConstraint("role IN ('keynote', 'moderator', 'panelist', 'presenter', 'speaker')", name="role_known"),
+    )
+
+
+class Invitation(db.Model):
+    """Staff asked this speaker to take this role on this session; the speaker answers through an
+    "invitation" private link (people.Token, subject: this row). Personal data: erased with the person."""
+
+    __tablename__ = "speaker_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("session_speakers.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="invited")
+    note: Mapped[str] = mapped_column(Text, default="")          # staff's personal note in the email
+    reason: Mapped[str] = mapped_column(Text, default="")        # the speaker's reason for declining
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    link: Mapped[SessionSpeaker] = relationship(back_populates="invitation")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('invited', 'accepted', 'declined')", name="status_known"),
     )
 
 

@@ -29,9 +29,12 @@ class OpenConflicts(Exception):
 
 def meeting_items(meeting: Meeting, *, public_only: bool = False) -> list[AgendaItem]:
     """A meeting's sessions with room and speakers loaded (a fixed number of queries)."""
+    # Staff's reads also load the speakers' invitations (a declined one is a conflict); public reads never show them.
+    links = selectinload(AgendaItem.speaker_links)
+    links = links.selectinload(SessionSpeaker.speaker) if public_only else \
+        links.options(selectinload(SessionSpeaker.speaker), selectinload(SessionSpeaker.invitation))
     stmt = (select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-            .options(selectinload(AgendaItem.room),
-                     selectinload(AgendaItem.speaker_links).selectinload(SessionSpeaker.speaker))
+            .options(selectinload(AgendaItem.room), links)
             .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id))
     if public_only:
         stmt = stmt.where(AgendaItem.status.in_(("published", "cancelled")))
@@ -57,7 +60,10 @@ def placed(items: list[AgendaItem]) -> list[Placed]:
     return [Placed(id=i.id, title=i.title, starts_at=i.starts_at, ends_at=i.ends_at, room_id=i.room_id,
                    room_name=i.room.name if i.room else "",
                    speakers=tuple((link.speaker_id, link.speaker.display_name) for link in i.speaker_links),
-                   is_cancelled=i.status == "cancelled", kind=i.kind, showcase_seconds=seconds.get(i.id, 0))
+                   is_cancelled=i.status == "cancelled", kind=i.kind, showcase_seconds=seconds.get(i.id, 0),
+                   declined=tuple((link.speaker_id, link.speaker.display_name, link.invitation.reason)
+                                  for link in i.speaker_links
+                                  if link.invitation is not None and link.invitation.status == "declined"))
             for i in items]
 
 

@@ -1,15 +1,16 @@
 """Staff pages of the agenda: the builder grid (a day as rooms × time), adding and editing sessions
-and their speakers, cancelling, and publishing with the conflict list and an explicit acknowledgement."""
+and their speakers, inviting speakers (each meeting's invitations, with their A/V and travel, and a
+one-click reminder), cancelling, and publishing with the conflict list and an explicit acknowledgement."""
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from mipevents.accounts.permissions import staff_required
-from mipevents.agenda import services
+from mipevents.agenda import invitations, services
 from mipevents.agenda.conflicts import conflicting_ids, conflicts_of
-from mipevents.agenda.forms import AddSessionSpeakerForm, EditSessionForm, PublishAgendaForm
-from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
+from mipevents.agenda.forms import AddSessionSpeakerForm, EditSessionForm, InviteSpeakerForm, PublishAgendaForm, RemindSpeakerForm
+from mipevents.agenda.models import AgendaItem, AgendaRelease, Invitation, SessionSpeaker
 from mipevents.agenda.publishing import OpenConflicts, items_by_day, meeting_conflicts, meeting_items, publish_agenda
 from mipevents.core.timeutil import to_local
 from mipevents.core.web import query_id, status_change
@@ -232,3 +233,49 @@ def publish(meeting_id):
                                   .order_by(AgendaRelease.number.desc()).limit(10)).scalars().all()
     return render_template("staff/agenda/publish.html", meeting=meeting, form=form, conflicts=conflicts,
                            drafts=[i for i in items if i.status == "draft"], releases=releases), status
+
+
+@staff_bp.route("/session-speakers/<int:link_id>/invite", methods=["POST"])
+@staff_required
+def invite(link_id):
+    link = db.get_or_404(SessionSpeaker, link_id)
+    form = InviteSpeakerForm()
+    if not form.validate_on_submit():
+        flash("The note is too long: at most 2,000 characters.", "error")
+        return redirect(url_for(".edit_item", item_id=link.item_id), 303)
+    try:
+        invitations.invite(link, form.note.data or "", actor=current_user)
+    except invitations.InvitationProblem as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Invited {link.speaker.display_name}: the email is on its way.", "success")
+    return redirect(url_for(".edit_item", item_id=link.item_id), 303)
+
+
+@staff_bp.route("/invitations/<int:invitation_id>/remind", methods=["POST"])
+@staff_required
+def remind(invitation_id):
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if RemindSpeakerForm().validate_on_submit():
+        try:
+            invitations.remind(invitation, actor=current_user)
+        except invitations.InvitationProblem as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Reminded {invitation.link.speaker.display_name}.", "success")
+    return redirect(url_for(".meeting_invitations", meeting_id=invitation.link.item.meeting_id), 303)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/invitations")
+@staff_required
+def meeting_invitations(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    rows = invitations.meeting_invitations(meeting)
+    counts = {status: sum(1 for r in rows if r.invitation and r.invitation.status == status)
+              for status in ("invited", "accepted", "declined")}
+    return render_template("staff/agenda/meeting_invitations.html", meeting=meeting, rows=rows, counts=counts,
+                           not_invited=sum(1 for r in rows if r.invitation is None), remind_form=RemindSpeakerForm())

@@ -1,11 +1,15 @@
-"""Public pages of the agenda: the agenda with its filters, one session, and the changelog.
-Each is served through the HTTP cache keyed by the meeting's version (and the filters)."""
-from flask import Blueprint, render_template, request
+"""Public pages of the agenda: the agenda with its filters, one session, and the changelog, each served
+through the HTTP cache keyed by the meeting's version (and the filters); and an invited speaker's own
+private page (from their invitation link): their answer, profile changes for review, A/V and travel."""
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
-from mipevents.agenda import queries
+from mipevents.agenda import invitations, queries
+from mipevents.agenda.forms import EditOwnProfileForm, RespondToInvitationForm, SpeakerLogisticsForm
 from mipevents.core import vocabulary as vocab
 from mipevents.core.http_cache import cached_response
+from mipevents.extensions import db
 from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
+from mipevents.workflows import speakers as speaker_work
 
 bp = Blueprint("agenda", __name__)
 
@@ -61,3 +65,89 @@ def changes(slug):
                                public_ids=queries.public_item_ids(meeting))
 
     return cached_response(("agenda-changes", head.id), meeting_version(head), build)
+
+
+# ---------------------------------------------------------------------------------------------- invited speakers
+
+def _invitation_or_404(token):
+    invitation = invitations.invitation_for_token(token)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def _private(response):
+    """The page carries a secret link: no caching anywhere, no referrer, no indexing."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _own_page(token, invitation, answer_form=None, profile_form=None, logistics_form=None, status=200):
+    speaker = invitation.link.speaker
+    meeting = invitation.link.item.meeting
+    if logistics_form is None:
+        logistics_form = SpeakerLogisticsForm(obj=speaker_work.speaker_travel(speaker, meeting))
+    draft = speaker_work.profile_draft(speaker)
+    if profile_form is None:
+        shown = {f: getattr(speaker, f) for f in EditOwnProfileForm.FIELDS} | (draft.values if draft else {})
+        profile_form = EditOwnProfileForm(data=shown)
+    if answer_form is None:
+        answer_form = RespondToInvitationForm(data={"decision": invitation.status if invitation.status != "invited" else None,
+                                                    "reason": invitation.reason})
+    return _private(make_response(render_template(
+        "agenda/invitation.html", token=token, invitation=invitation, speaker=speaker, item=invitation.link.item,
+        meeting=meeting, others=invitations.speaker_invitations(speaker), draft=draft,
+        answer_form=answer_form, profile_form=profile_form, logistics_form=logistics_form), status))
+
+
+@bp.route("/speakers/invitation/<token>")
+def invitation(token):
+    return _own_page(token, _invitation_or_404(token))
+
+
+@bp.route("/speakers/invitation/<token>/answer", methods=["POST"])
+def answer(token):
+    invitation = _invitation_or_404(token)
+    form = RespondToInvitationForm()
+    if not form.validate_on_submit():
+        return _own_page(token, invitation, answer_form=form, status=422)
+    invitations.respond(invitation, form.decision.data, form.reason.data or "")
+    db.session.commit()
+    flash("Thank you: you accepted. Please check your profile below." if invitation.status == "accepted"
+          else "Thank you for letting us know.", "success")
+    return _private(redirect(url_for(".invitation", token=token), 303))
+
+
+@bp.route("/speakers/invitation/<token>/profile", methods=["POST"])
+def propose_profile(token):
+    invitation = _invitation_or_404(token)
+    form = EditOwnProfileForm()
+    if form.validate_on_submit():
+        limit = current_app.config["SPEAKER_PHOTO_MAX_BYTES"]
+        upload = form.photo.data
+        photo = upload.read(limit + 1) if upload and getattr(upload, "filename", "") else None
+        try:
+            draft = speaker_work.propose_profile_changes(invitation.link.speaker, form.values(), photo, max_bytes=limit)
+        except speaker_work.ProfileProblem as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "photo", form.photo).errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Thank you: our staff will review your changes before they are public." if draft
+                  else "Nothing changed.", "success" if draft else "info")
+            return _private(redirect(url_for(".invitation", token=token) + "#profile", 303))
+    return _own_page(token, invitation, profile_form=form, status=422 if request.method == "POST" else 200)
+
+
+@bp.route("/speakers/invitation/<token>/travel", methods=["POST"])
+def save_travel(token):
+    invitation = _invitation_or_404(token)
+    form = SpeakerLogisticsForm()
+    if not form.validate_on_submit():
+        return _own_page(token, invitation, logistics_form=form, status=422)
+    speaker_work.save_speaker_travel(invitation.link.speaker, invitation.link.item.meeting, form.values())
+    db.session.commit()
+    flash("Saved your travel and A/V details.", "success")
+    return _private(redirect(url_for(".invitation", token=token) + "#travel-details", 303))

@@ -18,6 +18,7 @@ SPEAKER_ROLES = {
     "keynote": "Keynote", "moderator": "Moderator", "panelist": "Panelist",
     "presenter": "Presenter", "speaker": "Speaker",
 }
+INVITATION_STATUSES = {"invited": "Invited", "accepted": "Accepted", "declined": "Declined"}
 PRESS_STATUSES = {
     "open": "Open to press", "chatham_house": "Chatham House rule", "closed": "Closed to press",
 }

@@ -8,7 +8,7 @@ from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 
-TOKEN_PURPOSES = ("manage", "feed", "application")
+TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin")
 
 
 class Person(db.Model):
@@ -48,6 +48,6 @@ class Token(db.Model):
     person: Mapped[Person] = relationship(back_populates="tokens")
 
     __table_args__ = (
-        CheckConstraint("purpose IN ('manage', 'feed', 'application')", name="purpose_known"),
+        CheckConstraint("purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin')", name="purpose_known"),
         Index("ix_tokens_person_purpose", "person_id", "purpose", "subject_id"),
     )

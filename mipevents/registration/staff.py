@@ -19,7 +19,7 @@ from mipevents.core.timeutil import format_time, to_local
 from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.registration import attendance, emails, queries, services, sessions
+from mipevents.registration import attendance, checkin_codes, emails, queries, services, sessions
 from mipevents.registration.forms import MEETING_TYPES, TYPE_LABELS, EditRegistrationSettingsForm, MessageRegistrantsForm
 from mipevents.registration.models import Registration, SessionChoice
 from mipevents.webinars.models import Webinar
@@ -313,6 +313,16 @@ def meeting_settings(meeting_id):
 def checkin(meeting_id):
     meeting = _meeting(meeting_id)
     query = request.args.get("q", "").strip()[:100]
+    if checkin_codes.is_code(query):
+        # A badge's QR code, typed by a scanner (or read by the camera): check that person in at once.
+        found = checkin_codes.registration_for_code(query, meeting.id)
+        if found is None or not found.is_active:
+            flash("This badge's code does not check anyone in at this meeting (it was replaced, or the "
+                  "registration is cancelled). Search by name instead.", "error")
+            return redirect(url_for(".checkin", meeting_id=meeting.id))
+        attendance.check_in(found)
+        db.session.commit()
+        return redirect(url_for(".checkin", meeting_id=meeting.id, done=found.id))
     rows = db.session.execute(
         select(Registration).where(Registration.meeting_id == meeting.id,
                                    Registration.status.in_(vocab.ACTIVE_REGISTRATION_STATUSES))

@@ -1,16 +1,17 @@
 """Staff pages of the speakers area (behind login, under /staff/): the list, adding and editing
-profiles, uploading a photo."""
+profiles, uploading a photo, reviewing the profile changes speakers proposed."""
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import undefer
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.core.web import query_id
 from mipevents.extensions import db
-from mipevents.speakers import services
+from mipevents.speakers import drafts, services
 from mipevents.speakers.forms import EditSpeakerForm
-from mipevents.speakers.models import Speaker
+from mipevents.speakers.models import ProfileDraft, Speaker
 from mipevents.workflows import speakers as speaker_work
 
 staff_bp = Blueprint("speakers_staff", __name__, url_prefix="/staff")
@@ -116,3 +117,38 @@ def photo(speaker_id):
     response = Response(speaker.photo, mimetype=speaker.photo_type or "image/jpeg")
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@staff_bp.route("/speakers/changes")
+@staff_required
+def profile_changes():
+    return render_template("staff/speakers/profile_changes.html", drafts=drafts.pending_drafts(),
+                           form=FlaskForm())
+
+
+@staff_bp.route("/speakers/changes/<int:draft_id>/draft-photo")
+@staff_required
+def draft_photo(draft_id):
+    draft = db.session.execute(select(ProfileDraft).options(undefer(ProfileDraft.photo))
+                               .where(ProfileDraft.id == draft_id)).scalar_one_or_none()
+    if draft is None or not draft.photo:
+        abort(404)
+    response = Response(draft.photo, mimetype=draft.photo_type or "image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_bp.route("/speakers/changes/<int:draft_id>", methods=["POST"])
+@staff_required
+def review_changes(draft_id):
+    draft = db.get_or_404(ProfileDraft, draft_id)
+    if FlaskForm().validate_on_submit():
+        name = draft.speaker.display_name
+        if request.form.get("action") == "accept":
+            speaker_work.accept_profile_changes(draft, actor=current_user)
+            flash(f"Published the changes to {name}'s profile.", "success")
+        else:
+            drafts.set_aside(draft, actor=current_user)
+            flash(f"Set aside the changes {name} proposed.", "info")
+        db.session.commit()
+    return redirect(url_for(".profile_changes"), 303)

@@ -1,12 +1,13 @@
 """The demo convening `make run` shows: a past Winter Meeting with its panels and Innovation
-Showcase, an upcoming Summer Meeting and an upcoming webinar, dated relative to today."""
+Showcase, an upcoming Summer Meeting (its speakers' invitations in every state, the keynote mayor's
+travel details and so her briefing book) and an upcoming webinar, dated relative to today."""
 import secrets
 from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 
 from mipevents.accounts import services as accounts
-from mipevents.agenda.models import AgendaItem, SessionSpeaker
+from mipevents.agenda.models import AgendaItem, Invitation, SessionSpeaker
 from mipevents.agenda.publishing import publish_agenda
 from mipevents.calls.demo import load_calls_demo
 from mipevents.core.timeutil import utcnow, wall_clock_to_utc
@@ -14,7 +15,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
 from mipevents.people.services import person_for_email
 from mipevents.showcase.models import ShowcaseSlot
-from mipevents.speakers.models import Speaker
+from mipevents.speakers.models import Speaker, SpeakerLogistics
 from mipevents.webinars.models import Webinar
 
 STAFF_EMAIL = "staff@mipevents.local"
@@ -68,6 +69,7 @@ def load_demo(today: date | None = None) -> dict:
     speakers = _speakers()
     winter = _winter_meeting(speakers)
     summer = _summer_meeting(speakers, today)
+    _invitations(summer, speakers, today)
     webinar = _webinar(today)
     load_calls_demo(today)
     password = secrets.token_urlsafe(12)
@@ -209,6 +211,33 @@ def _summer_meeting(sp, today: date) -> Meeting:
     _add(meeting, rooms, d2, time(18, 0), 120, "reception", "Reception on the rooftop", "Exhibit Hall", press="closed")
     _add(meeting, rooms, d3, time(9, 0), 60, "plenary", "Closing plenary", "Exhibit Hall", [(sp["chen"], "speaker")])
     return meeting
+
+
+# The summer speakers' answers: key -> (status, days ago invited, reason for declining).
+INVITATIONS = {
+    "kowalski": ("accepted", 30, ""), "brooks": ("accepted", 30, ""), "lindqvist": ("accepted", 20, ""),
+    "okafor": ("declined", 25, "Our city council's budget session falls on that day."),
+    "walsh": ("invited", 10, ""), "nguyen": ("invited", 3, ""),
+}
+
+
+def _invitations(meeting: Meeting, sp, today: date) -> None:
+    """Invitations in every state (no emails: the demo starts with an empty outbox), and the keynote
+    mayor's travel, so her briefing book has all it shows."""
+    links = db.session.execute(select(SessionSpeaker).join(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).scalars()
+    keys = {speaker.id: key for key, speaker in sp.items()}
+    noon = wall_clock_to_utc(today, time(12, 0), meeting.timezone)
+    for link in links:
+        status, days_ago, reason = INVITATIONS.get(keys[link.speaker_id], (None, 0, ""))
+        if status:
+            invited = noon - timedelta(days=days_ago)
+            db.session.add(Invitation(link_id=link.id, status=status, reason=reason, invited_at=invited,
+                                      responded_at=None if status == "invited" else invited + timedelta(days=2)))
+    db.session.add(SpeakerLogistics(
+        speaker_id=sp["kowalski"].id, meeting_id=meeting.id, av_needs="Slides from a laptop; a lapel microphone.",
+        arrives_on=meeting.starts_on - timedelta(days=1), departs_on=meeting.starts_on + timedelta(days=1),
+        travel="Drives from Rochester, MN; arrives the evening before.", hotel="The Edgewater", needs_room=True))
+    db.session.flush()
 
 
 def _webinar(today: date) -> Webinar:

@@ -3,9 +3,12 @@ registration emails carry the event's .ics from the feeds area."""
 from functools import partial
 
 from mipevents.accounts import emails as accounts_emails
+from mipevents.agenda import emails as agenda_emails
+from mipevents.agenda import invitations
 from mipevents.calls import emails as calls_emails
 from mipevents.feeds import ics
 from mipevents.notify.outbox import Attachment
+from mipevents.printing import emails as printing_emails
 from mipevents.registration import emails as registration_emails
 from mipevents.registration.models import Registration
 from mipevents.workflows import change_notices
@@ -32,4 +35,6 @@ BUILDERS = {
     "calls.application": calls_emails.build_application,
     "calls.reminder": calls_emails.build_reminder,
     "calls.decision": calls_emails.build_decision,
+    invitations.KIND: agenda_emails.build_invitation,
+    printing_emails.KIND: printing_emails.build_briefing_book,
 }

@@ -8,6 +8,7 @@ from sqlalchemy import Text, cast, delete, func, or_, select, update
 
 from mipevents.accounts import audit
 from mipevents.accounts.models import AuditEntry
+from mipevents.agenda import privacy as agenda_privacy
 from mipevents.calls import privacy as calls_privacy
 from mipevents.calls.models import Application
 from mipevents.cohorts.models import CohortMember
@@ -16,13 +17,19 @@ from mipevents.extensions import db
 from mipevents.meetings.queries import is_past
 from mipevents.notify.models import OutboxMessage
 from mipevents.people.models import Person, Token
+from mipevents.printing import privacy as printing_privacy
 from mipevents.registration import services as registrations
 from mipevents.registration.models import Registration
+from mipevents.speakers import privacy as speakers_privacy
 from mipevents.speakers.models import Speaker
 
-# Every area's own step after the common ones, in order: fn(person, report) -> None.
+# Every area's own step, in order: fn(person, report) -> None. They run while the person's speaker
+# profiles still point at them (their invitations, proposed changes and travel are found that way).
 STEPS = (
     calls_privacy.forget_scheduler,
+    agenda_privacy.forget_invitations,
+    speakers_privacy.forget_drafts_and_travel,
+    printing_privacy.forget_badge_builds,
 )
 
 
@@ -107,6 +114,10 @@ def erase_person(person: Person, actor) -> ErasureReport:
     report.add("outbox messages deleted", db.session.execute(delete(OutboxMessage).where(
         or_(OutboxMessage.person_id == person.id, func.lower(OutboxMessage.to_email) == email))).rowcount)
 
+    db.session.flush()
+    for step in STEPS:
+        step(person, report)
+
     for speaker in speakers:
         speaker.email = None
         speaker.person_id = None
@@ -124,8 +135,6 @@ def erase_person(person: Person, actor) -> ErasureReport:
     report.add("applications deleted", len(applications))
 
     db.session.flush()
-    for step in STEPS:
-        step(person, report)
     report.add("rows in other areas removed", _delete_remaining_references(person))
 
     person.email = erased_email(person.id)

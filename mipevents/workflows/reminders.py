@@ -1,13 +1,16 @@
 """Reminders queued from cron (`flask --app wsgi notify reminders`): the 24-hour and 1-hour emails to
 confirmed webinar registrants and the 24-hour email to confirmed meeting registrants (where, and
 the sessions they picked), each exactly once per registration (OutboxMessage.dedupe_key is unique,
-so two runs at the same moment cannot both queue one), plus the calls area's reminders."""
+so two runs at the same moment cannot both queue one), plus the calls area's reminders, the reminder to
+speakers who did not answer their invitation in a week and, a week before a meeting, each speaker's
+briefing book."""
 import logging
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from mipevents.agenda.invitations import queue_invitation_reminders
 from mipevents.agenda.models import AgendaItem
 from mipevents.calls.reminders import queue_application_reminders
 from mipevents.core.timeutil import utcnow, wall_clock_to_utc
@@ -16,6 +19,8 @@ from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
 from mipevents.people.services import mint_token
+from mipevents.printing import briefing
+from mipevents.printing import emails as briefing_emails
 from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
 from mipevents.workflows.change_notices import queue_due_change_notices
@@ -109,6 +114,42 @@ def _queue_one(lead: str, registration: Registration) -> bool:
     return True
 
 
+# ---------------------------------------------------------------------------------------------- briefing books
+
+BRIEFING_BOOK_LEAD = timedelta(days=7)
+
+
+def briefing_week_key(meeting_id: int, person_id: int) -> str:
+    return f"briefing-week:{meeting_id}:{person_id}"
+
+
+def queue_briefing_books(now: datetime | None = None) -> int:
+    """Each speaker of a published meeting that starts within the week gets their briefing book, once."""
+    now = now or utcnow()
+    soon = db.session.execute(select(Meeting).where(
+        Meeting.status == "published", Meeting.starts_on >= (now - timedelta(days=1)).date(),
+        Meeting.starts_on <= (now + BRIEFING_BOOK_LEAD + timedelta(days=1)).date())).scalars().all()
+    queued = 0
+    for meeting in soon:
+        first = db.session.execute(select(AgendaItem.starts_at).where(
+            AgendaItem.meeting_id == meeting.id, AgendaItem.status == "published")
+            .order_by(AgendaItem.starts_at).limit(1)).scalar()
+        if not now < meeting_starts_at(meeting, first) <= now + BRIEFING_BOOK_LEAD:
+            continue
+        for person, _ in briefing.meeting_speaker_people(meeting):
+            key = briefing_week_key(meeting.id, person.id)
+            if db.session.execute(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)).first():
+                continue
+            try:
+                with db.session.begin_nested():
+                    briefing_emails.queue_briefing_book(person, meeting, dedupe_key=key)
+            except IntegrityError:
+                continue
+            queued += 1
+    db.session.commit()
+    return queued
+
+
 def queue_due_reminders(now: datetime | None = None) -> int:
     """Queue every reminder and notice that is due: webinar reminders, open calls' application
     reminders, batched session change notices. Returns how many were queued. Commits (cron)."""
@@ -119,4 +160,6 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     queued += int(queue_application_reminders(now) or 0)
     db.session.commit()
     queued += queue_due_change_notices(now)
+    queued += queue_invitation_reminders(now)
+    queued += queue_briefing_books(now)
     return queued

@@ -16,8 +16,9 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.meetings.services import touch
 from mipevents.showcase.models import ShowcaseSlot
+from mipevents.speakers import drafts, logistics
 from mipevents.speakers import services as speakers
-from mipevents.speakers.models import Speaker
+from mipevents.speakers.models import ProfileDraft, Speaker, SpeakerLogistics
 
 PUBLIC_STATUSES = ("published", "cancelled")
 
@@ -181,3 +182,33 @@ def sessions_per_speaker(speaker_ids: list[int]) -> dict[int, int]:
 def speaker_links(speaker_id: int) -> list[SessionSpeaker]:
     """For a speaker's staff page: their roles on sessions."""
     return agenda_queries.speaker_links(speaker_id)
+
+
+def accept_profile_changes(draft: ProfileDraft, *, actor) -> None:
+    """Staff publish the changes a speaker proposed: on the profile, and on every meeting showing it."""
+    speaker = draft.speaker
+    drafts.accept(draft, actor=actor)
+    _shown_anew(speaker)
+
+
+# ---------------------------------------------------------------------------------------------- an invited speaker's page
+
+ProfileProblem = speakers.SpeakerProblem
+
+
+def profile_draft(speaker: Speaker) -> ProfileDraft | None:
+    """The changes the speaker proposed and staff have not reviewed yet, if any."""
+    return drafts.draft_of(speaker)
+
+
+def propose_profile_changes(speaker: Speaker, values: dict, photo: bytes | None, *, max_bytes: int) -> ProfileDraft | None:
+    """Hold the speaker's own changes for staff review (raises ProfileProblem for a refused headshot)."""
+    return drafts.propose(speaker, values, photo, max_bytes=max_bytes)
+
+
+def speaker_travel(speaker: Speaker, meeting: Meeting) -> SpeakerLogistics | None:
+    return logistics.logistics_for(speaker, meeting)
+
+
+def save_speaker_travel(speaker: Speaker, meeting: Meeting, values: dict) -> SpeakerLogistics:
+    return logistics.save_logistics(speaker, meeting, values)

@@ -42,6 +42,8 @@ def _paths():
     cohort = db.session.execute(select(Cohort).where(Cohort.status == "published")).scalars().first()
     programme = db.session.execute(select(Programme)).scalars().first()
     summer = db.session.execute(select(Meeting.slug).where(Meeting.kind == "summer")).scalar_one()
+    summer_id = db.session.execute(select(Meeting.id).where(Meeting.kind == "summer")).scalar_one()
+    keynote = db.session.execute(select(Speaker).where(Speaker.name == "Anna Kowalski")).scalar_one()
     public = ["/", "/meetings/winter-2025/", "/meetings/winter-2025/agenda", "/meetings/winter-2025/agenda?kind=panel",
               "/meetings/winter-2025/agenda?day=nonsense", f"/meetings/winter-2025/sessions/{item.id}",
               "/meetings/winter-2025/speakers", f"/speakers/{speaker.id}", "/meetings/winter-2025/agenda/changes",
@@ -52,12 +54,16 @@ def _paths():
     staff = ["/staff/", f"/staff/meetings/{item.meeting_id}", f"/staff/meetings/{item.meeting_id}/agenda",
              f"/staff/meetings/{item.meeting_id}/registrations/", f"/staff/meetings/{item.meeting_id}/registrations/check-in",
              f"/staff/showcase/{showcase.id}", "/meetings/winter-2025/showcase/control", f"/staff/calls/{call.id}/applications",
-             "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}"]
+             "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}",
+             f"/staff/meetings/{summer_id}/invitations", "/staff/speakers/changes", f"/staff/meetings/{summer_id}/print",
+             f"/staff/meetings/{summer_id}/tents", f"/staff/meetings/{summer_id}/briefing/{keynote.person_id}"]
     return public, staff
 
 
 def _private_pages():
-    """A registrant's manage page and an applicant's private page, through fresh tokens."""
+    """A registrant's manage page, an applicant's private page, and an invited speaker's page and
+    briefing book, through fresh tokens."""
+    from mipevents.agenda.models import Invitation
     from mipevents.calls.models import Application
     from mipevents.people.services import mint_token
     from mipevents.registration import services
@@ -69,8 +75,11 @@ def _private_pages():
     application = db.session.execute(select(Application).order_by(Application.id)).scalars().first()
     manage = mint_token(outcome.registration.person, "manage", outcome.registration.id)
     private = mint_token(application.person, "application", application.id)
+    invitation = db.session.execute(select(Invitation).where(Invitation.status == "invited").order_by(Invitation.id)).scalars().first()
+    invited = mint_token(invitation.link.speaker.person, "invitation", invitation.id)
     db.session.commit()
-    return [f"/manage/{manage}", f"/calls/application/{private}"]
+    return [f"/manage/{manage}", f"/calls/application/{private}", f"/speakers/invitation/{invited}",
+            f"/speakers/invitation/{invited}/briefing"]
 
 
 def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):

@@ -28,3 +28,21 @@ def test_demo_refuses_a_database_that_holds_meetings_unless_if_empty(app, make_m
     db.session.commit()
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 1
     assert app.test_cli_runner().invoke(args=["demo", "--if-empty"]).exit_code == 0
+
+
+def test_demo_has_invitations_in_every_state_and_the_keynote_mayors_briefing_book(app):
+    from mipevents.agenda.models import Invitation
+    from mipevents.printing.briefing import briefing_book
+    from mipevents.speakers.models import Speaker, SpeakerLogistics
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    statuses = sorted(db.session.execute(select(Invitation.status)).scalars())
+    assert statuses == ["accepted", "accepted", "accepted", "declined", "invited", "invited"]
+    keynote = db.session.execute(select(Speaker).where(Speaker.name == "Anna Kowalski")).scalar_one()
+    travel = db.session.execute(select(SpeakerLogistics)).scalar_one()
+    assert (travel.speaker_id, travel.hotel) == (keynote.id, "The Edgewater")
+    summer = db.session.execute(select(Meeting).where(Meeting.slug.like("summer-%"))).scalar_one()
+    book = briefing_book(keynote.person, summer)
+    assert [(e.title, e.role, e.times) for e in book.entries] == [
+        ("Opening plenary", "Keynote", "9:00 AM–10:00 AM CT"),
+        ("Reception on the rooftop", "Attending", "6:00 PM–8:00 PM CT")]

@@ -1,0 +1,158 @@
+"""Inviting speakers to their roles: the invitation and its private link ("invitation" purpose), the
+speaker's answer (accept, or decline with a reason), staff's one-click reminder, the reminder queued
+once after a week without a reply, and each meeting's list of who said what."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from mipevents.accounts import audit
+from mipevents.agenda.models import AgendaItem, Invitation, SessionSpeaker
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.notify.models import OutboxMessage
+from mipevents.notify.outbox import enqueue
+from mipevents.people.services import mint_token, person_for_email, resolve_token
+from mipevents.speakers.logistics import meeting_logistics
+from mipevents.speakers.models import Speaker, SpeakerLogistics
+
+PURPOSE = "invitation"
+KIND = "agenda.invitation"
+NO_REPLY_REMINDER_AFTER = timedelta(days=7)
+
+
+class InvitationProblem(ValueError):
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def invitation_url(raw: str) -> str:
+    return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + f"/speakers/invitation/{raw}"
+
+
+def _send(invitation: Invitation, event: str, dedupe_key: str | None = None) -> OutboxMessage:
+    """Queue the email with a fresh private link to the speaker's own address (the only place a
+    link to their page may go: their answer and their profile are theirs)."""
+    speaker = invitation.link.speaker
+    raw = mint_token(speaker.person, PURPOSE, invitation.id)
+    return enqueue(KIND, speaker.email, {"invitation_id": invitation.id, "event": event, "link_token": raw},
+                   person=speaker.person, dedupe_key=dedupe_key)
+
+
+def invite(link: SessionSpeaker, note: str = "", *, actor, now: datetime | None = None) -> Invitation:
+    """Invite the speaker to their role on this session and email them (flushed; the caller commits).
+    A speaker without an email cannot be invited; one already invited is reminded instead."""
+    speaker = link.speaker
+    if not speaker.email:
+        raise InvitationProblem(f"Add an email address to {speaker.display_name}'s profile to invite them.")
+    if link.invitation is not None:
+        raise InvitationProblem(f"{speaker.display_name} is already invited to this session.")
+    if speaker.person is None:
+        speaker.person = person_for_email(speaker.email, speaker.name)
+    invitation = Invitation(link=link, note=(note or "").strip(), invited_at=now or utcnow())
+    db.session.add(invitation)
+    db.session.flush()
+    _send(invitation, "invited")
+    audit.record("invite_speaker", invitation, actor=actor,
+                 summary=f"Invited {speaker.display_name} to “{link.item.title}” as {link.role}")
+    return invitation
+
+
+def remind(invitation: Invitation, *, actor, now: datetime | None = None) -> None:
+    """Staff's one click: email the invitation again (only while it waits for an answer)."""
+    if invitation.status != "invited":
+        raise InvitationProblem("Only an invitation still waiting for an answer can be reminded.")
+    invitation.reminded_at = now or utcnow()
+    _send(invitation, "reminder")
+    audit.record("remind_speaker", invitation, actor=actor,
+                 summary=f"Reminded {invitation.link.speaker.display_name} of “{invitation.link.item.title}”")
+
+
+def respond(invitation: Invitation, decision: str, reason: str = "", *, now: datetime | None = None) -> None:
+    """The speaker's answer from their private page; they may change their mind until the meeting."""
+    if decision not in ("accepted", "declined"):
+        raise InvitationProblem("Choose accept or decline.", "decision")
+    invitation.status = decision
+    invitation.reason = (reason or "").strip() if decision == "declined" else ""
+    invitation.responded_at = now or utcnow()
+    audit.record(f"invitation_{decision}", invitation, actor=None,
+                 summary=f"{invitation.link.speaker.display_name} {decision} “{invitation.link.item.title}”")
+
+
+def invitation_for_token(raw: str) -> Invitation | None:
+    token = resolve_token(raw, PURPOSE)
+    if token is None or token.subject_id is None:
+        return None
+    invitation = db.session.get(Invitation, token.subject_id)
+    if invitation is None or invitation.link.speaker.person_id != token.person_id:
+        return None
+    return invitation
+
+
+def speaker_invitations(speaker: Speaker) -> list[Invitation]:
+    """Every invitation of this speaker, by session time (their page lists them all)."""
+    return list(db.session.execute(
+        select(Invitation).join(SessionSpeaker, Invitation.link_id == SessionSpeaker.id)
+        .join(AgendaItem, SessionSpeaker.item_id == AgendaItem.id)
+        .where(SessionSpeaker.speaker_id == speaker.id).order_by(AgendaItem.starts_at, AgendaItem.id)).scalars())
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """One line of a meeting's invitation list: `waiting_days` counts from the invitation (no reply)."""
+    link: SessionSpeaker
+    invitation: Invitation | None
+    waiting_days: int | None
+    travel: SpeakerLogistics | None = None      # their A/V, travel and hotel for this meeting
+
+
+def meeting_invitations(meeting: Meeting, now: datetime | None = None) -> list[InvitationRow]:
+    """Every speaker role of the meeting, invited or not, by session time and order."""
+    now = now or utcnow()
+    links = db.session.execute(
+        select(SessionSpeaker).join(AgendaItem, SessionSpeaker.item_id == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .options(selectinload(SessionSpeaker.speaker), selectinload(SessionSpeaker.item),
+                 selectinload(SessionSpeaker.invitation))
+        .order_by(AgendaItem.starts_at, AgendaItem.id, SessionSpeaker.position)).scalars().all()
+    travel = meeting_logistics(meeting)
+    return [InvitationRow(link, link.invitation,
+                          (now - link.invitation.invited_at).days
+                          if link.invitation is not None and link.invitation.status == "invited" else None,
+                          travel.get(link.speaker_id))
+            for link in links]
+
+
+def reminder_key(invitation_id: int) -> str:
+    return f"invitation-reminder:{invitation_id}"
+
+
+def queue_invitation_reminders(now: datetime | None = None) -> int:
+    """Queue the one reminder for each invitation with no answer a week after it was sent (cron,
+    through `notify reminders`): the outbox's unique dedupe key makes it once, however often it runs."""
+    now = now or utcnow()
+    waiting = db.session.execute(
+        select(Invitation).where(Invitation.status == "invited", Invitation.invited_at <= now - NO_REPLY_REMINDER_AFTER)
+        .order_by(Invitation.id)).scalars().all()
+    if not waiting:
+        return 0
+    keys = {reminder_key(i.id) for i in waiting}
+    done = set(db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars())
+    queued = 0
+    for invitation in waiting:
+        if reminder_key(invitation.id) in done or not invitation.link.speaker.email:
+            continue
+        try:
+            with db.session.begin_nested():
+                _send(invitation, "no_reply", dedupe_key=reminder_key(invitation.id))
+                invitation.reminded_at = now
+        except IntegrityError:
+            continue   # another run queued it first
+        queued += 1
+    db.session.commit()
+    return queued

@@ -1,0 +1,247 @@
+"""Speaker invitations through real SMTP: the link in the email accepts and staff see it; a decline
+with a reason is a warning in the builder and before publishing; the no-reply reminder goes once
+after a week; a speaker's profile changes wait for staff review before they are public."""
+import io
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from mipevents.accounts.services import create_user
+from mipevents.agenda import invitations
+from mipevents.agenda.models import Invitation, SessionSpeaker
+from mipevents.extensions import db
+from mipevents.notify.delivery import send_pending
+from mipevents.speakers.models import Speaker
+from mipevents.workflows.reminders import queue_due_reminders
+
+LINK = re.compile(r"http://[^/\s]+(/speakers/invitation/[\w-]+)")
+
+
+@pytest.fixture
+def mail_app(app, make_app, smtp_server):
+    """The app delivering to the in-process SMTP server (its context above the default app's)."""
+    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def staff_client(mail_app):
+    user = create_user("staff@mip.test", "correct horse battery staple", role="staff", name="Staff")
+    db.session.commit()
+    client = mail_app.test_client()
+    assert client.post("/staff/login", data={"email": user.email, "password": "correct horse battery staple"}).status_code == 302
+    return client
+
+
+@pytest.fixture
+def panel(make_meeting, make_room, make_item, make_speaker):
+    meeting = make_meeting(status="draft", starts_on=date(2031, 1, 22), ends_on=date(2031, 1, 24))
+    room = make_room(meeting, "Grand Ballroom")
+    tacoma = make_speaker(name="Victoria Woodards", email="mayor@tacoma.example", city="Tacoma", state="WA")
+    dubuque = make_speaker(name="Brad Cavanagh", email="mayor@dubuque.example", city="Dubuque", state="IA")
+    item = make_item(meeting, at=datetime(2031, 1, 22, 10, 30), room=room, status="draft", title="Housing that works",
+                     speakers=[(tacoma, "moderator"), (dubuque, "panelist")])
+    db.session.commit()
+    return meeting, item, tacoma, dubuque
+
+
+def _link(item, speaker):
+    return db.session.execute(select(SessionSpeaker).where(SessionSpeaker.item_id == item.id,
+                                                           SessionSpeaker.speaker_id == speaker.id)).scalar_one()
+
+
+def _invite(staff_client, item, speaker, note=""):
+    response = staff_client.post(f"/staff/session-speakers/{_link(item, speaker).id}/invite", data={"note": note})
+    assert response.status_code == 303
+    send_pending()
+
+
+def _path_in(message) -> str:
+    return LINK.search(message.get_body(("plain",)).get_content()).group(1)
+
+
+def test_an_invitation_accepted_through_its_link_shows_on_the_staff_page(staff_client, smtp_server, panel):
+    meeting, item, tacoma, _ = panel
+    _invite(staff_client, item, tacoma, note="We would love you to moderate.")
+
+    [message] = smtp_server.to("mayor@tacoma.example")
+    assert message["Subject"] == f"Invitation to speak: Housing that works, {meeting.name}"
+    body = message.get_body(("plain",)).get_content()
+    assert "Wednesday, January 22, 10:30 AM–11:30 AM ET" in body
+    assert "We would love you to moderate." in body
+    speaker_client = staff_client.application.test_client()
+    path = _path_in(message)
+    page = speaker_client.get(path)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert speaker_client.post(path + "/answer", data={"decision": "accepted"}).status_code == 303
+
+    status = staff_client.get(f"/staff/meetings/{meeting.id}/invitations").get_data(as_text=True)
+    cells = re.findall(r'<td class="invitation-status">\s*(.*?)\s*</td>', status, re.S)
+    assert cells == ["Accepted", "Not invited"]
+    assert "1 accepted, 0 declined, 0 waiting for an answer, 1 not invited yet." in status
+
+
+def test_a_link_of_another_purpose_or_a_wrong_token_opens_nothing(staff_client, client, panel):
+    _, item, tacoma, _ = panel
+    assert client.get("/speakers/invitation/not-a-token").status_code == 404
+    invitation = invitations.invite(_link(item, tacoma), actor=None)
+    db.session.commit()
+    from mipevents.people.services import mint_token
+    other = mint_token(tacoma.person, "feed")
+    db.session.commit()
+    assert client.get(f"/speakers/invitation/{other}").status_code == 404
+    assert invitation.status == "invited"
+
+
+def test_a_decline_with_its_reason_warns_in_the_builder_and_before_publishing(staff_client, smtp_server, panel):
+    meeting, item, _, dubuque = panel
+    _invite(staff_client, item, dubuque)
+    path = _path_in(smtp_server.to("mayor@dubuque.example")[0])
+    speaker_client = staff_client.application.test_client()
+    assert speaker_client.post(path + "/answer", data={"decision": "declined",
+                                                       "reason": "City council budget vote that day"}).status_code == 303
+
+    key = f"declined:{dubuque.id}:{item.id}"
+    warning = "Mayor Brad Cavanagh declined “Housing that works” (City council budget vote that day)."
+    for page in (f"/staff/meetings/{meeting.id}/agenda?day=2031-01-22", f"/staff/meetings/{meeting.id}/publish"):
+        html = staff_client.get(page).get_data(as_text=True)
+        assert re.search(rf'<li data-conflict="{key}">(.*?)\n', html).group(1) == warning
+    refused = staff_client.post(f"/staff/meetings/{meeting.id}/publish", data={})
+    assert refused.status_code == 422
+    db.session.refresh(item)
+    assert item.status == "draft"
+
+
+def test_the_no_reply_reminder_goes_once_after_seven_days(mail_app, smtp_server, panel):
+    _, item, tacoma, dubuque = panel
+    sent = datetime(2030, 12, 1, 15, 0, tzinfo=UTC)
+    invitations.invite(_link(item, tacoma), actor=None, now=sent)
+    answered = invitations.invite(_link(item, dubuque), actor=None, now=sent)
+    invitations.respond(answered, "accepted", now=sent + timedelta(days=1))
+    db.session.commit()
+    send_pending()
+    smtp_server.messages.clear()
+
+    assert queue_due_reminders(sent + timedelta(days=6, hours=23)) == 0
+    assert queue_due_reminders(sent + timedelta(days=7, minutes=1)) == 1
+    assert queue_due_reminders(sent + timedelta(days=8)) == 0
+    assert queue_due_reminders(sent + timedelta(days=30)) == 0
+    send_pending()
+    assert [m["Subject"] for _, m in smtp_server.messages] == [
+        f"Reminder: will you speak: Housing that works, {item.meeting.name}?"]
+    assert smtp_server.messages[0][0] == ["mayor@tacoma.example"]
+
+
+def test_staff_remind_in_one_click_while_the_answer_is_awaited(staff_client, smtp_server, panel):
+    meeting, item, tacoma, _ = panel
+    _invite(staff_client, item, tacoma)
+    invitation = db.session.execute(select(Invitation)).scalar_one()
+    assert staff_client.post(f"/staff/invitations/{invitation.id}/remind").status_code == 303
+    send_pending()
+    assert [m["Subject"].split(":")[0] for m in smtp_server.to("mayor@tacoma.example")] == ["Invitation to speak", "Reminder"]
+    # Both links work: the first email's link was not revoked by the reminder.
+    first, second = (_path_in(m) for m in smtp_server.to("mayor@tacoma.example"))
+    client = staff_client.application.test_client()
+    assert [client.get(first).status_code, client.get(second).status_code] == [200, 200]
+
+
+def _jpeg(size=(400, 400)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_profile_edit_waits_for_staff_review_before_it_is_public(staff_client, smtp_server, panel, make_meeting):
+    meeting, item, tacoma, _ = panel
+    _invite(staff_client, item, tacoma)
+    path = _path_in(smtp_server.to("mayor@tacoma.example")[0])
+    speaker_client = staff_client.application.test_client()
+    values = {"honorific": "Mayor", "name": "Victoria Woodards", "position": "Mayor of Tacoma, WA", "organization": "",
+              "city": "Tacoma", "state": "WA", "bio": "Mayor since 2018; housing first.", "photo_alt": ""}
+
+    refused = speaker_client.post(path + "/profile", data=values | {"photo": (io.BytesIO(_jpeg()), "me.png")},
+                                  content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "Describe your headshot in a few words" in refused.get_data(as_text=True)
+    too_small = speaker_client.post(path + "/profile", data=values | {"photo_alt": "Mayor Woodards smiling",
+                                                                        "photo": (io.BytesIO(_jpeg((120, 90))), "me.png")},
+                                    content_type="multipart/form-data")
+    assert too_small.status_code == 422
+    assert "120×90 pixels" in too_small.get_data(as_text=True)
+    saved = speaker_client.post(path + "/profile", data=values | {"photo_alt": "Mayor Woodards smiling",
+                                                                    "photo": (io.BytesIO(_jpeg()), "me.png")},
+                                content_type="multipart/form-data")
+    assert saved.status_code == 303
+
+    db.session.expire_all()
+    speaker = db.session.get(Speaker, tacoma.id)
+    assert (speaker.bio, speaker.has_photo) == ("", False)
+    meeting.status = "published"
+    item.status = "published"
+    db.session.commit()
+    public = staff_client.application.test_client()
+    assert "housing first" not in public.get(f"/speakers/{tacoma.id}").get_data(as_text=True)
+
+    review = staff_client.get("/staff/speakers/changes").get_data(as_text=True)
+    assert "Mayor since 2018; housing first." in review
+    draft_id = int(re.search(r"/staff/speakers/changes/(\d+)\"", review).group(1))
+    assert staff_client.post(f"/staff/speakers/changes/{draft_id}", data={"action": "accept"}).status_code == 303
+
+    db.session.expire_all()
+    speaker = db.session.get(Speaker, tacoma.id)
+    assert (speaker.bio, speaker.photo_alt, speaker.has_photo) == ("Mayor since 2018; housing first.",
+                                                                   "Mayor Woodards smiling", True)
+    assert "Mayor since 2018; housing first." in public.get(f"/speakers/{tacoma.id}").get_data(as_text=True)
+    assert "Nothing to review." in staff_client.get("/staff/speakers/changes").get_data(as_text=True)
+
+
+def test_travel_and_av_details_reach_staff_only(staff_client, smtp_server, panel):
+    meeting, item, tacoma, _ = panel
+    _invite(staff_client, item, tacoma)
+    path = _path_in(smtp_server.to("mayor@tacoma.example")[0])
+    speaker_client = staff_client.application.test_client()
+    details = {"av_needs": "A clicker and a lapel microphone", "arrives_on": "2031-01-21", "departs_on": "2031-01-23",
+               "travel": "AS 12 from SEA, lands 6:40 PM", "hotel": "The Hay-Adams", "needs_room": "y"}
+    backwards = speaker_client.post(path + "/travel", data=details | {"departs_on": "2031-01-20"})
+    assert backwards.status_code == 422
+    assert "You cannot leave before you arrive." in backwards.get_data(as_text=True)
+    assert speaker_client.post(path + "/travel", data=details).status_code == 303
+
+    cell = re.search(r'<td class="logistics">(.*?)</td>', staff_client.get(f"/staff/meetings/{meeting.id}/invitations")
+                     .get_data(as_text=True), re.S).group(1)
+    assert [line.strip() for line in re.sub(r"<br>", "\n", cell).splitlines() if line.strip()] == [
+        "A/V: A clicker and a lapel microphone", "January 21, 2031 to January 23, 2031",
+        "AS 12 from SEA, lands 6:40 PM", "Hotel: The Hay-Adams (needs a room)"]
+    meeting.status = "published"
+    item.status = "published"
+    db.session.commit()
+    public = staff_client.application.test_client().get(f"/speakers/{tacoma.id}").get_data(as_text=True)
+    assert "Hay-Adams" not in public
+
+
+def test_erasing_the_speaker_removes_invitations_drafts_and_travel(staff_client, panel):
+    from mipevents.speakers import drafts, logistics
+    from mipevents.speakers.models import ProfileDraft, SpeakerLogistics
+    from mipevents.workflows.erasure import erase_person
+
+    meeting, item, tacoma, _ = panel
+    invitation = invitations.invite(_link(item, tacoma), "Personal note", actor=None)
+    invitations.respond(invitation, "declined", "Family matters")
+    drafts.propose(tacoma, {"bio": "Something private-ish"}, max_bytes=1000)
+    logistics.save_logistics(tacoma, meeting, {"hotel": "The Hay-Adams", "needs_room": True})
+    db.session.commit()
+    report = erase_person(tacoma.person, actor=None)
+    db.session.commit()
+    assert report.done["speaker invitations"] == 1
+    assert report.done["profile changes waiting for review"] == 1
+    assert db.session.execute(select(Invitation)).all() == []
+    assert report.done["speaker travel, hotel and A/V details"] == 1
+    assert db.session.execute(select(ProfileDraft)).all() == []
+    assert db.session.execute(select(SpeakerLogistics)).all() == []
+    assert _link(item, tacoma).role == "moderator"
