@@ -13,6 +13,7 @@ class Config:
     MIPEVENTS_BASE_URL = "http://127.0.0.1:5000"
     MIPEVENTS_TIMEZONE = "America/Chicago"
     MIPEVENTS_ORG_NAME = "Mayors Innovation Project"
+    MIPEVENTS_CONTACT_EMAIL = ""      # where people write to us: in the footer and help texts when set
     MIPEVENTS_PROXY_HOPS = 0          # reverse proxies in front of the app (ProxyFix x_for)
     MIPEVENTS_WORKERS = 1             # processes serving this database: >1 warns on memory rate limits
     MIPEVENTS_CORS_ORIGINS = ""       # comma-separated origins allowed to POST registrations

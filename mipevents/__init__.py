@@ -35,10 +35,12 @@ import mipevents.printing.staff
 import mipevents.printing.views
 import mipevents.registration.models
 import mipevents.registration.staff
+import mipevents.registration.staff_hub
 import mipevents.registration.views
 import mipevents.showcase.models
 import mipevents.showcase.staff
 import mipevents.showcase.views
+import mipevents.showcase.views_stage
 import mipevents.speakers.models
 import mipevents.speakers.staff
 import mipevents.speakers.views
@@ -72,8 +74,9 @@ BLUEPRINTS = (
     mipevents.agenda.views.bp, mipevents.agenda.staff.staff_bp,
     mipevents.speakers.views.bp, mipevents.speakers.staff.staff_bp,
     mipevents.showcase.views.bp, mipevents.showcase.staff.staff_bp,
+    mipevents.showcase.views_stage.bp, mipevents.showcase.views_stage.staff_bp,
     mipevents.webinars.views.bp, mipevents.webinars.staff.staff_bp,
-    mipevents.registration.views.bp, mipevents.registration.staff.staff_bp,
+    mipevents.registration.views.bp, mipevents.registration.staff.staff_bp, mipevents.registration.staff_hub.hub_bp,
     mipevents.cohorts.views.bp, mipevents.cohorts.staff.staff_bp,
     mipevents.calls.views.bp, mipevents.calls.staff.staff_bp,
     mipevents.feeds.views.bp,

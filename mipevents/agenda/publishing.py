@@ -173,7 +173,7 @@ def publish_agenda(meeting: Meeting, *, actor=None, accept_conflicts=False, note
     meeting.agenda_published_at = utcnow()
     touch(meeting)
     audit.record("publish_agenda", meeting, actor=actor, meeting_id=meeting.id,
-                 summary=f"Published release {release.number} of the agenda ({len(changes)} changes)",
+                 summary=f"Published release {release.number} of the agenda ({len(changes)} change{'' if len(changes) == 1 else 's'})",
                  after={"release": release.number, "conflicts_accepted": len(conflicts)})
     db.session.flush()
     return release

@@ -225,7 +225,9 @@ def publish(meeting_id):
             if release is None:
                 flash("Nothing changed since the last release; the agenda is published as it was.", "info")
             else:
-                flash(f"Published release {release.number} of the agenda ({len(release.changes)} changes).", "success")
+                count = len(release.changes)
+                flash(f"Published release {release.number} of the agenda ({count} change{'' if count == 1 else 's'}).",
+                      "success")
             return redirect(url_for("meetings_staff.show_meeting", meeting_id=meeting.id), 303)
     elif request.method == "POST":
         status = 422

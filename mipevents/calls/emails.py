@@ -41,17 +41,17 @@ def build_application(msg: OutboxMessage) -> BuiltMessage:
     what = {"saved": "Your application is saved — finish it by the deadline",
             "submitted": "We received your application", "updated": "Your application",
             "link": "Your new private link"}[event]
-    return _built("application", f"{what}: {ctx['call'].title}", ctx)
+    return _built("application", f"{what}: {ctx['call'].short_title}", ctx)
 
 
 def build_reminder(msg: OutboxMessage) -> BuiltMessage:
     ctx = _context(msg)
     when = "one week" if ctx.get("which") == "week" else "one day"
-    return _built("reminder", f"{when.capitalize()} left to submit: {ctx['call'].title}", ctx)
+    return _built("reminder", f"{when.capitalize()} left to submit: {ctx['call'].short_title}", ctx)
 
 
 def build_decision(msg: OutboxMessage) -> BuiltMessage:
     ctx = _context(msg)
     prefix = "Accepted" if ctx["decision"] == "accepted" else "Your application"
-    subject = f"{prefix}: {ctx['call'].title}"
+    subject = f"{prefix}: {ctx['call'].short_title}"
     return _built("decision", subject, ctx)

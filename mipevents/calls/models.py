@@ -1,5 +1,6 @@
 """Call (an open call for a cohort or a meeting's showcase), its questions, applications, answers
 and reviews."""
+import re
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -61,6 +62,16 @@ class Call(db.Model):
     @validates("timezone")
     def _check_zone(self, key, value):
         return checked_zone(value)
+
+    @property
+    def short_title(self) -> str:
+        """What the call is for, without a leading "Apply to"/"Apply for" (so that "Apply: …" and
+        "your application to …" never read "Apply: Apply to …")."""
+        match = re.match(r"apply (?:to|for)\s+(.+)", self.title, re.IGNORECASE)
+        if match is None:
+            return self.title
+        rest = match.group(1)
+        return rest[:1].upper() + rest[1:]
 
     @property
     def is_showcase(self) -> bool:

@@ -12,7 +12,10 @@ SESSION_KINDS = {
     "tour": "Tour",
 }
 # Sessions everyone attending the meeting is expected at: they go into every personal feed.
-ALL_ATTENDEE_KINDS = ("plenary", "showcase", "briefing", "meal", "reception")
+ALL_ATTENDEE_KINDS = ("plenary", "showcase", "briefing", "meal")
+# Sessions a registrant says yes or no to on the form (receptions, tours and site visits): a
+# registration never asked joins them all, one that was asked joins those it ticked.
+OPT_IN_KINDS = ("reception", "tour")
 
 SPEAKER_ROLES = {
     "keynote": "Keynote", "moderator": "Moderator", "panelist": "Panelist",

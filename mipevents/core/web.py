@@ -83,7 +83,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"org_name": app.config["MIPEVENTS_ORG_NAME"], "vocab": vocab, "roles_for": roles_for}
+        return {"org_name": app.config["MIPEVENTS_ORG_NAME"], "contact_email": app.config["MIPEVENTS_CONTACT_EMAIL"],
+                "vocab": vocab, "roles_for": roles_for}
 
 
 def status_change(row, change, *, refused: type[Exception], done: str, back: str):

@@ -1,7 +1,8 @@
 """What one person's calendar feed holds (DESIGN "The personal feed"), read in a fixed number of queries.
 
 For each active meeting registration: the sessions they chose plus the meeting's sessions for
-everyone (ALL_ATTENDEE_KINDS); each webinar registration, with its join link once confirmed;
+everyone (ALL_ATTENDEE_KINDS) and the receptions, tours and site visits they join (OPT_IN_KINDS:
+all of them when never asked, those ticked when asked); each webinar registration, with its join link once confirmed;
 the sessions they speak in; their cohorts' meetings and webinars. Waitlisted and pending
 registrations are TENTATIVE without join links; cancelled sessions and events stay, cancelled;
 drafts never appear.
@@ -12,6 +13,7 @@ session's bytes are the same for every subscriber at one version of its meeting 
 cache, and in this process); a webinar's or a cohort meeting's are kept in this process only, keyed
 by its id, version, SEQUENCE, status and last edit (a join link never leaves the process)."""
 import hashlib
+import json
 import secrets
 import sys
 import threading
@@ -19,14 +21,14 @@ from pathlib import Path
 
 import icalendar
 from icalendar import Event
-from sqlalchemy import Integer, String, bindparam, cast, literal_column, null, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, case, cast, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.cohorts.models import CohortMember
 from mipevents.core import timeutil, vocabulary
 from mipevents.core.db_types import UTCDateTime
-from mipevents.core.vocabulary import ALL_ATTENDEE_KINDS
+from mipevents.core.vocabulary import ALL_ATTENDEE_KINDS, OPT_IN_KINDS
 from mipevents.extensions import cache, db
 from mipevents.feeds import events as vevents
 from mipevents.feeds import ical_text, ics, timezones
@@ -71,6 +73,10 @@ def personal_events(person: Person, site: vevents.Site) -> list[Event]:
     if meeting_regs:
         conditions.append(AgendaItem.meeting_id.in_(list(meeting_regs)) & AgendaItem.kind.in_(ALL_ATTENDEE_KINDS))
         conditions.append(AgendaItem.id.in_(chosen))
+        never_asked = [r.meeting_id for r in meeting_regs.values() if not r.extras_asked]
+        ticked = {int(i) for r in meeting_regs.values() if r.extras_asked for i in (r.extras or []) if str(i).isdigit()}
+        conditions.append(AgendaItem.meeting_id.in_(never_asked) & AgendaItem.kind.in_(OPT_IN_KINDS))
+        conditions.append(AgendaItem.id.in_(ticked) & AgendaItem.kind.in_(OPT_IN_KINDS))
     items = list(db.session.execute(_items_query().where(or_(*conditions))).scalars())
     speaking_ids = set(db.session.execute(speaking).scalars())
 
@@ -156,6 +162,15 @@ def _text(value: str):
     return literal_column(f"'{value}'", String)
 
 
+def _ids(text: str) -> set[int]:
+    """The session ids of a registration's `extras` as stored (a JSON list)."""
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return set()
+    return {int(i) for i in values if str(i).isdigit()} if isinstance(values, list) else set()
+
+
 def _one_of(column, values):
     return column.in_([_text(value) for value in values])
 
@@ -164,7 +179,8 @@ def _facts_statement():
     """Whose feed a token opens and what they have, in one UNION ALL of index lookups: their own row
     ("person": name in `text`, erased_at in `stamp`), their active registrations ("meeting" /
     "webinar": the event's id, the status in `text`), their cohorts, the sessions they speak in and
-    those they chose. No row at all for a token that is unknown, revoked or of another purpose."""
+    those they chose, and per meeting registration what it said to receptions and site visits
+    ("extras": the ticked ids as JSON in `text` once asked, NULL when never asked). No row at all for a token that is unknown, revoked or of another purpose."""
     person = (select(Token.person_id)
               .where(Token.token_hash == bindparam("token_hash"), Token.purpose == _text("feed"),
                      Token.revoked_at.is_(None))
@@ -175,6 +191,9 @@ def _facts_statement():
         select(_text("person").label("kind"), Person.id, Person.erased_at.label("stamp"),
                Person.name.label("text")).where(Person.id == person),
         select(_text("meeting"), Registration.meeting_id, no_time, Registration.status)
+        .where(mine, Registration.meeting_id.is_not(None)),
+        select(_text("extras"), Registration.meeting_id, no_time,
+               case((Registration.extras_asked, cast(Registration.extras, String)), else_=no_text))
         .where(mine, Registration.meeting_id.is_not(None)),
         select(_text("webinar"), Registration.webinar_id, no_time, Registration.status)
         .where(mine, Registration.webinar_id.is_not(None)),
@@ -191,6 +210,7 @@ def _events_statement():
     in one UNION ALL and without loading any model. Columns: kind, id, ref (a session's meeting),
     stamp (updated_at), version, sequence, status, cohort."""
     items, meetings = bindparam("items", expanding=True), bindparam("meetings", expanding=True)
+    extras, all_extras = bindparam("extras", expanding=True), bindparam("all_extras", expanding=True)
     webinars, cohorts = bindparam("webinars", expanding=True), bindparam("cohorts", expanding=True)
     no_int = cast(null(), Integer)
     return union_all(
@@ -200,7 +220,9 @@ def _events_statement():
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(_one_of(AgendaItem.status, PUBLIC), _one_of(Meeting.status, PUBLIC),
                or_(AgendaItem.id.in_(items),
-                   AgendaItem.meeting_id.in_(meetings) & _one_of(AgendaItem.kind, ALL_ATTENDEE_KINDS))),
+                   AgendaItem.meeting_id.in_(meetings) & _one_of(AgendaItem.kind, ALL_ATTENDEE_KINDS),
+                   AgendaItem.id.in_(extras) & _one_of(AgendaItem.kind, OPT_IN_KINDS),
+                   AgendaItem.meeting_id.in_(all_extras) & _one_of(AgendaItem.kind, OPT_IN_KINDS))),
         select(_text("meeting"), Meeting.id, no_int, Meeting.updated_at, Meeting.agenda_version,
                Meeting.sequence, Meeting.status, Meeting.cohort_id)
         .where(_one_of(Meeting.status, PUBLIC),
@@ -291,6 +313,7 @@ def personal_calendar(token: str, site: vevents.Site) -> bytes | None:
         return None
     generation = _generation()
     owner, registered, booked, facts = None, {}, {}, {"cohort": set(), "speaking": set(), "chosen": set()}
+    ticked, never_asked = set(), set()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for row in connection.execute(_FACTS, {"token_hash": hashed}):
             if row.kind == "person":
@@ -299,12 +322,18 @@ def personal_calendar(token: str, site: vevents.Site) -> bytes | None:
                 registered[row.id] = row.text
             elif row.kind == "webinar":
                 booked[row.id] = row.text
+            elif row.kind == "extras":
+                if row.text is None:
+                    never_asked.add(row.id)
+                else:
+                    ticked.update(_ids(row.text))
             else:
                 facts[row.kind].add(row.id)
         if owner is None or owner.stamp is not None:
             return None
         cohorts, speaking = facts["cohort"], facts["speaking"]
         rows = connection.execute(_EVENTS, {"items": sorted(speaking | facts["chosen"]), "meetings": sorted(registered),
+                                            "extras": sorted(ticked), "all_extras": sorted(never_asked),
                                             "webinars": sorted(booked), "cohorts": sorted(cohorts)}).all()
     meeting_rows = {row.id: row for row in rows if row.kind == "meeting"}
     meetings = _Models(Meeting, list(meeting_rows))

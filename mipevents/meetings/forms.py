@@ -82,6 +82,7 @@ class DuplicateMeetingForm(Form):
 class EditRoomForm(Form):
     name = StringField("Room name", validators=[DataRequired(message="Name the room."), Length(max=120)])
     capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
-    position = IntegerField("Order on the grid", default=0, validators=[Optional(), NumberRange(min=0, max=999)])
+    # Empty puts a new room last; 0 is a position like any other (first).
+    position = IntegerField("Order on the grid", validators=[Optional(), NumberRange(min=0, max=999)])
 
 

@@ -144,7 +144,7 @@ def add_room(meeting_id):
     if form.validate_on_submit():
         try:
             room = services.add_room(meeting, name=form.name.data, capacity=form.capacity.data,
-                                     position=form.position.data or None, actor=current_user)
+                                     position=form.position.data, actor=current_user)
         except services.MeetingProblem as exc:
             _form_error(form, exc)
         else:

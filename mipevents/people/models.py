@@ -8,7 +8,9 @@ from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 
-TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin")
+# display: a stage screen of one room (subject: the room); speaker_view: the speaker's own timer
+# page of one room (subject: the room). Both belong to the staff member who made them.
+TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view")
 
 
 class Person(db.Model):
@@ -48,6 +50,6 @@ class Token(db.Model):
     person: Mapped[Person] = relationship(back_populates="tokens")
 
     __table_args__ = (
-        CheckConstraint("purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin')", name="purpose_known"),
+        CheckConstraint("purpose IN (" + ", ".join(f"'{p}'" for p in TOKEN_PURPOSES) + ")", name="purpose_known"),
         Index("ix_tokens_person_purpose", "person_id", "purpose", "subject_id"),
     )

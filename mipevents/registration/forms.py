@@ -175,6 +175,7 @@ class RegisterForMeetingForm(Form):
             "city": self.city.data.strip(), "state": self.state.data.strip(), "email": self.email.data.strip(),
             "phone": (self.phone.data or "").strip(), "dietary_needs": (self.dietary_needs.data or "").strip(),
             "accessibility_needs": (self.accessibility_needs.data or "").strip(), "extras": list(self.extras.data or []),
+            "extras_asked": bool(self.extras.choices),
             "scheduler_email": (self.scheduler_email.data or "").strip(), "is_listed": bool(self.is_listed.data),
             "consent": bool(self.consent.data),
         }
@@ -228,6 +229,16 @@ def api_errors(form: RegisterForMeetingForm) -> dict[str, list[str]]:
 
 class ChooseSessionsForm(Form):
     sessions = MultiCheckboxField("Sessions", coerce=int, validate_choice=True)
+
+
+class MessageMeetingRegistrantsForm(Form):
+    """Staff's email to a meeting's registrants, chosen by status and type."""
+    subject = MessageRegistrantsForm.subject
+    body = MessageRegistrantsForm.body
+    statuses = MultiCheckboxField("Send it to", choices=[("confirmed", "Confirmed"), ("waitlisted", "Waitlisted"),
+                                                          ("pending", "Awaiting approval")], default=["confirmed"],
+                                  validators=[DataRequired(message="Choose who gets it.")])
+    types = MultiCheckboxField("Registration types (none ticked: every type)", choices=[*MEETING_TYPES, ("other", "Other")])
 
 
 class EditRegistrationSettingsForm(Form):

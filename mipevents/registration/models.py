@@ -3,6 +3,7 @@ SeatCount (confirmed registrations per event, kept by the database itself)."""
 from datetime import datetime
 
 from sqlalchemy import DDL, JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mipevents.agenda.models import AgendaItem
@@ -39,6 +40,9 @@ class Registration(db.Model):
     accessibility_needs: Mapped[str] = mapped_column(Text, default="")
     question: Mapped[str] = mapped_column(Text, default="")
     extras: Mapped[list] = mapped_column(JSON, default=list)   # receptions / site visits joined
+    # Whether the registrant was asked about receptions, tours and site visits: never asked (older
+    # rows, imports, the JSON API) joins them all; asked joins exactly `extras` (sessions.joins).
+    extras_asked: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     is_listed: Mapped[bool] = mapped_column(default=False)    # opted in to the attendee list
     scheduler_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     scheduler_email: Mapped[str] = mapped_column(String(254), default="")

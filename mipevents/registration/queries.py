@@ -8,6 +8,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from mipevents.agenda.models import AgendaItem
+from mipevents.core import vocabulary as vocab
 from mipevents.core.database import execute, prebuilt
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -112,9 +113,37 @@ def waitlist_positions(rows: list[Registration]) -> dict[int, int]:
     return {r.id: n for n, r in enumerate(waiting, start=1)}
 
 
-def meeting_registrations(meeting: Meeting, role: str = "", status: str = ""):
-    """The statement for a meeting's registrations, of one type and status when given, by name."""
+def _matching(stmt, search: str):
+    """Registrations whose name, email, organization or city contains `search` (any case)."""
+    like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return stmt.where(or_(*(column.ilike(like, escape="\\") for column in (
+        Registration.first_name, Registration.last_name, Registration.email, Registration.organization,
+        Registration.city, Registration.first_name + " " + Registration.last_name))))
+
+
+def search_registrations(search: str):
+    """The statement for every meeting's and webinar's registrations matching `search`, newest first."""
+    stmt = select(Registration).options(joinedload(Registration.meeting), joinedload(Registration.webinar))
+    return _matching(stmt, search).order_by(Registration.created_at.desc(), Registration.id.desc())
+
+
+def meeting_counts(meeting_ids: list[int]) -> dict[int, Counts]:
+    """Counts per status for several meetings in one query."""
+    counts = {meeting_id: Counts() for meeting_id in meeting_ids}
+    if meeting_ids:
+        for meeting_id, status, number in db.session.execute(
+                select(Registration.meeting_id, Registration.status, func.count())
+                .where(Registration.meeting_id.in_(meeting_ids)).group_by(Registration.meeting_id, Registration.status)):
+            setattr(counts[meeting_id], status, number)
+    return counts
+
+
+def meeting_registrations(meeting: Meeting, role: str = "", status: str = "", search: str = ""):
+    """The statement for a meeting's registrations, of one type and status and matching a search
+    when given, by name."""
     stmt = select(Registration).where(Registration.meeting_id == meeting.id)
+    if search:
+        stmt = _matching(stmt, search)
     if role:
         stmt = stmt.where(Registration.role == role)
     if status:
@@ -136,18 +165,22 @@ def type_counts(meeting: Meeting) -> dict[str, Counter]:
 class SessionCount:
     item: AgendaItem
     chosen: int        # confirmed registrants who picked it
-    said: int          # registrants who said on the form they would join (receptions, site visits)
+    said: int | None   # confirmed registrants who join it (receptions, site visits: sessions.joins)
 
 
 def session_counts(meeting: Meeting) -> list[SessionCount]:
-    """Per published session a registrant picks or ticks: picks and form ticks (three queries)."""
+    """Per published session a registrant picks or joins: picks, and for receptions and site visits
+    those who join it by the one rule of the feeds and pages (three queries)."""
     items = list(db.session.execute(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(("published", "cancelled")),
-                                 AgendaItem.kind.in_((*sessions.CHOOSABLE_KINDS, "reception")))
+                                 AgendaItem.kind.in_((*sessions.CHOOSABLE_KINDS, *vocab.OPT_IN_KINDS)))
         .order_by(AgendaItem.starts_at, AgendaItem.id)).scalars())
     chosen = sessions.taken(item.id for item in items)
     said: Counter = Counter()
-    for extras in db.session.execute(
-            select(Registration.extras).where(Registration.meeting_id == meeting.id, Registration.status == "confirmed")).scalars():
-        said.update(int(i) for i in (extras or []) if str(i).isdigit())
-    return [SessionCount(item, chosen.get(item.id, 0), said.get(item.id, 0)) for item in items]
+    for extras, asked in db.session.execute(
+            select(Registration.extras, Registration.extras_asked)
+            .where(Registration.meeting_id == meeting.id, Registration.status == "confirmed")).all():
+        ticked = {int(i) for i in (extras or []) if str(i).isdigit()}
+        said.update(item.id for item in items if item.kind in vocab.OPT_IN_KINDS and (not asked or item.id in ticked))
+    return [SessionCount(item, chosen.get(item.id, 0),
+                         said.get(item.id, 0) if item.kind in vocab.OPT_IN_KINDS else None) for item in items]

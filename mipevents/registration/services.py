@@ -35,7 +35,7 @@ Event = Meeting | Webinar
 
 # The fields a registrant gives; the registration keeps its own copy.
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "role", "title", "organization", "city", "state", "phone",
-                   "dietary_needs", "accessibility_needs", "question", "extras", "is_listed", "scheduler_email")
+                   "dietary_needs", "accessibility_needs", "question", "extras", "extras_asked", "is_listed", "scheduler_email")
 
 
 class RegistrationClosed(Exception):
@@ -349,6 +349,23 @@ def approve(registration: Registration, *, actor=None, now: datetime | None = No
     registration.confirmed_at = now if registration.status == "confirmed" else None
     db.session.flush()
     _notify("registration_approved", registration)
+    return registration
+
+
+def promote(registration: Registration, *, raise_capacity: bool = False, now: datetime | None = None) -> Registration:
+    """Staff seat one waitlisted person: a free seat, or one more seat with `raise_capacity` (NotAllowed when full)."""
+    now = now or utcnow()
+    event = _lock(registration.event)
+    registration = db.session.get(Registration, registration.id)
+    if registration.status != "waitlisted":
+        raise NotAllowed("only a waitlisted registration can be moved into a seat")
+    if raise_capacity and event.capacity is not None:
+        event.capacity += 1
+    elif seats_left(event) == 0:
+        raise NotAllowed(f"{event.capacity} of {event.capacity} seats are taken: raise the capacity to seat them")
+    registration.status, registration.confirmed_at = "confirmed", now
+    db.session.flush()
+    _notify("registration_promoted", registration)
     return registration
 
 

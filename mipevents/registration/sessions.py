@@ -1,10 +1,12 @@
 """A confirmed registrant's personal agenda: which breakout sessions they chose (SessionChoice),
 never more people in a session than its capacity, also under concurrent sign-ups.
 
-The sessions everyone attending is expected at (plenaries, the showcase, briefings, meals,
-receptions: vocabulary.ALL_ATTENDEE_KINDS) are not chosen: the personal feed carries them for every
-confirmed registrant. Breaks are not chosen either. What remains (panels, workshops, tours) is picked
-here, and the feeds area builds the personal feed from these rows."""
+The sessions everyone attending is expected at (plenaries, the showcase, briefings, meals:
+vocabulary.ALL_ATTENDEE_KINDS) are not chosen: the personal feed carries them for every confirmed
+registrant. Receptions, tours and site visits (vocabulary.OPT_IN_KINDS) are joined by saying yes on
+the form (`joins`: never asked joins them all). Breaks are not chosen either. What remains (panels,
+workshops, and tours for a place) is picked here, and the feeds area builds the personal feed from
+these rows."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -56,6 +58,29 @@ def everyone_items(meeting_id: int) -> list[AgendaItem]:
                                  AgendaItem.kind.in_(vocab.ALL_ATTENDEE_KINDS))
         .order_by(AgendaItem.starts_at, AgendaItem.id)
     ).scalars())
+
+
+def extra_ids(registration: Registration) -> set[int]:
+    """The receptions and site visits the registrant ticked on the form."""
+    return {int(i) for i in (registration.extras or []) if str(i).isdigit()}
+
+
+def joins(registration: Registration, item: AgendaItem) -> bool:
+    """The one rule for receptions, tours and site visits (feeds, pages and counts): a registration
+    never asked joins them all, one that was asked joins exactly those it said yes to."""
+    if item.kind not in vocab.OPT_IN_KINDS:
+        return False
+    return not registration.extras_asked or item.id in extra_ids(registration)
+
+
+def joined_extras(registration: Registration) -> list[AgendaItem]:
+    """The published (or cancelled) receptions, tours and site visits the registration joins."""
+    items = db.session.execute(
+        select(AgendaItem).where(AgendaItem.meeting_id == registration.meeting_id,
+                                 AgendaItem.status.in_(("published", "cancelled")),
+                                 AgendaItem.kind.in_(vocab.OPT_IN_KINDS))
+        .order_by(AgendaItem.starts_at, AgendaItem.id)).scalars()
+    return [item for item in items if joins(registration, item)]
 
 
 def taken(item_ids) -> dict[int, int]:

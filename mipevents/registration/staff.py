@@ -1,5 +1,5 @@
-"""Staff pages for registrations (under /staff/): a meeting's registrants (the list with filters and
-counts, approve/decline, the CSV for the venue, registration settings, the check-in desk at the
+"""Staff pages for registrations (under /staff/; the hub and the per-person actions are staff_hub's):
+a meeting's registrants (the list with filters, search and counts, decline, the CSV for the venue, registration settings, the check-in desk at the
 door, the session change notices waiting to go out) and a webinar's (the list with search and
 counts, CSV export, attendance from the platform's report, a message to all registrants)."""
 import csv
@@ -29,14 +29,6 @@ staff_bp = Blueprint("registration_staff", __name__, url_prefix="/staff")
 
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
-
-
-@staff_bp.route("/registrations/")
-@staff_required
-def index():
-    webinars = db.session.execute(select(Webinar).order_by(Webinar.starts_at.desc(), Webinar.id)).scalars().all()
-    return render_template("registration/staff/index.html", webinars=webinars,
-                           counts=queries.registration_counts([w.id for w in webinars]))
 
 
 @staff_bp.route("/webinars/<int:webinar_id>/registrants")
@@ -128,28 +120,6 @@ def message_registrants(webinar_id):
                            counts=counts), status
 
 
-@staff_bp.route("/webinars/<int:webinar_id>/registrants/<int:registration_id>/cancel", methods=["POST"])
-@staff_required
-def cancel_registrant(webinar_id, registration_id):
-    """Staff cancel one registration (the registrant is emailed; a freed seat goes to the next in line)."""
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.webinar_id != webinar_id:
-        abort(404)
-    try:
-        promoted = services.cancel(registration, by_staff=current_user)
-    except services.NotAllowed:
-        db.session.rollback()
-        flash("That registration was already cancelled.", "warning")
-    else:
-        registration = db.session.get(Registration, registration_id)
-        audit.record("registration.cancel", registration, actor=current_user,
-                     summary=f"Cancelled the registration of {registration.name}")
-        db.session.commit()
-        moved = f" {promoted[0].name} moved up from the waitlist." if promoted else ""
-        flash(f"Cancelled the registration of {registration.name}; they were emailed.{moved}", "success")
-    return redirect(url_for(".webinar_registrants", webinar_id=webinar_id), 303)
-
-
 # ---------------------------------------------------------------------------------------------- meetings
 
 PAGE_SIZE = 200
@@ -181,13 +151,14 @@ def meeting_registrations(meeting_id):
         role = ""
     if status not in vocab.REGISTRATION_STATUSES:
         status = ""
+    search = (request.args.get("q") or "").strip()[:100]
     page = request.args.get("page", 1, type=query_id)
-    stmt = queries.meeting_registrations(meeting, role, status)
+    stmt = queries.meeting_registrations(meeting, role, status, search)
     total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
     return render_template(
         "registration/staff_meeting_registrations.html", meeting=meeting, rows=rows, total=total, page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), role=role, status=status, type_choices=TYPE_CHOICES,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), role=role, status=status, search=search, type_choices=TYPE_CHOICES,
         type_label=type_label, counts=queries.type_counts(meeting), sessions=queries.session_counts(meeting),
         seats_left=queries.seats_left(meeting), confirmed=queries.confirmed_count(meeting),
         pending_notices=len(notices.pending_changes(meeting.id)))
@@ -199,24 +170,6 @@ def _back(meeting: Meeting):
     if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
         target = url_for(".meeting_registrations", meeting_id=meeting.id)
     return redirect(target)
-
-
-@staff_bp.route("/meetings/<int:meeting_id>/registrations/<int:registration_id>/approve", methods=["POST"])
-@staff_required
-def approve(meeting_id, registration_id):
-    meeting = _meeting(meeting_id)
-    registration = _registration(meeting, registration_id)
-    try:
-        registration = services.approve(registration, actor=current_user)
-    except services.NotAllowed as refused:
-        db.session.rollback()
-        flash(str(refused).capitalize() + ".", "error")
-        return _back(meeting)
-    audit.record("approve_registration", registration, actor=current_user, meeting_id=meeting.id,
-                 summary=f"Approved {registration.name} ({registration.status})")
-    db.session.commit()
-    flash(f"{registration.name} is approved: {vocab.label(vocab.REGISTRATION_STATUSES, registration.status).lower()}.", "success")
-    return _back(meeting)
 
 
 @staff_bp.route("/meetings/<int:meeting_id>/registrations/<int:registration_id>/decline", methods=["POST"])

@@ -288,6 +288,7 @@ def _sessions_page(token: str, registration_id: int, form: ChooseSessionsForm, p
     response = current_app.make_response((render_template(
         "registration/meeting_sessions.html", meeting=meeting, registration=registration, form=form,
         days=_by_day(items, meeting.timezone), everyone=sessions.everyone_items(meeting.id), chosen=chosen,
+        joined=[item for item in sessions.joined_extras(registration) if item.kind not in sessions.CHOOSABLE_KINDS],
         counts=sessions.taken(item.id for item in items if item.capacity is not None), problems=problems,
         feed_url=feed_url, manage_url=manage_url), status))
     return _private(response)

@@ -1,6 +1,7 @@
-"""ShowcaseSlot (one presenter's lightning talk in a showcase session) and ShowcaseRun (the live
-run's state, as absolute UTC instants so every display and process agrees)."""
-from datetime import datetime
+"""ShowcaseSlot (one presenter's lightning talk in a showcase session), ShowcaseRun (the live
+run's state, as absolute UTC instants so every display and process agrees), and the stage of any
+room: StageRun (one room's running order on one day) and SessionTiming (a session's actual times)."""
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -80,3 +81,43 @@ class ShowcaseRun(db.Model):
     __table_args__ = (
         CheckConstraint("state IN ('idle', 'ready', 'running', 'paused', 'finished')", name="state_known"),
     )
+
+
+class StageRun(db.Model):
+    """The live run of one room's sessions on one day (see showcase/stage.py for its rules and
+    showcase/live.py for the clock), with what staff show on the stage: a message to the speaker,
+    a blacked-out screen, a hidden timer. Instants are absolute UTC, as ShowcaseRun's."""
+
+    __tablename__ = "stage_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column()
+    current_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default="idle")
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remaining_us: Mapped[int | None] = mapped_column(BigInteger)
+    added_seconds: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(String(200), default="")
+    message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_blackout: Mapped[bool] = mapped_column(default=False)
+    is_timer_hidden: Mapped[bool] = mapped_column(default=False)
+    # Rises with every change: displays' ETags follow it.
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('idle', 'ready', 'running', 'paused', 'finished')", name="state_known"),
+        UniqueConstraint("room_id", "day", name="uq_stage_runs_room_day"),
+    )
+
+
+class SessionTiming(db.Model):
+    """When a session actually started and ended on its room's run (for planned against actual)."""
+
+    __tablename__ = "session_timings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id", ondelete="CASCADE"), unique=True)
+    actual_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actual_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.meetings.services import touch
 from mipevents.showcase.live import InvalidAction, LiveRun, Mark, RunState
-from mipevents.showcase.models import ShowcaseRun, ShowcaseSlot
+from mipevents.showcase.models import ShowcaseRun, ShowcaseSlot, StageRun
 from mipevents.showcase.queries import lineup, plan
 from mipevents.speakers.models import Speaker
 
@@ -294,7 +294,10 @@ def allowed_actions(state: dict) -> set[str]:
 def _state_source_statement(with_item: bool, public_only: bool):
     """Built once per variant: a display polls four times a second, so even building the
     statement would cost more than running it."""
-    stmt = (select(AgendaItem.id, func.coalesce(ShowcaseRun.version, 0), Meeting.agenda_version)
+    # The room's stage runs (their versions only rise, so their sum does): the delay they cause.
+    room_runs = (select(func.coalesce(func.sum(StageRun.version), 0)).where(StageRun.room_id == AgendaItem.room_id)
+                 .correlate(AgendaItem).scalar_subquery())
+    stmt = (select(AgendaItem.id, func.coalesce(ShowcaseRun.version, 0), Meeting.agenda_version, room_runs)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .outerjoin(ShowcaseRun, ShowcaseRun.item_id == AgendaItem.id)
             .where(Meeting.slug == bindparam("slug"), AgendaItem.kind == "showcase")
@@ -308,7 +311,8 @@ def _state_source_statement(with_item: bool, public_only: bool):
 
 
 def state_etag_source(slug: str, item_id: int | None, *, public_only: bool = True):
-    """What a display's state depends on, in one query: (item_id, run version, agenda_version),
+    """What a display's state depends on, in one query: (item_id, run version, agenda_version, the
+    room's stage runs),
     or None when there is no such (public, unless `public_only` is off for staff) showcase.
     Cheap enough to answer a 304 with."""
     stmt = _state_source_statement(item_id is not None, public_only)

@@ -11,7 +11,7 @@ from mipevents.core.timeutil import utcnow
 from mipevents.core.web import query_id
 from mipevents.extensions import db, limiter
 from mipevents.meetings.models import Meeting
-from mipevents.showcase import queries, services
+from mipevents.showcase import queries, services, stage_services
 from mipevents.showcase.live import ACTIONS, InvalidAction
 from mipevents.showcase.timing import mmss
 
@@ -112,7 +112,7 @@ def first_paint(state: dict, now_ms: float) -> dict:
 def _stage_context(meeting, item, items):
     slots = queries.lineup(item, public_only=True)
     run = services.run_for(item)
-    state = services.display_state(item, run, slots)
+    state = services.display_state(item, run, slots) | {"room_run": stage_services.public_room_run(item)}
     return {"meeting": meeting, "item": item, "items": items, "slots": slots, "state": state,
             "first": first_paint(state, services.now_ms()),
             "state_url": url_for(".state", slug=meeting.slug, session=item.id)}
@@ -143,7 +143,8 @@ def state(slug):
     else:
         item = db.session.get(AgendaItem, source[0])
         slots = queries.lineup(item, public_only=True)
-        response = jsonify(services.display_state(item, services.run_for(item), slots))
+        response = jsonify(services.display_state(item, services.run_for(item), slots)
+                           | {"room_run": stage_services.public_room_run(item)})
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache" if is_staff else "no-cache"
     response.headers["X-Server-Time-Ms"] = f"{services.now_ms():.3f}"

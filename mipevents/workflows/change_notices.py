@@ -1,6 +1,6 @@
 """Change notices: when a published session changes time, room or status, the people it affects
 (its speakers, the registrants who chose it — everyone confirmed, for the sessions every attendee
-is at — and their schedulers) get ONE email per person with what changed, before and after, and an
+is at; those who join it, for receptions and site visits — and their schedulers) get ONE email per person with what changed, before and after, and an
 updated .ics (same UID, the session's higher SEQUENCE).
 
 Calendar feeds alone are not enough on the day: some clients refresh twice a day, and some drop a
@@ -27,6 +27,7 @@ from mipevents.meetings.models import Meeting
 from mipevents.notify.outbox import Attachment, BuiltMessage, enqueue
 from mipevents.people.models import Person
 from mipevents.people.services import normalise_email
+from mipevents.registration import sessions
 from mipevents.registration.models import Registration, SessionChoice
 from mipevents.speakers.models import Speaker
 
@@ -80,6 +81,15 @@ def _recipients(items: list[AgendaItem]) -> dict[int, set[str]]:
         for item in everyone:
             if item.meeting_id == meeting_id:
                 by_item[item.id].update(emails)
+    extras = [item for item in items if item.kind in vocab.OPT_IN_KINDS]
+    for meeting_id in {item.meeting_id for item in extras}:
+        regs = db.session.execute(
+            select(Registration).where(Registration.meeting_id == meeting_id, Registration.status == "confirmed")).scalars()
+        for registration in regs:
+            emails = {normalise_email(e) for e in (registration.email, registration.scheduler_email) if e}
+            for item in extras:
+                if item.meeting_id == meeting_id and sessions.joins(registration, item):
+                    by_item[item.id].update(emails)
     return by_item
 
 

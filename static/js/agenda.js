@@ -1,7 +1,10 @@
 /* Progressive enhancement of the public agenda and session pages (they work fully without it):
  * - marks "Happening now" and "Up next" from data-starts/data-ends (ISO UTC instants), in the
  *   browser, so a cached page never goes stale about the clock;
- * - offers to also show every time in the viewer's own time zone (remembered in localStorage). */
+ * - offers to also show every time in the viewer's own time zone (remembered in localStorage);
+ * - says "Running about 8 minutes late" beside the sessions of a room whose live run is behind, from
+ *   the meeting's small live.json (fetched here, so cached HTML never holds it; the published
+ *   times stay as they are). */
 (function () {
   "use strict";
 
@@ -116,8 +119,48 @@
     showViewerTimes(shown, meetingZone, zone);
   }
 
+  var LIVE_POLL_MS = 30000;
+
+  function showLate(live, zone) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-session-id]"), function (el) {
+      var late = live.sessions[el.getAttribute("data-session-id")];
+      var text = "";
+      if (late) {
+        text = late.words;
+        if (late.expected_start_ms && late.expected_start_ms > parse(el.getAttribute("data-starts"))) {
+          text += " · expected " + clockIn(zone, late.expected_start_ms, false);
+        }
+      }
+      var badge = el.querySelector(".js-late");
+      if (badge && badge.textContent !== text) { badge.remove(); }
+      setBadge(el, "js-late", "badge badge-late", text, Boolean(text));
+    });
+  }
+
+  function followLateness() {
+    var root = document.querySelector("[data-live-url]");
+    var note = document.getElementById("zone-note");
+    var zone = note && note.getAttribute("data-meeting-zone");
+    if (!root || !zone || !window.fetch) { return; }
+    var etag = null;
+    var poll = function () {
+      var headers = etag ? { "If-None-Match": etag } : {};
+      fetch(root.getAttribute("data-live-url"), { cache: "no-store", headers: headers })
+        .then(function (response) {
+          if (response.status === 304 || !response.ok) { return null; }
+          etag = response.headers.get("ETag");
+          return response.json();
+        })
+        .then(function (live) { if (live) { showLate(live, zone); } })
+        .catch(function () { /* offline: keep what is shown */ })
+        .then(function () { window.setTimeout(poll, LIVE_POLL_MS); });
+    };
+    poll();
+  }
+
   function start() {
     markNow();
+    followLateness();
     window.setInterval(markNow, 30000);
     offerViewerTimes();
   }

@@ -54,10 +54,11 @@
     return behind;
   }
 
-  function behindText(ms) {
-    if (Math.abs(ms) < ON_PLAN_MS) { return "Showcase on schedule"; }
+  function behindText(ms, noun) {
+    noun = noun || "Showcase";
+    if (Math.abs(ms) < ON_PLAN_MS) { return noun + " on schedule"; }
     var amount = mmss(Math.round(Math.abs(ms) / 1000));
-    return "Showcase " + amount + (ms > 0 ? " behind plan" : " ahead of plan");
+    return noun + " " + amount + (ms > 0 ? " behind plan" : " ahead of plan");
   }
 
   function setText(root, selector, text) {
@@ -68,6 +69,41 @@
 
   function setHidden(el, hidden) {
     if (el && el.hidden !== hidden) { el.hidden = hidden; }
+  }
+
+  var LATE_SHOWN_MS = 2 * 60 * 1000;     // stage.LATE_SHOWN: less than this is "on time"
+
+  /* How late the session starts because its room's run is behind, at server time `serverNow`
+     (stage.start_bound: the start is max(floor, end of the session on the room's clock + after));
+     null when the room's run is not on an earlier session. */
+  function roomLate(room, serverNow) {
+    if (!room) { return null; }
+    var end;
+    if (room.status === "running") { end = Math.max(room.deadline_ms, serverNow); }
+    else if (room.status === "paused") { end = serverNow + Math.max(room.remaining_ms, 0); }
+    else { end = Math.max(serverNow, room.cue_planned_start_ms) + Math.max(room.remaining_ms, 0); }
+    return Math.max(room.floor_ms, end + room.after_ms) - room.planned_start_ms;
+  }
+
+  function lateWords(ms) {
+    var minutes = Math.max(Math.round(ms / 60000), 1);
+    return "Running about " + minutes + " minute" + (minutes !== 1 ? "s" : "") + " late";
+  }
+
+  /* The "running late" line of a showcase that has not begun, from its room's run. */
+  function paintRoomLate(root, room, serverNow) {
+    var el = root.querySelector("[data-room-late]");
+    if (!el) { return; }
+    var late = roomLate(room, serverNow);
+    var shown = late !== null && late >= LATE_SHOWN_MS;
+    setHidden(el, !shown);
+    if (shown) {
+      el.setAttribute("data-late-ms", String(Math.round(late)));
+      setText(root, "[data-room-late]", lateWords(late));
+    } else {
+      el.removeAttribute("data-late-ms");
+      setText(root, "[data-room-late]", "");
+    }
   }
 
   /* Paint `root` (a .timer) for a state and the remaining milliseconds (null: no clock). */
@@ -86,7 +122,8 @@
       setText(root, "[data-countdown]", countdownText(ms));
       setHidden(countdown, false);
     }
-    var words = view.status === "running" ? PHASE_WORDS[phase] : (STATUS_WORDS[view.status] || "");
+    var words = view.status === "running" ? PHASE_WORDS[phase]
+      : (view.status === "finished" && root.dataset.finishedWords) || STATUS_WORDS[view.status] || "";
     if (view.status === "paused" && ms !== null && ms <= 0) { words = "Paused · overtime"; }
     setText(root, "[data-phase-words]", words);
     var behind = root.querySelector("[data-behind]");
@@ -98,21 +135,23 @@
         setText(root, "[data-behind]", "");
       } else {
         behind.setAttribute("data-behind-ms", String(Math.round(late)));
-        setText(root, "[data-behind]", behindText(late));
+        setText(root, "[data-behind]", behindText(late, root.dataset.behindNoun));
         if (behind.dataset.late !== String(late >= ON_PLAN_MS)) { behind.dataset.late = String(late >= ON_PLAN_MS); }
       }
     }
   }
 
-  /* The text parts of the display from a state.json body. */
+  /* The text parts of the display from a state.json body. A room's stage names its own words in
+     data attributes (data-order-word, data-idle-name, data-idle-title). */
   function describe(root, state) {
     var slot = state.slot;
     var next = state.next;
-    var presenter = slot ? slot.presenter : (state.status === "finished" ? "Thank you" : "Innovation Showcase");
+    var data = root.dataset;
+    var presenter = slot ? slot.presenter : (state.status === "finished" ? "Thank you" : (data.idleName || "Innovation Showcase"));
     setText(root, "[data-presenter]", presenter);
     setText(root, "[data-location]", slot ? slot.location : "");
-    setText(root, "[data-title]", slot ? slot.title : (state.status === "idle" ? "The showcase will begin shortly." : ""));
-    setText(root, "[data-order]", slot ? "Presenter " + slot.order + " of " + state.count : "");
+    setText(root, "[data-title]", slot ? slot.title : (state.status === "idle" ? (data.idleTitle || "The showcase will begin shortly.") : ""));
+    setText(root, "[data-order]", slot ? (data.orderWord || "Presenter") + " " + slot.order + " of " + state.count : "");
     setText(root, "[data-added]", state.added_ms > 0 ? "+" + mmss(Math.round(state.added_ms / 1000)) + " added" : "");
     var nextEl = root.querySelector("[data-next]");
     if (nextEl) {
@@ -131,10 +170,13 @@
     return null;
   }
 
-  /* A live display bound to `root`: polls, keeps the offset, paints every frame. */
-  function LiveDisplay(root) {
+  /* A live display bound to `root`: polls, keeps the offset, paints every frame. `options.adapt`
+     maps a state.json body to what the clock shows (a room's stage: a showcase presenter's clock
+     while its line-up runs); listeners get the body itself. */
+  function LiveDisplay(root, options) {
     this.root = root;
     this.url = root.dataset.stateUrl;
+    this.adapt = (options && options.adapt) || function (state) { return state; };
     this.state = JSON.parse(root.querySelector("[data-initial-state]").textContent);
     this.etag = null;
     this.samples = [];
@@ -142,7 +184,7 @@
     this.online = true;
     this.listeners = [];
     var self = this;
-    describe(root, this.state);
+    describe(root, this.adapt(this.state));
     this.frame = function () { self.tick(); window.requestAnimationFrame(self.frame); };
     window.requestAnimationFrame(this.frame);
     window.setInterval(function () { self.tick(); }, 100);   // rAF sleeps in hidden tabs
@@ -154,10 +196,11 @@
   };
 
   LiveDisplay.prototype.tick = function () {
-    var s = this.state;
+    var s = this.adapt(this.state);
     var now = this.serverNow();
     paint(this.root, { status: s.status, remainingMs: remainingAt(s, now), amberMs: s.amber_ms, redMs: s.red_ms,
                        behindMs: behindPlan(s, now) });
+    paintRoomLate(this.root, s.room_run, now);
   };
 
   LiveDisplay.prototype.sample = function (response, sentAt, receivedAt) {
@@ -176,7 +219,7 @@
   LiveDisplay.prototype.setState = function (state) {
     if (state.version < this.state.version) { return; }   // an older answer overtaken by an action
     this.state = state;
-    describe(this.root, state);
+    describe(this.root, this.adapt(state));
     this.tick();
     this.listeners.forEach(function (fn) { fn(state); });
   };
@@ -210,7 +253,8 @@
   };
 
   window.ShowcaseTimer = { paint: paint, countdownText: countdownText, phaseFor: phaseFor, behindPlan: behindPlan,
-                           behindText: behindText, LiveDisplay: LiveDisplay };
+                           behindText: behindText, roomLate: roomLate, lateWords: lateWords,
+                           LATE_SHOWN_MS: LATE_SHOWN_MS, LiveDisplay: LiveDisplay };
 
   /* The stage: keep the screen awake while the display is visible, and offer full screen. */
   function stageComforts() {
@@ -234,7 +278,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var root = document.querySelector(".timer[data-state-url]");
+    var root = document.querySelector(".timer[data-state-url]:not([data-own-display])");
     if (root) { window.showcaseDisplay = new LiveDisplay(root); }
     if (document.querySelector(".stage")) { stageComforts(); }
   });

@@ -169,6 +169,16 @@ def test_publish_needs_the_acknowledgement_when_there_are_conflicts(client, logi
     assert [c["type"] for c in release.changes] == ["added", "added"]
     db_session.refresh(meeting)
     assert meeting.status == "published"
+    assert "Published release 1 of the agenda (2 changes)." in client.get(done.headers["Location"]).get_data(as_text=True)
+
+
+def test_one_change_is_one_change(client, login_as, make_meeting, make_item, db_session):
+    meeting = make_meeting(status="draft")
+    make_item(meeting, status="draft", title="Housing")
+    db_session.commit()
+    login_as("staff")
+    done = client.post(f"/staff/meetings/{meeting.id}/publish", data={}, follow_redirects=True)
+    assert "Published release 1 of the agenda (1 change)." in done.get_data(as_text=True)
 
 
 def test_builder_shows_sessions_by_room_and_time_with_constant_queries(client, login_as, make_meeting, make_room, make_item,

@@ -84,7 +84,7 @@ def test_staff_build_a_session_resolve_its_conflict_and_publish(workspace, live_
     assert_accessible(page)
     page.get_by_role("button", name="Publish the agenda").click()
     page.wait_for_url(f"**/staff/meetings/{workspace['meeting_id']}")
-    assert page.locator(".flash-success").inner_text() == "Published release 2 of the agenda (1 changes)."
+    assert page.locator(".flash-success").inner_text() == "Published release 2 of the agenda (1 change)."
 
     # The public agenda and its changelog (the public pages helper's) show it.
     page.goto(url + "/meetings/winter-2025/agenda")

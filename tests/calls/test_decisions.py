@@ -53,8 +53,8 @@ def test_releasing_decisions_twice_sends_each_applicant_one_email(mail_app, smtp
     db.session.commit()
     send_pending()
 
-    assert [m["Subject"] for m in smtp_server.to("yes@a.gov")] == [f"Accepted: {call.title}"]
-    assert [m["Subject"] for m in smtp_server.to("no@b.gov")] == [f"Your application: {call.title}"]
+    assert [m["Subject"] for m in smtp_server.to("yes@a.gov")] == [f"Accepted: {call.short_title}"]
+    assert [m["Subject"] for m in smtp_server.to("no@b.gov")] == [f"Your application: {call.short_title}"]
     assert smtp_server.to("later@c.gov") == []
     accepted = smtp_server.to("yes@a.gov")[0]
     text = accepted.get_body(("plain",)).get_content()

@@ -61,6 +61,6 @@ def test_the_reminder_email_reads_well(app, make_call, application_values):
     queue_application_reminders(call.deadline_at - timedelta(hours=3))
     message = db.session.execute(select(OutboxMessage).where(OutboxMessage.kind == "calls.reminder")).scalar_one()
     built = build_reminder(message)
-    assert built.subject == f"One day left to submit: {call.title}"
+    assert built.subject == f"One day left to submit: {call.short_title}"
     assert f"http://mipevents.test/calls/application/{message.context['link_token']}" in built.text
     assert "started but not submitted" in built.text

@@ -56,7 +56,9 @@ def _paths():
              f"/staff/showcase/{showcase.id}", "/meetings/winter-2025/showcase/control", f"/staff/calls/{call.id}/applications",
              "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}",
              f"/staff/meetings/{summer_id}/invitations", "/staff/speakers/changes", f"/staff/meetings/{summer_id}/print",
-             f"/staff/meetings/{summer_id}/tents", f"/staff/meetings/{summer_id}/briefing/{keynote.person_id}"]
+             f"/staff/meetings/{summer_id}/tents", f"/staff/meetings/{summer_id}/briefing/{keynote.person_id}",
+             "/staff/registrations/?q=a", f"/staff/meetings/{item.meeting_id}/registrations/message",
+             f"/staff/webinars/{webinar.id}/registrants"]
     return public, staff
 
 

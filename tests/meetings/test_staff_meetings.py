@@ -1,4 +1,5 @@
 """Staff pages for meetings and rooms: create, edit, duplicate, unpublish, cancel; field errors, never a 500."""
+import re
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -80,6 +81,22 @@ def test_rooms_are_added_renamed_and_refused_twice(client, login_as, make_meetin
     assert client.post(f"/staff/rooms/{room.id}/edit", data={"name": "Grand Ballroom", "capacity": "", "position": "1"}).status_code == 303
     db_session.refresh(room)
     assert (room.name, room.capacity) == ("Grand Ballroom", None)
+
+
+def test_room_order_0_is_a_place_and_empty_puts_a_room_last(client, login_as, make_meeting, db_session):
+    meeting = make_meeting()
+    db_session.commit()
+    login_as("staff")
+    url = f"/staff/meetings/{meeting.id}/rooms"
+    client.post(url, data={"room-name": "Ballroom", "room-position": ""})
+    client.post(url, data={"room-name": "Foyer", "room-position": "0"})
+    client.post(url, data={"room-name": "Library", "room-position": ""})
+    rooms = db_session.execute(select(Room.name, Room.position).where(Room.meeting_id == meeting.id)
+                               .order_by(Room.position, Room.id)).all()
+    assert [tuple(r) for r in rooms] == [("Foyer", 0), ("Ballroom", 1), ("Library", 2)]
+    form = client.get(f"/staff/meetings/{meeting.id}").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="room-position"[^>]*>', form).group(0)
+    assert 'value=""' in field   # empty, not a "0" that would mean last
 
 
 def test_cancel_meeting_cancels_its_published_sessions_with_higher_sequences(client, login_as, make_meeting, make_item, db_session):

@@ -1,5 +1,6 @@
 """The check-in desk: two keystrokes find a person (server-side, without JavaScript), one POST checks
 them in, undo, and who is still expected."""
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -98,3 +99,21 @@ def test_the_desk_has_a_constant_number_of_queries(client, login_as, meeting, co
     with count_queries() as many:
         client.get(url)
     assert few.count == many.count
+
+
+def test_the_desk_shows_dietary_and_accessibility_needs(client, login_as, meeting):
+    kate = db.session.execute(select(Registration).where(Registration.last_name == "Nguyen")).scalar_one()
+    kate.dietary_needs, kate.accessibility_needs = "Vegan, no nuts", "Step-free access"
+    rosa = db.session.execute(select(Registration).where(Registration.last_name == "Alvarez")).scalar_one()
+    rosa.dietary_needs = "Halal"
+    db.session.commit()
+    login_as("staff")
+    page = re.sub(r">\s+<", "><", client.get(f"/staff/meetings/{meeting.id}/registrations/check-in").get_data(as_text=True))
+    assert ('<ul class="checkin-needs" aria-label="Needs of Kate Nguyen">'
+            '<li><span class="badge badge-need">Dietary</span> Vegan, no nuts</li>'
+            '<li><span class="badge badge-need">Accessibility</span> Step-free access</li></ul>') in page
+    assert ('<ul class="checkin-needs" aria-label="Needs of Rosa Alvarez">'
+            '<li><span class="badge badge-need">Dietary</span> Halal</li></ul>') in page
+    assert page.count('class="checkin-needs"') == 2                 # nobody else has any
+    done = client.get(f"/staff/meetings/{meeting.id}/registrations/check-in?done={kate.id}").get_data(as_text=True)
+    assert done.count('aria-label="Needs of Kate Nguyen"') == 2    # in the notice too, where the desk looks first

@@ -62,9 +62,9 @@ def test_registering_stores_every_field_and_answers_check_your_email(client, mak
     assert (response.status_code, response.headers["Location"]) == (303, f"/meetings/{meeting.slug}/register/check-your-email")
     r = db.session.execute(select(Registration)).scalar_one()
     assert (r.status, r.role, r.first_name, r.title, r.organization, r.city, r.state, r.email, r.phone, r.dietary_needs,
-            r.accessibility_needs, r.extras, r.source, r.meeting_id) == (
+            r.accessibility_needs, r.extras, r.extras_asked, r.source, r.meeting_id) == (
         "confirmed", "city_staff", "Maria", "Mayor", "City of Town1", "Town1", "WI", "mayor1@town.gov", "+1 (608) 555-0100",
-        "Vegetarian", "Step-free access", [tour.id], "web", meeting.id)
+        "Vegetarian", "Step-free access", [tour.id], True, "web", meeting.id)
     assert outbox() == [("registration_received", "mayor1@town.gov")]
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<h1>Check your email</h1>" in thanks
@@ -153,8 +153,8 @@ def test_partners_wait_for_approval_and_mayors_are_confirmed_at_once(client, mak
         f"/meetings/{meeting.slug}/register").get_data(as_text=True)
     login_as("staff")
     partner = db.session.execute(select(Registration).where(Registration.email == "partner@ngo.org")).scalar_one()
-    response = client.post(f"/staff/meetings/{meeting.id}/registrations/{partner.id}/approve")
-    assert response.status_code == 302
+    response = client.post(f"/staff/registrations/{partner.id}/approve")
+    assert response.status_code == 303
     db.session.expire_all()
     assert statuses() == {"partner@ngo.org": "confirmed", "mayor@town.gov": "confirmed"}
     assert [k for k, _ in outbox()] == ["registration_received", "registration_received", "registration_approved"]

@@ -59,18 +59,19 @@ def test_the_list_filters_by_type_and_status_and_counts_per_type(client, login_a
     assert listed(client.get(base + "?type=mayor&status=waitlisted").get_data(as_text=True)) == ["First5 Last05"]
 
 
-def test_counts_per_session_show_picks_and_form_ticks(client, login_as, meeting, make_item):
+def test_counts_per_session_show_picks_and_who_joins_a_reception(client, login_as, meeting, make_item):
     workshop = make_item(meeting, kind="workshop", capacity=10, title="Budget workshop")
     reception = make_item(meeting, kind="reception", title="Evening reception",
                           at=datetime.combine(meeting.starts_on, time(18, 0)))
     db.session.commit()
-    one = register(meeting, 1, extras=[reception.id])
-    register(meeting, 2, extras=[reception.id])
+    one = register(meeting, 1, extras=[reception.id], extras_asked=True)   # said yes
+    register(meeting, 2, extras=[], extras_asked=True)                      # declined
+    register(meeting, 3)                                                    # never asked: joins them all
     sessions.set_choices(one, [workshop.id])
     db.session.commit()
     login_as("staff")
     page = client.get(f"/staff/meetings/{meeting.id}/registrations/").get_data(as_text=True)
-    assert '<td class="num">1</td><td class="num">10</td><td class="num">0</td>' in page      # the workshop
+    assert '<td class="num">1</td><td class="num">10</td><td class="num">—</td>' in page      # the workshop
     assert '<td class="num">0</td><td class="num">—</td><td class="num">2</td>' in page       # the reception
 
 
@@ -78,13 +79,13 @@ def test_approve_and_decline(client, login_as, meeting):
     partner = register(meeting, 1, role="partner")
     other = register(meeting, 2, role="partner")
     login_as("staff")
-    client.post(f"/staff/meetings/{meeting.id}/registrations/{partner.id}/approve",
+    client.post(f"/staff/registrations/{partner.id}/approve",
                 data={"next": f"/staff/meetings/{meeting.id}/registrations/?status=pending"})
     response = client.post(f"/staff/meetings/{meeting.id}/registrations/{other.id}/decline", data={"next": "//evil.example/"})
     assert response.headers["Location"] == f"/staff/meetings/{meeting.id}/registrations/"
     db.session.expire_all()
     assert (partner.status, other.status) == ("confirmed", "declined")
-    again = client.post(f"/staff/meetings/{meeting.id}/registrations/{other.id}/approve", follow_redirects=True)
+    again = client.post(f"/staff/registrations/{other.id}/approve", follow_redirects=True)
     assert "Only a registration awaiting approval can be approved." in again.get_data(as_text=True)
     assert [e.action for e in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
             if e.action.endswith("_registration")] == ["approve_registration", "decline_registration"]

@@ -195,7 +195,7 @@ def test_a_site_visit_ticked_on_the_form_is_pointed_out_until_it_is_picked(clien
     db.session.commit()
     registration = register(meeting, 1, extras=[tour.id])
     token = manage_token(registration)
-    hint = "You ticked this on the registration form: tick it here too to hold a place and add it to your calendar."
+    hint = "You said yes to this on the registration form: tick it here too to hold a place."
     assert hint in client.get(f"/manage/{token}/sessions").get_data(as_text=True)
     client.post(f"/manage/{token}/sessions", data={"sessions": [str(tour.id)]})
     assert hint not in client.get(f"/manage/{token}/sessions").get_data(as_text=True)
