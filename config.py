@@ -65,6 +65,8 @@ class Config:
     PASSWORD_HASH_MEMORY_KIB = 0
 
     SPEAKER_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    MATERIAL_MAX_BYTES = 25 * 1024 * 1024      # slides and documents on sessions and webinars
+    STORY_PHOTO_MAX_BYTES = 8 * 1024 * 1024    # a photo in a write-up (re-encoded, so stored smaller)
 
 
 class ProductionConfig(Config):

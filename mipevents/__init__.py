@@ -24,6 +24,9 @@ import mipevents.cohorts.models
 import mipevents.cohorts.staff
 import mipevents.cohorts.views
 import mipevents.feeds.views
+import mipevents.followup.models
+import mipevents.followup.staff
+import mipevents.followup.views
 import mipevents.meetings.models
 import mipevents.meetings.staff
 import mipevents.meetings.views
@@ -65,6 +68,7 @@ MODELS = (
     mipevents.meetings.models, mipevents.agenda.models, mipevents.speakers.models, mipevents.showcase.models,
     mipevents.webinars.models, mipevents.registration.models, mipevents.cohorts.models, mipevents.calls.models,
     mipevents.printing.models,
+    mipevents.followup.models,
 )
 
 # Every blueprint: each area's public pages (`bp` in views.py), then its staff screens (`staff_bp`
@@ -81,6 +85,7 @@ BLUEPRINTS = (
     mipevents.calls.views.bp, mipevents.calls.staff.staff_bp,
     mipevents.feeds.views.bp,
     mipevents.printing.views.bp, mipevents.printing.staff.staff_bp,
+    mipevents.followup.views.bp, mipevents.followup.staff.staff_bp,
     mipevents.accounts.views.bp, mipevents.accounts.staff.staff_bp,
     mipevents.api.views.bp, mipevents.api.registrations.bp,
 )
@@ -123,6 +128,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     outbox.install_builders(mipevents.workflows.emails.BUILDERS)
 
     web.init_app(app)
+    # What other areas' public pages show after the event (materials, write-ups), for their templates.
+    app.jinja_env.globals.update(mipevents.followup.views.TEMPLATE_GLOBALS)
     if app.config["MAIL_BACKGROUND"] and not app.config.get("TESTING"):
         delivery.start_background(app, before_each_pass=mipevents.workflows.change_notices.queue_due_change_notices)
     return app

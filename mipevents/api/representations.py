@@ -50,7 +50,13 @@ def _speaker_links(speaker, base: str) -> dict:
     return {"self": f"{base}/api/v1/speakers/{speaker.id}", "html": f"{base}/speakers/{speaker.id}"}
 
 
-def session_json(item, meeting, base: str) -> dict:
+def material_json(material, base: str) -> dict:
+    """A public material: slides or a document (downloaded from this site), a recording or a link."""
+    url = f"{base}/materials/{material.id}/{material.filename}" if material.kind == "file" else material.url
+    return {"title": material.title, "kind": material.kind, "url": url}
+
+
+def session_json(item, meeting, base: str, materials=()) -> dict:
     zone = meeting.timezone
     page = f"{base}/meetings/{meeting.slug}/sessions/{item.id}"
     return {
@@ -68,6 +74,7 @@ def session_json(item, meeting, base: str) -> dict:
                       "role_label": vocab.label(vocab.SPEAKER_ROLES, link.role),
                       "links": _speaker_links(link.speaker, base)} for link in item.speaker_links],
         "sequence": item.sequence,
+        "materials": [material_json(m, base) for m in materials],
         "links": {"self": f"{base}/api/v1/meetings/{meeting.slug}/sessions/{item.id}", "html": page,
                   "ics": f"{page}.ics"},
     }

@@ -69,6 +69,8 @@ class Event:
     abstract: str
     do_not_record: bool
     persons: list[dict]
+    links: list[dict] = field(default_factory=list)        # [{"type", "url", "title"}]: recordings, articles
+    attachments: list[dict] = field(default_factory=list)  # the same for slides and documents
 
 
 @dataclass
@@ -105,8 +107,18 @@ class Schedule:
     days: list[Day]
 
 
-def build(meeting, items, base_url: str) -> Schedule:
-    """The schedule of `meeting` from its public `items` (sessions with room and speakers loaded).
+def _references(materials, base: str) -> tuple[list[dict], list[dict]]:
+    """(links, attachments) of a session's public materials, as the schedule formats' references."""
+    links = [{"type": "media" if m.kind == "recording" else "related", "url": m.url, "title": _clean(m.title)}
+             for m in materials if m.kind != "file"]
+    attachments = [{"type": "slides", "url": f"{base}/materials/{m.id}/{m.filename}", "title": _clean(m.title)}
+                   for m in materials if m.kind == "file"]
+    return links, attachments
+
+
+def build(meeting, items, base_url: str, materials: dict | None = None) -> Schedule:
+    """The schedule of `meeting` from its public `items` (sessions with room and speakers loaded) and
+    their public `materials` (by session id: recordings and links, slides as attachments).
 
     Sessions sit on the local day they start on; days are the meeting's days plus any day a
     session falls on outside them; a session without a room goes under the venue's name."""
@@ -136,6 +148,7 @@ def build(meeting, items, base_url: str) -> Schedule:
         if item.track and item.track not in tracks:
             tracks.append(item.track)
         cancelled = item.status == "cancelled"
+        links, attachments = _references((materials or {}).get(item.id, []), base)
         event = Event(
             id=item.id, guid=_guid(base, f"/meetings/{meeting.id}/sessions/{item.id}"),
             slug=f"{short}-{item.id}-{slugify(item.title) or 'session'}",
@@ -149,6 +162,7 @@ def build(meeting, items, base_url: str) -> Schedule:
                       "name": _clean(link.speaker.display_name), "role": link.role,
                       "biography": _clean(link.speaker.bio), "url": f"{base}/speakers/{link.speaker.id}"}
                      for link in item.speaker_links],
+            links=links, attachments=attachments,
         )
         by_day.setdefault(local_start.date(), {}).setdefault(room.name, []).append(event)
 
@@ -180,9 +194,9 @@ def build(meeting, items, base_url: str) -> Schedule:
     )
 
 
-def schedule_json(meeting, items, base_url: str) -> dict:
+def schedule_json(meeting, items, base_url: str, materials: dict | None = None) -> dict:
     """The "schedule v1" JSON document (as pretalx writes schedule.json)."""
-    s = build(meeting, items, base_url)
+    s = build(meeting, items, base_url, materials)
     conference = {
         "acronym": s.acronym, "title": s.title, "description": s.description,
         "start": s.start.isoformat(), "end": s.end.isoformat(), "daysCount": len(s.days),
@@ -208,13 +222,13 @@ def _event_json(e: Event) -> dict:
         "guid": e.guid, "id": e.id, "date": e.date, "start": e.start, "end": e.end, "duration": e.duration,
         "room": e.room, "slug": e.slug, "url": e.url, "title": e.title, "subtitle": e.subtitle,
         "track": e.track or None, "type": e.kind, "language": LANGUAGE, "abstract": e.abstract,
-        "do_not_record": e.do_not_record, "persons": e.persons, "links": [],
+        "do_not_record": e.do_not_record, "persons": e.persons, "links": e.links, "attachments": e.attachments,
     }
 
 
-def schedule_xml(meeting, items, base_url: str) -> bytes:
+def schedule_xml(meeting, items, base_url: str, materials: dict | None = None) -> bytes:
     """The frab schedule.xml document (UTF-8 bytes with an XML declaration)."""
-    s = build(meeting, items, base_url)
+    s = build(meeting, items, base_url, materials)
     root = etree.Element("schedule")
     etree.SubElement(root, "generator", name=GENERATOR["name"], version=GENERATOR["version"])
     _text(root, "url", s.schedule_url)
@@ -254,5 +268,8 @@ def _event_xml(room, e: Event) -> None:
     recording = etree.SubElement(event, "recording")
     _text(recording, "license", "")
     _text(recording, "optout", "true" if e.do_not_record else "false")
-    etree.SubElement(event, "links")
+    for tag, references in (("links", e.links), ("attachments", e.attachments)):
+        element = etree.SubElement(event, tag)
+        for reference in references:
+            _text(element, tag[:-1], reference["title"]).attrib.update({"href": reference["url"], "type": reference["type"]})
     _text(event, "url", e.url)

@@ -9,6 +9,7 @@ from mipevents.api import representations as rep
 from mipevents.api.params import BadParameters, pagination, session_query
 from mipevents.core.http_cache import cached_response
 from mipevents.core.web import json_error
+from mipevents.followup import queries as followup
 from mipevents.meetings.queries import meeting_version, public_meeting_head
 from mipevents.workflows import import_schema
 
@@ -109,7 +110,8 @@ def list_sessions(slug):
     def build():
         meeting = head.load()
         page = queries.sessions_page(meeting, filters, limit, offset)
-        rows = [rep.session_json(item, meeting, _base()) for item in page.rows]
+        materials = followup.public_materials_by_item(meeting)
+        rows = [rep.session_json(item, meeting, _base(), materials.get(item.id, ())) for item in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/sessions", params))
 
     if not can_match:   # an empty list, built afresh without a query: any day or track may come, none is kept
@@ -129,7 +131,7 @@ def show_session(slug, session_id):
         item = queries.public_session(meeting, session_id)
         if item is None:
             return json_error(404, "not_found", "There is no public session with that id in this meeting.")
-        return jsonify(rep.session_json(item, meeting, _base()))
+        return jsonify(rep.session_json(item, meeting, _base(), followup.public_materials_by_item(meeting).get(item.id, ())))
 
     return cached_response(("api.session", head.id, session_id), meeting_version(head), build)
 
@@ -216,7 +218,8 @@ def schedule_xml(slug):
 
     def build():
         meeting = head.load()
-        return schedule.schedule_xml(meeting, queries.schedule_items(meeting), _base())
+        return schedule.schedule_xml(meeting, queries.schedule_items(meeting), _base(),
+                                     followup.public_materials_by_item(meeting))
 
     return cached_response(("api.schedule_xml", head.id), meeting_version(head), build,
                            mimetype=XML_TYPE, last_modified=head.updated_at)
@@ -228,7 +231,8 @@ def schedule_json(slug):
 
     def build():
         meeting = head.load()
-        document = schedule.schedule_json(meeting, queries.schedule_items(meeting), _base())
+        document = schedule.schedule_json(meeting, queries.schedule_items(meeting), _base(),
+                                          followup.public_materials_by_item(meeting))
         return current_app.response_class(json.dumps(document, ensure_ascii=False), mimetype="application/json")
 
     return cached_response(("api.schedule_json", head.id), meeting_version(head), build,

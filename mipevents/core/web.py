@@ -4,6 +4,7 @@ import os
 import socket
 
 from flask import Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Request as FlaskRequest
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -71,7 +72,40 @@ def _depth(value) -> int:
     return deepest
 
 
+UPLOAD_FORM_SLACK = 256 * 1024   # the rest of a multipart form around its file
+
+
+def upload_limit(setting: str):
+    """A view that takes an upload: its requests may carry up to app.config[setting] bytes (plus the
+    form around the file) instead of MAX_CONTENT_LENGTH. Decided from the matched route, so the
+    limit holds from the first read of the body (the CSRF check reads the form before the view)."""
+    def mark(view):
+        view.upload_limit_setting = setting
+        return view
+    return mark
+
+
+class Request(FlaskRequest):
+    """Flask's request, with the per-route upload limits set by `upload_limit`."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is not None:
+            return self._max_content_length
+        rule = self.url_rule
+        view = current_app.view_functions.get(rule.endpoint) if rule is not None else None
+        setting = getattr(view, "upload_limit_setting", None)
+        if setting is not None:
+            return int(current_app.config[setting]) + UPLOAD_FORM_SLACK
+        return current_app.config["MAX_CONTENT_LENGTH"]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     app.json = BoundedJSONProvider(app)
     _register_filters(app)
     _register_errors(app)

@@ -125,6 +125,8 @@ def compose(msg: OutboxMessage, built: BuiltMessage) -> EmailMessage:
     email["Message-ID"] = message_id_for(msg)
     if built.reply_to:
         email["Reply-To"] = built.reply_to
+    for name, value in built.headers.items():
+        email[name] = value
     email.set_content(built.text)
     if built.html:
         email.add_alternative(built.html, subtype="html")
@@ -172,6 +174,9 @@ def deliver(msg: OutboxMessage, now: datetime) -> bool:
         if builder is None:
             raise LookupError(f"no message builder for {msg.kind!r}")
         built = builder(msg)
+        # The private links the builder made exist before the email that carries them leaves (an
+        # attempt that then fails leaves links nobody ever received).
+        db.session.commit()
         email = compose(msg, built)
         _transport(email)
     except Exception as exc:  # every failure is recorded on the row and retried

@@ -29,6 +29,8 @@ class BuiltMessage:
     html: str = ""
     attachments: list[Attachment] = field(default_factory=list)
     reply_to: str = ""
+    # Further headers, e.g. List-Unsubscribe on follow-up and bulk email.
+    headers: dict = field(default_factory=dict)
 
 
 # kind -> builder: the table of workflows.emails, installed by create_app (install_builders).

@@ -10,7 +10,9 @@ from mipevents.extensions import db
 
 # display: a stage screen of one room (subject: the room); speaker_view: the speaker's own timer
 # page of one room (subject: the room). Both belong to the staff member who made them.
-TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view")
+# survey: a registrant's follow-up page after an event (its survey, registrants-only files and the
+# opt-out; subject: the registration).
+TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view", "survey")
 
 
 class Person(db.Model):

@@ -17,6 +17,7 @@ from mipevents.people.services import person_for_email
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import Speaker, SpeakerLogistics
 from mipevents.webinars.models import Webinar
+from mipevents.workflows.followup_demo import load_followup_demo
 
 STAFF_EMAIL = "staff@mipevents.local"
 
@@ -77,6 +78,7 @@ def load_demo(today: date | None = None) -> dict:
     db.session.flush()
     publish_agenda(winter, accept_conflicts=True, note="Demo")
     publish_agenda(summer, accept_conflicts=True, note="Demo")
+    load_followup_demo(winter)
     return {"email": STAFF_EMAIL, "password": password, "meetings": [winter.slug, summer.slug],
             "webinar": webinar.slug}
 

@@ -7,6 +7,7 @@ from mipevents.agenda import emails as agenda_emails
 from mipevents.agenda import invitations
 from mipevents.calls import emails as calls_emails
 from mipevents.feeds import ics
+from mipevents.followup import emails as followup_emails
 from mipevents.notify.outbox import Attachment
 from mipevents.printing import emails as printing_emails
 from mipevents.registration import emails as registration_emails
@@ -37,4 +38,5 @@ BUILDERS = {
     "calls.decision": calls_emails.build_decision,
     invitations.KIND: agenda_emails.build_invitation,
     printing_emails.KIND: printing_emails.build_briefing_book,
+    **{kind: followup_emails.build_followup for kind in followup_emails.KINDS},
 }

@@ -14,6 +14,7 @@ from mipevents.calls.models import Application
 from mipevents.cohorts.models import CohortMember
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
+from mipevents.followup import privacy as followup_privacy
 from mipevents.meetings.queries import is_past
 from mipevents.notify.models import OutboxMessage
 from mipevents.people.models import Person, Token
@@ -30,6 +31,7 @@ STEPS = (
     agenda_privacy.forget_invitations,
     speakers_privacy.forget_drafts_and_travel,
     printing_privacy.forget_badge_builds,
+    followup_privacy.forget_answers,
 )
 
 

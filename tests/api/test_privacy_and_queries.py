@@ -129,6 +129,7 @@ def test_query_counts_do_not_grow_with_the_agenda(app, client, count_queries):
     at_small = _counts(client, count_queries, small_urls)
     at_large = _counts(client, count_queries, large_urls)
     assert at_small == at_large
-    assert at_small == {"meetings": 3, "meeting": 1, "sessions": 4, "sessions filtered": 4, "session": 3,
+    # Sessions and the schedule exports also read the sessions' public materials: one query.
+    assert at_small == {"meetings": 3, "meeting": 1, "sessions": 5, "sessions filtered": 5, "session": 4,
                         "speakers": 4, "speaker": 3, "showcase": 2, "webinars": 3, "webinar": 1,
-                        "schedule.xml": 4, "schedule.json": 4}
+                        "schedule.xml": 5, "schedule.json": 5}

@@ -220,3 +220,19 @@ def test_a_meeting_abroad_names_its_zone_as_it_will_be_then(client, make_meeting
     db.session.commit()
     assert client.get("/api/v1/meetings/berlin-2025").get_json()["zone_abbrev"] == "CEST"
     assert client.get("/api/v1/meetings/berlin-2026").get_json()["zone_abbrev"] == "CET"
+
+
+def test_a_session_lists_its_public_materials(client, agenda):
+    from mipevents.followup import services as followup
+
+    meeting, items, people = agenda
+    panel = items["panel"]
+    followup.add_link(panel, kind="recording", title="Video", url="https://video.example.org/1", is_public=True, actor=None)
+    slides = followup.add_file(panel, title="Slides", data=b"%PDF-1.7\n", max_bytes=1024, is_public=True, actor=None)
+    followup.add_file(panel, title="Registrants only", data=b"%PDF-1.7\n", max_bytes=1024, is_public=False, actor=None)
+    db.session.commit()
+    expected = [{"title": "Video", "kind": "recording", "url": "https://video.example.org/1"},
+                {"title": "Slides", "kind": "file", "url": f"{BASE}/materials/{slides.id}/Slides.pdf"}]
+    assert client.get(f"/api/v1/meetings/winter-2025/sessions/{panel.id}").get_json()["materials"] == expected
+    listed = client.get("/api/v1/meetings/winter-2025/sessions").get_json()["data"]
+    assert [s["materials"] for s in listed] == [expected, [], [], []]

@@ -44,6 +44,17 @@ def test_the_demo_schedule_says_what_the_agenda_says(app, client, assert_valid_s
     xml_event = tree.find(f"day/room/event[@id='{panel['id']}']")
     assert xml_event.get("guid") == panel["guid"]
     assert [p.text for p in xml_event.findall("persons/person")] == [p["name"] for p in panel["persons"]]
+    # The panel's recording is a link and its slides an attachment, in both formats.
+    slides_url = panel["attachments"][0]["url"]
+    assert re.fullmatch(r"http://mipevents\.test/materials/\d+/Creating-Inclusive-Welcoming-Communities-slides\.pdf", slides_url)
+    assert panel["links"] == [{"type": "media", "title": "Creating Inclusive, Welcoming Communities (video)",
+                               "url": "https://video.example.org/winter-2025/creating-inclusive-welcoming-communities"}]
+    assert panel["attachments"] == [{"type": "slides", "title": "Creating Inclusive, Welcoming Communities slides",
+                                     "url": slides_url}]
+    assert [(a.get("type"), a.get("href"), a.text) for a in xml_event.findall("attachments/attachment")] == [
+        ("slides", slides_url, "Creating Inclusive, Welcoming Communities slides")]
+    assert [(a.get("type"), a.get("href")) for a in xml_event.findall("links/link")] == [
+        ("media", "https://video.example.org/winter-2025/creating-inclusive-welcoming-communities")]
 
 
 def test_the_medium_dataset_exports_valid_schedules(app, client, assert_valid_schedule):

@@ -1,4 +1,4 @@
-"""Migration 0007 puts every stored address in the one normal form of a person's key and merges the
+"""Migration 0008 puts every stored address in the one normal form of a person's key and merges the
 people who become one: everything of the later row moves to the earlier, and where the earlier
 already has the one row a constraint allows (a registration for the same event, a speaker profile),
 the later's gives way."""
@@ -26,7 +26,7 @@ def _insert(conn, model, **values):
 def test_people_who_become_one_are_merged_and_every_key_is_normal(empty_database_url):
     app = create_app(_settings(empty_database_url))
     with app.app_context():
-        upgrade(revision="0006")
+        upgrade(revision="0007")
         with db.engine.begin() as conn:
             ana = _insert(conn, Person, email="ana@bücher.de", name="Ana")
             ana_idna = _insert(conn, Person, email="ana@xn--bcher-kva.de", name="Ana R.")

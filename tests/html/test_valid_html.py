@@ -44,13 +44,17 @@ def _paths():
     summer = db.session.execute(select(Meeting.slug).where(Meeting.kind == "summer")).scalar_one()
     summer_id = db.session.execute(select(Meeting.id).where(Meeting.kind == "summer")).scalar_one()
     keynote = db.session.execute(select(Speaker).where(Speaker.name == "Anna Kowalski")).scalar_one()
+    from mipevents.followup.models import Story, Survey
+    story = db.session.execute(select(Story).where(Story.item_id.is_not(None))).scalar_one()
+    survey = db.session.execute(select(Survey)).scalars().first()
     public = ["/", "/meetings/winter-2025/", "/meetings/winter-2025/agenda", "/meetings/winter-2025/agenda?kind=panel",
               "/meetings/winter-2025/agenda?day=nonsense", f"/meetings/winter-2025/sessions/{item.id}",
               "/meetings/winter-2025/speakers", f"/speakers/{speaker.id}", "/meetings/winter-2025/agenda/changes",
               "/meetings/winter-2025/showcase", "/meetings/winter-2025/showcase/stage", "/meetings/winter-2025/showcase/practice",
               "/ideas/", "/webinars/", f"/webinars/{webinar.slug}/", f"/webinars/{webinar.slug}/register", "/calls/",
               f"/calls/{call.slug}/", f"/calls/{call.slug}/apply", f"/cohorts/{cohort.slug}/", f"/programmes/{programme.slug}/",
-              "/api/", "/no-such-page", "/staff/login", f"/meetings/{summer}/register"]
+              "/api/", "/no-such-page", "/staff/login", f"/meetings/{summer}/register",
+              "/stories/", f"/stories/{story.id}-{story.slug}", f"/meetings/winter-2025/sessions/{story.item_id}"]
     staff = ["/staff/", f"/staff/meetings/{item.meeting_id}", f"/staff/meetings/{item.meeting_id}/agenda",
              f"/staff/meetings/{item.meeting_id}/registrations/", f"/staff/meetings/{item.meeting_id}/registrations/check-in",
              f"/staff/showcase/{showcase.id}", "/meetings/winter-2025/showcase/control", f"/staff/calls/{call.id}/applications",
@@ -58,17 +62,27 @@ def _paths():
              f"/staff/meetings/{summer_id}/invitations", "/staff/speakers/changes", f"/staff/meetings/{summer_id}/print",
              f"/staff/meetings/{summer_id}/tents", f"/staff/meetings/{summer_id}/briefing/{keynote.person_id}",
              "/staff/registrations/?q=a", f"/staff/meetings/{item.meeting_id}/registrations/message",
-             f"/staff/webinars/{webinar.id}/registrants"]
+             f"/staff/webinars/{webinar.id}/registrants",
+             f"/staff/after/session/{story.item_id}", f"/staff/after/slot/{showcase_slot_id()}",
+             f"/staff/after/webinar/{webinar.id}", f"/staff/after/surveys/{survey.id}/results",
+             f"/staff/after/followup/meeting/{item.meeting_id}", f"/staff/after/followup/webinar/{webinar.id}"]
     return public, staff
 
 
+def showcase_slot_id() -> int:
+    from mipevents.showcase.models import ShowcaseSlot
+
+    return db.session.execute(select(ShowcaseSlot.id).order_by(ShowcaseSlot.id)).scalars().first()
+
+
 def _private_pages():
-    """A registrant's manage page, an applicant's private page, and an invited speaker's page and
-    briefing book, through fresh tokens."""
+    """A registrant's manage page, an applicant's private page, an invited speaker's page and briefing
+    book, and a follow-up page (its survey, files and opt-out), through fresh tokens."""
     from mipevents.agenda.models import Invitation
     from mipevents.calls.models import Application
     from mipevents.people.services import mint_token
     from mipevents.registration import services
+    from mipevents.registration.models import Registration
     from mipevents.webinars.models import Webinar
 
     webinar = db.session.execute(select(Webinar)).scalars().first()
@@ -79,9 +93,14 @@ def _private_pages():
     private = mint_token(application.person, "application", application.id)
     invitation = db.session.execute(select(Invitation).where(Invitation.status == "invited").order_by(Invitation.id)).scalars().first()
     invited = mint_token(invitation.link.speaker.person, "invitation", invitation.id)
+    from mipevents.followup.models import Survey
+    attendee = db.session.get(Survey, db.session.execute(select(Survey.id)).scalars().first()).item.meeting
+    registration = db.session.execute(select(Registration).where(Registration.meeting_id == attendee.id)
+                                      .order_by(Registration.id)).scalars().first()
+    followup = mint_token(registration.person, "survey", registration.id)
     db.session.commit()
     return [f"/manage/{manage}", f"/calls/application/{private}", f"/speakers/invitation/{invited}",
-            f"/speakers/invitation/{invited}/briefing"]
+            f"/speakers/invitation/{invited}/briefing", f"/followup/{followup}", f"/followup/{followup}/unsubscribe"]
 
 
 def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):

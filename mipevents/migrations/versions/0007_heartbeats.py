@@ -1,7 +1,7 @@
 """heartbeats: the row /healthz writes to prove the database takes writes
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-05 12:00:00
 
 """
@@ -12,8 +12,8 @@ import mipevents.core.db_types
 
 
 # revision identifiers, used by Alembic.
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""After the event: materials, write-ups (/stories/), surveys and the follow-up email."""

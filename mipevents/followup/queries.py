@@ -1,0 +1,283 @@
+"""Reading what came after the event: the public write-ups and materials (by the one visibility rule,
+drafts invisible), what a registrant's private page shows, and survey results for staff."""
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from mipevents.agenda.models import AgendaItem
+from mipevents.core.timeutil import utcnow
+from mipevents.core.visibility import PUBLIC_STATUSES, is_public, is_public_item, public_events, public_items
+from mipevents.extensions import db
+from mipevents.followup.models import Material, Story, StoryPhoto, Survey, SurveyAnswer
+from mipevents.meetings.models import Meeting
+from mipevents.registration.models import Registration
+from mipevents.showcase.models import ShowcaseSlot
+from mipevents.webinars.models import Webinar
+
+TRY_CHOICES = (("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))
+
+
+def ideas_asked(survey: Survey) -> list[ShowcaseSlot]:
+    """A showcase session's survey asks "will you try it?" of each published idea."""
+    if survey.item is None or survey.item.kind != "showcase":
+        return []
+    return list(db.session.execute(select(ShowcaseSlot).where(
+        ShowcaseSlot.item_id == survey.item_id, ShowcaseSlot.status == "published")
+        .order_by(ShowcaseSlot.position, ShowcaseSlot.id)).scalars())
+
+
+def target_is_public(target) -> bool:
+    """A session, showcase slot or webinar the public may see."""
+    if isinstance(target, Webinar):
+        return is_public(target)
+    if isinstance(target, ShowcaseSlot):
+        return target.status == "published" and is_public_item(target.item, target.item.meeting)
+    return is_public_item(target, target.meeting)
+
+
+def _story_is_public(story: Story, now: datetime) -> bool:
+    return story.status == "published" and story.published_at <= now and target_is_public(story.target)
+
+
+def _public_story_conditions(now: datetime):
+    """Stories the public may see, as SQL: published and dated, on a public session, slot or webinar."""
+    slot_item, slot_meeting = aliased(AgendaItem), aliased(Meeting)
+    on_item = select(AgendaItem.id).join(Meeting, Meeting.id == AgendaItem.meeting_id).where(
+        *public_items(AgendaItem, Meeting))
+    on_slot = (select(ShowcaseSlot.id).join(slot_item, slot_item.id == ShowcaseSlot.item_id)
+               .join(slot_meeting, slot_meeting.id == slot_item.meeting_id)
+               .where(ShowcaseSlot.status == "published", *public_items(slot_item, slot_meeting)))
+    on_webinar = select(Webinar.id).where(*public_events(Webinar))
+    return (Story.status == "published", Story.published_at <= now,
+            or_(Story.item_id.in_(on_item), Story.slot_id.in_(on_slot), Story.webinar_id.in_(on_webinar)))
+
+
+def public_stories(now: datetime | None = None, limit: int | None = None) -> list[Story]:
+    """Published write-ups, newest first."""
+    stmt = (select(Story).where(*_public_story_conditions(now or utcnow()))
+            .order_by(Story.published_at.desc(), Story.id.desc()))
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.session.execute(stmt).scalars())
+
+
+def public_story(story_id: int, now: datetime | None = None) -> Story | None:
+    story = db.session.get(Story, story_id)
+    return story if story is not None and _story_is_public(story, now or utcnow()) else None
+
+
+def public_photo(photo_id: int, now: datetime | None = None) -> StoryPhoto | None:
+    photo = db.session.get(StoryPhoto, photo_id)
+    return photo if photo is not None and _story_is_public(photo.story, now or utcnow()) else None
+
+
+def public_material(material_id: int) -> Material | None:
+    material = db.session.get(Material, material_id)
+    return material if material is not None and material.is_public and target_is_public(material.target) else None
+
+
+@dataclass
+class AfterEvent:
+    """What a public page shows of a session, slot or webinar after it: public materials and the write-up."""
+    materials: list = field(default_factory=list)
+    story: Story | None = None
+
+    @property
+    def recordings(self):
+        return [m for m in self.materials if m.kind == "recording"]
+
+    @property
+    def others(self):
+        return [m for m in self.materials if m.kind != "recording"]
+
+
+def _column(kind: str):
+    return {"session": "item_id", "slot": "slot_id", "webinar": "webinar_id"}[kind]
+
+
+def after_event(kind: str, target_id: int, now: datetime | None = None) -> AfterEvent:
+    """For the page of a public session ("session"), showcase slot ("slot") or webinar ("webinar"):
+    the caller has already decided the target is public."""
+    now = now or utcnow()
+    column = _column(kind)
+    materials = list(db.session.execute(select(Material).where(
+        getattr(Material, column) == target_id, Material.is_public.is_(True)).order_by(Material.id)).scalars())
+    story = db.session.execute(select(Story).where(
+        getattr(Story, column) == target_id, Story.status == "published", Story.published_at <= now)).scalar_one_or_none()
+    return AfterEvent(materials, story)
+
+
+def public_materials_by_item(meeting: Meeting) -> dict[int, list[Material]]:
+    """The public materials of a meeting's sessions, by session id, in one query (for the schedule
+    exports; the caller has decided which sessions are public)."""
+    rows = db.session.execute(select(Material).join(AgendaItem, AgendaItem.id == Material.item_id).where(
+        AgendaItem.meeting_id == meeting.id, Material.is_public.is_(True)).order_by(Material.id)).scalars()
+    found: dict[int, list[Material]] = {}
+    for material in rows:
+        found.setdefault(material.item_id, []).append(material)
+    return found
+
+
+def public_materials_of_items(item_ids: list[int]) -> dict[int, list[Material]]:
+    """The public materials of these (public) sessions, by session id, in one query: a speaker's page."""
+    found: dict[int, list[Material]] = {}
+    if item_ids:
+        for material in db.session.execute(select(Material).where(
+                Material.item_id.in_(item_ids), Material.is_public.is_(True)).order_by(Material.id)).scalars():
+            found.setdefault(material.item_id, []).append(material)
+    return found
+
+
+def meeting_stories(meeting: Meeting, now: datetime | None = None) -> list[Story]:
+    """A public meeting's published write-ups (its public sessions' and showcase slots'), in agenda
+    order, in one query (the caller has decided the meeting is public)."""
+    slot_item = aliased(AgendaItem)
+    stmt = (select(Story)
+            .outerjoin(AgendaItem, AgendaItem.id == Story.item_id)
+            .outerjoin(ShowcaseSlot, ShowcaseSlot.id == Story.slot_id)
+            .outerjoin(slot_item, slot_item.id == ShowcaseSlot.item_id)
+            .where(Story.status == "published", Story.published_at <= (now or utcnow()),
+                   or_(and_(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES)),
+                       and_(slot_item.meeting_id == meeting.id, slot_item.status.in_(PUBLIC_STATUSES),
+                            ShowcaseSlot.status == "published")))
+            .order_by(func.coalesce(AgendaItem.starts_at, slot_item.starts_at), func.coalesce(ShowcaseSlot.position, -1),
+                      Story.id))
+    return list(db.session.execute(stmt).scalars())
+
+
+def slot_story_ids(slot_ids: list[int], now: datetime | None = None) -> dict[int, Story]:
+    """Published write-ups of these showcase slots, by slot id (for the ideas library)."""
+    if not slot_ids:
+        return {}
+    rows = db.session.execute(select(Story).where(
+        Story.slot_id.in_(slot_ids), Story.status == "published", Story.published_at <= (now or utcnow()))).scalars()
+    return {story.slot_id: story for story in rows}
+
+
+def file_bytes(material_id: int) -> bytes:
+    """A file material's bytes (deferred on the row, so lists never load them)."""
+    return db.session.execute(select(Material.data).where(Material.id == material_id)).scalar_one()
+
+
+def photo_bytes(photo_id: int) -> bytes:
+    return db.session.execute(select(StoryPhoto.data).where(StoryPhoto.id == photo_id)).scalar_one()
+
+
+def registration_of(subject_id: int | None) -> Registration | None:
+    return db.session.get(Registration, subject_id) if subject_id is not None else None
+
+
+def materials_of(target) -> list[Material]:
+    """Every material of a session, slot or webinar, public or not (for staff)."""
+    column = {AgendaItem: "item_id", ShowcaseSlot: "slot_id", Webinar: "webinar_id"}[type(target)]
+    return list(db.session.execute(select(Material).where(getattr(Material, column) == target.id)
+                                   .order_by(Material.id)).scalars())
+
+
+# -- a registrant's follow-up page ---------------------------------------------------------------
+
+def surveys_for(registration: Registration) -> list[Survey]:
+    """The surveys a registrant is asked: their webinar's, or those of their meeting's published sessions."""
+    if registration.webinar_id is not None:
+        return list(db.session.execute(select(Survey).where(Survey.webinar_id == registration.webinar_id)).scalars())
+    return list(db.session.execute(select(Survey).join(AgendaItem, AgendaItem.id == Survey.item_id).where(
+        AgendaItem.meeting_id == registration.meeting_id, AgendaItem.status.in_(PUBLIC_STATUSES))
+        .order_by(AgendaItem.starts_at, Survey.id)).scalars())
+
+
+def registrant_materials(registration: Registration) -> list[Material]:
+    """Every material of the registration's event (public and registrants-only), sessions' and slots' too."""
+    if registration.webinar_id is not None:
+        condition = Material.webinar_id == registration.webinar_id
+    else:
+        items = select(AgendaItem.id).where(AgendaItem.meeting_id == registration.meeting_id,
+                                            AgendaItem.status.in_(("published", "cancelled")))
+        slots = select(ShowcaseSlot.id).where(ShowcaseSlot.item_id.in_(items), ShowcaseSlot.status == "published")
+        condition = or_(Material.item_id.in_(items), Material.slot_id.in_(slots))
+    return list(db.session.execute(select(Material).where(condition).order_by(Material.id)).scalars())
+
+
+def answer_of(survey: Survey, registration: Registration) -> SurveyAnswer | None:
+    return db.session.execute(select(SurveyAnswer).where(
+        SurveyAnswer.survey_id == survey.id, SurveyAnswer.registration_id == registration.id)).scalar_one_or_none()
+
+
+# -- results for staff ---------------------------------------------------------------------------
+
+@dataclass
+class QuestionResult:
+    text: str
+    kind: str
+    counts: list = field(default_factory=list)     # [(label, n)]
+    average: float | None = None
+    texts: list = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    survey: Survey
+    answers: int
+    questions: list
+    try_counts: list                               # [(label, n)]
+    try_share_yes: float | None
+    try_what: list
+    ideas: list                                    # [(slot, yes, answered, share)]
+
+
+def _share(yes: int, answered: int) -> float | None:
+    return round(yes / answered, 3) if answered else None
+
+
+def results(survey: Survey) -> Results:
+    rows = [a.answers for a in db.session.execute(select(SurveyAnswer).where(
+        SurveyAnswer.survey_id == survey.id).order_by(SurveyAnswer.id)).scalars()]
+    questions = []
+    for q in survey.questions:
+        given = [r[q["key"]] for r in rows if q["key"] in r]
+        result = QuestionResult(q["text"], q["kind"])
+        if q["kind"] == "rating":
+            counter = Counter(given)
+            result.counts = [(str(n), counter.get(n, 0)) for n in range(1, 6)]
+            result.average = round(sum(given) / len(given), 2) if given else None
+        elif q["kind"] == "choice":
+            counter = Counter(given)
+            result.counts = [(o, counter.get(o, 0)) for o in q["options"]]
+        else:
+            result.texts = given
+        questions.append(result)
+    tries = Counter(r["try"] for r in rows if "try" in r)
+    ideas = []
+    for slot in ideas_asked(survey):
+        said = Counter(r[f"try:{slot.id}"] for r in rows if f"try:{slot.id}" in r)
+        answered = sum(said.values())
+        ideas.append((slot, said.get("yes", 0), answered, _share(said.get("yes", 0), answered)))
+    return Results(survey, len(rows), questions, [(label, tries.get(key, 0)) for key, label in TRY_CHOICES],
+                   _share(tries.get("yes", 0), sum(tries.values())), [r["try_what"] for r in rows if "try_what" in r],
+                   ideas)
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def results_csv(survey: Survey) -> str:
+    """One row per answer (no names: answers are private to staff, and the file travels)."""
+    slots = ideas_asked(survey)
+    header = ["answered_at"] + [q["text"] for q in survey.questions] + ["Will you try something from this in your city?",
+                                                                        "What?"] + [f"Try: {s.title}" for s in slots]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_cell(h) for h in header])
+    for row in db.session.execute(select(SurveyAnswer).where(SurveyAnswer.survey_id == survey.id)
+                                  .order_by(SurveyAnswer.id)).scalars():
+        a = row.answers
+        writer.writerow([_cell(v) for v in [row.updated_at.isoformat()] + [a.get(q["key"], "") for q in survey.questions]
+                         + [a.get("try", ""), a.get("try_what", "")] + [a.get(f"try:{s.id}", "") for s in slots]])
+    return out.getvalue()

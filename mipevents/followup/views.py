@@ -1,0 +1,158 @@
+"""Public pages after the event: write-ups at /stories/ (with an Atom feed), their photos, public
+materials as downloads; and a registrant's private follow-up page (/followup/<token>): the survey,
+registrants-only files, and the opt-out that List-Unsubscribe points at."""
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+
+from mipevents.core.markdown import render as render_markdown
+from mipevents.core.timeutil import utcnow
+from mipevents.extensions import csrf, db
+from mipevents.followup import emails, queries, services
+from mipevents.people.services import resolve_token
+from mipevents.registration.models import Registration
+
+bp = Blueprint("followup", __name__)
+
+
+def _attachment(data: bytes, content_type: str, filename: str, *, private: bool) -> Response:
+    """A file as a download with our own safe name, never shown inline (nosniff is on every response)."""
+    response = Response(data, mimetype=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
+    return response
+
+
+@bp.route("/stories/")
+def list_stories():
+    return render_template("followup/list_stories.html", stories=queries.public_stories())
+
+
+@bp.route("/stories/feed.atom")
+def feed():
+    stories = queries.public_stories(limit=50)
+    # The template is .xml, so autoescaped: each entry's HTML goes in escaped, as type="html" wants.
+    body = render_template("followup/feed.xml", stories=stories, updated=max((s.updated_at for s in stories), default=utcnow()),
+                           html_of=lambda story: str(render_markdown(story.body)))
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/stories/<int:story_id>-<slug>")
+def show_story(story_id, slug):
+    story = queries.public_story(story_id)
+    if story is None:
+        abort(404)
+    if slug != story.slug:
+        return redirect(url_for(".show_story", story_id=story.id, slug=story.slug), 301)
+    materials = queries.after_event(*_kind_and_id(story)).materials
+    return render_template("followup/show_story.html", story=story, body=render_markdown(story.body),
+                           materials=materials)
+
+
+def _kind_and_id(row) -> tuple[str, int]:
+    if row.item_id is not None:
+        return "session", row.item_id
+    if row.slot_id is not None:
+        return "slot", row.slot_id
+    return "webinar", row.webinar_id
+
+
+@bp.route("/stories/photos/<int:photo_id>.jpg")
+def photo(photo_id):
+    found = queries.public_photo(photo_id)
+    if found is None:
+        abort(404)
+    response = Response(queries.photo_bytes(photo_id), mimetype=found.content_type)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/materials/<int:material_id>/<filename>")
+def download(material_id, filename):
+    material = queries.public_material(material_id)
+    if material is None or material.kind != "file":
+        abort(404)
+    if filename != material.filename:
+        return redirect(url_for(".download", material_id=material.id, filename=material.filename), 301)
+    return _attachment(queries.file_bytes(material_id), material.content_type, material.filename, private=False)
+
+
+# -- a registrant's private follow-up page -------------------------------------------------------
+
+def _private(response) -> Response:
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _registration_or_404(token: str) -> Registration:
+    found = resolve_token(token, emails.TOKEN_PURPOSE)
+    registration = queries.registration_of(found.subject_id) if found is not None else None
+    if registration is None or registration.person_id != found.person_id:
+        abort(404)
+    return registration
+
+
+def _page(token: str, registration: Registration, errors: dict | None = None, status: int = 200, given=None):
+    surveys = queries.surveys_for(registration)
+    now = utcnow()
+    forms = [{"survey": s, "answer": queries.answer_of(s, registration), "ideas": queries.ideas_asked(s),
+              "is_open": now < s.closes_at} for s in surveys]
+    return _private((render_template(
+        "followup/followup_page.html", token=token, registration=registration, event=registration.event,
+        materials=queries.registrant_materials(registration), surveys=forms, errors=errors or {}, given=given,
+        try_choices=queries.TRY_CHOICES), status))
+
+
+@bp.route("/followup/<token>")
+def followup_page(token):
+    registration = _registration_or_404(token)
+    return _page(token, registration)
+
+
+@bp.route("/followup/<token>/surveys/<int:survey_id>", methods=["POST"])
+def answer_survey(token, survey_id):
+    registration = _registration_or_404(token)
+    surveys = queries.surveys_for(registration)
+    survey = next((s for s in surveys if s.id == survey_id), None)
+    if survey is None:
+        abort(404)
+    try:
+        services.answer(survey, registration, request.form.to_dict())
+    except services.FollowupProblem as problem:
+        db.session.rollback()
+        return _page(token, registration, {survey.id: (problem.field, str(problem))}, 422 if problem.field else 409,
+                     given=request.form.to_dict())
+    db.session.commit()
+    flash("Thank you: your answers are saved. You can change them until the survey closes.", "success")
+    return _private(redirect(url_for(".followup_page", token=token, _anchor=f"survey-{survey.id}"), 303))
+
+
+@bp.route("/followup/<token>/files/<int:material_id>")
+def private_file(token, material_id):
+    registration = _registration_or_404(token)
+    material = next((m for m in queries.registrant_materials(registration) if m.id == material_id), None)
+    if material is None or material.kind != "file":
+        abort(404)
+    return _attachment(queries.file_bytes(material_id), material.content_type, material.filename, private=True)
+
+
+@bp.route("/followup/<token>/unsubscribe", methods=["GET", "POST"])
+@csrf.exempt   # RFC 8058 one-click: the mail provider POSTs "List-Unsubscribe=One-Click" without our form
+def unsubscribe(token):
+    registration = _registration_or_404(token)
+    if request.method == "POST":
+        services.opt_out(registration.person)
+        db.session.commit()
+        return _private(render_template("followup/unsubscribed.html"))
+    return _private(render_template("followup/unsubscribe.html", token=token))
+
+
+
+# What other areas' public pages show of a session, slot, webinar or meeting after it (their templates
+# call these; create_app installs them as template globals).
+TEMPLATE_GLOBALS = {
+    "after_event": queries.after_event,
+    "meeting_stories": queries.meeting_stories,
+    "slot_stories": queries.slot_story_ids,
+    "session_materials": queries.public_materials_of_items,
+}
