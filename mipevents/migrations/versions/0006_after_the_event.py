@@ -9,7 +9,10 @@ Create Date: 2026-12-05 12:20:33.779493
 from alembic import op
 import sqlalchemy as sa
 import mipevents.core.db_types
-from mipevents.people.models import TOKEN_PURPOSES
+
+# The purposes as they stand with this revision: a migration keeps its own copy, never the models'.
+PURPOSES_BEFORE = ('manage', 'feed', 'application', 'invitation', 'checkin', 'display', 'speaker_view')
+PURPOSES_AFTER = (*PURPOSES_BEFORE, 'survey')
 
 
 # revision identifiers, used by Alembic.
@@ -136,12 +139,12 @@ def upgrade():
     with op.batch_alter_table('story_photos', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_story_photos_story_id'), ['story_id'], unique=False)
 
-    _set_token_purposes(TOKEN_PURPOSES)
+    _set_token_purposes(PURPOSES_AFTER)
 
 
 def downgrade():
     op.execute(sa.text("DELETE FROM tokens WHERE purpose = 'survey'"))
-    _set_token_purposes([p for p in TOKEN_PURPOSES if p != 'survey'])
+    _set_token_purposes(PURPOSES_BEFORE)
     with op.batch_alter_table('story_photos', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_story_photos_story_id'))
 
