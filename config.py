@@ -55,6 +55,9 @@ class Config:
     MAIL_USE_TLS = False
     MAIL_USE_SSL = False
     MAIL_TIMEOUT = 10
+    # Whether the mail server takes SMTPUTF8 (RFC 6531): without it, forms refuse addresses with
+    # letters outside ASCII before the @, which could never be delivered (domains are sent as IDNA).
+    MAIL_SMTPUTF8 = False
     MAIL_DEFAULT_SENDER = "Mayors Innovation Project <events@mipevents.local>"
     MAIL_BACKGROUND = False           # deliver the outbox from a thread inside the web process
     MIPEVENTS_PRINT_BACKGROUND = True # build a meeting's badges in a thread (the request returns at once)

@@ -119,6 +119,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
+    app.url_map.converters["int"] = web.IdConverter   # before the routes: every <int:…> is an id
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     for command in COMMANDS:

@@ -7,6 +7,7 @@ from mipevents.accounts import services
 from mipevents.accounts.forms import ChangeRoleForm, CreateUserForm, ErasePersonForm, FindPersonForm
 from mipevents.accounts.models import AuditEntry, User
 from mipevents.accounts.permissions import admin_required
+from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.people.models import Person
 from mipevents.people.services import normalise_email
@@ -83,9 +84,9 @@ def set_enabled(user_id):
 @staff_bp.route("/audit")
 @admin_required
 def audit_log():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=query_id)
     stmt = select(AuditEntry)
-    meeting_id = request.args.get("meeting", type=int)
+    meeting_id = request.args.get("meeting", type=query_id)
     if meeting_id:
         stmt = stmt.where(AuditEntry.meeting_id == meeting_id)
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()

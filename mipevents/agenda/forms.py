@@ -5,23 +5,22 @@ propose, their A/V, travel and hotel."""
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
+from mipevents.core.forms import Form
 from mipevents.core.timeutil import to_local
-from mipevents.meetings.forms import sensible_year
 
 
-class EditSessionForm(FlaskForm):
+class EditSessionForm(Form):
     """Add or edit a session. Day and times are wall-clock in the meeting's zone; an end at or before
     the start is impossible data and refused here, next to the field."""
     kind = SelectField("Kind", choices=list(vocab.SESSION_KINDS.items()), default="panel")
     title = StringField("Title", validators=[DataRequired(message="Give the session a title."), Length(max=300)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
-    day = DateField("Day", validators=[DataRequired(message="Enter the day (YYYY-MM-DD)."), sensible_year])
+    day = DateField("Day", validators=[DataRequired(message="Enter the day (YYYY-MM-DD).")])
     starts = TimeField("Starts", validators=[DataRequired(message="Enter the start time (HH:MM).")])
     ends = TimeField("Ends", validators=[DataRequired(message="Enter the end time (HH:MM).")])
     ends_next_day = BooleanField("Ends after midnight, on the next day")
@@ -60,7 +59,7 @@ class EditSessionForm(FlaskForm):
                 "capacity": self.capacity.data, "press_status": self.press_status.data}
 
 
-class AddSessionSpeakerForm(FlaskForm):
+class AddSessionSpeakerForm(Form):
     speaker_id = SelectField("Speaker", coerce=int, validate_choice=False, validators=[InputRequired(message="Choose a speaker.")])
     role = SelectField("Role", choices=list(vocab.SPEAKER_ROLES.items()), default="panelist")
     position = IntegerField("Order", validators=[Optional(), NumberRange(min=0, max=99)],
@@ -77,21 +76,21 @@ class AddSessionSpeakerForm(FlaskForm):
             raise ValidationError("Choose a speaker from the list.")
 
 
-class PublishAgendaForm(FlaskForm):
+class PublishAgendaForm(Form):
     accept_conflicts = BooleanField("I have read the conflicts above and want to publish with them")
     note = TextAreaField("Note for the changelog (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class InviteSpeakerForm(FlaskForm):
+class InviteSpeakerForm(Form):
     note = TextAreaField("Personal note (optional)", validators=[Optional(), Length(max=2000)],
                          description="Added to the invitation email.")
 
 
-class RemindSpeakerForm(FlaskForm):
+class RemindSpeakerForm(Form):
     """Only the CSRF token: the reminder is one click."""
 
 
-class RespondToInvitationForm(FlaskForm):
+class RespondToInvitationForm(Form):
     decision = RadioField("Will you take part?", choices=[("accepted", "Yes, I accept"), ("declined", "No, I decline")],
                           validators=[DataRequired(message="Choose whether you accept.")])
     reason = TextAreaField("If you decline, tell us why (optional)", validators=[Optional(), Length(max=2000)])
@@ -100,7 +99,7 @@ class RespondToInvitationForm(FlaskForm):
 BIO_GUIDE = "About 100 words (600–900 characters) reads well on the agenda; at most 3,000 characters."
 
 
-class EditOwnProfileForm(FlaskForm):
+class EditOwnProfileForm(Form):
     """What a speaker may change on their public profile (staff review it before it is public)."""
     honorific = StringField("Honorific", validators=[Optional(), Length(max=40)], description="Mayor, Dr., Councilmember")
     name = StringField("Name", validators=[DataRequired(message="Enter your name."), Length(max=200)])
@@ -120,7 +119,7 @@ class EditOwnProfileForm(FlaskForm):
         return {name: (getattr(self, name).data or "").strip() for name in self.FIELDS}
 
 
-class SpeakerLogisticsForm(FlaskForm):
+class SpeakerLogisticsForm(Form):
     """A speaker's A/V needs, travel and hotel for one meeting (only staff see them)."""
     av_needs = TextAreaField("Audio and video needs", validators=[Optional(), Length(max=2000)],
                              description="Slides, a video with sound, a lapel microphone, a clicker …")

@@ -30,6 +30,11 @@ class BadFilter(ValueError):
         self.message = message
 
 
+class NoMatch(BadFilter):
+    """A well-formed filter value that names nothing on this agenda (a track it does not have): the
+    answer is an empty list, built afresh and never cached, since any value may come."""
+
+
 @dataclass(frozen=True)
 class AgendaFilters:
     day: date | None = None
@@ -56,28 +61,33 @@ def meeting_days(meeting: Meeting) -> list[date]:
 
 def parse_filters(args, meeting: Meeting) -> AgendaFilters:
     """The filters from a query string; empty values mean "all". Raises BadFilter for a day that is
-    not one of the meeting's days or a kind outside the vocabulary (the track is checked against
-    the agenda itself, see `check_track`)."""
+    no date or a kind outside the vocabulary; a date outside the meeting is a filter that matches
+    nothing (see `outside_meeting`), and the track is checked against the agenda itself (`check_track`)."""
     raw_day = (args.get("day") or "").strip()
     raw_track = " ".join((args.get("track") or "").split())
     raw_kind = (args.get("kind") or "").strip().lower()
     day = None
     if raw_day:
-        days = meeting_days(meeting)
         try:
-            day = date.fromisoformat(raw_day)
+            day = date.fromisoformat(raw_day) if len(raw_day) == 10 else None
         except ValueError:
             day = None
-        if day not in days:
+        if day is None:
+            days = meeting_days(meeting)
             first, last = format_date(days[0]), format_date(days[-1])
-            raise BadFilter("day", f"“{raw_day[:40]}” is not a day of this meeting: choose a date from {first} to {last}"
-                                   f" (written like {days[0].isoformat()}).")
+            raise BadFilter("day", f"“{raw_day[:40]}” is not a date: choose a day of this meeting, from {first} to "
+                                   f"{last} (written like {days[0].isoformat()}).")
     if raw_kind and raw_kind not in vocab.SESSION_KINDS:
         raise BadFilter("kind", f"“{raw_kind[:40]}” is not a kind of session. Choose one of: "
                                 + ", ".join(vocab.SESSION_KINDS.values()) + ".")
     if len(raw_track) > MAX_TRACK_LENGTH:
         raise BadFilter("track", "That track name is too long to be one of this agenda's tracks.")
     return AgendaFilters(day=day, track=raw_track, kind=raw_kind)
+
+
+def outside_meeting(filters: AgendaFilters, meeting: Meeting) -> bool:
+    """Whether the filters ask for a day the meeting does not have (an empty list, never cached)."""
+    return filters.day is not None and filters.day not in meeting_days(meeting)
 
 
 def public_items(meeting: Meeting) -> list[AgendaItem]:
@@ -106,14 +116,14 @@ def tracks(items: list[AgendaItem]) -> list[str]:
 
 
 def check_track(filters: AgendaFilters, known: list[str]) -> AgendaFilters:
-    """The filters with the track spelled as the agenda spells it; BadFilter if there is no such track."""
+    """The filters with the track spelled as the agenda spells it; NoMatch if there is no such track."""
     if not filters.track:
         return filters
     for name in known:
         if name.casefold() == filters.track.casefold():
             return AgendaFilters(day=filters.day, track=name, kind=filters.kind)
     choices = ", ".join(known) if known else "this agenda has no tracks"
-    raise BadFilter("track", f"There is no track “{filters.track}” on this agenda. Tracks: {choices}.")
+    raise NoMatch("track", f"There is no track “{filters.track}” on this agenda. Tracks: {choices}.")
 
 
 def apply_filters(items: list[AgendaItem], filters: AgendaFilters, zone: str) -> list[AgendaItem]:

@@ -13,7 +13,7 @@ from mipevents.agenda.forms import AddSessionSpeakerForm, EditSessionForm, Invit
 from mipevents.agenda.models import AgendaItem, AgendaRelease, Invitation, SessionSpeaker
 from mipevents.agenda.publishing import OpenConflicts, items_by_day, meeting_conflicts, meeting_items, publish_agenda
 from mipevents.core.timeutil import to_local
-from mipevents.core.web import status_change
+from mipevents.core.web import query_id, status_change
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.speakers.models import Speaker
@@ -83,7 +83,7 @@ def add_item(meeting_id):
     form = EditSessionForm(meeting)
     if request.method == "GET":
         form.day.data = _arg_date("day") or meeting.starts_on
-        form.room_id.data = request.args.get("room", 0, type=int)
+        form.room_id.data = request.args.get("room", 0, type=query_id)
     if form.validate_on_submit():
         try:
             item = services.add_item(meeting, form.values(), actor=current_user)

@@ -19,18 +19,23 @@ def show_agenda(slug):
     head = public_meeting_head_or_404(slug)
     try:
         filters = queries.parse_filters(request.args, head)
-        return cached_response(("agenda", head.id, filters.key()), meeting_version(head),
-                               lambda: _render_agenda(head.load(), filters))
     except queries.BadFilter as problem:
         return _render_agenda(head.load(), queries.AgendaFilters(), problem=problem), 400
+    if queries.outside_meeting(filters, head):
+        return _render_agenda(head.load(), filters, nothing=True)
+    try:
+        return cached_response(("agenda", head.id, filters.key()), meeting_version(head),
+                               lambda: _render_agenda(head.load(), filters))
+    except queries.NoMatch:   # an unknown track: no session, and nothing kept for it
+        return _render_agenda(head.load(), filters, nothing=True)
 
 
-def _render_agenda(meeting, filters, problem=None):
+def _render_agenda(meeting, filters, problem=None, nothing=False):
     items = queries.public_items(meeting)
     known_tracks = queries.tracks(items)
-    if problem is None:
-        filters = queries.check_track(filters, known_tracks)   # BadFilter: answered as a 400 above
-    shown = [] if problem else queries.apply_filters(items, filters, meeting.timezone)
+    if problem is None and not nothing:
+        filters = queries.check_track(filters, known_tracks)   # NoMatch: answered uncached above
+    shown = [] if problem or nothing else queries.apply_filters(items, filters, meeting.timezone)
     kinds = [k for k in vocab.SESSION_KINDS if any(i.kind == k for i in items)]
     return render_template("agenda/show_agenda.html", meeting=meeting, filters=filters, problem=problem,
                            days=queries.by_day_and_block(shown, meeting.timezone), shown_count=len(shown),

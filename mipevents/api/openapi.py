@@ -135,14 +135,20 @@ def _text(limit: int, **extra) -> dict:
     return {"type": "string", "maxLength": limit, **extra}
 
 
+# What the text rule (core.text) keeps of a required field must not be empty: it holds a letter,
+# digit or sign, not only spaces or control characters (which are dropped).
+VISIBLE = {"minLength": 1, "pattern": "[^\\s\\x00-\\x1f\\x7f-\\x9f\\ufffe\\uffff]"}
+CONSENT = {"type": "boolean", "enum": [True], "description": "Must be true: the registrant agrees to the privacy notice"}
+
+
 # The field rules are the registration area's own (its forms validate page and JSON alike).
 _WEBINAR_FIELDS = {
-    "first_name": _text(LIMITS["first_name"], minLength=1), "last_name": _text(LIMITS["last_name"], minLength=1),
+    "first_name": _text(LIMITS["first_name"], **VISIBLE), "last_name": _text(LIMITS["last_name"], **VISIBLE),
     "email": _text(LIMITS["email"], format="email"),
     "role": {"type": "string", "enum": list(WEBINAR_ROLES)},
     "title": _text(LIMITS["title"]), "organization": _text(LIMITS["organization"]),
     "city": _text(LIMITS["city"]), "state": _text(LIMITS["state"]),
-    "consent": {"type": "boolean", "description": "Must be true: the registrant agrees to the privacy notice"},
+    "consent": CONSENT,
     "question": _text(LIMITS["question"], description="Optional: a question for the presenters"),
     "scheduler_email": _text(LIMITS["scheduler_email"], format="email",
                              description="Optional: the email of whoever registers someone else (a scheduler)"),
@@ -152,12 +158,13 @@ _MEETING_TYPES = [value for value, _label in MEETING_TYPES]
 SCHEMAS["MeetingRegistrationRequest"] = _object({
     "type": {"type": "string", "enum": _MEETING_TYPES, "description": "The registration type"},
     "role": {"type": "string", "enum": _MEETING_TYPES, "description": "Accepted in place of `type`"},
-    "first_name": _text(100, minLength=1), "last_name": _text(100, minLength=1), "email": _text(254, format="email"),
-    "title": _text(200), "organization": _text(200), "city": _text(120, minLength=1), "state": _text(40, minLength=1),
-    "phone": _text(40), "dietary_needs": _text(1000), "accessibility_needs": _text(1000),
+    "first_name": _text(100, **VISIBLE), "last_name": _text(100, **VISIBLE), "email": _text(254, format="email"),
+    "title": _text(200), "organization": _text(200), "city": _text(120, **VISIBLE), "state": _text(40, **VISIBLE),
+    "phone": _text(40, pattern="^[0-9+().\\-\\s]*(?:(?:ext|x)\\.?\\s*[0-9]+)?$"), "dietary_needs": _text(1000), "accessibility_needs": _text(1000),
     "scheduler_email": _text(254, format="email",
-                             description="Optional: the email of whoever registers someone else (a scheduler)"),
-    "consent": {"type": "boolean", "description": "Must be true: the registrant agrees to the privacy notice"},
+                             description="Optional: the email of whoever registers someone else (a scheduler); "
+                                         "ignored when it is the attendee's own"),
+    "consent": CONSENT,
     "question": _text(2000, description="Optional"),
 }, required=["type", "first_name", "last_name", "email", "city", "state", "consent"])
 
@@ -181,6 +188,8 @@ BAD_QUERY = _error("A query parameter cannot be used: `errors` names it")
 def _parameter(name: str, where: str, schema: dict, description: str, example=None, required: bool = False) -> dict:
     parameter = {"name": name, "in": where, "schema": schema, "description": description,
                  "required": required or where == "path"}
+    if where == "query":
+        parameter["allowEmptyValue"] = True   # an empty value means the default, as the agenda's filters do
     if example is not None:
         parameter["example"] = example
     return parameter
@@ -196,9 +205,10 @@ PAGINATION = [
 ]
 FILTERS = [
     _parameter("day", "query", {"type": "string", "format": "date"},
-               "Only sessions starting on this day (YYYY-MM-DD, one of the meeting's days, in its zone)"),
-    _parameter("track", "query", {"type": "string", "maxLength": 120},
-               "Only sessions of this track (one of the agenda's tracks, in any case)"),
+               "Only sessions starting on this day (YYYY-MM-DD, in the meeting's zone; another day than the "
+               "meeting's matches nothing)"),
+    _parameter("track", "query", {"type": "string", "maxLength": 120, "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$"},
+               "Only sessions of this track (in any case; a track the agenda does not have matches nothing)"),
     _parameter("kind", "query", {"type": "string", "enum": list(vocab.SESSION_KINDS)}, "Only sessions of this kind"),
 ]
 

@@ -2,7 +2,7 @@
 checked so a bad value is a 400 naming the field, never a 500."""
 from collections.abc import Callable
 
-from mipevents.agenda.queries import AgendaFilters, BadFilter, check_track, parse_filters
+from mipevents.agenda.queries import AgendaFilters, BadFilter, NoMatch, check_track, outside_meeting, parse_filters
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -43,10 +43,11 @@ def pagination(args, errors: dict | None = None) -> tuple[int, int]:
     return limit, offset
 
 
-def session_query(args, meeting, known_tracks: Callable[[], list[str]]) -> tuple[AgendaFilters, int, int]:
+def session_query(args, meeting, known_tracks: Callable[[], list[str]]) -> tuple[AgendaFilters, int, int, bool]:
     """The filters and the page of a session list, with the public agenda's own rules and words
-    (`day` one of the meeting's days, `track` one of its tracks in any case, `kind` a session kind),
-    every bad parameter named at once."""
+    (`day` a date, `track` in any case, `kind` a session kind), every bad parameter named at once;
+    and whether the filters can match anything (a day outside the meeting or a track it does not
+    have matches nothing: an empty list, not an error)."""
     errors: dict = {}
     values = {}
     for name in ("day", "kind", "track"):
@@ -55,10 +56,11 @@ def session_query(args, meeting, known_tracks: Callable[[], list[str]]) -> tuple
         except BadFilter as problem:
             errors[problem.field] = [problem.message]
     filters = AgendaFilters(**values)
+    can_match = not outside_meeting(filters, meeting)
     if filters.track and "track" not in errors:
         try:
             filters = check_track(filters, known_tracks())
-        except BadFilter as problem:
-            errors[problem.field] = [problem.message]
+        except NoMatch:
+            can_match = False
     limit, offset = pagination(args, errors)
-    return filters, limit, offset
+    return filters, limit, offset, can_match

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from werkzeug.datastructures import MultiDict
 
 from mipevents.core import visibility
+from mipevents.core.text import TextProblem, clean_text
 from mipevents.core.web import json_error
 from mipevents.extensions import csrf, db, limiter
 from mipevents.meetings.models import Meeting
@@ -27,6 +28,10 @@ RECEIVED = {"status": "received",
             "message": "Thank you: check your email. We have sent the registrant's status and private link to them."}
 
 
+# A registration is a few hundred bytes; a body over this is refused with a 413 before it is read.
+MAX_BODY_BYTES = 64 * 1024
+
+
 def rate_limit() -> str:
     return current_app.config["RATELIMIT_REGISTRATION"]
 
@@ -40,7 +45,8 @@ def register_from_json(event, noun: str, parse: Callable, field_errors: Callable
         return json_error(404, "not_found", f"There is no public {noun} with this slug.")
     if request.mimetype != "application/json":
         return json_error(415, "unsupported_media_type", "Send the registration as application/json.")
-    payload = request.get_json(silent=True)
+    request.max_content_length = MAX_BODY_BYTES
+    payload = request.get_json(silent=True)   # None when not JSON or too deep; a body too large is a 413
     if not isinstance(payload, dict):
         return json_error(400, "bad_request", "The body must be one JSON object.")
     if not services.is_open(event):
@@ -48,11 +54,17 @@ def register_from_json(event, noun: str, parse: Callable, field_errors: Callable
     form, errors = parse(payload)
     valid = form.validate()
     errors = {**field_errors(form), **errors}
+    question = None
+    if "question" not in form and "question" not in errors:
+        try:
+            question = clean_text(payload.get("question") or "", multiline=True, max_length=2000)
+        except TextProblem as problem:
+            errors["question"] = [str(problem)]
     if errors or not valid:
         return json_error(422, "invalid", "Some fields are missing or invalid.", errors)
     values = form.to_values()
-    if "question" not in values:
-        values["question"] = (payload.get("question") or "").strip()
+    if question is not None:
+        values["question"] = question
     try:
         services.register(event, values, source="api")
     except services.RegistrationClosed:

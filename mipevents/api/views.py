@@ -104,7 +104,7 @@ def show_meeting(slug):
 @bp.route("/api/v1/meetings/<slug>/sessions")
 def list_sessions(slug):
     head = _meeting_or_404(slug)
-    filters, limit, offset = session_query(request.args, head, lambda: queries.track_names(head))
+    filters, limit, offset, can_match = session_query(request.args, head, lambda: queries.track_names(head))
     params = filters.args()
 
     def build():
@@ -114,6 +114,8 @@ def list_sessions(slug):
         rows = [rep.session_json(item, meeting, _base(), materials.get(item.id, ())) for item in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/sessions", params))
 
+    if not can_match:   # an empty list, built afresh without a query: any day or track may come, none is kept
+        return jsonify(_listing(queries.Page([], 0, limit, offset), [], f"/api/v1/meetings/{head.slug}/sessions", params))
     key = ("api.sessions", head.id, filters.key(), limit, offset)
     return cached_response(key, meeting_version(head), build)
 

@@ -3,14 +3,13 @@ review and decision forms."""
 import re
 from datetime import time
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
 
 from mipevents.calls.deadlines import deadline_instant
 from mipevents.calls.models import CALL_KINDS, POPULATION_BANDS, QUESTION_KINDS
 from mipevents.calls.services import ApplicationValues
-from mipevents.core.forms import known_zone, web_address
+from mipevents.core.forms import Form, known_zone, web_address
 from mipevents.core.timeutil import is_valid_zone, wall_clock_to_utc
 
 SLUG = web_address("third-cohort-2026")
@@ -43,7 +42,7 @@ class WordLimit:
             raise ValidationError(f"Please keep this to {self.limit} words; it has {words}.")
 
 
-class ApplyToCallForm(FlaskForm):
+class ApplyToCallForm(Form):
     """The fields every call asks; `form_for_call` adds the call's questions as q_<id> fields."""
 
     mayor_name = StringField("Mayor’s name", validators=[DataRequired(message="Enter the mayor’s name."), Length(max=200)])
@@ -119,7 +118,7 @@ def _one_of(values):
 
 # ---------------------------------------------------------------------------------------------- staff
 
-class EditCallForm(FlaskForm):
+class EditCallForm(Form):
     title = StringField("Title", validators=[DataRequired(message="Give the call a title."), Length(max=200)])
     slug = StringField("Web address", validators=[DataRequired(message="Choose a web address."), Length(max=80), SLUG])
     kind = SelectField("For", choices=list(CALL_KINDS.items()))
@@ -135,12 +134,10 @@ class EditCallForm(FlaskForm):
     status = SelectField("Status", choices=[("draft", "Draft (hidden)"), ("published", "Published")])
 
     def validate_cohort_id(self, field):
-        if self.kind.data == "cohort" and not field.data:
-            raise ValidationError("Choose the cohort this call fills.")
+        _one_listed(field, self.kind.data == "cohort", "Choose the cohort this call fills.")
 
     def validate_meeting_id(self, field):
-        if self.kind.data == "showcase" and not field.data:
-            raise ValidationError("Choose the meeting whose showcase this call fills.")
+        _one_listed(field, self.kind.data == "showcase", "Choose the meeting whose showcase this call fills.")
 
     def validate_deadline_on(self, field):
         if self.opens_on.data and field.data and self.opens_time.data and self.deadline_time.data and self.timezone.data \
@@ -159,7 +156,15 @@ class EditCallForm(FlaskForm):
                 "status": self.status.data, **self.deadline_values()}
 
 
-class AddQuestionForm(FlaskForm):
+def _one_listed(field, needed: bool, message: str) -> None:
+    """A choice from the list (0 is "none"): needed for this kind of call, and never an unknown id."""
+    field.errors[:] = []   # WTForms' "could not coerce" is replaced by words staff understand
+    listed = {value for value, _ in field.choices if value}
+    if field.process_errors or (field.data and field.data not in listed) or (needed and not field.data):
+        raise ValidationError(message)
+
+
+class AddQuestionForm(Form):
     prompt = StringField("Question", validators=[DataRequired(message="Write the question."), Length(max=500)])
     kind = SelectField("Kind of answer", choices=list(QUESTION_KINDS.items()))
     help_text = StringField("Hint shown under the question", validators=[Optional(), Length(max=1000)])
@@ -175,12 +180,12 @@ class AddQuestionForm(FlaskForm):
             raise ValidationError("A choice question needs at least two choices, one per line.")
 
 
-class ReviewApplicationForm(FlaskForm):
+class ReviewApplicationForm(Form):
     score = RadioField("Your score", coerce=int, choices=[(n, str(n)) for n in range(1, 6)],
                        validators=[DataRequired(message="Choose a score from 1 (weak) to 5 (outstanding).")])
     notes = TextAreaField("Private notes (reviewers and staff only)", validators=[Optional(), Length(max=10000)])
 
 
-class ChangeStatusForm(FlaskForm):
+class ChangeStatusForm(Form):
     action = SelectField("Decision", choices=[("shortlist", "Shortlist"), ("unshortlist", "Take off the shortlist"),
                                               ("accept", "Accept"), ("decline", "Decline"), ("reopen", "Undo the decision")])

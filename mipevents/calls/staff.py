@@ -176,7 +176,7 @@ def export_applications(call_id):
     if call.is_showcase:
         header += ["title", "summary"]
     header += [q.prompt for q in call.questions] + ["your_score", "average", "reviews"]
-    writer.writerow(header)
+    writer.writerow([_cell(h) for h in header])   # the prompts are staff-written text
     for row in rows:
         a = row.application
         submitted = to_local(a.submitted_at, call.timezone).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""

@@ -1,14 +1,13 @@
 """Staff forms for programmes and cohorts."""
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from mipevents.core.forms import strip_text, web_address
+from mipevents.core.forms import Form, web_address
 
 SLUG = web_address("wmn-2026")
 
 
-class EditProgrammeForm(FlaskForm):
+class EditProgrammeForm(Form):
     name = StringField("Name", validators=[DataRequired(message="Name the programme."), Length(max=200)])
     slug = StringField("Web address", validators=[DataRequired(message="Choose a web address."), Length(max=80), SLUG])
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
@@ -17,7 +16,7 @@ class EditProgrammeForm(FlaskForm):
     status = SelectField("Status", choices=[("published", "Published"), ("draft", "Draft (hidden)")])
 
 
-class EditCohortForm(FlaskForm):
+class EditCohortForm(Form):
     name = StringField("Name", validators=[DataRequired(message="Name the cohort, e.g. Third cohort, 2026."), Length(max=200)])
     slug = StringField("Web address", validators=[DataRequired(message="Choose a web address."), Length(max=80), SLUG])
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
@@ -29,15 +28,15 @@ class EditCohortForm(FlaskForm):
             raise ValidationError("The cohort must end on or after its first day.")
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     """A member added by staff (a mayor who joined without applying through a call)."""
-    name = StringField("Name as listed", filters=[strip_text], validators=[
+    name = StringField("Name as listed", validators=[
         DataRequired(message="Enter the name as the cohort page lists it, e.g. Mayor Kim Norton."), Length(max=200)])
-    email = EmailField("Email", filters=[strip_text], validators=[
+    email = EmailField("Email", validators=[
         DataRequired(message="Enter their email: the cohort's events reach them through it."),
         Email(message="Enter an email address like mayor@city.gov.", check_deliverability=False), Length(max=254)])
-    city = StringField("City", filters=[strip_text], validators=[DataRequired(message="Enter the city."), Length(max=120)])
-    state = StringField("State", filters=[strip_text], validators=[
+    city = StringField("City", validators=[DataRequired(message="Enter the city."), Length(max=120)])
+    state = StringField("State", validators=[
         DataRequired(message="Enter the state."), Regexp(r"^[A-Za-z]{2}$", message="Use the two-letter abbreviation, e.g. WI.")])
 
     def values(self) -> dict:

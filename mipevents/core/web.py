@@ -1,21 +1,75 @@
 """What every page shares: template filters, error pages, security headers, /healthz, /favicon.ico."""
 import logging
+import os
+import socket
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask import Request as FlaskRequest
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from mipevents.core import private_pages, timeutil
 from mipevents.core import vocabulary as vocab
+from mipevents.core.health import ProcessHealth
+from mipevents.core.text import has_controls
 from mipevents.extensions import db
 
 log = logging.getLogger("mipevents")
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+# The largest id a database integer column holds (PostgreSQL's INTEGER, and so every id we issue).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number no row can have (0, or past MAX_ID) matches no route, a 404,
+    instead of reaching a query that PostgreSQL refuses."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def query_id(value: str) -> int:
+    """`type=` for request.args.get: an id a row can have, else a ValueError (so the default is used)."""
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+# JSON nested deeper than this is refused (no request needs more than a few levels).
+MAX_JSON_DEPTH = 32
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with a depth limit on what it reads: a body nested deeper is a ValueError, which
+    request.get_json() answers with a 400, instead of a RecursionError and a 500."""
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.") from None
+        if _depth(value) > MAX_JSON_DEPTH:
+            raise ValueError(f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep.")
+        return value
+
+
+def _depth(value) -> int:
+    deepest, level = 0, [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                level.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 UPLOAD_FORM_SLACK = 256 * 1024   # the rest of a multipart form around its file
@@ -52,10 +106,13 @@ class Request(FlaskRequest):
 
 def init_app(app: Flask) -> None:
     app.request_class = Request
+    app.json = BoundedJSONProvider(app)
     _register_filters(app)
     _register_errors(app)
+    app.before_request(_refuse_control_characters)
     app.after_request(_security_headers)
     private_pages.init_app(app)
+    app.extensions["mipevents_health"] = ProcessHealth(f"{socket.gethostname()}:{os.getpid()}")
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/favicon.ico", "favicon", favicon)
 
@@ -92,13 +149,22 @@ def roles_for(endpoint: str) -> tuple:
 
 
 def healthz():
-    """Liveness, including the database."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as exc:  # any database failure makes this instance unhealthy
-        log.error("healthz: database unreachable: %s", exc)
-        return jsonify(status="error", database="unreachable"), 503
+    """Liveness, including the database: it answers and it takes a write (see core.health)."""
+    problem = current_app.extensions["mipevents_health"].database_problem(db.engine)
+    if problem is not None:
+        log.error("healthz: database %s", problem)
+        return jsonify(status="error", database=problem), 503
     return jsonify(status="ok", database="ok")
+
+
+def _refuse_control_characters():
+    """A URL holding a control character or a line break names nothing (404), and a query value
+    holding one can be no filter, search or page (400): they never reach a query or a page."""
+    if has_controls(request.path):
+        abort(404)
+    for key, value in request.args.items(multi=True):
+        if has_controls(key) or has_controls(value):
+            abort(400, description="A value in the address holds a character that is not allowed.")
 
 
 def favicon():

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Event
-
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date_range, format_time
+from mipevents.feeds.ical_text import Event
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from icalendar import Calendar, Event, vDuration
+from icalendar import vDuration
 
 from mipevents.core.timeutil import format_date_range
 from mipevents.feeds.events import (
@@ -19,6 +19,7 @@ from mipevents.feeds.events import (
     session_event,
     webinar_event,
 )
+from mipevents.feeds.ical_text import Calendar, Event
 from mipevents.feeds.timezones import add_timezones, vtimezone, write_in_utc, zone_days
 
 PRODID = "-//Mayors Innovation Project//mipevents//EN"

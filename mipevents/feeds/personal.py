@@ -31,7 +31,7 @@ from mipevents.core.db_types import UTCDateTime
 from mipevents.core.vocabulary import ALL_ATTENDEE_KINDS, OPT_IN_KINDS
 from mipevents.extensions import cache, db
 from mipevents.feeds import events as vevents
-from mipevents.feeds import ics, timezones
+from mipevents.feeds import ical_text, ics, timezones
 from mipevents.meetings.models import Meeting
 from mipevents.people.models import Person, Token
 from mipevents.people.services import token_hash
@@ -116,7 +116,8 @@ def personal_events(person: Person, site: vevents.Site) -> list[Event]:
 def _builders_version() -> str:
     """Changes whenever the code or the library that writes fragments does, so that a fragment kept
     in the shared cache by another release is never read by this one."""
-    sources = [Path(module.__file__).read_bytes() for module in (vevents, timezones, ics, vocabulary, timeutil, sys.modules[__name__])]
+    sources = [Path(module.__file__).read_bytes() for module in (vevents, timezones, ical_text, ics, vocabulary, timeutil,
+                                                                 sys.modules[__name__])]
     return hashlib.sha256(b"\0".join([*sources, icalendar.__version__.encode()])).hexdigest()[:16]
 
 

@@ -40,6 +40,7 @@ def agenda_feed(slug):
         filters = agenda.parse_filters(request.args, head)
     except agenda.BadFilter as problem:
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
+    headers = _disposition(f"{head.slug}-agenda.ics", download=False)
 
     def build():
         meeting = head.load()
@@ -47,12 +48,17 @@ def agenda_feed(slug):
         chosen = agenda.apply_filters(items, agenda.check_track(filters, agenda.tracks(items)), meeting.timezone)
         return ics.agenda_calendar(meeting, chosen, _site(), filtered=_filter_words(filters))
 
+    def empty():   # a day outside the meeting or an unknown track: no event, and nothing kept for it
+        body = ics.agenda_calendar(head.load(), [], _site(), filtered=_filter_words(filters))
+        return Response(body, mimetype=CALENDAR, headers=headers)
+
+    if agenda.outside_meeting(filters, head):
+        return empty()
     try:
         return cached_response(("agenda.ics", head.id, filters.key()), meeting_version(head), build,
-                               last_modified=head.updated_at, mimetype=CALENDAR,
-                               headers=_disposition(f"{head.slug}-agenda.ics", download=False))
-    except agenda.BadFilter as problem:   # an unknown track, found while building
-        return Response(problem.message + "\n", status=400, mimetype="text/plain")
+                               last_modified=head.updated_at, mimetype=CALENDAR, headers=headers)
+    except agenda.NoMatch:   # an unknown track, found while building
+        return empty()
 
 
 def _filter_words(filters) -> str:

@@ -2,15 +2,12 @@
 bytes in followup.uploads; dates typed in the event's own zone become UTC in to_values."""
 from datetime import date, datetime, time
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from mipevents.core.forms import strip_text
+from mipevents.core.forms import Form
 from mipevents.core.timeutil import wall_clock_to_utc
-
-TEXT = [strip_text]
 
 
 def _in_bounds(form, field):
@@ -18,11 +15,11 @@ def _in_bounds(form, field):
         raise ValidationError("Enter a date between 1990 and 2100.")
 
 
-class AddMaterialForm(FlaskForm):
-    title = StringField("Title", filters=TEXT, validators=[DataRequired(message="Give it a title."), Length(max=200)])
+class AddMaterialForm(Form):
+    title = StringField("Title", validators=[DataRequired(message="Give it a title."), Length(max=200)])
     kind = RadioField("What it is", choices=[("file", "Slides or a document (upload)"), ("recording", "The recording (a link)"),
                                              ("link", "A link (article, data)")], default="file")
-    url = URLField("Web address", filters=TEXT, validators=[Optional(), Length(max=500)])
+    url = URLField("Web address", validators=[Optional(), Length(max=500)])
     file = FileField("File")
     registrants_only = BooleanField("Registrants only (sent through their private follow-up link)")
 
@@ -31,12 +28,12 @@ class AddMaterialForm(FlaskForm):
             raise ValidationError("Enter the web address.")
 
 
-class EditStoryForm(FlaskForm):
-    title = StringField("Title", filters=TEXT, validators=[DataRequired(message="Give the write-up a title."), Length(max=300)])
-    author = StringField("Author", filters=TEXT, validators=[Optional(), Length(max=200)])
-    summary = StringField("Summary (one sentence, for lists and the feed)", filters=TEXT,
+class EditStoryForm(Form):
+    title = StringField("Title", validators=[DataRequired(message="Give the write-up a title."), Length(max=300)])
+    author = StringField("Author", validators=[Optional(), Length(max=200)])
+    summary = StringField("Summary (one sentence, for lists and the feed)",
                           validators=[Optional(), Length(max=500)])
-    body = TextAreaField("Text (Markdown)", filters=TEXT, validators=[Optional(), Length(max=100_000)])
+    body = TextAreaField("Text (Markdown)", validators=[Optional(), Length(max=100_000)])
     published_on = DateField("Publish date", validators=[Optional(), _in_bounds])
     publish = BooleanField("Published (public once the publish date has come)")
 
@@ -47,16 +44,16 @@ class EditStoryForm(FlaskForm):
                 "body": self.body.data or "", "publish": self.publish.data, "published_at": published_at}
 
 
-class AddPhotoForm(FlaskForm):
+class AddPhotoForm(Form):
     photo = FileField("Photo")
-    alt = StringField("Alt text (what the photo shows)", filters=TEXT,
+    alt = StringField("Alt text (what the photo shows)",
                       validators=[DataRequired(message="Describe the photo for people who cannot see it (alt text)."),
                                   Length(max=300)])
-    credit = StringField("Credit", filters=TEXT, validators=[Optional(), Length(max=200)])
+    credit = StringField("Credit", validators=[Optional(), Length(max=200)])
 
 
-class EditSurveyForm(FlaskForm):
-    questions = TextAreaField("Questions, one a line", filters=TEXT, validators=[Optional(), Length(max=5000)])
+class EditSurveyForm(Form):
+    questions = TextAreaField("Questions, one a line", validators=[Optional(), Length(max=5000)])
     closes_on = DateField("Answers accepted until (end of that day)", validators=[DataRequired(message="Enter a date."),
                                                                                   _in_bounds])
 

@@ -2,12 +2,11 @@
 from functools import cache
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
-from mipevents.core.forms import known_zone, web_address
+from mipevents.core.forms import Form, known_zone, web_address
 
 US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
             "America/Anchorage", "Pacific/Honolulu"]
@@ -19,20 +18,14 @@ def zone_choices() -> list[tuple[str, str]]:
     return [(z, z) for z in US_ZONES + others]
 
 
-def sensible_year(form, field):
-    """Dates far from now are typos (and years near 1 or 9999 overflow time-zone arithmetic)."""
-    if field.data and not 2000 <= field.data.year <= 2100:
-        raise ValidationError("Enter a date between the years 2000 and 2100.")
-
-
-class EditMeetingForm(FlaskForm):
+class EditMeetingForm(Form):
     """Create or edit a meeting (registration times are typed in the meeting's own zone)."""
     name = StringField("Name", validators=[DataRequired(message="Give the meeting a name."), Length(max=200)])
     slug = StringField("Web address", validators=[DataRequired(message="Give the meeting a web address."),
                                                   Length(max=80), web_address("winter-2026")])
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()), default="winter")
-    starts_on = DateField("First day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD)."), sensible_year])
-    ends_on = DateField("Last day", validators=[DataRequired(message="Enter the last day (YYYY-MM-DD)."), sensible_year])
+    starts_on = DateField("First day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
+    ends_on = DateField("Last day", validators=[DataRequired(message="Enter the last day (YYYY-MM-DD).")])
     timezone = SelectField("Time zone", default="America/Chicago", validators=[known_zone()], validate_choice=False)
     city = StringField("City", validators=[Optional(), Length(max=120)])
     state = StringField("State", validators=[Optional(), Length(max=40)])
@@ -41,8 +34,8 @@ class EditMeetingForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
     panel_topics = TextAreaField("Panel topics", validators=[Optional(), Length(max=5000)])
     capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
-    registration_opens_at = DateTimeLocalField("Registration opens", format="%Y-%m-%dT%H:%M", validators=[Optional(), sensible_year])
-    registration_closes_at = DateTimeLocalField("Registration closes", format="%Y-%m-%dT%H:%M", validators=[Optional(), sensible_year])
+    registration_opens_at = DateTimeLocalField("Registration opens", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    registration_closes_at = DateTimeLocalField("Registration closes", format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,10 +65,10 @@ class EditMeetingForm(FlaskForm):
         }
 
 
-class DuplicateMeetingForm(FlaskForm):
+class DuplicateMeetingForm(Form):
     name = StringField("Name of the new meeting", validators=[DataRequired(message="Give the new meeting a name."), Length(max=200)])
     slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), web_address("winter-2026")])
-    starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD)."), sensible_year])
+    starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
     timezone = SelectField("Its time zone", validators=[known_zone()], validate_choice=False)
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()))
     with_speakers = SelectField("Speakers", choices=[("no", "Leave sessions without speakers"),
@@ -86,7 +79,7 @@ class DuplicateMeetingForm(FlaskForm):
         self.timezone.choices = zone_choices()
 
 
-class EditRoomForm(FlaskForm):
+class EditRoomForm(Form):
     name = StringField("Room name", validators=[DataRequired(message="Name the room."), Length(max=120)])
     capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
     # Empty puts a new room last; 0 is a position like any other (first).

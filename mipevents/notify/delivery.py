@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from mipevents.core.database import lock_row
+from mipevents.core.text import clean_text
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
@@ -119,7 +120,7 @@ def compose(msg: OutboxMessage, built: BuiltMessage) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = msg.to_email
-    email["Subject"] = built.subject
+    email["Subject"] = clean_text(built.subject)   # one line whatever the data it was built from
     email["Date"] = format_datetime(msg.created_at)
     email["Message-ID"] = message_id_for(msg)
     if built.reply_to:
@@ -191,7 +192,7 @@ def deliver(msg: OutboxMessage, now: datetime) -> bool:
             log.warning("email %s to %s will be retried: %s", msg.id, msg.to_email, msg.last_error)
         db.session.commit()
         return False
-    _record_sent(msg.id, subject=built.subject[:300], message_id=email["Message-ID"])
+    _record_sent(msg.id, subject=clean_text(built.subject)[:300], message_id=email["Message-ID"])
     return True
 
 

@@ -6,13 +6,15 @@ from sqlalchemy import bindparam, select, text, update
 
 from mipevents.core.database import execute, insert_or_ignore, prebuilt
 from mipevents.core.db_types import UTCDateTime
+from mipevents.core.text import email_key
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.people.models import Person, Token
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().casefold()
+    """A person's key (see core.text.email_key): `Mayor@Bücher.DE` and `mayor@xn--bcher-kva.de` are one."""
+    return email_key(email)
 
 
 def person_for_email(email: str, name: str = "") -> Person:

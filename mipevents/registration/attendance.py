@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from mipevents.accounts import audit
+from mipevents.core.text import clean_text
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.people.models import Person
@@ -37,13 +38,19 @@ class ImportResult:
     unmatched: list = field(default_factory=list)   # AttendeeRow per attendee row we could not place
 
 
+# A webinar lasts hours: a larger number of minutes in a report is no attendance (and no database integer).
+MAX_MINUTES = 100_000
+
+
 def _minutes(value: str) -> int:
     value = (value or "").strip()
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= MAX_MINUTES else 0
 
 
 def _cell(row: list[str], index: int | None) -> str:
-    return row[index].strip() if index is not None and index < len(row) else ""
+    """A cell as the text rule keeps it (a report is text from outside like any form's; it was
+    decoded with invalid bytes replaced, so it holds no lone surrogate)."""
+    return clean_text(row[index]) if index is not None and index < len(row) else ""
 
 
 def _column(header: list[str], *names: str) -> int | None:

@@ -1,7 +1,6 @@
 """Forms of the registration area: registering for a meeting or a webinar (the pages, and the field
 rules of the JSON API), a registrant's own changes and session picks on their manage page, and
 staff's registration settings and message to all registrants."""
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -19,7 +18,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mipevents.core import vocabulary as vocab
-from mipevents.core.forms import strip_text
+from mipevents.core.forms import Form
+from mipevents.core.text import email_key
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
 
 # The roles a webinar registrant chooses from, in words (stored values from the one vocabulary).
@@ -38,18 +38,18 @@ PRIVACY_NOTICE = ("We use these details only to run this event: to send your con
 def _text(label, limit, required=False, **kwargs):
     checks = [DataRequired(message=f"Enter your {label.lower()}.")] if required else [Optional()]
     checks.append(Length(max=limit, message=f"Keep this to {limit} characters or fewer."))
-    return StringField(label, validators=checks, filters=[strip_text], **kwargs)
+    return StringField(label, validators=checks, **kwargs)
 
 
-class WebinarRegistrationFields(FlaskForm):
+class WebinarRegistrationFields(Form):
     """What a webinar registrant gives: the page form and the JSON API validate the same fields."""
 
-    scheduler_email = EmailField("Your email, if you register someone else", filters=[strip_text], validators=[
+    scheduler_email = EmailField("Your email, if you register someone else", validators=[
         Optional(), Length(max=LIMITS["scheduler_email"], message=f"Keep this to {LIMITS['email']} characters or fewer."),
         Email(message="Enter an email address like scheduler@city.gov.", check_deliverability=False)])
     first_name = _text("First name", LIMITS["first_name"], required=True)
     last_name = _text("Last name", LIMITS["last_name"], required=True)
-    email = EmailField("Email", filters=[strip_text], validators=[
+    email = EmailField("Email", validators=[
         DataRequired(message="Enter your email address."),
         Length(max=LIMITS["email"], message=f"Keep this to {LIMITS['email']} characters or fewer."),
         Email(message="Enter an email address like name@city.gov.", check_deliverability=False)])
@@ -59,13 +59,13 @@ class WebinarRegistrationFields(FlaskForm):
     organization = _text("City or organization", LIMITS["organization"])
     city = _text("City", LIMITS["city"])
     state = _text("State", LIMITS["state"])
-    question = TextAreaField("A question for the presenters (optional)", filters=[strip_text], validators=[
+    question = TextAreaField("A question for the presenters (optional)", validators=[
         Optional(), Length(max=LIMITS["question"], message=f"Keep this to {LIMITS['question']} characters or fewer.")])
     consent = BooleanField("I agree that my details are used as described above.",
                            validators=[DataRequired(message="Tick the box to agree, or we cannot register you.")])
 
     def validate_scheduler_email(self, field):
-        if field.data and self.email.data and field.data.strip().casefold() == self.email.data.strip().casefold():
+        if field.data and self.email.data and email_key(field.data) == email_key(self.email.data):
             raise ValidationError("This is the registrant's email: leave it empty when you register yourself.")
 
     def validate_role(self, field):
@@ -90,7 +90,7 @@ class RegisterWebinarForm(WebinarRegistrationFields):
         return bool((self.website.data or "").strip())
 
 
-class UpdateDetailsForm(FlaskForm):
+class UpdateDetailsForm(Form):
     """A registrant's own changes on their manage page (never the email, status or event)."""
 
     first_name = _text("First name", LIMITS["first_name"], required=True)
@@ -99,7 +99,7 @@ class UpdateDetailsForm(FlaskForm):
     organization = _text("City or organization", LIMITS["organization"])
     city = _text("City", LIMITS["city"])
     state = _text("State", LIMITS["state"])
-    question = TextAreaField("A question for the presenters (optional)", filters=[strip_text], validators=[
+    question = TextAreaField("A question for the presenters (optional)", validators=[
         Optional(), Length(max=LIMITS["question"], message=f"Keep this to {LIMITS['question']} characters or fewer.")])
 
     def to_values(self) -> dict:
@@ -107,13 +107,13 @@ class UpdateDetailsForm(FlaskForm):
                 ("first_name", "last_name", "title", "organization", "city", "state", "question")}
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that only carries the CSRF token (cancel, resend, reset links)."""
 
 
-class MessageRegistrantsForm(FlaskForm):
+class MessageRegistrantsForm(Form):
     subject = _text("Subject", 200, required=True)
-    body = TextAreaField("Message", filters=[strip_text], validators=[
+    body = TextAreaField("Message", validators=[
         DataRequired(message="Write the message."), Length(max=20000, message="Keep this under 20,000 characters.")])
     include_waitlisted = BooleanField("Also send it to people on the waitlist")
 
@@ -140,7 +140,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegisterForMeetingForm(FlaskForm):
+class RegisterForMeetingForm(Form):
     type = RadioField("Registration type", choices=MEETING_TYPES,
                       validators=[InputRequired(message="Choose a registration type.")])
     first_name = StringField("First name", validators=[DataRequired(message="Enter the attendee's first name."), Length(max=100)])
@@ -167,7 +167,7 @@ class RegisterForMeetingForm(FlaskForm):
         self.extras.choices = [(item.id, item.title) for item in items]
 
     def validate_scheduler_email(self, field):
-        if field.data and self.email.data and field.data.strip().casefold() == self.email.data.strip().casefold():
+        if field.data and self.email.data and email_key(field.data) == email_key(self.email.data):
             raise ValidationError("This is the attendee's email: leave it empty when you register yourself.")
 
     @property
@@ -217,6 +217,8 @@ def form_from_json(payload: dict) -> tuple[RegisterForMeetingForm, dict[str, lis
             errors[name] = ["Must be a string."]
             continue
         data[field_name] = value
+    if data.get("scheduler_email") and email_key(data["scheduler_email"]) == email_key(data.get("email", "")):
+        del data["scheduler_email"]   # the attendee's own address: they register themselves
     for name in API_OPTIONAL_TEXT:
         value = payload.get(name)
         if value is not None and (not isinstance(value, str) or len(value) > 2000):
@@ -232,11 +234,11 @@ def api_errors(form: RegisterForMeetingForm) -> dict[str, list[str]]:
     return {reverse.get(name, name): list(messages) for name, messages in form.errors.items()}
 
 
-class ChooseSessionsForm(FlaskForm):
+class ChooseSessionsForm(Form):
     sessions = MultiCheckboxField("Sessions", coerce=int, validate_choice=True)
 
 
-class MessageMeetingRegistrantsForm(FlaskForm):
+class MessageMeetingRegistrantsForm(Form):
     """Staff's email to a meeting's registrants, chosen by status and type."""
     subject = MessageRegistrantsForm.subject
     body = MessageRegistrantsForm.body
@@ -246,7 +248,7 @@ class MessageMeetingRegistrantsForm(FlaskForm):
     types = MultiCheckboxField("Registration types (none ticked: every type)", choices=[*MEETING_TYPES, ("other", "Other")])
 
 
-class EditRegistrationSettingsForm(FlaskForm):
+class EditRegistrationSettingsForm(Form):
     """Capacity, dates and approval of one meeting's registration (times in the meeting's zone)."""
 
     capacity = IntegerField("Capacity (seats)", validators=[Optional(), NumberRange(min=0, max=100000, message="Enter 0 or more.")])

@@ -16,6 +16,7 @@ from mipevents.agenda.models import AgendaItem
 from mipevents.core import vocabulary as vocab
 from mipevents.core.text import csv_cell
 from mipevents.core.timeutil import format_time, to_local
+from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.registration import attendance, checkin_codes, emails, queries, services, sessions
@@ -151,7 +152,7 @@ def meeting_registrations(meeting_id):
     if status not in vocab.REGISTRATION_STATUSES:
         status = ""
     search = (request.args.get("q") or "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = request.args.get("page", 1, type=query_id)
     stmt = queries.meeting_registrations(meeting, role, status, search)
     total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     rows = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
@@ -285,7 +286,7 @@ def checkin(meeting_id):
     only_expected = request.args.get("expected") == "1"
     if only_expected:
         shown = [r for r in shown if r.status == "confirmed" and r.checked_in_at is None]
-    done = db.session.get(Registration, request.args.get("done", type=int) or 0)
+    done = db.session.get(Registration, request.args.get("done", type=query_id) or 0)
     if done is not None and done.meeting_id != meeting.id:
         done = None
     return render_template("registration/staff_meeting_checkin.html", meeting=meeting, rows=shown, query=query,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from mipevents.accounts import audit
 from mipevents.accounts.permissions import staff_required
 from mipevents.core import vocabulary as vocab
+from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.registration import emails, queries, services
@@ -25,7 +26,7 @@ PAGE_SIZE = 50
 @staff_required
 def index():
     search = (request.args.get("q") or "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = request.args.get("page", 1, type=query_id)
     meetings = db.session.execute(select(Meeting).order_by(Meeting.starts_on.desc(), Meeting.id)).scalars().all()
     webinars = db.session.execute(select(Webinar).order_by(Webinar.starts_at.desc(), Webinar.id)).scalars().all()
     rows, total = [], 0

@@ -1,7 +1,8 @@
 """Showcase forms: a presenter's slot (add and edit) and the session's timing settings."""
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from mipevents.core.forms import Form
 
 STATUS_CHOICES = [("published", "Published (shown on the public line-up)"),
                   ("draft", "Draft (staff only, not in the live run)")]
@@ -15,7 +16,7 @@ def _speaker_choices(speakers) -> list[tuple[int, str]]:
     return choices
 
 
-class _SlotFields(FlaskForm):
+class _SlotFields(Form):
     speaker_id = SelectField("Speaker", coerce=int, default=0)
     presenter_name = StringField("Presenter's name", validators=[Length(max=200)])
     city = StringField("City", validators=[Length(max=120)])
@@ -61,7 +62,7 @@ class EditSlotForm(_SlotFields):
         return super().to_values() | {"duration_seconds": self.duration_seconds.data, "status": self.status.data}
 
 
-class UpdateTimingForm(FlaskForm):
+class UpdateTimingForm(Form):
     slot_seconds = IntegerField("Slot length (seconds)", validators=[
         InputRequired(message="Enter the slot length in seconds."),
         NumberRange(min=10, max=3600, message="Enter a length from 10 to 3600 seconds.")])

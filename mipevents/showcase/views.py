@@ -9,6 +9,7 @@ from mipevents.agenda.models import AgendaItem
 from mipevents.core import visibility
 from mipevents.core.http_cache import cached_response, etag_for
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import query_id
 from mipevents.extensions import db, limiter
 from mipevents.meetings.models import Meeting
 from mipevents.showcase import queries, services, stage_services
@@ -34,7 +35,14 @@ def _public_meeting(slug: str) -> Meeting:
 
 
 def _item_arg() -> int | None:
-    return request.args.get("session", type=int)
+    """The session asked for (None: the first); one that no row can be is a 404."""
+    raw = request.args.get("session")
+    if not raw:
+        return None
+    try:
+        return query_id(raw)
+    except ValueError:
+        abort(404)
 
 
 def _public_item(meeting: Meeting):
@@ -149,7 +157,7 @@ def practice(slug):
     meeting = _public_meeting(slug)
     item, items = _public_item(meeting)
     slots = queries.lineup(item, public_only=True)
-    slot_id = request.args.get("slot", type=int)
+    slot_id = request.args.get("slot", type=query_id)
     slot = next((s for s in slots if s.id == slot_id), None) if slot_id is not None else None
     if slot_id is not None and slot is None:
         abort(404)

@@ -1,11 +1,12 @@
 """Staff forms for speaker profiles (the photo is checked for type and size in speakers.services)."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from mipevents.core.forms import Form
 
-class EditSpeakerForm(FlaskForm):
+
+class EditSpeakerForm(Form):
     honorific = StringField("Honorific", validators=[Optional(), Length(max=40)], description="Mayor, Dr., Councilmember")
     name = StringField("Name", validators=[DataRequired(message="Enter the speaker's name."), Length(max=200)])
     position = StringField("Position", validators=[Optional(), Length(max=200)], description="Mayor of Tacoma, WA")

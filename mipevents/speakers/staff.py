@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import undefer
 
 from mipevents.accounts.permissions import staff_required
+from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.speakers import drafts, services
 from mipevents.speakers.forms import EditSpeakerForm
@@ -22,7 +23,7 @@ PAGE_SIZE = 100
 @staff_required
 def list_speakers():
     q = (request.args.get("q") or "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = request.args.get("page", 1, type=query_id)
     stmt = select(Speaker)
     if q:
         like = f"%{q.casefold()}%"

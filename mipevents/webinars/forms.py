@@ -1,15 +1,14 @@
 """Staff form for creating and editing a webinar: local date and times typed in the webinar's zone."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from mipevents.core.forms import known_zone, web_address
+from mipevents.core.forms import Form, known_zone, web_address
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
 from mipevents.meetings.forms import zone_choices
 
 
-class EditWebinarForm(FlaskForm):
+class EditWebinarForm(Form):
     title = StringField("Title", validators=[DataRequired(message="Give the webinar a title."), Length(max=300)])
     slug = StringField("Web address", validators=[DataRequired(message="Give the webinar a web address."),
                                                   Length(max=80), web_address("housing-feb-2026")])
@@ -19,7 +18,7 @@ class EditWebinarForm(FlaskForm):
     timezone = SelectField("Time zone", default="America/Chicago", validators=[known_zone()], validate_choice=False)
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
     presenters = TextAreaField("Presenters (one a line)", validators=[Optional(), Length(max=5000)])
-    capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, message="Enter 0 or more.")])
+    capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
     join_url = URLField("Join link (private: only confirmed registrants see it)",
                         validators=[Optional(), Length(max=500)])
     closes_day = DateField("Registration closes (date)", validators=[Optional()])

@@ -2,10 +2,12 @@
 data, imports, generated data, publishing a meeting and its agenda."""
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from mipevents.agenda.publishing import OpenConflicts, publish_agenda
 from mipevents.extensions import db
@@ -31,31 +33,55 @@ def demo_command(if_empty):
 
 
 @meetings_cli.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--draft", is_flag=True, help="Leave the meeting and its agenda unpublished.")
 @click.option("--with-registrants", is_flag=True, help="Also import the file's registrants (benchmarks).")
-def import_command(file, draft, with_registrants):
-    """Import or update a meeting from FILE.json (the format of mipevents/workflows/import.schema.json)."""
-    try:
-        data = json.load(file)
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(f"{file.name} is not valid JSON: {exc}") from exc
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change, writing nothing.")
+def import_command(file, draft, with_registrants, dry_run):
+    """Import or update a meeting from FILE.json (the format of mipevents/workflows/import.schema.json).
+    Every problem in the file is named by its place, and then nothing is written."""
+    data = _read_json(file)
     try:
         report = importer.import_meeting(data, draft=draft, with_registrants=with_registrants, progress=lambda message: click.echo(f"  … {message}", err=True))
     except importer.ImportProblem as exc:
         db.session.rollback()
-        raise click.ClickException(f"nothing imported: {exc}") from exc
-    db.session.commit()
+        problems = str(exc).splitlines()
+        if len(problems) == 1:
+            raise click.ClickException(f"nothing imported: {problems[0]}") from None
+        raise click.ClickException(f"nothing imported, {len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems)) from None
+    except SQLAlchemyError as exc:   # what the checks could not foresee: the file is refused all the same
+        db.session.rollback()
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise click.ClickException(f"nothing imported: the database refused the file ({reason})") from None
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
     meeting = report.meeting
+    would = "would be " if dry_run else ""
     if not report.changed:
-        click.echo(f"{meeting.slug}: unchanged.")
+        click.echo(f"{meeting.slug}: {would}unchanged.")
     for bucket, counts in (("created", report.created), ("updated", report.updated)):
         if counts:
-            click.echo(f"{meeting.slug}: {bucket} " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+            click.echo(f"{meeting.slug}: {would}{bucket} " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     if report.release is not None:
-        click.echo(f"Published release {report.release.number} of the agenda.")
+        click.echo(f"{'Would publish' if dry_run else 'Published'} release {report.release.number} of the agenda.")
     for warning in report.warnings:
         click.echo(f"warning: {warning}")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+
+
+def _read_json(path: str):
+    """The file's JSON, or a ClickException saying why it is none (never a traceback)."""
+    try:
+        return json.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path} is not UTF-8 text (byte {exc.start} cannot be read)") from None
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise click.ClickException(f"{path} is not valid JSON: it is nested too deeply") from None
 
 
 @meetings_cli.command("generate")

@@ -8,15 +8,11 @@ from functools import cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = Path(__file__).with_name("import.schema.json")
 TYPE_WORDS = {"string": "a text", "integer": "a whole number", "number": "a number", "object": "an object ({…})",
               "array": "a list ([…])", "boolean": "true or false", "null": "null"}
-
-
-class SchemaProblem(ValueError):
-    """The document does not fit the schema; the message names where and what."""
 
 
 @cache
@@ -42,7 +38,9 @@ def describe(error: ValidationError) -> str:
     """One problem in words, after its place in the file."""
     where, value, expected = place(error.absolute_path), error.instance, error.validator_value
     if error.validator == "required":
-        missing = next(key for key in expected if key not in value)
+        # One error per missing field, each saying which in its message ("'rooms' is a required property").
+        missing = next((key for key in expected if key not in value and error.message.startswith(repr(key))),
+                       next(key for key in expected if key not in value))
         return f"{where}: missing “{missing}”"
     if error.validator == "additionalProperties":
         unknown = sorted(set(value) - set(error.schema.get("properties", {})))
@@ -60,10 +58,3 @@ def problems(document) -> list[str]:
     errors = sorted(_validator().iter_errors(document),
                     key=lambda e: [(0, part) if isinstance(part, int) else (1, part) for part in e.absolute_path])
     return [describe(error) for error in errors]
-
-
-def check(document) -> None:
-    """Raise SchemaProblem naming the most telling problem, if the document does not fit."""
-    error = best_match(_validator().iter_errors(document))
-    if error is not None:
-        raise SchemaProblem(describe(error))

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.agenda.publishing import meeting_conflicts, publish_agenda
 from mipevents.core import vocabulary as vocab
-from mipevents.core.timeutil import is_valid_zone
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
 from mipevents.meetings.services import touch
@@ -21,7 +20,7 @@ from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
-from mipevents.workflows import import_schema
+from mipevents.workflows import import_checks, import_schema
 
 
 class ImportProblem(ValueError):
@@ -45,15 +44,6 @@ class ImportReport:
         return bool(self.created or self.updated)
 
 
-def _require(obj, key, where, kind=str):
-    if not isinstance(obj, dict) or key not in obj:
-        raise ImportProblem(f"{where}: missing “{key}”")
-    value = obj[key]
-    if kind is not None and not isinstance(value, kind):
-        raise ImportProblem(f"{where}: “{key}” should be {kind.__name__ if isinstance(kind, type) else 'a value'}")
-    return value
-
-
 def _local(value: str, zone: ZoneInfo, where: str) -> datetime:
     try:
         naive = datetime.fromisoformat(value)
@@ -64,70 +54,16 @@ def _local(value: str, zone: ZoneInfo, where: str) -> datetime:
     return naive.astimezone(UTC)
 
 
-def validate(data) -> None:
-    """Check the whole document's shape (the schema), then what needs the whole file, before anything is written."""
-    try:
-        import_schema.check(data)
-    except import_schema.SchemaProblem as exc:
-        raise ImportProblem(str(exc)) from None
-    if not isinstance(data, dict):
-        raise ImportProblem("the file should hold one JSON object with “meeting”, “rooms”, “speakers” and “sessions”")
-    meeting = _require(data, "meeting", "the file", dict)
-    for key in ("slug", "name", "timezone", "start", "end"):
-        _require(meeting, key, "meeting")
-    if not is_valid_zone(meeting["timezone"]):
-        raise ImportProblem(f"meeting: unknown time zone “{meeting['timezone']}”")
-    try:
-        first, last = date.fromisoformat(meeting["start"]), date.fromisoformat(meeting["end"])
-    except ValueError:
-        raise ImportProblem("meeting: “start” and “end” should be dates (YYYY-MM-DD)") from None
-    if last < first:
-        raise ImportProblem("meeting: “end” is before “start”")
-    zone = ZoneInfo(meeting["timezone"])
-    rooms = {r.get("id") for r in _require(data, "rooms", "the file", list) if isinstance(r, dict)}
-    for i, room in enumerate(data["rooms"]):
-        _require(room, "id", f"rooms[{i}]")
-        _require(room, "name", f"rooms[{i}]")
-    speakers = set()
-    for i, sp in enumerate(_require(data, "speakers", "the file", list)):
-        speakers.add(_require(sp, "id", f"speakers[{i}]"))
-        _require(sp, "name", f"speakers[{i}]")
-    seen = set()
-    for i, s in enumerate(_require(data, "sessions", "the file", list)):
-        where = f"sessions[{i}]"
-        sid = _require(s, "id", where)
-        if sid in seen:
-            raise ImportProblem(f"{where}: the id “{sid}” is used twice")
-        seen.add(sid)
-        _require(s, "title", where)
-        minutes = _require(s, "minutes", where, int)
-        if minutes <= 0:
-            raise ImportProblem(f"{where} (“{s['title']}”): “minutes” must be positive, so that it ends after it starts")
-        _local(_require(s, "start", where), zone, where)
-        if s.get("room") is not None and s["room"] not in rooms:
-            raise ImportProblem(f"{where}: room “{s['room']}” is not in “rooms”")
-        for link in s.get("speakers") or []:
-            if _require(link, "id", f"{where}.speakers") not in speakers:
-                raise ImportProblem(f"{where}: speaker “{link['id']}” is not in “speakers”")
-        for k, talk in enumerate(s.get("lightning") or []):
-            if talk.get("speaker") is not None and talk["speaker"] not in speakers:
-                raise ImportProblem(f"{where}.lightning[{k}]: speaker “{talk['speaker']}” is not in “speakers”")
-            _require(talk, "title", f"{where}.lightning[{k}]")
-            if int(talk.get("seconds") or 180) <= 0:
-                raise ImportProblem(f"{where}.lightning[{k}]: “seconds” must be positive")
-    for i, w in enumerate(data.get("webinars") or []):
-        where = f"webinars[{i}]"
-        for key in ("id", "slug", "title", "timezone", "start"):
-            _require(w, key, where)
-        if not is_valid_zone(w["timezone"]):
-            raise ImportProblem(f"{where}: unknown time zone “{w['timezone']}”")
-        if int(w.get("minutes") or 60) <= 0:
-            raise ImportProblem(f"{where}: “minutes” must be positive")
-        _local(w["start"], ZoneInfo(w["timezone"]), where)
-    for i, r in enumerate(data.get("registrants") or []):
-        _require(r, "email", f"registrants[{i}]")
-        if "@" not in r["email"]:
-            raise ImportProblem(f"registrants[{i}]: “{r['email']}” is not an email address")
+def validate(data) -> dict:
+    """The file as it is imported (every text as the text rule keeps it), once the whole of it fits
+    the schema and the checks a schema cannot express; else ImportProblem naming every problem,
+    one a line, each with its place in the file. Nothing is written before this."""
+    problems = import_schema.problems(data)
+    if not problems:
+        data, problems = import_checks.checked(data)
+    if problems:
+        raise ImportProblem("\n".join(problems))
+    return data
 
 
 def _assign(obj, values: dict) -> bool:
@@ -151,7 +87,7 @@ def import_meeting(data: dict, *, draft: bool = False, with_registrants: bool = 
 
     Published unless `draft`: the agenda is published with its conflicts acknowledged, since an
     import loads real drafts, conflicts and all, and reports them."""
-    validate(data)
+    data = validate(data)
     say = progress or (lambda message: None)
     report = ImportReport()
     m = data["meeting"]

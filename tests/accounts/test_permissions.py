@@ -2,7 +2,7 @@
 URL map — every rule under /staff/ (but sign-in and password reset) and every view carrying
 `required_roles` (accounts.permissions.role_required), wherever it is mounted."""
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from mipevents.accounts.services import create_user
 
@@ -15,7 +15,7 @@ def _sample_url(rule: Rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if type(converter).__name__ in ("IntegerConverter", "NumberConverter") else "x"
+        values[name] = 1 if isinstance(converter, IntegerConverter) else "x"
     return rule.build(values, append_unknown=False)[1]
 
 

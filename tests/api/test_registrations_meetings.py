@@ -48,7 +48,7 @@ def test_a_registration_answers_202_received_whatever_its_status(client, make_me
     two = db.session.execute(select(Registration).where(Registration.email == "mayor2@town.gov")).scalar_one()
     assert (one.status, two.status) == ("confirmed", "waitlisted")
     assert (one.role, one.phone, one.dietary_needs, one.accessibility_needs, one.scheduler_email, one.question, one.source) == (
-        "city_staff", "608-555-0100", "Vegan", "Wheelchair", "Scheduler@Town.gov", "Parking?", "api")
+        "city_staff", "608-555-0100", "Vegan", "Wheelchair", "Scheduler@town.gov", "Parking?", "api")
     assert one.scheduler.email == "scheduler@town.gov"
 
 
@@ -132,3 +132,12 @@ def test_no_csrf_token_is_needed_and_the_rate_limit_answers_429_in_the_envelope(
         assert [r.status_code for r in responses] == [202, 202, 429]
         assert responses[2].get_json()["error"] == "rate_limited"
         assert count(Registration) == 2
+
+
+def test_a_scheduler_email_that_is_the_attendees_own_is_ignored(client, make_meeting):
+    meeting = future_meeting(make_meeting)
+    db.session.commit()
+    response = post(client, meeting.slug, body(scheduler_email="MAYOR1@Town.gov"))
+    assert response.status_code == 201
+    row = db.session.execute(select(Registration)).scalar_one()
+    assert (row.scheduler_email, row.scheduler_person_id) == ("", None)

@@ -221,6 +221,17 @@ def test_the_csv_does_not_let_a_spreadsheet_run_an_answer(client, login_as, make
     assert "'=HYPERLINK" in body
 
 
+def test_the_csv_header_does_not_let_a_spreadsheet_run_a_question_prompt(client, login_as, make_call):
+    call = make_call(questions=False)
+    services.add_question(call, kind="short_text", prompt="=HYPERLINK(\"http://evil\")", is_required=False)
+    services.add_question(call, kind="short_text", prompt="@SUM(A1)", is_required=False)
+    db.session.commit()
+    login_as("staff")
+    header = client.get(f"/staff/calls/{call.id}/applications.csv").get_data(as_text=True).splitlines()[0]
+    assert header == ("id,status,submitted,mayor,email,scheduler_email,city,state,population,"
+                      "\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),your_score,average,reviews")
+
+
 def test_anonymous_visitors_get_no_staff_call_page(client, make_call):
     call = make_call()
     db.session.commit()

@@ -107,3 +107,20 @@ def test_the_deadline_date_in_the_form_reads_back_in_the_calls_zone(client, logi
     login_as("staff")
     html = client.get(f"/staff/calls/{call.id}/edit").get_data(as_text=True)
     assert f'value="{date(2025, 3, 14).isoformat()}"' in html and 'value="23:59"' in html
+
+
+def test_a_call_for_an_unknown_cohort_or_in_year_9999_is_a_field_error_never_a_500(client, login_as, make_cohort):
+    cohort = make_cohort()
+    db.session.commit()
+    login_as("staff")
+    base = {"title": "Third cohort", "slug": "third-cohort", "kind": "cohort", "cohort_id": str(cohort.id),
+            "meeting_id": "0", "description": "Open.", "opens_on": "2025-02-01", "opens_time": "09:00",
+            "deadline_on": "2025-03-14", "deadline_time": "23:59", "timezone": "America/Chicago", "status": "published"}
+    for over, message in (({"cohort_id": "999999"}, "Choose the cohort this call fills."),
+                          ({"cohort_id": "99999999999999999999"}, "Choose the cohort this call fills."),
+                          ({"kind": "showcase", "meeting_id": "424242"}, "Choose the meeting whose showcase this call fills."),
+                          ({"deadline_on": "9999-03-14"}, "Enter a date between the years 1990 and 2100.")):
+        response = client.post("/staff/calls/new", data={**base, **over})
+        assert response.status_code == 422, over
+        assert message in response.get_data(as_text=True), over
+    assert db.session.execute(select(Call)).scalars().all() == []

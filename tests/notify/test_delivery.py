@@ -38,6 +38,19 @@ def test_a_message_is_delivered_once_with_parts_and_attachment(make_app, smtp_se
     assert (attachment.get_content_type(), attachment.get_filename()) == ("text/calendar", "event.ics")
 
 
+def test_a_subject_built_from_text_with_line_breaks_is_delivered_on_one_line(make_app, smtp_server):
+    app = _smtp_app(make_app, smtp_server)
+    with app.app_context():
+        enqueue("test_hello", "mayor@example.org", {"name": "Eve\r\nBcc: everyone@example.org\x00", "manage_token": "t"})
+        db.session.commit()
+        assert delivery.send_pending().sent == 1
+        recorded = db.session.execute(select(OutboxMessage.subject)).scalar_one()
+    [(recipients, received)] = smtp_server.messages
+    assert recorded == "Hello Eve Bcc: everyone@example.org"   # PostgreSQL refuses the NUL it was built with
+    assert recipients == ["mayor@example.org"]
+    assert (received["Subject"], received["Bcc"]) == ("Hello Eve Bcc: everyone@example.org", None)
+
+
 def test_a_failed_delivery_is_retried_with_backoff_and_never_lost(make_app, smtp_server):
     app = _smtp_app(make_app, smtp_server)
     smtp_server.stop()

@@ -263,3 +263,20 @@ def test_staff_cancel_a_registrant_and_the_next_in_line_moves_up(client, login_a
     assert (cancelled.to_email, cancelled.context["by_staff"]) == ("person1@example.org", True)
     again = client.post(f"/staff/registrations/{first_id}/cancel", follow_redirects=True)
     assert "This registration is already cancelled." in again.get_data(as_text=True)
+
+
+def test_a_report_with_nul_surrogate_bytes_and_huge_minutes_is_read_not_a_500(client, login_as, make_webinar):
+    webinar = make_webinar()
+    services.register(webinar, person(1))
+    db.session.commit()
+    login_as("staff")
+    report = ("Attendee Details\nAttended,User Name (Original Name),Email,Time in Session (minutes)\n"
+              "Yes,Eve\x00,person1@example.org\x00,99999999999999999999\n"
+              "Yes,A\u2028B,x\x00@example.org,\u00b2\n").encode() + b"Yes,\xed\xa0\x80,y@example.org,5\n"
+
+    response = client.post(f"/staff/webinars/{webinar.id}/attendance",
+                           data={"report": (io.BytesIO(report), "report.csv")}, content_type="multipart/form-data")
+
+    assert response.status_code == 200
+    assert "Matched <strong>1</strong> registrants" in response.get_data(as_text=True)
+    assert db.session.execute(select(Registration.attended_minutes)).scalar_one() == 0

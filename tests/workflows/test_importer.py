@@ -78,8 +78,9 @@ def test_a_changed_session_updates_in_place_and_raises_its_sequence(app):
 
 @pytest.mark.parametrize("mutate, message", [
     (lambda d: d["sessions"][0].update(minutes=0), "sessions[0].minutes: “0” is not a number of minutes (1 or more)"),
-    (lambda d: d["sessions"][1].update(room="nowhere"), "sessions[1]: room “nowhere” is not in “rooms”"),
-    (lambda d: d["meeting"].update(timezone="Mars/Olympus"), "meeting: unknown time zone “Mars/Olympus”"),
+    (lambda d: d["sessions"][1].update(room="nowhere"), "sessions[1].room: “nowhere” is not the id of one of “rooms”"),
+    (lambda d: d["meeting"].update(timezone="Mars/Olympus"),
+     "meeting.timezone: “Mars/Olympus” is not an IANA time zone (America/Chicago)"),
     (lambda d: d["sessions"][2].update(start="tomorrow"),
      "sessions[2].start: “tomorrow” is not a date and time (YYYY-MM-DDTHH:MM:SS)"),
     (lambda d: d["sessions"][12].update(title=""), "sessions[12].title: “” is not a non-empty text"),
@@ -87,7 +88,8 @@ def test_a_changed_session_updates_in_place_and_raises_its_sequence(app):
     (lambda d: d["speakers"][5].update(nickname="Kim"), "speakers[5]: unknown field “nickname”"),
     (lambda d: d["registrants"][7].update(email="nobody"), "registrants[7].email: “nobody” is not an email address"),
     (lambda d: d.pop("sessions"), "the file: missing “sessions”"),
-    (lambda d: d.clear(), "the file: missing “meeting”"),
+    (lambda d: d.clear(), "the file: missing “meeting”\nthe file: missing “rooms”\nthe file: missing “speakers”\n"
+                          "the file: missing “sessions”"),
 ])
 def test_a_bad_file_is_refused_with_a_clear_error_and_writes_nothing(app, mutate, message):
     data = dataset("small")
