@@ -138,6 +138,6 @@ def test_a_scheduler_email_that_is_the_attendees_own_is_ignored(client, make_mee
     meeting = future_meeting(make_meeting)
     db.session.commit()
     response = post(client, meeting.slug, body(scheduler_email="MAYOR1@Town.gov"))
-    assert response.status_code == 201
+    assert response.status_code == 202
     row = db.session.execute(select(Registration)).scalar_one()
     assert (row.scheduler_email, row.scheduler_person_id) == ("", None)

@@ -93,6 +93,6 @@ def test_nul_and_line_breaks_in_a_json_registration_are_cleaned_before_they_are_
     response = client.post(f"/api/v1/meetings/{meeting.slug}/registrations", json={
         "type": "mayor", "first_name": "a\u0000b", "last_name": "Eve\r\nBEGIN:VEVENT", "email": "eve@example.org",
         "city": "Town", "state": "WI", "consent": True, "question": "one\r\ntwo\u0000"})
-    assert response.status_code == 201
+    assert response.status_code == 202
     row = db.session.execute(select(Registration)).scalar_one()
     assert (row.first_name, row.last_name, row.question) == ("ab", "Eve BEGIN:VEVENT", "one\ntwo")
