@@ -78,13 +78,12 @@ def test_concurrent_registrations_through_two_instances_never_oversell(app, star
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         answers = list(pool.map(register, range(60)))
-    assert sorted({status for status, _ in answers}) == [201]
+    # Whoever posts learns nothing of the seat (the status reaches the registrant by email).
+    assert sorted({(status, body["status"]) for status, body in answers}) == [(202, "received")]
     db.session.expire_all()
     counts = dict(db.session.execute(
         select(Registration.status, func.count()).where(Registration.webinar_id == webinar_id).group_by(Registration.status)).all())
     assert counts == {"confirmed": 20, "waitlisted": 40}
-    positions = sorted(body["position"] for _, body in answers if body["status"] == "waitlisted")
-    assert positions == list(range(1, 41))
 
 
 @pytest.mark.postgres
