@@ -55,7 +55,10 @@ def test_a_declined_reception_is_absent_from_the_feed_and_the_counts(
     assert page.get_by_role("heading", level=2, name="For everyone attending").is_visible()
     assert page.get_by_text("Reception on the rooftop").count() == 0
     assert_accessible(page)
-    feed_url = page.locator("#feed-url").input_value()
+    # No page mints a feed address by being viewed: the registrant asks for it on their own page once.
+    page.goto(f"{server.url}/manage/{token}")
+    page.get_by_role("button", name="Show my calendar address").click()
+    feed_url = page.locator("#feed-heading ~ p a.private-link").get_attribute("href")
     with urllib.request.urlopen(feed_url) as response:
         calendar = icalendar.Calendar.from_ical(response.read())
     assert sorted(str(event["SUMMARY"]) for event in calendar.walk("VEVENT")) == [

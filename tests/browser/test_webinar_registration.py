@@ -49,7 +49,7 @@ def test_register_from_a_phone_then_cancel_from_the_manage_link(start_server, ma
 
     db.session.commit()   # see what the server committed
     message = db.session.execute(select(OutboxMessage).where(OutboxMessage.kind == "registration_received")).scalar_one()
-    assert message.to_email == "Ana.Lopez@Tacoma.gov"
+    assert message.to_email == "Ana.Lopez@tacoma.gov"   # the domain in its normal form, the mailbox as typed
     manage = delivered_link(message, MANAGE)
     page.goto(f"{server.url}/manage/{manage}")
     assert page.locator(".status-line").inner_text() == "You are registered."
