@@ -8,7 +8,9 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+
+from mipevents.core.images import as_stored_jpeg
 
 MAX_PIXELS = 40_000_000
 PHOTO_BOX = (1600, 1600)
@@ -92,18 +94,7 @@ def photo(data: bytes, max_bytes: int) -> Upload:
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
             SyntaxError, ValueError):
         raise UploadProblem("This file is not a photo we can read. Upload a JPEG, PNG or WebP.") from None
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):
-        image = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, (255, 255, 255))
-        flat.paste(image, mask=image.getchannel("A"))
-        image = flat
-    else:
-        image = image.convert("RGB")
-    image.thumbnail(PHOTO_BOX, Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
-    return Upload(out.getvalue(), "image/jpeg", "jpg")
+    return Upload(as_stored_jpeg(image, PHOTO_BOX), "image/jpeg", "jpg")
 
 
 def safe_filename(title: str, extension: str) -> str:

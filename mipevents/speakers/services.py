@@ -4,10 +4,11 @@ A change to a profile shows on every meeting the speaker appears on (their agend
 import io
 import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 
 from mipevents.accounts import audit
+from mipevents.core.images import as_stored_jpeg
 from mipevents.extensions import db
 from mipevents.people.services import normalise_email, person_for_email
 from mipevents.speakers.models import Speaker
@@ -51,18 +52,7 @@ def process_photo(data: bytes, max_bytes: int) -> tuple[bytes, str]:
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
             SyntaxError, ValueError):
         raise SpeakerProblem("This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.", "photo") from None
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):
-        image = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, (255, 255, 255))
-        flat.paste(image, mask=image.getchannel("A"))
-        image = flat
-    else:
-        image = image.convert("RGB")
-    image.thumbnail(PHOTO_BOX, Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
-    return out.getvalue(), "image/jpeg"
+    return as_stored_jpeg(image, PHOTO_BOX), "image/jpeg"
 
 
 def _link_person(speaker: Speaker, email: str) -> None:
