@@ -11,7 +11,7 @@ from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration
 
 KINDS = ("followup_thanks", "followup_missed")
-TOKEN_PURPOSE = "survey"  # noqa: S105 (a token purpose, not a secret)
+TOKEN_PURPOSE = queries.LINK_PURPOSE
 
 
 def base_url() -> str:
