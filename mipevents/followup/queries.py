@@ -237,10 +237,6 @@ def photo_bytes(photo_id: int) -> bytes:
     return db.session.execute(select(StoryPhoto.data).where(StoryPhoto.id == photo_id)).scalar_one()
 
 
-def registration_of(subject_id: int | None) -> Registration | None:
-    return db.session.get(Registration, subject_id) if subject_id is not None else None
-
-
 def materials_of(target) -> list[Material]:
     """Every material of a session, slot or webinar, public or not (for staff)."""
     column = {AgendaItem: "item_id", ShowcaseSlot: "slot_id", Webinar: "webinar_id"}[type(target)]

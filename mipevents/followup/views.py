@@ -180,7 +180,8 @@ def _speaker_or_404(token: str):
 
 def _speaker_page(token, speaker, form=None, status=200):
     targets = queries.speaker_targets(speaker)
-    form = form or AddOwnMaterialForm(formdata=None, targets=targets)
+    if form is None:
+        form = AddOwnMaterialForm(formdata=None, targets=targets)
     return _private((render_template(
         "followup/speaker_materials.html", token=token, speaker=speaker, form=form, has_targets=bool(targets),
         materials=queries.speaker_added_materials(speaker)), status))

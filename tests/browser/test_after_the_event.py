@@ -12,9 +12,9 @@ from mipevents.agenda import invitations
 from mipevents.agenda.models import SessionSpeaker
 from mipevents.extensions import db
 from mipevents.followup.models import Story, Survey
-from mipevents.people.services import mint_token
 from mipevents.meetings.models import Meeting
 from mipevents.notify import delivery
+from mipevents.people.services import mint_token
 from mipevents.workflows import followups
 from mipevents.workflows.demo import load_demo
 
