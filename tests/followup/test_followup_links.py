@@ -10,8 +10,9 @@ from sqlalchemy import select
 from mipevents.accounts.models import AuditEntry
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.followup import services
+from mipevents.followup import emails, services
 from mipevents.followup.models import FollowupOptOut
+from mipevents.notify.models import OutboxMessage
 from mipevents.people.models import Token
 from mipevents.people.services import mint_token, person_for_email
 from mipevents.registration.models import Registration
@@ -34,7 +35,7 @@ def links(make_meeting, make_item):
     survey = services.save_survey(panel, questions="rating: Useful?", closes_at=utcnow() + timedelta(days=10), actor=None)
     ana, bo = _registered("meeting_id", meeting.id, "ana@city.gov"), _registered("meeting_id", meeting.id, "bo@city.gov")
     elsewhere = _registered("meeting_id", other.id, "cy@city.gov")
-    found = {"meeting": meeting, "survey": survey, "ana": mint_token(ana.person, "survey", ana.id),
+    found = {"meeting": meeting, "survey": survey, "ana_registration": ana, "ana": mint_token(ana.person, "survey", ana.id),
              "bo": mint_token(bo.person, "survey", bo.id), "elsewhere": mint_token(elsewhere.person, "survey", elsewhere.id),
              "manage": mint_token(ana.person, "manage", ana.id)}
     db.session.commit()
@@ -52,6 +53,11 @@ def test_a_link_expires_with_its_last_survey_and_staff_withdraw_an_event_s_links
     page = expired.get_data(as_text=True)
     assert "<h1>This link has expired</h1>" in page
     assert f'<a href="/meetings/{links["meeting"].slug}/">The meeting\'s page</a>' in page
+    # A follow-up built now asks nothing and offers no page, only the opt-out.
+    built = emails.build_followup(OutboxMessage(kind="followup_thanks", to_email="ana@city.gov",
+                                                context={"registration_id": links["ana_registration"].id}))
+    assert ("what you thought" in built.text, "follow-up page" in built.text, "/unsubscribe" in built.text) == (
+        False, False, True)
     # Opting out still works, as the email's List-Unsubscribe header promised.
     assert client.post(f"/followup/{token}/unsubscribe", data={"List-Unsubscribe": "One-Click"}).status_code == 200
     assert db.session.execute(select(FollowupOptOut)).first() is not None
@@ -65,7 +71,7 @@ def test_a_link_expires_with_its_last_survey_and_staff_withdraw_an_event_s_links
     assert client.get(f"/followup/{links['ana']}").status_code == 200
     login_as("staff")
     page = client.get(f"/staff/after/followup/meeting/{meeting.id}").get_data(as_text=True)
-    assert "2 links are live." in page
+    assert "3 links are live." in page     # the two sent, and the one built above
     response = client.post(f"/staff/after/followup/meeting/{meeting.id}/revoke-links")
     assert response.status_code == 303
     assert "0 links are live." in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -84,6 +90,6 @@ def test_a_link_expires_with_its_last_survey_and_staff_withdraw_an_event_s_links
     assert client.get(f"/followup/{links['manage']}").status_code == 404          # another purpose
     assert client.get("/followup/never-one-of-ours").status_code == 404
     assert db.session.execute(select(Token.purpose).where(Token.revoked_at.is_not(None))).scalars().all() == [
-        "survey", "survey"]
+        "survey"] * 3
     assert db.session.execute(select(AuditEntry.summary).where(AuditEntry.action == "followup.revoke_links")
-                              ).scalar_one() == "Revoked 2 follow-up links"
+                              ).scalar_one() == "Revoked 3 follow-up links"
