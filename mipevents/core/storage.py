@@ -6,6 +6,7 @@ one setting stay readable after a change: an object store is one more backend wi
 
 Files follow the database transaction that records them: one written for a transaction that rolls
 back is deleted, and one whose row is removed is deleted only once that removal is committed."""
+import logging
 import os
 import re
 import secrets
@@ -16,6 +17,8 @@ from typing import Protocol
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+log = logging.getLogger("mipevents.storage")
 
 IN_THE_ROW = ""   # the key of a file kept on its own row (the database backend)
 
@@ -112,17 +115,27 @@ def delete_when_committed(key: str, session: Session) -> None:
         session.info.setdefault("storage_doomed", []).append(key)
 
 
+def _delete_quietly(keys) -> None:
+    """After the transaction has ended, a file that cannot be deleted is left behind (and logged):
+    what the database now says stands either way."""
+    for key in keys:
+        try:
+            _backend(key.partition(":")[0]).delete(key)
+        except (StorageProblem, OSError) as problem:
+            log.warning("could not delete the stored file %s: %s", key, problem)
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session):
     session.info.pop("storage_written", None)
-    for key in session.info.pop("storage_doomed", []):
-        if has_app_context():
-            _backend(key.partition(":")[0]).delete(key)
+    doomed = session.info.pop("storage_doomed", [])
+    if doomed and has_app_context():
+        _delete_quietly(doomed)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session):
     session.info.pop("storage_doomed", None)
-    for key in session.info.pop("storage_written", []):
-        if has_app_context():
-            _backend(key.partition(":")[0]).delete(key)
+    written = session.info.pop("storage_written", [])
+    if written and has_app_context():
+        _delete_quietly(written)
