@@ -70,6 +70,10 @@ class Config:
     SPEAKER_PHOTO_MAX_BYTES = 5 * 1024 * 1024
     MATERIAL_MAX_BYTES = 25 * 1024 * 1024      # slides and documents on sessions and webinars
     STORY_PHOTO_MAX_BYTES = 8 * 1024 * 1024    # a photo in a write-up (re-encoded, so stored smaller)
+    SPEAKER_MATERIAL_MAX_BYTES = 25 * 1024 * 1024  # slides a speaker uploads through their private link
+    # Empty: uploaded slides and documents are kept in the database. A directory (a volume every app
+    # host mounts): kept there as files, the database keeping their keys (core/storage.py).
+    MIPEVENTS_UPLOAD_DIR = ""
 
 
 class ProductionConfig(Config):

@@ -10,6 +10,7 @@ from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
 from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
 from mipevents.workflows import speakers as speaker_work
+from mipevents.workflows import write_ups
 
 bp = Blueprint("agenda", __name__)
 
@@ -52,7 +53,10 @@ def show_session(slug, item_id):
         item = queries.public_item_or_404(meeting, item_id)
         return render_template("agenda/show_session.html", meeting=meeting, item=item)
 
-    return cached_response(("session", head.id, item_id), meeting_version(head), build)
+    # A dated write-up of the session appears when its day comes, without waiting for the meeting to change.
+    boundary = write_ups.publish_boundary(("meeting", head.id), meeting_version(head))
+    return cached_response(("session", head.id, item_id), (meeting_version(head), boundary.key), build,
+                           max_age=boundary.max_age(60))
 
 
 @bp.route("/meetings/<slug>/agenda/changes")

@@ -13,8 +13,21 @@ US_GENERIC = {
 }
 
 
+# The instant utcnow() answers instead of the system clock, when a test sets one (set_clock): time that
+# must pass (a publish date arriving, a survey closing) is moved, never slept through.
+_fixed_now: datetime | None = None
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _fixed_now if _fixed_now is not None else datetime.now(UTC)
+
+
+def set_clock(instant: datetime | None) -> None:
+    """Make utcnow() answer `instant` (aware) until set_clock(None) gives the system clock back."""
+    global _fixed_now
+    if instant is not None and instant.tzinfo is None:
+        raise ValueError("naive datetime: instants must be timezone-aware")
+    _fixed_now = instant
 
 
 def checked_zone(name: str) -> str:

@@ -4,6 +4,7 @@ are then, and a fresh private link (purpose "survey") to the registrant's follow
 survey, the registrants-only files and the opt-out are; List-Unsubscribe points at that opt-out."""
 from flask import current_app, render_template
 
+from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.followup import queries
 from mipevents.notify.outbox import BuiltMessage
@@ -11,7 +12,7 @@ from mipevents.people.services import mint_token
 from mipevents.registration.models import Registration
 
 KINDS = ("followup_thanks", "followup_missed")
-TOKEN_PURPOSE = "survey"  # noqa: S105 (a token purpose, not a secret)
+TOKEN_PURPOSE = queries.LINK_PURPOSE
 
 
 def base_url() -> str:
@@ -37,6 +38,7 @@ def build_followup(msg) -> BuiltMessage:
     page = f"{base_url()}/followup/{mint_token(registration.person, TOKEN_PURPOSE, registration.id)}"
     materials = queries.registrant_materials(registration)
     surveys = queries.surveys_for(registration)
+    now = utcnow()
     stories = (queries.meeting_stories(registration.meeting) if registration.meeting is not None
                else [s for s in [queries.after_event("webinar", registration.webinar_id).story] if s is not None])
     values = {
@@ -44,7 +46,10 @@ def build_followup(msg) -> BuiltMessage:
         "is_webinar": registration.webinar is not None, "page": page, "base": base_url(),
         "recordings": [m for m in materials if m.kind == "recording"],
         "materials": [m for m in materials if m.kind != "recording"], "stories": stories,
-        "has_survey": bool(surveys), "org_name": current_app.config["MIPEVENTS_ORG_NAME"],
+        # A survey already closed asks nothing; once every one has, the link itself has closed (queries.followup_link).
+        "has_survey": any(now < s.closes_at for s in surveys),
+        "page_open": not surveys or any(now < s.closes_at for s in surveys),
+        "org_name": current_app.config["MIPEVENTS_ORG_NAME"],
     }
     return BuiltMessage(
         subject=_subject(msg.kind, registration),

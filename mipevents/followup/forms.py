@@ -3,7 +3,7 @@ bytes in followup.uploads; dates typed in the event's own zone become UTC in to_
 from datetime import date, datetime, time
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from mipevents.core.forms import Form
@@ -26,6 +26,22 @@ class AddMaterialForm(Form):
     def validate_url(self, field):
         if self.kind.data in ("link", "recording") and not field.data:
             raise ValidationError("Enter the web address.")
+
+
+class AddOwnMaterialForm(AddMaterialForm):
+    """A speaker's slides, document or link on one of their own sessions (their private page); the
+    choices are the speaker's sessions and slots (followup.queries.speaker_targets)."""
+    target = SelectField("For which session", validate_choice=False)
+    registrants_only = BooleanField("Registrants only (not on the public pages; registrants get it through "
+                                    "their private follow-up link)")
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target.choices = [(t.ref, t.label) for t in targets]
+
+    def validate_target(self, field):
+        if field.data not in {value for value, _ in self.target.choices}:
+            raise ValidationError("Choose one of your sessions.")
 
 
 class EditStoryForm(Form):

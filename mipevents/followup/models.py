@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from mipevents.accounts.models import User
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
@@ -12,6 +13,7 @@ from mipevents.extensions import db
 from mipevents.people.models import Person
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
 
 # Exactly one of item_id (a session), slot_id (a showcase slot) or webinar_id.
@@ -50,12 +52,19 @@ class Material(_OnTarget, db.Model):
     content_type: Mapped[str] = mapped_column(String(120), default="")
     size: Mapped[int] = mapped_column(default=0)
     data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # Where the file's bytes are: empty when on this row (`data`), else a key of core.storage.
+    storage_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     is_public: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who added it: a staff member, or the speaker through their private link (staff see which).
+    added_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_by_speaker_id: Mapped[int | None] = mapped_column(ForeignKey("speakers.id", ondelete="SET NULL"), index=True)
 
     item: Mapped[AgendaItem | None] = relationship()
     slot: Mapped[ShowcaseSlot | None] = relationship()
     webinar: Mapped[Webinar | None] = relationship()
+    added_by_user: Mapped[User | None] = relationship()
+    added_by_speaker: Mapped[Speaker | None] = relationship()
 
     __table_args__ = (
         CheckConstraint(ONE_TARGET, name="one_target"),

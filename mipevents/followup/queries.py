@@ -9,14 +9,20 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.invitations import invitation_for_token
+from mipevents.agenda.models import AgendaItem, Invitation, SessionSpeaker
+from mipevents.core import storage
+from mipevents.core.http_cache import ShortMemo, etag_for
 from mipevents.core.timeutil import utcnow
 from mipevents.core.visibility import PUBLIC_STATUSES, is_public, is_public_item, public_events, public_items
-from mipevents.extensions import db
+from mipevents.extensions import cache, db
 from mipevents.followup.models import Material, Story, StoryPhoto, Survey, SurveyAnswer
 from mipevents.meetings.models import Meeting
+from mipevents.people.models import Token
+from mipevents.people.services import token_hash
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
+from mipevents.speakers.models import Speaker
 from mipevents.webinars.models import Webinar
 
 TRY_CHOICES = (("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))
@@ -55,6 +61,66 @@ def _public_story_conditions(now: datetime):
     on_webinar = select(Webinar.id).where(*public_events(Webinar))
     return (Story.status == "published", Story.published_at <= now,
             or_(Story.item_id.in_(on_item), Story.slot_id.in_(on_slot), Story.webinar_id.in_(on_webinar)))
+
+
+# -- the clock of cached pages that list write-ups ------------------------------------------------
+#
+# A write-up dated ahead is saved (and its meeting's version moves) before it is public, so a page
+# rendered in between is cached without it. Pages that list write-ups therefore add to their cache
+# version the next instant at which one becomes public: when it comes, their key moves on and the
+# page is rendered again, with it. The instants to come are read once per version of the page
+# (whatever changes a write-up also moves that version), then held in this process and the shared
+# cache under that version, so a warm page still issues no query.
+
+_upcoming_local = ShortMemo(60)
+
+
+@dataclass(frozen=True)
+class PublishBoundary:
+    """The next instant a dated write-up becomes public (None: none is waiting)."""
+    next_at: datetime | None
+    now: datetime
+
+    @property
+    def key(self) -> str:
+        return self.next_at.isoformat() if self.next_at else ""
+
+    def max_age(self, longest: int) -> int:
+        """A page's max-age, so that no browser or proxy keeps it past that instant."""
+        if self.next_at is None:
+            return longest
+        return max(0, min(longest, int((self.next_at - self.now).total_seconds())))
+
+
+def _upcoming_publish_times(now: datetime) -> tuple:
+    return tuple(db.session.execute(select(Story.published_at).where(
+        Story.status == "published", Story.published_at > now).order_by(Story.published_at)).scalars())
+
+
+def publish_boundary(scope, version, now: datetime | None = None) -> PublishBoundary:
+    """For the cache key of a page that lists write-ups: `scope` names the page (as its cache key
+    does) and `version` is its version; the answer moves on when a dated write-up's time arrives."""
+    now = now or utcnow()
+    key = f"stories-upcoming:{etag_for(scope, version)}"
+    times = _upcoming_local.get(key)
+    if times is None:
+        times = cache.get(key)
+        if times is None:
+            times = _upcoming_publish_times(now)
+            cache.set(key, times, timeout=24 * 3600)
+        _upcoming_local.set(key, times)
+    return PublishBoundary(next((t for t in times if t > now), None), now)
+
+
+def stories_version() -> tuple:
+    """What /stories/ and its feed depend on besides the clock: the write-ups, and the meetings and
+    webinars that decide whether each is public (one small query)."""
+    return tuple(str(v) for v in db.session.execute(select(
+        select(func.count(Story.id)).scalar_subquery(), select(func.max(Story.updated_at)).scalar_subquery(),
+        select(func.count(Meeting.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(Meeting.agenda_version), 0)).scalar_subquery(),
+        select(func.max(Meeting.updated_at)).scalar_subquery(), select(func.max(Webinar.updated_at)).scalar_subquery(),
+    )).one())
 
 
 def public_stories(now: datetime | None = None, limit: int | None = None) -> list[Story]:
@@ -159,17 +225,16 @@ def slot_story_ids(slot_ids: list[int], now: datetime | None = None) -> dict[int
     return {story.slot_id: story for story in rows}
 
 
-def file_bytes(material_id: int) -> bytes:
-    """A file material's bytes (deferred on the row, so lists never load them)."""
-    return db.session.execute(select(Material.data).where(Material.id == material_id)).scalar_one()
+def file_bytes(material: Material) -> bytes:
+    """A file material's bytes: from its row (deferred there, so lists never load them) or from the
+    file store its key names."""
+    if material.storage_key:
+        return storage.get(material.storage_key)
+    return db.session.execute(select(Material.data).where(Material.id == material.id)).scalar_one()
 
 
 def photo_bytes(photo_id: int) -> bytes:
     return db.session.execute(select(StoryPhoto.data).where(StoryPhoto.id == photo_id)).scalar_one()
-
-
-def registration_of(subject_id: int | None) -> Registration | None:
-    return db.session.get(Registration, subject_id) if subject_id is not None else None
 
 
 def materials_of(target) -> list[Material]:
@@ -180,6 +245,52 @@ def materials_of(target) -> list[Material]:
 
 
 # -- a registrant's follow-up page ---------------------------------------------------------------
+
+LINK_PURPOSE = "survey"   # noqa: S105 (a token purpose, not a secret): the follow-up page's private link
+
+
+@dataclass(frozen=True)
+class FollowupLink:
+    """What a follow-up link is now: "live", "revoked" (by staff), "expired" (every survey of its event
+    has closed) or "unknown" (never ours, or its registration is gone)."""
+    state: str
+    registration: Registration | None = None
+    closed_at: datetime | None = None
+
+
+def followup_link(raw: str, now: datetime | None = None) -> FollowupLink:
+    digest = token_hash(raw)
+    token = db.session.execute(select(Token).where(Token.token_hash == digest, Token.purpose == LINK_PURPOSE)
+                               ).scalar_one_or_none() if digest is not None else None
+    registration = db.session.get(Registration, token.subject_id) if token and token.subject_id else None
+    if registration is None or registration.person_id != token.person_id:
+        return FollowupLink("unknown")
+    if token.revoked_at is not None:
+        return FollowupLink("revoked", registration)
+    closed_at = link_expires_at(registration)
+    if closed_at is not None and (now or utcnow()) >= closed_at:
+        return FollowupLink("expired", registration, closed_at)
+    return FollowupLink("live", registration)
+
+
+def link_expires_at(registration: Registration) -> datetime | None:
+    """A follow-up link ends when the last survey of its event closes (never, for an event without one):
+    staff extending a survey extend its links."""
+    surveys = surveys_for(registration)
+    return max(s.closes_at for s in surveys) if surveys else None
+
+
+def event_registration_ids(event):
+    """The registrations of a meeting or webinar, as a subquery (their follow-up links' subjects)."""
+    column = Registration.webinar_id if isinstance(event, Webinar) else Registration.meeting_id
+    return select(Registration.id).where(column == event.id)
+
+
+def live_link_count(event) -> int:
+    return db.session.execute(select(func.count(Token.id)).where(
+        Token.purpose == LINK_PURPOSE, Token.revoked_at.is_(None),
+        Token.subject_id.in_(event_registration_ids(event)))).scalar_one()
+
 
 def surveys_for(registration: Registration) -> list[Survey]:
     """The surveys a registrant is asked: their webinar's, or those of their meeting's published sessions."""
@@ -281,3 +392,43 @@ def results_csv(survey: Survey) -> str:
         writer.writerow([_cell(v) for v in [row.updated_at.isoformat()] + [a.get(q["key"], "") for q in survey.questions]
                          + [a.get("try", ""), a.get("try_what", "")] + [a.get(f"try:{s.id}", "") for s in slots]])
     return out.getvalue()
+
+
+# -- a speaker's own materials -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SpeakerTarget:
+    """One of a speaker's sessions or showcase slots, as their materials form offers it."""
+    ref: str          # "session:<id>" or "slot:<id>"
+    label: str
+    target: object
+
+
+def speaker_of_invitation(raw: str) -> Speaker | None:
+    """The speaker whose live invitation link this is (agenda's rule), or None."""
+    invitation = invitation_for_token(raw)
+    return invitation.link.speaker if invitation is not None else None
+
+
+def speaker_targets(speaker: Speaker) -> list[SpeakerTarget]:
+    """What a speaker may attach materials to: the sessions they speak in (unless they declined that
+    invitation) and their own showcase slots, by time."""
+    items = db.session.execute(
+        select(AgendaItem).join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
+        .outerjoin(Invitation, Invitation.link_id == SessionSpeaker.id)
+        .where(SessionSpeaker.speaker_id == speaker.id, AgendaItem.status != "cancelled",
+               or_(Invitation.id.is_(None), Invitation.status != "declined"))
+        .order_by(AgendaItem.starts_at, AgendaItem.id)).scalars().all()
+    slots = db.session.execute(
+        select(ShowcaseSlot).join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
+        .where(ShowcaseSlot.speaker_id == speaker.id, AgendaItem.status != "cancelled")
+        .order_by(AgendaItem.starts_at, ShowcaseSlot.position, ShowcaseSlot.id)).scalars().all()
+    found = [SpeakerTarget(f"session:{i.id}", f"{i.title} ({i.meeting.name})", i) for i in items]
+    found += [SpeakerTarget(f"slot:{s.id}", f"{s.title} (showcase, {s.item.meeting.name})", s) for s in slots]
+    return found
+
+
+def speaker_added_materials(speaker: Speaker) -> list[Material]:
+    """What this speaker added through their link, newest first."""
+    return list(db.session.execute(select(Material).where(Material.added_by_speaker_id == speaker.id)
+                                   .order_by(Material.id.desc())).scalars())

@@ -5,17 +5,18 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
+from mipevents.core import storage
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.followup import uploads
 from mipevents.followup.models import FollowupOptOut, Material, Story, StoryPhoto, Survey, SurveyAnswer
-from mipevents.followup.queries import TRY_CHOICES, ideas_asked
+from mipevents.followup.queries import LINK_PURPOSE, TRY_CHOICES, event_registration_ids, ideas_asked, speaker_targets
 from mipevents.meetings.services import touch
-from mipevents.people.models import Person
+from mipevents.people.models import Person, Token
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.webinars.models import Webinar
@@ -53,39 +54,81 @@ def slugify(text: str) -> str:
 
 # -- materials -----------------------------------------------------------------------------------
 
-def add_link(target, *, kind: str, title: str, url: str, is_public: bool, actor) -> Material:
-    """A link (a recording, an article, data) on `target`; http and https only."""
+def _who(actor, speaker) -> dict:
+    """The columns saying who added a material: the staff member, or the speaker (their own link)."""
+    if speaker is not None:
+        return {"added_by_speaker_id": speaker.id}
+    return {"added_by_user_id": actor.id} if getattr(actor, "id", None) is not None else {}
+
+
+def _by(speaker) -> str:
+    return f" ({speaker.display_name}, through their speaker link)" if speaker is not None else ""
+
+
+def add_link(target, *, kind: str, title: str, url: str, is_public: bool, actor, speaker=None) -> Material:
+    """A link (a recording, an article, data) on `target`; http and https only. `speaker`: added by
+    that speaker through their private link (`actor` is then None)."""
+    if kind not in ("link", "recording"):
+        raise FollowupProblem("Choose a recording or a link.", "kind")
     if not re.match(r"^https?://[^\s/]+", url or ""):
         raise FollowupProblem("Enter a web address starting with https:// or http://.", "url")
-    material = Material(**target_columns(target), kind=kind, title=title, url=url, is_public=is_public)
+    material = Material(**target_columns(target), kind=kind, title=title, url=url, is_public=is_public,
+                        **_who(actor, speaker))
     db.session.add(material)
     _touch(target)
     db.session.flush()
-    audit.record("material.add", material, actor=actor, summary=f"Added {kind} “{title}”")
+    audit.record("material.add", material, actor=actor, summary=f"Added {kind} “{title}”{_by(speaker)}")
     return material
 
 
-def add_file(target, *, title: str, data: bytes, max_bytes: int, is_public: bool, actor) -> Material:
-    """Slides or a document on `target`, checked by its bytes and kept in the database."""
+def add_file(target, *, title: str, data: bytes, max_bytes: int, is_public: bool, actor, speaker=None) -> Material:
+    """Slides or a document on `target`, checked by its bytes and kept where core.storage says (the
+    database unless a file store is configured)."""
     try:
         upload = uploads.document(data, max_bytes)
     except uploads.UploadProblem as problem:
         raise FollowupProblem(str(problem), "file") from None
+    key = storage.put(upload.data, db.session())
     material = Material(**target_columns(target), kind="file", title=title, content_type=upload.content_type,
                         filename=uploads.safe_filename(title, upload.extension), size=len(upload.data),
-                        data=upload.data, is_public=is_public)
+                        data=upload.data if key == storage.IN_THE_ROW else None, storage_key=key,
+                        is_public=is_public, **_who(actor, speaker))
     db.session.add(material)
     _touch(target)
     db.session.flush()
-    audit.record("material.add", material, actor=actor, summary=f"Added file “{title}” ({upload.extension})")
+    audit.record("material.add", material, actor=actor,
+                 summary=f"Added file “{title}” ({upload.extension}){_by(speaker)}")
     return material
 
 
-def remove_material(material: Material, *, actor) -> None:
+def remove_material(material: Material, *, actor, speaker=None) -> None:
     _touch(material.target)
-    audit.record("material.remove", material, actor=actor, summary=f"Removed “{material.title}”")
+    audit.record("material.remove", material, actor=actor, summary=f"Removed “{material.title}”{_by(speaker)}")
+    storage.delete_when_committed(material.storage_key, db.session())
     db.session.delete(material)
     db.session.flush()
+
+
+def add_speaker_material(speaker, target_ref: str, values: dict, *, max_bytes: int) -> Material:
+    """A speaker's own slides, document or link, from their private page, on one of their sessions or
+    showcase slots (`target_ref` "session:<id>" or "slot:<id>", as speaker_targets offers them)."""
+    target = next((t.target for t in speaker_targets(speaker) if t.ref == target_ref), None)
+    if target is None:
+        raise FollowupProblem("Choose one of your sessions.", "target")
+    is_public = not values.get("registrants_only")
+    if values.get("kind") == "file":
+        return add_file(target, title=values["title"], data=values.get("data") or b"", max_bytes=max_bytes,
+                        is_public=is_public, actor=None, speaker=speaker)
+    return add_link(target, kind=values.get("kind", ""), title=values["title"], url=values.get("url") or "",
+                    is_public=is_public, actor=None, speaker=speaker)
+
+
+def remove_speaker_material(speaker, material_id: int) -> None:
+    """A speaker takes back something they added themselves (nothing staff or others added)."""
+    material = db.session.get(Material, material_id)
+    if material is None or material.added_by_speaker_id != speaker.id:
+        raise LookupError(material_id)
+    remove_material(material, actor=None, speaker=speaker)
 
 
 # -- write-ups -----------------------------------------------------------------------------------
@@ -221,6 +264,16 @@ def answer(survey: Survey, registration: Registration, values: dict, now: dateti
     row.answers = answers
     db.session.flush()
     return row
+
+
+def revoke_followup_links(event, *, actor, now: datetime | None = None) -> int:
+    """Staff stop every follow-up link (survey, registrants-only files) sent for a meeting or webinar;
+    each answers "withdrawn" (410) from now on. Returns how many were live."""
+    revoked = db.session.execute(update(Token).where(
+        Token.purpose == LINK_PURPOSE, Token.revoked_at.is_(None), Token.subject_id.in_(event_registration_ids(event)))
+        .values(revoked_at=now or utcnow())).rowcount
+    audit.record("followup.revoke_links", event, actor=actor, summary=f"Revoked {revoked} follow-up links")
+    return revoked
 
 
 # -- opting out ----------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def _page(kind, target, *, material_form=None, story_form=None, photo_form=None,
     return render_template("followup/staff_target.html", kind=kind, target=target, story=story, survey=survey,
                            materials=materials, material_form=material_form or AddMaterialForm(formdata=None),
                            story_form=story_form, photo_form=photo_form or AddPhotoForm(formdata=None),
-                           survey_form=survey_form), status
+                           survey_form=survey_form, zone=_zone(target)), status
 
 
 def _back(kind, target_id):
@@ -189,25 +189,45 @@ def results_csv(survey_id):
         "Content-Disposition": f'attachment; filename="survey-{survey.id}.csv"', "Cache-Control": "no-store"})
 
 
-@staff_bp.route("/followup/<kind>/<int:event_id>", methods=["GET", "POST"])
-@staff_required
-def followup(kind, event_id):
+def _event_or_404(kind: str, event_id: int):
     model = EVENTS.get(kind)
     event = db.session.get(model, event_id) if model is not None else None
     if event is None:
         abort(404)
+    return event
+
+
+def _followup_page(kind, event, status=200):
+    return render_template("followup/staff_followup.html", kind=kind, event=event, plan=followups.plan(event),
+                           live_links=queries.live_link_count(event)), status
+
+
+@staff_bp.route("/followup/<kind>/<int:event_id>", methods=["GET", "POST"])
+@staff_required
+def followup(kind, event_id):
+    event = _event_or_404(kind, event_id)
     if request.method == "POST":
         try:
             sent = followups.send(event, actor=current_user)
         except followups.NothingToFollowUp as problem:
             db.session.rollback()
             flash(str(problem), "error")
-            return render_template("followup/staff_followup.html", kind=kind, event=event,
-                                   plan=followups.plan(event)), 409
+            return _followup_page(kind, event, 409)
         db.session.commit()
         flash(f"Queued {len(sent.thanks)} “thanks for joining” and {len(sent.missed)} “sorry we missed you”.", "success")
         return redirect(url_for(".followup", kind=kind, event_id=event_id), 303)
-    return render_template("followup/staff_followup.html", kind=kind, event=event, plan=followups.plan(event))
+    return _followup_page(kind, event)
+
+
+@staff_bp.route("/followup/<kind>/<int:event_id>/revoke-links", methods=["POST"])
+@staff_required
+def revoke_links(kind, event_id):
+    event = _event_or_404(kind, event_id)
+    revoked = services.revoke_followup_links(event, actor=current_user)
+    db.session.commit()
+    flash(f"Withdrew {revoked} follow-up link{'s' if revoked != 1 else ''}: they now answer “this link no longer "
+          "works”.", "success")
+    return redirect(url_for(".followup", kind=kind, event_id=event_id), 303)
 
 
 @staff_bp.route("/photos/<int:photo_id>.jpg")

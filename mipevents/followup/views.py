@@ -1,13 +1,15 @@
 """Public pages after the event: write-ups at /stories/ (with an Atom feed), their photos, public
 materials as downloads; and a registrant's private follow-up page (/followup/<token>): the survey,
 registrants-only files, and the opt-out that List-Unsubscribe points at."""
-from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
+from mipevents.core.http_cache import cached_response
 from mipevents.core.markdown import render as render_markdown
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import upload_limit
 from mipevents.extensions import csrf, db
-from mipevents.followup import emails, queries, services
-from mipevents.people.services import resolve_token
+from mipevents.followup import queries, services
+from mipevents.followup.forms import AddOwnMaterialForm
 from mipevents.registration.models import Registration
 
 bp = Blueprint("followup", __name__)
@@ -21,18 +23,32 @@ def _attachment(data: bytes, content_type: str, filename: str, *, private: bool)
     return response
 
 
+def _stories_cached(key, build, **options):
+    """/stories/ and its feed, cached by the write-ups' version and the next publish date: a write-up
+    dated ahead appears when its day comes."""
+    now = utcnow()
+    version = queries.stories_version()
+    boundary = queries.publish_boundary("stories", version, now)
+    return cached_response(key, (version, boundary.key), lambda: build(now), max_age=boundary.max_age(300),
+                           **options)
+
+
 @bp.route("/stories/")
 def list_stories():
-    return render_template("followup/list_stories.html", stories=queries.public_stories())
+    return _stories_cached(("stories",), lambda now: render_template(
+        "followup/list_stories.html", stories=queries.public_stories(now)))
 
 
 @bp.route("/stories/feed.atom")
 def feed():
-    stories = queries.public_stories(limit=50)
-    # The template is .xml, so autoescaped: each entry's HTML goes in escaped, as type="html" wants.
-    body = render_template("followup/feed.xml", stories=stories, updated=max((s.updated_at for s in stories), default=utcnow()),
-                           html_of=lambda story: str(render_markdown(story.body)))
-    return Response(body, mimetype="application/atom+xml")
+    def build(now):
+        stories = queries.public_stories(now, limit=50)
+        # The template is .xml, so autoescaped: each entry's HTML goes in escaped, as type="html" wants.
+        return render_template("followup/feed.xml", stories=stories,
+                               updated=max((s.updated_at for s in stories), default=now),
+                               html_of=lambda story: str(render_markdown(story.body)))
+
+    return _stories_cached(("stories-feed",), build, mimetype="application/atom+xml")
 
 
 @bp.route("/stories/<int:story_id>-<slug>")
@@ -72,7 +88,7 @@ def download(material_id, filename):
         abort(404)
     if filename != material.filename:
         return redirect(url_for(".download", material_id=material.id, filename=material.filename), 301)
-    return _attachment(queries.file_bytes(material_id), material.content_type, material.filename, private=False)
+    return _attachment(queries.file_bytes(material), material.content_type, material.filename, private=False)
 
 
 # -- a registrant's private follow-up page -------------------------------------------------------
@@ -84,12 +100,18 @@ def _private(response) -> Response:
     return response
 
 
-def _registration_or_404(token: str) -> Registration:
-    found = resolve_token(token, emails.TOKEN_PURPOSE)
-    registration = queries.registration_of(found.subject_id) if found is not None else None
-    if registration is None or registration.person_id != found.person_id:
+def _registration_or_404(token: str, *, expired_is_fine: bool = False) -> Registration:
+    """The registration a live follow-up link opens. A link staff withdrew, or one whose surveys have
+    all closed, answers 410 with a page saying so (an unknown one, 404); opting out still works
+    with an expired link, as the emails' List-Unsubscribe promises."""
+    link = queries.followup_link(token)
+    if link.state == "unknown":
         abort(404)
-    return registration
+    if link.state == "revoked" or (link.state == "expired" and not expired_is_fine):
+        event = link.registration.event
+        abort(_private((render_template("followup/link_gone.html", state=link.state, closed_at=link.closed_at,
+                                        event=event, is_webinar=link.registration.webinar_id is not None), 410)))
+    return link.registration
 
 
 def _page(token: str, registration: Registration, errors: dict | None = None, status: int = 200, given=None):
@@ -133,19 +155,73 @@ def private_file(token, material_id):
     material = next((m for m in queries.registrant_materials(registration) if m.id == material_id), None)
     if material is None or material.kind != "file":
         abort(404)
-    return _attachment(queries.file_bytes(material_id), material.content_type, material.filename, private=True)
+    return _attachment(queries.file_bytes(material), material.content_type, material.filename, private=True)
 
 
 @bp.route("/followup/<token>/unsubscribe", methods=["GET", "POST"])
 @csrf.exempt   # RFC 8058 one-click: the mail provider POSTs "List-Unsubscribe=One-Click" without our form
 def unsubscribe(token):
-    registration = _registration_or_404(token)
+    registration = _registration_or_404(token, expired_is_fine=True)
     if request.method == "POST":
         services.opt_out(registration.person)
         db.session.commit()
         return _private(render_template("followup/unsubscribed.html"))
     return _private(render_template("followup/unsubscribe.html", token=token))
 
+
+# -- a speaker's own slides and links (from their invitation link) ------------------------------
+
+def _speaker_or_404(token: str):
+    speaker = queries.speaker_of_invitation(token)
+    if speaker is None:
+        abort(404)
+    return speaker
+
+
+def _speaker_page(token, speaker, form=None, status=200):
+    targets = queries.speaker_targets(speaker)
+    if form is None:
+        form = AddOwnMaterialForm(formdata=None, targets=targets)
+    return _private((render_template(
+        "followup/speaker_materials.html", token=token, speaker=speaker, form=form, has_targets=bool(targets),
+        materials=queries.speaker_added_materials(speaker)), status))
+
+
+@bp.route("/speakers/invitation/<token>/materials", methods=["GET", "POST"])
+@upload_limit("SPEAKER_MATERIAL_MAX_BYTES")
+def speaker_materials(token):
+    speaker = _speaker_or_404(token)
+    if request.method == "GET":
+        return _speaker_page(token, speaker)
+    form = AddOwnMaterialForm(targets=queries.speaker_targets(speaker))
+    if not form.validate_on_submit():
+        return _speaker_page(token, speaker, form, 422)
+    limit = current_app.config["SPEAKER_MATERIAL_MAX_BYTES"]
+    upload = form.file.data
+    values = {"kind": form.kind.data, "title": form.title.data, "url": form.url.data,
+              "registrants_only": form.registrants_only.data,
+              "data": upload.read(limit + 1) if upload and getattr(upload, "filename", "") else b""}
+    try:
+        services.add_speaker_material(speaker, form.target.data, values, max_bytes=limit)
+    except services.FollowupProblem as problem:
+        db.session.rollback()
+        getattr(form, problem.field, form.title).errors = [str(problem)]
+        return _speaker_page(token, speaker, form, 422)
+    db.session.commit()
+    flash(f"Thank you: “{form.title.data}” is attached. Our staff see that you added it.", "success")
+    return _private(redirect(url_for(".speaker_materials", token=token), 303))
+
+
+@bp.route("/speakers/invitation/<token>/materials/<int:material_id>/remove", methods=["POST"])
+def remove_speaker_material(token, material_id):
+    speaker = _speaker_or_404(token)
+    try:
+        services.remove_speaker_material(speaker, material_id)
+    except LookupError:
+        abort(404)
+    db.session.commit()
+    flash("Removed.", "success")
+    return _private(redirect(url_for(".speaker_materials", token=token), 303))
 
 
 # What other areas' public pages show of a session, slot, webinar or meeting after it (their templates

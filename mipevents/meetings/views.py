@@ -8,6 +8,7 @@ from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
 from mipevents.meetings import queries
 from mipevents.workflows import home as home_page
+from mipevents.workflows import write_ups
 
 bp = Blueprint("meetings", __name__)
 
@@ -34,7 +35,9 @@ def show_meeting(slug):
     state = queries.registration_state(head, now)
     can_register = state == "open"
     days = [head.starts_on + timedelta(days=n) for n in range((head.ends_on - head.starts_on).days + 1)]
+    # Its write-ups appear when their publish date comes, without waiting for the meeting to change.
+    boundary = write_ups.publish_boundary(("meeting", head.id), queries.meeting_version(head), now)
     return cached_response(
-        ("meeting", head.id, state), queries.meeting_version(head),
-        lambda: render_template("meetings/show_meeting.html", meeting=head.load(), registration=state,
+        ("meeting", head.id, state), (queries.meeting_version(head), boundary.key), max_age=boundary.max_age(60),
+        build=lambda: render_template("meetings/show_meeting.html", meeting=head.load(), registration=state,
                                 can_register=can_register, days=days, is_past=queries.is_past(head, now)))

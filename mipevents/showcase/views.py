@@ -15,6 +15,7 @@ from mipevents.meetings.models import Meeting
 from mipevents.showcase import queries, services, stage_services
 from mipevents.showcase.live import ACTIONS, InvalidAction
 from mipevents.showcase.timing import mmss
+from mipevents.workflows import write_ups
 
 bp = Blueprint("showcase", __name__)
 
@@ -67,7 +68,10 @@ def lineup(slug):
         return render_template("showcase/lineup.html", meeting=meeting, items=items, plans=plans, is_over=is_over)
 
     # The recap replaces the line-up when the meeting ends: the key says which one this is.
-    return cached_response(("showcase.lineup", meeting.id, is_over), meeting.agenda_version, build)
+    # Each idea's dated write-up appears when its day comes, without waiting for the meeting to change.
+    boundary = write_ups.publish_boundary(("meeting", meeting.id), meeting.agenda_version)
+    return cached_response(("showcase.lineup", meeting.id, is_over), (meeting.agenda_version, boundary.key), build,
+                           max_age=boundary.max_age(60))
 
 
 @bp.route("/ideas/")
@@ -82,7 +86,10 @@ def ideas():
         return render_template("showcase/ideas.html", ideas=found, topics=topics, topic=topic)
 
     # Which meetings are over depends on the day: the key moves on with the date.
-    return cached_response(("showcase.ideas", topic, now.date().isoformat()), queries.ideas_version(), build)
+    version = queries.ideas_version()
+    boundary = write_ups.publish_boundary("ideas", version, now)   # each idea's dated write-up, on its day
+    return cached_response(("showcase.ideas", topic, now.date().isoformat()), (version, boundary.key), build,
+                           max_age=boundary.max_age(60))
 
 
 PHASE_WORDS = {"calm": "", "amber": "One minute left", "red": "30 seconds left", "time": "Time", "over": "Overtime"}

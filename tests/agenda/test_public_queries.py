@@ -47,6 +47,7 @@ def test_public_pages_cost_the_same_queries_on_the_small_and_the_large_dataset(a
 
     assert counts["small"] == counts["large"]
     # A session page also reads its materials and write-up; a past meeting's page, its write-ups; a
-    # speaker's page, their sessions' materials.
-    assert counts["small"] == {"agenda": 3, "agenda by track": 3, "agenda by day and kind": 3, "session": 5,
-                               "speakers": 3, "speaker": 5, "meeting": 2, "changes": 3}
+    # speaker's page, their sessions' materials. The session and meeting pages read, once per version,
+    # when the next dated write-up becomes public (their cache key moves on then).
+    assert counts["small"] == {"agenda": 3, "agenda by track": 3, "agenda by day and kind": 3, "session": 6,
+                               "speakers": 3, "speaker": 5, "meeting": 3, "changes": 3}

@@ -1,16 +1,20 @@
-"""After the meeting, on a phone: a mayor opens the past Winter Meeting, reads the write-up, downloads
-the slides, and answers the survey from the follow-up email's private link; staff then see the answer
-in the results. axe finds no serious or critical problem on any of these pages."""
+"""After the meeting: a panelist attaches her slides from her private speaker link; on a phone, a mayor
+opens the past Winter Meeting, reads the write-up, downloads the slides, and answers the survey from
+the follow-up email's private link; staff then see the answer in the results and who added the
+panelist's slides. axe finds no serious or critical problem on any of these pages."""
 import re
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from mipevents.agenda import invitations
+from mipevents.agenda.models import SessionSpeaker
 from mipevents.extensions import db
-from mipevents.followup.models import Survey
+from mipevents.followup.models import Story, Survey
 from mipevents.meetings.models import Meeting
 from mipevents.notify import delivery
+from mipevents.people.services import mint_token
 from mipevents.workflows import followups
 from mipevents.workflows.demo import load_demo
 
@@ -36,7 +40,29 @@ def test_a_mayor_reads_downloads_and_answers_then_staff_see_it(smtp_app, smtp_se
     [email] = smtp_server.to("lucia.ferro@example.org")
     assert email["Subject"] == "Thanks for joining Winter 2025 Meeting"
     link = re.search(r"http://mipevents\.test(/followup/[A-Za-z0-9_-]+)\s", email.get_body(("plain",)).get_content()).group(1)
+    panel_id = db.session.execute(select(Story.item_id).where(Story.item_id.is_not(None))).scalar_one()
+    role = db.session.execute(select(SessionSpeaker).where(SessionSpeaker.item_id == panel_id)
+                              .order_by(SessionSpeaker.position)).scalars().first()
+    speaker_token = mint_token(role.speaker.person, "invitation", invitations.invite(role, actor=None).id)
+    db.session.commit()
     server = start_server(workers=1)
+
+    # The panelist, from her invitation link: her slides go on her panel.
+    speaker = new_page()
+    speaker.goto(f"{server.url}/speakers/invitation/{speaker_token}")
+    speaker.get_by_role("link", name="Your slides and links").click()
+    assert speaker.get_by_role("heading", level=1).inner_text() == "Your slides and links"
+    assert_accessible(speaker)
+    speaker.get_by_label("For which session").select_option(value=f"session:{panel_id}")
+    speaker.get_by_label("Title").fill("Panelist's deck")
+    speaker.get_by_label("File").set_input_files(files=[{"name": "deck.pdf", "mimeType": "application/pdf",
+                                                         "buffer": b"%PDF-1.7\n%deck\n%%EOF\n"}])
+    speaker.get_by_role("button", name="Add").click()
+    assert speaker.locator(".flash-success").inner_text() == \
+        "Thank you: “Panelist's deck” is attached. Our staff see that you added it."
+    assert speaker.locator(".own-materials li strong").all_inner_texts() == ["Panelist's deck"]
+    assert_accessible(speaker)
+
     page = phone_page
 
     page.goto(f"{server.url}/meetings/winter-2025/")
@@ -78,4 +104,8 @@ def test_a_mayor_reads_downloads_and_answers_then_staff_see_it(smtp_app, smtp_se
     assert desk.locator(".answers-count").inner_text().startswith("3 answers")
     assert desk.locator(".try-what li").all_inner_texts() == [
         "A stormwater utility credit", "Mapping 311 calls against flood zones", "A stormwater credit for Tucson"]
+    assert_accessible(desk)
+    desk.goto(f"{server.url}/staff/after/session/{panel_id}")
+    row = desk.get_by_role("row").filter(has_text="Panelist's deck")
+    assert row.get_by_role("cell").nth(3).inner_text().startswith(f"{role.speaker.display_name} (speaker) · ")
     assert_accessible(desk)

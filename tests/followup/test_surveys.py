@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from mipevents.core.timeutil import utcnow
+from mipevents.core.timeutil import set_clock, utcnow
 from mipevents.extensions import db
 from mipevents.followup import queries, services
 from mipevents.followup.models import FollowupOptOut, SurveyAnswer
@@ -46,7 +46,7 @@ def test_staff_questions_are_parsed_and_bad_lines_named():
         services.parse_questions("How useful?")
 
 
-def test_one_answer_per_person_editable_until_the_survey_closes(client, survey):
+def test_one_answer_per_person_editable_until_the_survey_closes(client, survey, controlled_clock):
     registration = _registration(survey.item.meeting)
     token = mint_token(registration.person, "survey", registration.id)
     db.session.commit()
@@ -62,9 +62,12 @@ def test_one_answer_per_person_editable_until_the_survey_closes(client, survey):
     assert "Choose from 1 to 5." in bad.get_data(as_text=True)
     assert client.post(url, data={"q2": "Something else"}).status_code == 422
 
-    survey.closes_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
-    assert client.post(url, data={"q1": "1"}).status_code == 409
+    with pytest.raises(services.FollowupProblem, match="This survey has closed."):
+        services.answer(survey, registration, {"q1": "1"}, now=survey.closes_at)
+    set_clock(survey.closes_at)             # the only survey closes: so does the link (410, said plainly)
+    gone = client.post(url, data={"q1": "1"})
+    assert (gone.status_code, gone.headers["Cache-Control"]) == (410, "no-store")
+    assert "<h1>This link has expired</h1>" in gone.get_data(as_text=True)
     assert db.session.execute(select(SurveyAnswer.answers)).scalar_one()["q1"] == 5
 
     results = queries.results(survey)

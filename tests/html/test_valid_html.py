@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.workflows.demo import load_demo
 
@@ -98,9 +99,14 @@ def _private_pages():
     registration = db.session.execute(select(Registration).where(Registration.meeting_id == attendee.id)
                                       .order_by(Registration.id)).scalars().first()
     followup = mint_token(registration.person, "survey", registration.id)
+    withdrawn = mint_token(registration.person, "survey", registration.id)
+    from mipevents.people.models import Token
+    from mipevents.people.services import token_hash
+    db.session.execute(select(Token).where(Token.token_hash == token_hash(withdrawn))).scalar_one().revoked_at = utcnow()
     db.session.commit()
     return [f"/manage/{manage}", f"/calls/application/{private}", f"/speakers/invitation/{invited}",
-            f"/speakers/invitation/{invited}/briefing", f"/followup/{followup}", f"/followup/{followup}/unsubscribe"]
+            f"/speakers/invitation/{invited}/briefing", f"/speakers/invitation/{invited}/materials",
+            f"/followup/{followup}", f"/followup/{followup}/unsubscribe", f"/followup/{withdrawn}"]
 
 
 def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):
@@ -112,7 +118,8 @@ def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):
     pages = {path: client.get(path) for path in public}
     login_as("admin")
     pages.update({path: client.get(path) for path in staff})
-    expected = {"/no-such-page": 404, "/meetings/winter-2025/agenda?day=nonsense": 400}
+    expected = {"/no-such-page": 404, "/meetings/winter-2025/agenda?day=nonsense": 400,
+                public[-1]: 410}   # a withdrawn follow-up link: its page says so
     assert {path: r.status_code for path, r in pages.items()} == {path: expected.get(path, 200) for path in pages}
     files = {}
     for n, (path, response) in enumerate(pages.items()):
