@@ -1,14 +1,16 @@
 """Staff pages for meetings (behind login, under /staff/): the dashboard, creating, editing,
 duplicating, unpublishing and cancelling meetings, and their rooms."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from mipevents.accounts.permissions import reviewer_required, staff_required
-from mipevents.core.timeutil import to_local
+from mipevents.core.timeutil import to_local, utcnow
 from mipevents.core.web import status_change
 from mipevents.extensions import db
-from mipevents.meetings import services
+from mipevents.meetings import queries, services
 from mipevents.meetings.forms import DuplicateMeetingForm, EditMeetingForm, EditRoomForm
 from mipevents.meetings.models import Meeting, Room
 from mipevents.workflows import meetings as meeting_work
@@ -54,6 +56,23 @@ def show_meeting(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
     return render_template("staff/meetings/show_meeting.html", meeting=meeting, room_form=EditRoomForm(prefix="room"),
                            **meeting_work.agenda_overview(meeting))
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/preview")
+@staff_required
+def preview_meeting(meeting_id):
+    """The public meeting page as it will read once published (a draft included): staff only,
+    marked as a preview, never cached and never indexed."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    now = utcnow()
+    state = queries.registration_state(meeting, now)
+    days = [meeting.starts_on + timedelta(days=n) for n in range((meeting.ends_on - meeting.starts_on).days + 1)]
+    response = make_response(render_template("staff/preview/meeting.html", meeting=meeting, registration=state,
+                                             can_register=state == "open", days=days,
+                                             is_past=queries.is_past(meeting, now)))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _meeting_form(meeting: Meeting) -> EditMeetingForm:
