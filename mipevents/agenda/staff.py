@@ -301,7 +301,7 @@ def add_speaker(item_id):
 def _preview(html: str):
     """A staff preview: never stored by any cache, never indexed."""
     response = make_response(html)
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = "no-store"     # as every /staff/ page (core.private_pages)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

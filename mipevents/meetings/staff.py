@@ -70,7 +70,7 @@ def preview_meeting(meeting_id):
     response = make_response(render_template("staff/preview/meeting.html", meeting=meeting, registration=state,
                                              can_register=state == "open", days=days,
                                              is_past=queries.is_past(meeting, now)))
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = "no-store"     # as every /staff/ page (core.private_pages)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -117,10 +117,11 @@ def duplicate(meeting_id):
         form.timezone.data = source.timezone
         form.kind.data = source.kind
     if form.validate_on_submit():
-        if services.slug_taken(form.slug.data):
+        slug = (form.slug.data or "").strip() or services.slug_from_name(form.name.data.strip())
+        if services.slug_taken(slug):
             form.slug.errors.append("Another meeting already uses this web address.")
         else:
-            meeting = duplicate_meeting(source, name=form.name.data.strip(), slug=form.slug.data.strip(),
+            meeting = duplicate_meeting(source, name=form.name.data.strip(), slug=slug,
                                         starts_on=form.starts_on.data, timezone=form.timezone.data,
                                         kind=form.kind.data, with_speakers=form.with_speakers.data == "yes",
                                         actor=current_user)
