@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
 from mipevents.core.forms import Form
@@ -63,7 +63,8 @@ class EditSessionForm(Form):
 class AddSessionSpeakerForm(Form):
     """Put a speaker on a session. The choices are the speakers a search found (a list of 1,500 is
     no list); the one posted is checked against every speaker by the view, not against the choices."""
-    speaker_id = SelectField("Speaker", coerce=int, validate_choice=False, validators=[InputRequired(message="Choose a speaker.")])
+    # Checked by validate_speaker_id (not InputRequired: a `required` select would need an empty first option).
+    speaker_id = SelectField("Speaker", coerce=int, validate_choice=False)
     role = SelectField("Role", choices=list(vocab.SPEAKER_ROLES.items()), default="panelist")
     position = IntegerField("Order", validators=[Optional(), NumberRange(min=0, max=99)],
                             description="1 is listed first; empty puts them last.")
