@@ -193,12 +193,14 @@ def conflicts_for(item: AgendaItem) -> list[Conflict]:
 WARNED_BEFORE_SAVE = ("room", "speaker")
 
 
-def conflicts_if_saved(item: AgendaItem, new: dict | None = None, *, speaker: Speaker | None = None) -> list[Conflict]:
+def conflicts_if_saved(item: AgendaItem, new: dict | None = None, *, speaker: Speaker | None = None,
+                       reinstate: bool = False) -> list[Conflict]:
     """The room and speaker conflicts this session would gain from a change that is not saved yet:
-    `new` model values (from edit_values or move_values) or an added `speaker`. Conflicts it is
-    already part of are not repeated. Reads only."""
+    `new` model values (from edit_values or move_values), an added `speaker`, or reinstating it
+    (a cancelled session conflicts with nothing). Conflicts it is already part of are not repeated.
+    Reads only."""
     now = placed(meeting_items(item.meeting))
-    changes = {}
+    changes = {"is_cancelled": False} if reinstate else {}
     if new is not None:
         changes = {key: new[key] for key in ("title", "starts_at", "ends_at", "room_id") if key in new}
         if "room_id" in new:

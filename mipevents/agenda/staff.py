@@ -355,6 +355,13 @@ def cancel_item(item_id):
 @staff_bp.route("/sessions/<int:item_id>/restore", methods=["POST"])
 @staff_required
 def restore_item(item_id):
+    """Reinstating is public at once: a double booking it would bring back is confirmed first."""
+    item = db.get_or_404(AgendaItem, item_id)
+    if item.status == "cancelled":
+        pending = _unconfirmed(services.conflicts_if_saved(item, reinstate=True))
+        if pending:
+            return _item_page(item, EditSessionForm.for_item(item), status=409, pending=pending,
+                              confirm_action=url_for(".restore_item", item_id=item.id))
     return _status_change(item_id, services.restore_item, "Reinstated “{row.title}”.")
 
 

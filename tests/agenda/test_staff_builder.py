@@ -94,6 +94,14 @@ def test_a_draft_is_saved_with_its_conflict_and_a_speaker_booked_twice_is_confir
     assert confirmed.status_code == 303
     assert [link.speaker_id for link in db_session.execute(
         select(SessionSpeaker).where(SessionSpeaker.item_id == public.id)).scalars()] == [ana.id]
+    # Cancelled, it conflicts with nothing; reinstating it brings the double booking back: asked first.
+    assert client.post(f"/staff/sessions/{public.id}/cancel").status_code == 303
+    assert client.post(f"/staff/sessions/{public.id}/restore").status_code == 409
+    db_session.refresh(public)
+    assert public.status == "cancelled"
+    assert client.post(f"/staff/sessions/{public.id}/restore", data={"confirm": "yes", "accept_conflict": key}).status_code == 303
+    db_session.refresh(public)
+    assert public.status == "published"
     for bad in ("999999", "99999999999", "x"):
         assert client.post(f"/staff/sessions/{public.id}/speakers",
                            data={"speaker-speaker_id": bad, "speaker-role": "panelist"}).status_code == 422
