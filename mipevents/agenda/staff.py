@@ -415,7 +415,8 @@ def publish(meeting_id):
     releases = db.session.execute(db.select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)
                                   .order_by(AgendaRelease.number.desc()).limit(10)).scalars().all()
     return render_template("staff/agenda/publish.html", meeting=meeting, form=form, conflicts=conflicts,
-                           drafts=[i for i in items if i.status == "draft"], releases=releases), status
+                           drafts=[i for i in items if i.status == "draft"], releases=releases,
+                           since=changes_since_release(meeting, items)), status
 
 
 @staff_bp.route("/session-speakers/<int:link_id>/invite", methods=["POST"])

@@ -65,6 +65,8 @@ def test_an_edit_that_double_books_a_published_session_waits_for_a_confirmation(
     builder = client.get(f"/staff/meetings/{meeting.id}/agenda").get_data(as_text=True)
     assert "<strong>1 change since release 1</strong>: 1 already public (edits of published sessions), " \
            "0 waiting for the next publish." in builder
+    before_publishing = client.get(f"/staff/meetings/{meeting.id}/publish").get_data(as_text=True)
+    assert "<h2>What release 2 will list (1 change since release 1)</h2>" in before_publishing
     published = client.post(f"/staff/meetings/{meeting.id}/publish",
                             data={"accept_conflicts": "y", "conflict_key": key}, follow_redirects=True)
     assert "Published release 2 of the agenda (1 change)." in published.get_data(as_text=True)
