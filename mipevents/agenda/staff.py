@@ -90,7 +90,7 @@ def _grid(meeting: Meeting, items: list[AgendaItem], day: date) -> dict:
                     item, span = starts[(room_id, lane, r)]
                     cells.append({"item": item, "rowspan": span})
                 elif (room_id, lane, r) not in covered:
-                    cells.append(None)
+                    cells.append({"room_id": room_id or 0})
         body.append((slot, cells))
     return {"columns": [(room_id, name, lanes[room_id]) for room_id, name in columns], "rows": body}
 
@@ -189,7 +189,7 @@ def move_item(meeting_id):
     if changed:
         public = " It is public at once." if item.is_public else ""
         flash(f"Moved “{item.title}” to {to_local(item.starts_at, meeting.timezone).strftime('%I:%M %p').lstrip('0')}"
-              f" on {form.day.data.strftime('%b %-d')}, {item.room.name if item.room else 'no room'}.{public}", "success")
+              f" on {form.day.data:%b} {form.day.data.day}, {item.room.name if item.room else 'no room'}.{public}", "success")
     else:
         flash("Nothing changed: the session is already there.", "info")
     _flash_conflicts(item)

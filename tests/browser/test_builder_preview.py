@@ -21,7 +21,7 @@ def draft_meeting(app, make_meeting, make_room, make_item):
     make_item(meeting, at=datetime(2025, 7, 16, 11, 0), minutes=75, room=salon, title="Housing that lasts", status="draft")
     user = create_user("builder@example.org", PASSWORD, role="staff", name="Builder")
     db.session.commit()
-    return {"meeting_id": meeting.id, "email": user.email}
+    return {"meeting_id": meeting.id, "email": user.email, "salon_id": salon.id}
 
 
 def test_staff_preview_a_draft_and_confirm_a_double_booking_before_it_goes_live(
@@ -56,6 +56,13 @@ def test_staff_preview_a_draft_and_confirm_a_double_booking_before_it_goes_live(
     assert page.locator(".since-release strong").inner_text() == "0 changes since release 1"
     assert page.locator("td.booked", has_text="Housing that lasts").get_attribute("rowspan") == "5"
     assert_accessible(page)
+    # Dragged to an empty quarter hour of Salon A (an enhancement of the move form): no conflict, moved.
+    transfer = page.evaluate_handle("new DataTransfer()")
+    page.locator("a.slot", has_text="Housing that lasts").dispatch_event("dragstart", {"dataTransfer": transfer})
+    page.locator(f"td[data-room='{draft_meeting['salon_id']}'][data-at='13:00']").dispatch_event("drop", {"dataTransfer": transfer})
+    page.wait_for_url(lambda u: "/agenda?day=2025-07-16" in u)
+    assert page.locator(".flash-success").inner_text() == \
+        "Moved “Housing that lasts” to 1:00 PM on Jul 16, Salon A. It is public at once."
 
     # Into the Ballroom during the plenary: asked first, nothing public yet.
     page.get_by_role("link", name="Housing that lasts").first.click()
@@ -70,7 +77,7 @@ def test_staff_preview_a_draft_and_confirm_a_double_booking_before_it_goes_live(
         "Not saved yet: “Housing that lasts” is public, and this change would double-book it"
     assert warning.locator(".clashes").inner_text() == "It clashes with “Opening plenary”."
     assert_accessible(page)
-    assert "Since version" not in page.context.request.get(url + "/meetings/summer-2025/agenda/changes").text()
+    assert "Ballroom." not in page.context.request.get(url + "/meetings/summer-2025/agenda/changes").text()
 
     warning.get_by_role("button", name="Save and make it public anyway").click()
     page.wait_for_url("**/staff/sessions/*/edit")
