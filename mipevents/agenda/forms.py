@@ -7,11 +7,12 @@ from datetime import date
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
 from mipevents.core.forms import Form
 from mipevents.core.timeutil import to_local
+from mipevents.core.web import MAX_ID
 
 
 class EditSessionForm(Form):
@@ -60,20 +61,62 @@ class EditSessionForm(Form):
 
 
 class AddSessionSpeakerForm(Form):
-    speaker_id = SelectField("Speaker", coerce=int, validate_choice=False, validators=[InputRequired(message="Choose a speaker.")])
+    """Put a speaker on a session. The choices are the speakers a search found (a list of 1,500 is
+    no list); the one posted is checked against every speaker by the view, not against the choices."""
+    # Checked by validate_speaker_id (not InputRequired: a `required` select would need an empty first option).
+    speaker_id = SelectField("Speaker", coerce=int, validate_choice=False)
     role = SelectField("Role", choices=list(vocab.SPEAKER_ROLES.items()), default="panelist")
     position = IntegerField("Order", validators=[Optional(), NumberRange(min=0, max=99)],
                             description="1 is listed first; empty puts them last.")
 
-    def __init__(self, speakers, *args, **kwargs):
+    def __init__(self, speakers=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.speaker_id.choices = [(s.id, f"{s.display_name}" + (f" — {s.position}" if s.position else ""))
                                    for s in speakers]
 
     def validate_speaker_id(self, field):
         field.errors[:] = []
-        if field.process_errors or field.data not in {value for value, _ in self.speaker_id.choices}:
+        if field.process_errors or not field.data or not 1 <= field.data <= MAX_ID:
             raise ValidationError("Choose a speaker from the list.")
+
+
+class FindSpeakerForm(Form):
+    """The speaker picker's search (a GET form: no token, nothing changes)."""
+    class Meta(Form.Meta):
+        csrf = False
+
+    q = StringField("Find a speaker", validators=[Optional(), Length(max=100)],
+                    description="A name, organisation or city: “Ruiz”, “Tacoma”.")
+
+
+class MoveSessionForm(Form):
+    """The builder's keyboard and no-JavaScript way to move a session: another room, day or start
+    time (local, in the meeting's zone); it keeps its length."""
+    item_id = SelectField("Session", coerce=int, validate_choice=False)
+    room_id = SelectField("To room", coerce=int, default=0, validate_choice=False)
+    day = DateField("On", validators=[DataRequired(message="Enter the day (YYYY-MM-DD).")])
+    starts = TimeField("At", validators=[DataRequired(message="Enter the start time (HH:MM).")])
+
+    def __init__(self, meeting, items, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.show_sessions(meeting, items)
+        self.room_id.choices = [(0, "No room")] + [(r.id, r.name) for r in meeting.rooms]
+
+    def show_sessions(self, meeting, items) -> None:
+        """The sessions to choose from (those of the meeting when checking a post, of the day shown on a page)."""
+        zone = meeting.timezone
+        self.item_id.choices = [(i.id, f"{to_local(i.starts_at, zone).strftime('%I:%M %p').lstrip('0')} {i.title}"
+                                 + (f" ({i.room.name})" if i.room else "")) for i in items]
+
+    def validate_item_id(self, field):
+        field.errors[:] = []
+        if field.process_errors or field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of the meeting's sessions.")
+
+    def validate_room_id(self, field):
+        field.errors[:] = []
+        if field.process_errors or field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of this meeting's rooms.")
 
 
 class PublishAgendaForm(Form):

@@ -73,14 +73,16 @@ def meeting_conflicts(meeting: Meeting, items: list[AgendaItem] | None = None) -
     return find_conflicts(placed(items), meeting.starts_on, meeting.ends_on, meeting.timezone)
 
 
-def snapshot(meeting: Meeting, items: list[AgendaItem]) -> dict:
-    """The public agenda as plain values, to diff the next release against."""
+def snapshot(meeting: Meeting, items: list[AgendaItem], *, as_if_published: bool = False) -> dict:
+    """The public agenda as plain values, to diff the next release against (`as_if_published`: with
+    the drafts, as publishing now would make it)."""
+    shown = ("published", "cancelled", "draft") if as_if_published else ("published", "cancelled")
     return {str(i.id): {
         "title": i.title, "starts_at": isoformat_z(i.starts_at), "ends_at": isoformat_z(i.ends_at),
-        "room": i.room.name if i.room else "", "status": i.status,
+        "room": i.room.name if i.room else "", "status": "published" if i.status == "draft" else i.status,
         "speakers": [f"{link.speaker.display_name} ({vocab.label(vocab.SPEAKER_ROLES, link.role)})"
                      for link in i.speaker_links],
-    } for i in items if i.status in ("published", "cancelled")}
+    } for i in items if i.status in shown}
 
 
 def _when(values: dict, zone: str) -> str:
@@ -129,6 +131,35 @@ def latest_release(meeting: Meeting) -> AgendaRelease | None:
     ).scalar_one_or_none()
 
 
+def live_changes(meeting: Meeting, public_items: list[AgendaItem], previous: AgendaRelease | None = None) -> list[dict]:
+    """What is public now that the last release does not list: edits of published sessions, which
+    are public as soon as they are saved. The public changelog shows them until the next release
+    records them. `public_items`: the published and cancelled sessions, with rooms and speakers;
+    `previous`: the latest release when the caller has it."""
+    previous = previous or latest_release(meeting)
+    if previous is None:
+        return []
+    return diff_snapshots(previous.snapshot, snapshot(meeting, public_items), meeting.timezone)
+
+
+def changes_since_release(meeting: Meeting, items: list[AgendaItem]) -> dict:
+    """For the builder: the last release, and what changed since it, split into what is already
+    public (edits of published sessions) and what waits for the next publish (drafts and the rest).
+    `items`: every session of the meeting (meeting_items)."""
+    previous = latest_release(meeting)
+    before = previous.snapshot if previous else {}
+    pending = diff_snapshots(before, snapshot(meeting, items, as_if_published=True), meeting.timezone)
+    live = diff_snapshots(before, snapshot(meeting, items), meeting.timezone) if previous else []
+    live_keys = {(c["type"], c["item_id"], c["text"]) for c in live}
+    return {"release": previous, "total": len(pending), "live": live,
+            "waiting": [c for c in pending if (c["type"], c["item_id"], c["text"]) not in live_keys]}
+
+
+def count_words(n: int, one: str, many: str | None = None) -> str:
+    """"1 change", "3 changes": a count with its noun in the right number."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def unacknowledged(conflicts: list[Conflict], accept_conflicts) -> list[Conflict]:
     """The conflicts an acknowledgement does not cover: `True` covers all, `False` none, and a
     collection of Conflict.key values exactly those (so a conflict that appeared after staff read
@@ -173,7 +204,7 @@ def publish_agenda(meeting: Meeting, *, actor=None, accept_conflicts=False, note
     meeting.agenda_published_at = utcnow()
     touch(meeting)
     audit.record("publish_agenda", meeting, actor=actor, meeting_id=meeting.id,
-                 summary=f"Published release {release.number} of the agenda ({len(changes)} change{'' if len(changes) == 1 else 's'})",
+                 summary=f"Published release {release.number} of the agenda ({count_words(len(changes), 'change')})",
                  after={"release": release.number, "conflicts_accepted": len(conflicts)})
     db.session.flush()
     return release

@@ -3,15 +3,16 @@
 An edit to a session that is already public shows at once: it raises that session's iCalendar
 SEQUENCE once per saved change to time, place, title or status, moves the meeting's
 agenda_version on (touch), and is audited with the values before and after."""
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
 from mipevents.accounts import audit
 from mipevents.agenda.changes import record_session_change
-from mipevents.agenda.conflicts import Conflict, conflicts_of
+from mipevents.agenda.conflicts import Conflict, conflicts_of, find_conflicts
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
-from mipevents.agenda.publishing import meeting_conflicts
+from mipevents.agenda.publishing import meeting_conflicts, meeting_items, placed
 from mipevents.core.timeutil import isoformat_z, to_local, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
@@ -103,9 +104,10 @@ def _apply(item: AgendaItem, new: dict, *, actor, action: str, summary: str) -> 
     return changed
 
 
-def update_item(item: AgendaItem, values: dict, *, actor) -> set[str]:
-    """Save an edit; returns the names of what changed (empty when nothing did)."""
-    new = _model_values(item.meeting, values)
+def update_item(item: AgendaItem, values: dict, *, actor, new: dict | None = None) -> set[str]:
+    """Save an edit; returns the names of what changed (empty when nothing did). `new`: the model
+    values when edit_values already made them."""
+    new = _model_values(item.meeting, values) if new is None else new
     return _apply(item, new, actor=actor, action="edit_session", summary=f"Edited the session “{new['title']}”")
 
 
@@ -186,8 +188,72 @@ def conflicts_for(item: AgendaItem) -> list[Conflict]:
     return conflicts_of(meeting_conflicts(item.meeting), item.id)
 
 
-def speakers_for_choice() -> list[Speaker]:
-    return list(db.session.execute(select(Speaker).order_by(func.lower(Speaker.name))).scalars())
+# The double-bookings that must not reach the public unnoticed: a saved edit of a public session is
+# public at once, so these are confirmed before the save, not only listed after it.
+WARNED_BEFORE_SAVE = ("room", "speaker")
+
+
+def conflicts_if_saved(item: AgendaItem, new: dict | None = None, *, speaker: Speaker | None = None,
+                       reinstate: bool = False) -> list[Conflict]:
+    """The room and speaker conflicts this session would gain from a change that is not saved yet:
+    `new` model values (from edit_values or move_values), an added `speaker`, or reinstating it
+    (a cancelled session conflicts with nothing). Conflicts it is already part of are not repeated.
+    Reads only."""
+    now = placed(meeting_items(item.meeting))
+    changes = {"is_cancelled": False} if reinstate else {}
+    if new is not None:
+        changes = {key: new[key] for key in ("title", "starts_at", "ends_at", "room_id") if key in new}
+        if "room_id" in new:
+            room = db.session.get(Room, new["room_id"]) if new["room_id"] else None
+            changes["room_name"] = room.name if room else ""
+    after = []
+    for p in now:
+        if p.id == item.id:
+            if speaker is not None and speaker.id not in dict(p.speakers):
+                changes["speakers"] = p.speakers + ((speaker.id, speaker.display_name),)
+            p = replace(p, **changes)
+        after.append(p)
+    known = {c.key for c in find_conflicts(now)}
+    return [c for c in find_conflicts(after) if c.kind in WARNED_BEFORE_SAVE and c.involves(item.id)
+            and c.key not in known]
+
+
+def edit_values(meeting: Meeting, values: dict) -> dict:
+    """The form's values (local day and times) as model values; SessionProblem for impossible ones."""
+    return _model_values(meeting, values)
+
+
+def move_values(item: AgendaItem, *, day: date, starts: time, room_id: int | None) -> dict:
+    """Where a move puts the session: a new local day, start and room; it keeps its length."""
+    starts_at = wall_clock_to_utc(day, starts, item.meeting.timezone)
+    return {"starts_at": starts_at, "ends_at": starts_at + (item.ends_at - item.starts_at),
+            "room_id": _room(item.meeting, room_id)}
+
+
+def move_item(item: AgendaItem, new: dict, *, actor) -> set[str]:
+    """Move a session (values from move_values); public at once when it is published, like any edit."""
+    return _apply(item, new, actor=actor, action="move_session", summary=f"Moved the session “{item.title}”")
+
+
+SPEAKER_MATCHES = 25      # a search answers at most this many speakers
+SHOW_ALL_UP_TO = 30       # a short list of speakers is shown whole, without a search
+
+
+def search_speakers(query: str, limit: int = SPEAKER_MATCHES) -> tuple[list[Speaker], int]:
+    """Speakers whose name, honorific, position, organisation or city contains every word of `query`
+    (case-insensitive), by name; with the number that match (more than `limit` says "narrow it").
+    An empty query matches everyone. Two queries, whatever the number of speakers."""
+    stmt = select(Speaker)
+    for word in query.split()[:6]:
+        like = "%" + word.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(func.lower(Speaker.name).like(like, escape="\\")
+                          | func.lower(Speaker.honorific).like(like, escape="\\")
+                          | func.lower(Speaker.position).like(like, escape="\\")
+                          | func.lower(Speaker.organization).like(like, escape="\\")
+                          | func.lower(Speaker.city).like(like, escape="\\"))
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    found = db.session.execute(stmt.order_by(func.lower(Speaker.name), Speaker.id).limit(limit)).scalars().all()
+    return list(found), total
 
 
 # ------------------------------------------------------------------------- following the meeting's edits

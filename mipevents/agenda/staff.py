@@ -3,15 +3,24 @@ and their speakers, inviting speakers (each meeting's invitations, with their A/
 one-click reminder), cancelling, and publishing with the conflict list and an explicit acknowledgement."""
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from mipevents.accounts.permissions import staff_required
-from mipevents.agenda import invitations, services
-from mipevents.agenda.conflicts import conflicting_ids, conflicts_of
-from mipevents.agenda.forms import AddSessionSpeakerForm, EditSessionForm, InviteSpeakerForm, PublishAgendaForm, RemindSpeakerForm
+from mipevents.agenda import invitations, queries, services
+from mipevents.agenda.conflicts import Conflict, conflicting_ids, conflicts_of
+from mipevents.agenda.forms import (
+    AddSessionSpeakerForm,
+    EditSessionForm,
+    FindSpeakerForm,
+    InviteSpeakerForm,
+    MoveSessionForm,
+    PublishAgendaForm,
+    RemindSpeakerForm,
+)
 from mipevents.agenda.models import AgendaItem, AgendaRelease, Invitation, SessionSpeaker
-from mipevents.agenda.publishing import OpenConflicts, items_by_day, meeting_conflicts, meeting_items, publish_agenda
+from mipevents.agenda.publishing import OpenConflicts, changes_since_release, count_words, items_by_day, meeting_conflicts, meeting_items, publish_agenda
+from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import to_local
 from mipevents.core.web import query_id, status_change
 from mipevents.extensions import db
@@ -20,7 +29,7 @@ from mipevents.speakers.models import Speaker
 
 staff_bp = Blueprint("agenda_staff", __name__, url_prefix="/staff")
 
-SLOT = timedelta(minutes=30)
+ROW = timedelta(minutes=15)      # the builder grid's rows: a 75-minute panel spans five of them
 
 
 def _flash_conflicts(item: AgendaItem) -> None:
@@ -29,51 +38,163 @@ def _flash_conflicts(item: AgendaItem) -> None:
 
 
 def _grid(meeting: Meeting, items: list[AgendaItem], day: date) -> dict:
-    """The day as rows of half-hour slots (local time) × rooms; each session sits in the cell of
-    the slot it starts in, so overlapping sessions in one room show side by side in one cell."""
+    """The day as quarter-hour rows (local time) × rooms. A session spans the rows of its duration;
+    sessions that overlap in one room sit side by side in lanes of that room's column, so a
+    double booking looks like one."""
     zone = meeting.timezone
     first, last = time(8), time(18)
     for item in items:
         start, end = to_local(item.starts_at, zone), to_local(item.ends_at, zone)
         first = min(first, start.time())
         last = max(last, end.time() if end.date() == day else time(23, 59))
-    cursor = datetime.combine(day, time(first.hour, 0 if first.minute < 30 else 30))
-    stop = datetime.combine(day, last)
+    top = datetime.combine(day, time(first.hour, first.minute // 15 * 15))
     slots = []
-    while cursor < stop and cursor.date() == day:
+    cursor = top
+    while cursor < datetime.combine(day, last) and cursor.date() == day:
         slots.append(cursor.time())
-        cursor += SLOT
-    rooms = list(meeting.rooms)
-    columns = [(room.id, room.name) for room in rooms]
+        cursor += ROW
+    rows = len(slots)
+
+    def row_of(instant, round_up=False) -> int:
+        local = to_local(instant, zone).replace(tzinfo=None)
+        if local.date() != day:
+            return 0 if local.date() < day else rows
+        minutes = (local - top).total_seconds() / 60
+        index = int(-(-minutes // 15)) if round_up else int(minutes // 15)
+        return max(0, min(index, rows))
+
+    columns = [(room.id, room.name) for room in meeting.rooms]
     if any(item.room_id is None for item in items):
         columns.append((None, "No room"))
-    cells: dict = {}
-    for item in items:
-        start = to_local(item.starts_at, zone).time()
-        slot = time(start.hour, 0 if start.minute < 30 else 30)
-        cells.setdefault((slot, item.room_id), []).append(item)
-    return {"slots": slots, "columns": columns, "cells": cells}
+    starts: dict = {}        # (room id, lane, row) -> (item, rows it spans)
+    covered: set = set()     # (room id, lane, row) under a session that started above
+    lanes: dict = {}
+    for room_id, _ in columns:
+        ends: list[int] = []     # per lane, the row where its last session ends
+        for item in sorted((i for i in items if i.room_id == room_id), key=lambda i: (i.starts_at, i.id)):
+            first_row = min(row_of(item.starts_at), rows - 1)
+            last_row = max(min(row_of(item.ends_at, round_up=True), rows), first_row + 1)
+            lane = next((n for n, end in enumerate(ends) if end <= first_row), len(ends))
+            if lane == len(ends):
+                ends.append(last_row)
+            ends[lane] = last_row
+            starts[(room_id, lane, first_row)] = (item, last_row - first_row)
+            covered.update((room_id, lane, r) for r in range(first_row + 1, last_row))
+        lanes[room_id] = max(len(ends), 1)
+    body = []
+    for r, slot in enumerate(slots):
+        cells = []
+        for room_id, _name in columns:
+            for lane in range(lanes[room_id]):
+                if (room_id, lane, r) in starts:
+                    item, span = starts[(room_id, lane, r)]
+                    cells.append({"item": item, "rowspan": span})
+                elif (room_id, lane, r) not in covered:
+                    cells.append({"room_id": room_id or 0})
+        body.append((slot, cells))
+    return {"columns": [(room_id, name, lanes[room_id]) for room_id, name in columns], "rows": body}
+
+
+def _conflict_partners(conflicts: list[Conflict], items: list[AgendaItem]) -> dict[int, list[str]]:
+    """{session id: the titles of the sessions it conflicts with} (room and speaker double bookings)."""
+    titles = {item.id: item.title for item in items}
+    partners: dict[int, list[str]] = {}
+    for c in conflicts:
+        for item_id in c.item_ids:
+            for other in c.item_ids:
+                if other != item_id and titles.get(other) not in partners.setdefault(item_id, []):
+                    partners[item_id].append(titles.get(other, f"#{other}"))
+    return partners
+
+
+def _builder_page(meeting: Meeting, day: date | None, move_form=None, pending=None, moving=None, status=200):
+    items = meeting_items(meeting)
+    conflicts = meeting_conflicts(meeting, items)
+    by_day = items_by_day(items, meeting.timezone)
+    days = sorted(set(by_day) | {meeting.starts_on + timedelta(days=n)
+                                 for n in range((meeting.ends_on - meeting.starts_on).days + 1)})
+    day = day or days[0]
+    if day not in days:
+        abort(404)
+    day_items = by_day.get(day, [])
+    if move_form is None:
+        move_form = MoveSessionForm(meeting, day_items, prefix="move", formdata=None, data={"day": day})
+    move_form.show_sessions(meeting, day_items)
+    return render_template("staff/agenda/builder.html", meeting=meeting, days=days, day=day, items=day_items,
+                           grid=_grid(meeting, day_items, day), conflicts=conflicts,
+                           conflicted=conflicting_ids(conflicts), partners=_conflict_partners(conflicts, items),
+                           titles={i.id: i.title for i in items},
+                           drafts=sum(1 for i in items if i.status == "draft"),
+                           since=changes_since_release(meeting, items), move_form=move_form, pending=pending,
+                           moving=moving, clashes=_clashes(pending, moving.id if moving else None),
+                           resubmit=_resubmit()), status
 
 
 @staff_bp.route("/meetings/<int:meeting_id>/agenda")
 @staff_required
 def builder(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
-    items = meeting_items(meeting)
-    conflicts = meeting_conflicts(meeting, items)
-    by_day = items_by_day(items, meeting.timezone)
-    days = sorted(set(by_day) | {meeting.starts_on + timedelta(days=n)
-                                 for n in range((meeting.ends_on - meeting.starts_on).days + 1)})
     try:
-        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else days[0]
+        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else None
     except ValueError:
         abort(404)
-    if day not in days:
-        abort(404)
-    day_items = by_day.get(day, [])
-    return render_template("staff/agenda/builder.html", meeting=meeting, days=days, day=day, items=day_items,
-                           grid=_grid(meeting, day_items, day), conflicts=conflicts,
-                           conflicted=conflicting_ids(conflicts), drafts=sum(1 for i in items if i.status == "draft"))
+    return _builder_page(meeting, day)
+
+
+def _resubmit() -> list[tuple[str, str]]:
+    """The fields of the post being confirmed, to send again with the confirmation."""
+    if request.method != "POST":
+        return []
+    return [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirm", "accept_conflict")]
+
+
+def _clashes(pending: list[Conflict] | None, item_id: int | None) -> list[str]:
+    """The titles of the other sessions in the conflicts a change would make public."""
+    ids = [i for c in pending or [] for i in c.item_ids if i != item_id]
+    titles = []
+    for other in dict.fromkeys(ids):
+        row = db.session.get(AgendaItem, other)
+        titles.append(row.title if row else f"#{other}")
+    return titles
+
+
+def _unconfirmed(warned: list[Conflict]) -> list[Conflict]:
+    """The conflicts a change would make public that the person has not confirmed: a confirmation
+    covers exactly the conflicts listed on the page they read, sent with its own button."""
+    accepted = set(request.form.getlist("accept_conflict")) if request.form.get("confirm") == "yes" else set()
+    return [] if {c.key for c in warned} <= accepted else warned
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/agenda/move", methods=["POST"])
+@staff_required
+def move_item(meeting_id):
+    """Move a session to another room, day or time, from the builder (a form: keyboard and no JavaScript).
+    Moving a public session into a double booking asks for a confirmation first."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    form = MoveSessionForm(meeting, meeting_items(meeting), prefix="move")
+    day = _arg_date("day", request.form)
+    if not form.validate_on_submit():
+        return _builder_page(meeting, day, move_form=form, status=422)
+    item = db.session.get(AgendaItem, form.item_id.data)
+    try:
+        new = services.move_values(item, day=form.day.data, starts=form.starts.data, room_id=form.room_id.data or None)
+    except services.SessionProblem as exc:
+        getattr(form, exc.field or "room_id", form.room_id).errors.append(str(exc))
+        return _builder_page(meeting, day, move_form=form, status=422)
+    pending = _unconfirmed(services.conflicts_if_saved(item, new)) if item.is_public else []
+    if pending:
+        return _builder_page(meeting, day, move_form=form, pending=pending, moving=item, status=409)
+    changed = services.move_item(item, new, actor=current_user)
+    db.session.commit()
+    if changed:
+        public = " It is public at once." if item.is_public else ""
+        flash(f"Moved “{item.title}” to {to_local(item.starts_at, meeting.timezone).strftime('%I:%M %p').lstrip('0')}"
+              f" on {form.day.data:%b} {form.day.data.day}, {item.room.name if item.room else 'no room'}.{public}", "success")
+    else:
+        flash("Nothing changed: the session is already there.", "info")
+    _flash_conflicts(item)
+    new_day = to_local(item.starts_at, meeting.timezone).date()
+    return redirect(url_for(".builder", meeting_id=meeting.id, day=new_day.isoformat()), 303)
 
 
 @staff_bp.route("/meetings/<int:meeting_id>/sessions/new", methods=["GET", "POST"])
@@ -99,18 +220,28 @@ def add_item(meeting_id):
     return render_template("staff/agenda/edit_item.html", meeting=meeting, form=form, item=None), status
 
 
-def _arg_date(name):
+def _arg_date(name, source=None):
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return date.fromisoformat((request.args if source is None else source).get(name, ""))
     except ValueError:
         return None
 
 
-def _item_page(item: AgendaItem, form, speaker_form=None, status=200):
+def _item_page(item: AgendaItem, form, speaker_form=None, status=200, pending=None, confirm_action=None):
     conflicts = conflicts_of(meeting_conflicts(item.meeting), item.id)
-    speaker_form = speaker_form or AddSessionSpeakerForm(services.speakers_for_choice(), prefix="speaker")
+    find_form = FindSpeakerForm(formdata=request.args, prefix="find")
+    query = (find_form.q.data or "").strip() if find_form.validate() else ""
+    matches, total = services.search_speakers(query)
+    if not query and total > services.SHOW_ALL_UP_TO:
+        matches = []
+    if speaker_form is None:
+        speaker_form = AddSessionSpeakerForm(matches, prefix="speaker")
+    elif not speaker_form.speaker_id.choices:
+        speaker_form.speaker_id.choices = [(s.id, s.display_name + (f" — {s.position}" if s.position else "")) for s in matches]
     return render_template("staff/agenda/edit_item.html", meeting=item.meeting, form=form, item=item,
-                           conflicts=conflicts, speaker_form=speaker_form), status
+                           conflicts=conflicts, speaker_form=speaker_form, find_form=find_form, query=query,
+                           total_matches=total, pending=pending, confirm_action=confirm_action,
+                           clashes=_clashes(pending, item.id), resubmit=_resubmit()), status
 
 
 @staff_bp.route("/sessions/<int:item_id>/edit", methods=["GET", "POST"])
@@ -120,11 +251,17 @@ def edit_item(item_id):
     form = EditSessionForm(item.meeting) if request.method == "POST" else EditSessionForm.for_item(item)
     if form.validate_on_submit():
         try:
-            changed = services.update_item(item, form.values(), actor=current_user)
+            new = services.edit_values(item.meeting, form.values())
         except services.SessionProblem as exc:
-            db.session.rollback()
             getattr(form, exc.field or "title").errors.append(str(exc))
         else:
+            # A published session's edit is public at once: a double booking it would create is
+            # confirmed before the save, never only reported after it.
+            pending = _unconfirmed(services.conflicts_if_saved(item, new)) if item.is_public else []
+            if pending:
+                return _item_page(item, form, status=409, pending=pending,
+                                  confirm_action=url_for(".edit_item", item_id=item.id))
+            changed = services.update_item(item, form.values(), actor=current_user, new=new)
             db.session.commit()
             if changed:
                 public = " It is public at once." if item.is_public else ""
@@ -140,16 +277,54 @@ def edit_item(item_id):
 @staff_required
 def add_speaker(item_id):
     item = db.get_or_404(AgendaItem, item_id)
-    speaker_form = AddSessionSpeakerForm(services.speakers_for_choice(), prefix="speaker")
-    if not speaker_form.validate_on_submit():
+    speaker_form = AddSessionSpeakerForm(prefix="speaker")
+    speaker = db.session.get(Speaker, speaker_form.speaker_id.data) if speaker_form.validate_on_submit() else None
+    if speaker is None:
+        if not speaker_form.speaker_id.errors:
+            speaker_form.speaker_id.errors.append("Choose a speaker from the list.")
         return _item_page(item, EditSessionForm.for_item(item), speaker_form, status=422)
-    speaker = db.session.get(Speaker, speaker_form.speaker_id.data)
+    pending = _unconfirmed(services.conflicts_if_saved(item, speaker=speaker)) if item.is_public else []
+    if pending:
+        speaker_form.speaker_id.choices = [(speaker.id, speaker.display_name)]
+        return _item_page(item, EditSessionForm.for_item(item), speaker_form, status=409, pending=pending,
+                          confirm_action=url_for(".add_speaker", item_id=item.id))
     services.add_speaker(item, speaker, role=speaker_form.role.data, position=speaker_form.position.data,
                          actor=current_user)
     db.session.commit()
     flash(f"{speaker.display_name} is on “{item.title}”.", "success")
     _flash_conflicts(item)
     return redirect(url_for(".edit_item", item_id=item.id), 303)
+
+
+# ---------------------------------------------------------------------------------------------- preview
+
+def _preview(html: str):
+    """A staff preview: never stored by any cache, never indexed."""
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"     # as every /staff/ page (core.private_pages)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/preview/agenda")
+@staff_required
+def preview_agenda(meeting_id):
+    """The agenda as the public will see it once published: drafts included, the public template."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    items = [i for i in meeting_items(meeting) if i.status in ("draft", "published", "cancelled")]
+    kinds = [k for k in vocab.SESSION_KINDS if any(i.kind == k for i in items)]
+    return _preview(render_template(
+        "staff/preview/agenda.html", meeting=meeting, filters=queries.AgendaFilters(), problem=None,
+        days=queries.by_day_and_block(items, meeting.timezone), shown_count=len(items), total_count=len(items),
+        tracks=queries.tracks(items), kinds=kinds, meeting_days=queries.meeting_days(meeting),
+        preview_drafts=sum(1 for i in items if i.status == "draft")))
+
+
+@staff_bp.route("/sessions/<int:item_id>/preview")
+@staff_required
+def preview_session(item_id):
+    item = db.get_or_404(AgendaItem, item_id)
+    return _preview(render_template("staff/preview/session.html", meeting=item.meeting, item=item))
 
 
 @staff_bp.route("/sessions/<int:item_id>/speakers/<int:link_id>/remove", methods=["POST"])
@@ -180,6 +355,13 @@ def cancel_item(item_id):
 @staff_bp.route("/sessions/<int:item_id>/restore", methods=["POST"])
 @staff_required
 def restore_item(item_id):
+    """Reinstating is public at once: a double booking it would bring back is confirmed first."""
+    item = db.get_or_404(AgendaItem, item_id)
+    if item.status == "cancelled":
+        pending = _unconfirmed(services.conflicts_if_saved(item, reinstate=True))
+        if pending:
+            return _item_page(item, EditSessionForm.for_item(item), status=409, pending=pending,
+                              confirm_action=url_for(".restore_item", item_id=item.id))
     return _status_change(item_id, services.restore_item, "Reinstated “{row.title}”.")
 
 
@@ -225,8 +407,7 @@ def publish(meeting_id):
             if release is None:
                 flash("Nothing changed since the last release; the agenda is published as it was.", "info")
             else:
-                count = len(release.changes)
-                flash(f"Published release {release.number} of the agenda ({count} change{'' if count == 1 else 's'}).",
+                flash(f"Published release {release.number} of the agenda ({count_words(len(release.changes), 'change')}).",
                       "success")
             return redirect(url_for("meetings_staff.show_meeting", meeting_id=meeting.id), 303)
     elif request.method == "POST":
@@ -234,7 +415,8 @@ def publish(meeting_id):
     releases = db.session.execute(db.select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)
                                   .order_by(AgendaRelease.number.desc()).limit(10)).scalars().all()
     return render_template("staff/agenda/publish.html", meeting=meeting, form=form, conflicts=conflicts,
-                           drafts=[i for i in items if i.status == "draft"], releases=releases), status
+                           drafts=[i for i in items if i.status == "draft"], releases=releases,
+                           since=changes_since_release(meeting, items)), status
 
 
 @staff_bp.route("/session-speakers/<int:link_id>/invite", methods=["POST"])

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 
 from mipevents.agenda import invitations, queries
 from mipevents.agenda.forms import EditOwnProfileForm, RespondToInvitationForm, SpeakerLogisticsForm
+from mipevents.agenda.publishing import live_changes
 from mipevents.core import vocabulary as vocab
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
@@ -65,8 +66,12 @@ def changes(slug):
 
     def build():
         meeting = head.load()
-        return render_template("agenda/changes.html", meeting=meeting, releases=queries.releases(meeting),
-                               public_ids=queries.public_item_ids(meeting))
+        releases = queries.releases(meeting)
+        items = queries.public_items(meeting) if releases else []
+        # Edits of published sessions are public at once: listed until the next release records them.
+        return render_template("agenda/changes.html", meeting=meeting, releases=releases,
+                               public_ids={item.id for item in items},
+                               live=live_changes(meeting, items, releases[0]) if releases else [])
 
     return cached_response(("agenda-changes", head.id), meeting_version(head), build)
 

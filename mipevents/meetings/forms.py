@@ -21,8 +21,7 @@ def zone_choices() -> list[tuple[str, str]]:
 class EditMeetingForm(Form):
     """Create or edit a meeting (registration times are typed in the meeting's own zone)."""
     name = StringField("Name", validators=[DataRequired(message="Give the meeting a name."), Length(max=200)])
-    slug = StringField("Web address", validators=[DataRequired(message="Give the meeting a web address."),
-                                                  Length(max=80), web_address("winter-2026")])
+    slug = StringField("Web address", validators=[Optional(), Length(max=80), web_address("winter-2026")])
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()), default="winter")
     starts_on = DateField("First day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
     ends_on = DateField("Last day", validators=[DataRequired(message="Enter the last day (YYYY-MM-DD).")])
@@ -53,7 +52,7 @@ class EditMeetingForm(Form):
     def values(self) -> dict:
         """Plain values for the services (registration times still local and naive)."""
         return {
-            "name": self.name.data.strip(), "slug": self.slug.data.strip(), "kind": self.kind.data,
+            "name": self.name.data.strip(), "slug": (self.slug.data or "").strip(), "kind": self.kind.data,
             "starts_on": self.starts_on.data, "ends_on": self.ends_on.data, "timezone": self.timezone.data,
             "city": (self.city.data or "").strip(), "state": (self.state.data or "").strip(),
             "venue": (self.venue.data or "").strip(), "address": (self.address.data or "").strip(),
@@ -67,7 +66,7 @@ class EditMeetingForm(Form):
 
 class DuplicateMeetingForm(Form):
     name = StringField("Name of the new meeting", validators=[DataRequired(message="Give the new meeting a name."), Length(max=200)])
-    slug = StringField("Its web address", validators=[DataRequired(message="Give it a web address."), Length(max=80), web_address("winter-2026")])
+    slug = StringField("Its web address", validators=[Optional(), Length(max=80), web_address("winter-2026")])
     starts_on = DateField("Its first day", validators=[DataRequired(message="Enter the first day (YYYY-MM-DD).")])
     timezone = SelectField("Its time zone", validators=[known_zone()], validate_choice=False)
     kind = SelectField("Kind", choices=list(vocab.MEETING_KINDS.items()))

@@ -1,6 +1,8 @@
 """Staff changes to meetings and rooms: create, edit, unpublish, cancel; each audited, and each
 public change moves the meeting's agenda_version on (`touch`: caches) and, where calendars show it,
 SEQUENCE. What the meeting's sessions do alongside is in workflows.meetings."""
+import re
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -64,9 +66,29 @@ def slug_taken(slug: str, exclude_id: int | None = None) -> bool:
     return db.session.execute(stmt).scalar_one() > 0
 
 
+SLUG_LENGTH = 60
+
+
+def slug_from_name(name: str, exclude_id: int | None = None) -> str:
+    """A web address made from a name, not used by another meeting: "Summer Meeting 2026 — Tacoma, WA"
+    -> "summer-meeting-2026-tacoma-wa" (accents dropped, at most SLUG_LENGTH characters, cut at a
+    word), then "-2", "-3"… when it is taken."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(base) > SLUG_LENGTH:
+        base = base[:SLUG_LENGTH].rsplit("-", 1)[0] if "-" in base[:SLUG_LENGTH] else base[:SLUG_LENGTH]
+    base = base or "meeting"
+    candidate, n = base, 2
+    while slug_taken(candidate, exclude_id):
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
 def create_meeting(values: dict, *, actor) -> Meeting:
-    """A new draft meeting (flushed)."""
+    """A new draft meeting (flushed); without a web address, one is made from its name."""
     values = _resolve(values)
+    if not values.get("slug"):
+        values["slug"] = slug_from_name(values["name"])
     if slug_taken(values["slug"]):
         raise MeetingProblem("Another meeting already uses this web address.", "slug")
     if values["ends_on"] < values["starts_on"]:
@@ -84,6 +106,7 @@ def update_meeting(meeting: Meeting, values: dict, *, actor) -> bool:
     once (agenda_version), and a change its calendar entry shows raises its SEQUENCE. (Its sessions
     follow new dates in workflows.meetings.)"""
     values = _resolve(values)
+    values["slug"] = values.get("slug") or meeting.slug     # emptied: the address stays (links point at it)
     if slug_taken(values["slug"], exclude_id=meeting.id):
         raise MeetingProblem("Another meeting already uses this web address.", "slug")
     if values["ends_on"] < values["starts_on"]:

@@ -1,14 +1,16 @@
 """Staff pages for meetings (behind login, under /staff/): the dashboard, creating, editing,
 duplicating, unpublishing and cancelling meetings, and their rooms."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from mipevents.accounts.permissions import reviewer_required, staff_required
-from mipevents.core.timeutil import to_local
+from mipevents.core.timeutil import to_local, utcnow
 from mipevents.core.web import status_change
 from mipevents.extensions import db
-from mipevents.meetings import services
+from mipevents.meetings import queries, services
 from mipevents.meetings.forms import DuplicateMeetingForm, EditMeetingForm, EditRoomForm
 from mipevents.meetings.models import Meeting, Room
 from mipevents.workflows import meetings as meeting_work
@@ -56,6 +58,23 @@ def show_meeting(meeting_id):
                            **meeting_work.agenda_overview(meeting))
 
 
+@staff_bp.route("/meetings/<int:meeting_id>/preview")
+@staff_required
+def preview_meeting(meeting_id):
+    """The public meeting page as it will read once published (a draft included): staff only,
+    marked as a preview, never cached and never indexed."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    now = utcnow()
+    state = queries.registration_state(meeting, now)
+    days = [meeting.starts_on + timedelta(days=n) for n in range((meeting.ends_on - meeting.starts_on).days + 1)]
+    response = make_response(render_template("staff/preview/meeting.html", meeting=meeting, registration=state,
+                                             can_register=state == "open", days=days,
+                                             is_past=queries.is_past(meeting, now)))
+    response.headers["Cache-Control"] = "no-store"     # as every /staff/ page (core.private_pages)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def _meeting_form(meeting: Meeting) -> EditMeetingForm:
     return EditMeetingForm() if request.method == "POST" else EditMeetingForm(obj=meeting)
 
@@ -98,10 +117,11 @@ def duplicate(meeting_id):
         form.timezone.data = source.timezone
         form.kind.data = source.kind
     if form.validate_on_submit():
-        if services.slug_taken(form.slug.data):
+        slug = (form.slug.data or "").strip() or services.slug_from_name(form.name.data.strip())
+        if services.slug_taken(slug):
             form.slug.errors.append("Another meeting already uses this web address.")
         else:
-            meeting = duplicate_meeting(source, name=form.name.data.strip(), slug=form.slug.data.strip(),
+            meeting = duplicate_meeting(source, name=form.name.data.strip(), slug=slug,
                                         starts_on=form.starts_on.data, timezone=form.timezone.data,
                                         kind=form.kind.data, with_speakers=form.with_speakers.data == "yes",
                                         actor=current_user)

@@ -66,7 +66,9 @@ def _paths():
              f"/staff/webinars/{webinar.id}/registrants",
              f"/staff/after/session/{story.item_id}", f"/staff/after/slot/{showcase_slot_id()}",
              f"/staff/after/webinar/{webinar.id}", f"/staff/after/surveys/{survey.id}/results",
-             f"/staff/after/followup/meeting/{item.meeting_id}", f"/staff/after/followup/webinar/{webinar.id}"]
+             f"/staff/after/followup/meeting/{item.meeting_id}", f"/staff/after/followup/webinar/{webinar.id}",
+             f"/staff/meetings/{summer_id}/preview", f"/staff/meetings/{summer_id}/preview/agenda",
+             f"/staff/sessions/{item.id}/preview", f"/staff/sessions/{item.id}/edit?find-q=mayor"]
     return public, staff
 
 
