@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
+from mipevents.core.database import insert_or_ignore
+from mipevents.core.timeutil import utcnow
 from mipevents.core.web import base_url
 from mipevents.extensions import db
+from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import BuiltMessage, enqueue
 from mipevents.people import tokens
 from mipevents.registration.models import Registration
@@ -155,3 +158,34 @@ def queue_message(registration: Registration, subject: str, body: str, *, actor=
     enqueue("registration_message", registration.email or person.email,
             {"registration_id": registration.id, "status": registration.status, "subject": subject,
              "body": body, "from_staff": getattr(actor, "email", "")}, person=person)
+
+
+def queue_message_once(registrations: list[Registration], subject: str, body: str, *, key: str, actor=None) -> int:
+    """Staff's message to many registrants, queued at most once per `key` and registrant whatever
+    happens to the request (a double click, a resubmitted form, two tabs): each row's dedupe key is
+    the key and the registration, and a row that exists is left alone. Returns how many were queued
+    now (0 when this message already went)."""
+    if not registrations:
+        return 0
+    now = utcnow()
+    rows = [{"kind": "registration_message", "to_email": r.email or r.person.email, "person_id": r.person_id,
+             "context": {"registration_id": r.id, "status": r.status, "subject": subject, "body": body,
+                         "from_staff": getattr(actor, "email", "")},
+             "dedupe_key": f"message:{key}:{r.id}", "status": "pending", "attempts": 0, "next_attempt_at": now,
+             "claimed_at": None, "last_error": "", "message_id": "", "subject": "", "created_at": now, "sent_at": None}
+            for r in registrations]
+    table = OutboxMessage.__table__
+    statement = insert_or_ignore(table, ["dedupe_key"]).returning(table.c.id)
+    return len(db.session.execute(statement, rows).all())
+
+
+def preview_message(registration: Registration, subject: str, body: str) -> tuple[str, str]:
+    """(subject, text) of staff's message as `registration` would get it, with placeholders where the
+    private links go (a preview makes no link)."""
+    values = {"kind": "registration_message", "registration": registration, "event": registration.event,
+              "webinar": registration.webinar, "meeting": registration.meeting, "status": registration.status,
+              "links": Links(manage="[their own private link]", event=event_url(registration)),
+              "context": {"subject": subject, "body": body}, "to_scheduler": False,
+              "org_name": current_app.config["MIPEVENTS_ORG_NAME"], "join_url": ""}
+    return (_subject("registration_message", registration, {"subject": subject}),
+            _render("registration_message", registration, "txt", values))

@@ -127,6 +127,23 @@ def search_registrations(search: str):
     return _matching(stmt, search).order_by(Registration.created_at.desc(), Registration.id.desc())
 
 
+def hub_registrations(search: str = "", status: str = "", role: str = "", kind: str = ""):
+    """The hub's list: every meeting's and webinar's registrations, matching a search (name, email,
+    organization, city) and of one status, type and kind of event when given, newest first."""
+    stmt = select(Registration).options(joinedload(Registration.meeting), joinedload(Registration.webinar))
+    if search:
+        stmt = _matching(stmt, search)
+    if status:
+        stmt = stmt.where(Registration.status == status)
+    if role:
+        stmt = stmt.where(Registration.role == role)
+    if kind == "meeting":
+        stmt = stmt.where(Registration.meeting_id.is_not(None))
+    elif kind == "webinar":
+        stmt = stmt.where(Registration.webinar_id.is_not(None))
+    return stmt.order_by(Registration.created_at.desc(), Registration.id.desc())
+
+
 def meeting_counts(meeting_ids: list[int]) -> dict[int, Counts]:
     """Counts per status for several meetings in one query."""
     counts = {meeting_id: Counts() for meeting_id in meeting_ids}
@@ -184,3 +201,81 @@ def session_counts(meeting: Meeting) -> list[SessionCount]:
         said.update(item.id for item in items if item.kind in vocab.OPT_IN_KINDS and (not asked or item.id in ticked))
     return [SessionCount(item, chosen.get(item.id, 0),
                          said.get(item.id, 0) if item.kind in vocab.OPT_IN_KINDS else None) for item in items]
+
+
+# ---------------------------------------------------------------------------------------------- the door
+
+# Where the desk's search looks (the same fields as attendance.search_text).
+DOOR_FIELDS = ("first_name", "last_name", "organization", "city", "title", "email")
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _begins_a_word(column, term: str):
+    """`column` has a word that begins with `term` (any case), words split at spaces, dots and before
+    an "@", as attendance.matches splits them: done by the database, so a meeting of thousands answers
+    without loading them."""
+    lowered, t = func.lower(column), _like_escaped(term)
+    patterns = [f"{t}%", f"% {t}%", f"%.{t}%"]
+    if term.startswith("@"):
+        patterns.append(f"%{t}%")
+    return or_(*(lowered.like(p, escape="\\") for p in patterns))
+
+
+def door_search(stmt, query: str):
+    """Registrations in which every typed word begins some word of a name, organization, city, title or email."""
+    for term in query.lower().split()[:8]:
+        stmt = stmt.where(or_(*(_begins_a_word(getattr(Registration, name), term) for name in DOOR_FIELDS)))
+    return stmt
+
+
+def door_list(meeting: Meeting, query: str = "", only_expected: bool = False):
+    """The statement for the desk's list: the meeting's active registrations (confirmed, or still
+    expected) matching `query`, by last name."""
+    stmt = select(Registration).where(Registration.meeting_id == meeting.id)
+    if only_expected:
+        stmt = stmt.where(Registration.status == "confirmed", Registration.checked_in_at.is_(None))
+    else:
+        stmt = stmt.where(Registration.status.in_(vocab.ACTIVE_REGISTRATION_STATUSES))
+    if query:
+        stmt = door_search(stmt, query)
+    return stmt.order_by(func.lower(Registration.last_name), func.lower(Registration.first_name), Registration.id)
+
+
+def door_counts(meeting: Meeting) -> tuple[int, int]:
+    """(confirmed, of whom checked in), in one query."""
+    confirmed, arrived = db.session.execute(
+        select(func.count(), func.count(Registration.checked_in_at))
+        .where(Registration.meeting_id == meeting.id, Registration.status == "confirmed")).one()
+    return confirmed, arrived or 0
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.size - 1) // self.size, 1)
+
+    @property
+    def first(self) -> int:
+        return min((self.number - 1) * self.size + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+
+def page_of(stmt, number: int, size: int) -> Page:
+    """One page of `stmt`'s rows and how many there are in all (two queries); a page past the last
+    shows the last."""
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    number = min(max(number, 1), max((total + size - 1) // size, 1))
+    rows = db.session.execute(stmt.limit(size).offset((number - 1) * size)).scalars().all()
+    return Page(list(rows), total, number, size)
