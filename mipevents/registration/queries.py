@@ -4,7 +4,7 @@ registrants in order, a meeting's filtered, the sessions picked)."""
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from mipevents.agenda.models import AgendaItem
@@ -213,21 +213,24 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _begins_a_word(column, term: str):
-    """`column` has a word that begins with `term` (any case), words split at spaces, dots and before
-    an "@", as attendance.matches splits them: done by the database, so a meeting of thousands answers
-    without loading them."""
-    lowered, t = func.lower(column), _like_escaped(term)
-    patterns = [f"{t}%", f"% {t}%", f"%.{t}%"]
-    if term.startswith("@"):
-        patterns.append(f"%{t}%")
-    return or_(*(lowered.like(p, escape="\\") for p in patterns))
+def _door_text():
+    """The fields the desk searches as one lower-case text, each after a space: " rosa alvarez city of elm …"."""
+    text = None
+    for name in DOOR_FIELDS:
+        part = literal(" ") + func.coalesce(getattr(Registration, name), "")
+        text = part if text is None else text + part
+    return func.lower(text)
 
 
 def door_search(stmt, query: str):
-    """Registrations in which every typed word begins some word of a name, organization, city, title or email."""
+    """Registrations in which every typed word begins some word of a name, organization, city, title or
+    email (words split at spaces and dots, and before an "@", as attendance.matches splits them), found
+    by the database: a meeting of thousands answers without loading them."""
+    text = _door_text()
     for term in query.lower().split()[:8]:
-        stmt = stmt.where(or_(*(_begins_a_word(getattr(Registration, name), term) for name in DOOR_FIELDS)))
+        t = _like_escaped(term)
+        patterns = [f"%{t}%"] if term.startswith("@") else [f"% {t}%", f"%.{t}%"]
+        stmt = stmt.where(or_(*(text.like(p, escape="\\") for p in patterns)))
     return stmt
 
 
@@ -272,10 +275,17 @@ class Page:
         return min(self.number * self.size, self.total)
 
 
-def page_of(stmt, number: int, size: int) -> Page:
-    """One page of `stmt`'s rows and how many there are in all (two queries); a page past the last
-    shows the last."""
+def page_of(stmt, number: int, size: int, *, one_scan: bool = False) -> Page:
+    """One page of `stmt`'s rows and how many there are in all; a page past the last shows the last.
+
+    Two queries (a count, then a top-N sort) suit a list that indexes narrow; `one_scan` is for a
+    search that reads every row anyway: the count rides along as a window over that one scan."""
+    number = max(number, 1)
+    if one_scan:
+        rows = db.session.execute(stmt.add_columns(func.count().over()).limit(size).offset((number - 1) * size)).all()
+        if rows or number == 1:
+            return Page([row[0] for row in rows], rows[0][-1] if rows else 0, number, size)
     total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    number = min(max(number, 1), max((total + size - 1) // size, 1))
+    number = min(number, max((total + size - 1) // size, 1))
     rows = db.session.execute(stmt.limit(size).offset((number - 1) * size)).scalars().all()
     return Page(list(rows), total, number, size)

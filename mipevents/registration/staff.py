@@ -283,7 +283,7 @@ def checkin(meeting_id):
     only_expected = request.args.get("expected") == "1"
     # The search and the pages are the database's: a meeting of thousands answers as fast as one of ten.
     page = queries.page_of(queries.door_list(meeting, query, only_expected),
-                           request.args.get("page", 1, type=query_id), DOOR_PAGE_SIZE)
+                           request.args.get("page", 1, type=query_id), DOOR_PAGE_SIZE, one_scan=bool(query))
     confirmed, arrived = queries.door_counts(meeting)
     done = db.session.get(Registration, request.args.get("done", type=query_id) or 0)
     if done is not None and done.meeting_id != meeting.id:

@@ -48,7 +48,7 @@ def index():
     page = None
     if filtered:
         page = queries.page_of(queries.hub_registrations(search, status, role, kind),
-                               request.args.get("page", 1, type=query_id), PAGE_SIZE)
+                               request.args.get("page", 1, type=query_id), PAGE_SIZE, one_scan=bool(search))
     return render_template(
         "registration/hub/index.html", events=events, search=search, status=status, role=role, kind=kind,
         filtered=filtered, page=page, rows=page.rows if page else [], hub_types=HUB_TYPES, kinds=KINDS,
