@@ -370,23 +370,6 @@ def approve(registration: Registration, *, actor=None, now: datetime | None = No
     return registration
 
 
-def promote(registration: Registration, *, raise_capacity: bool = False, now: datetime | None = None) -> Registration:
-    """Staff seat one waitlisted person: a free seat, or one more seat with `raise_capacity` (NotAllowed when full)."""
-    now = now or utcnow()
-    event = _lock(registration.event)
-    registration = db.session.get(Registration, registration.id)
-    if registration.status != "waitlisted":
-        raise NotAllowed("only a waitlisted registration can be moved into a seat")
-    if raise_capacity and event.capacity is not None:
-        event.capacity += 1
-    elif seats_left(event) == 0:
-        raise NotAllowed(f"{event.capacity} of {event.capacity} seats are taken: raise the capacity to seat them")
-    registration.status, registration.confirmed_at = "confirmed", now
-    db.session.flush()
-    _notify("registration_promoted", registration)
-    return registration
-
-
 class NoFreeSeat(NotAllowed):
     """Every seat is taken: seating one more person takes raising the capacity to `needed`."""
 

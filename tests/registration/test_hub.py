@@ -5,6 +5,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
 from sqlalchemy import select
 
 from mipevents.accounts.models import AuditEntry
@@ -13,6 +16,7 @@ from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.registration import services
 from mipevents.registration.models import Registration
+from tests.support.hostile import PROPERTY, form_body, kept, spoiled, text
 
 TODAY = datetime.now(UTC).date()
 
@@ -299,3 +303,28 @@ def test_the_hub_actions_need_their_csrf_token(make_app):
             assert client.post(url, data=data).status_code == 400, url
         assert statuses() == ["confirmed", "waitlisted"]
         assert db.session.get(Meeting, meeting.id).capacity == 1
+
+
+@settings(PROPERTY, max_examples=20)
+@given(st.data())
+def test_hostile_values_in_the_staff_edit_form_answer_4xx_or_read_back(client, login_as, meeting, data):
+    if not hasattr(client, "rosa"):
+        client.rosa = register(meeting, 1, first_name="Rosa", last_name="Alvarez")
+        login_as("staff")
+    rosa = client.rosa
+    valid = {"role": "mayor", "first_name": "Rosa", "last_name": "Alvarez", "title": "Mayor", "organization": "City",
+             "city": "Elm", "state": "IA", "phone": "+1 555 0100", "dietary_needs": "Vegan", "accessibility_needs": ""}
+    values = spoiled(data, valid, {name: text() for name in valid if name != "role"} | {"role": text()})
+    response = client.post(f"/staff/registrations/{rosa.id}/edit", data=form_body(values),
+                           content_type="application/x-www-form-urlencoded")
+    event(f"answered {response.status_code}")
+    assert response.status_code in (303, 422)
+    db.session.expire_all()
+    saved = db.session.get(Registration, rosa.id)
+    if response.status_code == 303:
+        assert (saved.first_name, saved.last_name, saved.organization, saved.dietary_needs) == (
+            kept(values["first_name"]).strip(), kept(values["last_name"]).strip(), kept(values["organization"]).strip(),
+            kept(values["dietary_needs"], multiline=True).strip())
+        page = client.get("/staff/registrations/?status=confirmed").get_data(as_text=True)
+        assert str(escape(saved.name)) in page
+    assert saved.email == "p1@example.org" and saved.status == "confirmed"
