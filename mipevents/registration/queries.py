@@ -4,7 +4,7 @@ registrants in order, a meeting's filtered, the sessions picked)."""
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from mipevents.agenda.models import AgendaItem
@@ -289,3 +289,23 @@ def page_of(stmt, number: int, size: int, *, one_scan: bool = False) -> Page:
     number = min(number, max((total + size - 1) // size, 1))
     rows = db.session.execute(stmt.limit(size).offset((number - 1) * size)).scalars().all()
     return Page(list(rows), total, number, size)
+
+
+def webinar_list(webinar: Webinar, search: str = ""):
+    """The statement for a webinar's staff list: confirmed, then waiting (in queue order), then the
+    rest, matching a search when given (the order `registrants` gives, in the database)."""
+    order = case(*((Registration.status == status, rank) for status, rank in STATUS_ORDER.items()), else_=9)
+    stmt = select(Registration).options(joinedload(Registration.person)).where(Registration.webinar_id == webinar.id)
+    if search:
+        stmt = _matching(stmt, search)
+    return stmt.order_by(order, Registration.queued_at, Registration.id)
+
+
+def waitlist_places(event: Event, registration_ids: list[int]) -> dict[int, int]:
+    """The places in line of some waitlisted registrations of `event` (1 for the first), in one query."""
+    if not registration_ids:
+        return {}
+    column = Registration.meeting_id if isinstance(event, Meeting) else Registration.webinar_id
+    line = (select(Registration.id, func.row_number().over(order_by=(Registration.queued_at, Registration.id)).label("place"))
+            .where(column == event.id, Registration.status == "waitlisted").subquery())
+    return dict(db.session.execute(select(line.c.id, line.c.place).where(line.c.id.in_(registration_ids))).all())

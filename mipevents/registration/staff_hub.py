@@ -1,7 +1,8 @@
 """Staff's one registrations hub (under /staff/): every meeting and webinar with its counts, a search
-across all their registrants, and the per-person actions for both kinds of event (cancel, resend
-the confirmation, approve, seat from the waitlist or raise the capacity for them), and an email to a
-meeting's registrants by status and type through the outbox."""
+across all their registrants with filters by status, type and kind of event (paged by the database),
+the per-person actions for both kinds of event (edit, cancel, resend the confirmation, approve, seat
+from the waitlist or raise the capacity explicitly for them), and an email to a meeting's registrants
+by status and type through the outbox, previewed first and sent once."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -56,12 +57,16 @@ def index():
         webinar_counts=queries.registration_counts([w.id for w in webinars]))
 
 
+def local_path(target: str) -> str:
+    """`target` when it is a path of this site (no other host, no control character), else ""."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target and target.isprintable():
+        return target
+    return ""
+
+
 def back():
     """Back to the page the action came from (a local path only), else the hub."""
-    target = request.form.get("next", "")
-    if not (target.startswith("/") and not target.startswith("//") and "\\" not in target):
-        target = url_for(".index")
-    return redirect(target, 303)
+    return redirect(local_path(request.form.get("next", "")) or url_for(".index"), 303)
 
 
 def _registration(registration_id: int) -> Registration:
@@ -130,7 +135,7 @@ def promote(registration_id):
         # No seat is taken past the capacity silently: staff see why, and may raise it explicitly.
         registration = _registration(registration_id)
         return render_template("registration/hub/no_free_seat.html", registration=registration, full=full,
-                               next=request.form.get("next", "")), 409
+                               next=local_path(request.form.get("next", "")) or url_for(".index")), 409
     except services.NotAllowed as refused:
         return _refused(refused)
     event = registration.event
@@ -164,7 +169,8 @@ def edit(registration_id):
         flash(f"Saved the registration of {registration.name}." if changed else "Nothing changed.", "success")
         return back()
     return render_template("registration/hub/edit.html", registration=registration, form=form,
-                           next=request.values.get("next", "")), 422 if request.method == "POST" else 200
+                           next=local_path(request.values.get("next", "")) or url_for(".index")), \
+        422 if request.method == "POST" else 200
 
 
 def _recipients(meeting: Meeting, form: MessagePreviewForm) -> list[Registration]:

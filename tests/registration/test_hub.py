@@ -216,6 +216,9 @@ def test_staff_edit_a_meeting_registration_but_never_its_email(client, login_as,
         "city_staff", "Álvarez", "Deputy mayor", "+1 555 0100", "Vegan", "p1@example.org", "confirmed")
     entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "registration.edit")).scalar_one()
     assert entry.before == {"role": "mayor", "last_name": "Alvarez", "title": "Mayor", "phone": "", "dietary_needs": ""}
+    for elsewhere in ("//evil.example/", "/\\evil.example", "/staff/\r\nSet-Cookie: x=1", "https://evil.example/"):
+        away = client.post(url, data={**changes, "next": elsewhere})
+        assert (away.status_code, away.headers["Location"]) == (303, "/staff/registrations/")
     bad = client.post(url, data={**changes, "first_name": "", "last_name": "Al\nvarez", "role": "emperor"})
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Enter the first name." in page and "Not a valid choice." in page
@@ -328,3 +331,28 @@ def test_hostile_values_in_the_staff_edit_form_answer_4xx_or_read_back(client, l
         page = client.get("/staff/registrations/?status=confirmed").get_data(as_text=True)
         assert str(escape(saved.name)) in page
     assert saved.email == "p1@example.org" and saved.status == "confirmed"
+
+
+def test_a_webinars_list_is_paged_by_the_database_with_places_in_line(client, login_as, make_webinar):
+    from sqlalchemy import insert
+
+    from mipevents.people.models import Person
+    webinar = make_webinar(title="Heat webinar", capacity=1)
+    db.session.commit()
+    register(webinar, 1), register(webinar, 2), register(webinar, 3)
+    people = db.session.execute(insert(Person).returning(Person.id), [
+        {"email": f"crowd{n}@example.org", "name": f"Crowd {n}"} for n in range(99)]).scalars().all()
+    db.session.execute(insert(Registration), [
+        {"person_id": pid, "webinar_id": webinar.id, "status": "confirmed", "role": "guest", "first_name": "Crowd",
+         "last_name": f"{n:02d}", "email": f"crowd{n}@example.org"} for n, pid in enumerate(people)])
+    db.session.commit()
+    login_as("staff")
+    url = f"/staff/webinars/{webinar.id}/registrants"
+    first = client.get(url).get_data(as_text=True)
+    assert first.count("Confirmed</td>") == 100 and "Waitlisted" not in first and "Page 1 of 2 (1–100 of 102)" in first
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert re.findall(r"<td>(First\d) Last0\d<", second) == ["First2", "First3"]
+    assert "Waitlisted (#1)" in second and "Waitlisted (#2)" in second
+    assert client.get(url + "?page=9").get_data(as_text=True).count("Waitlisted (#") == 2
+    found = client.get(url + "?q=first3").get_data(as_text=True)
+    assert re.findall(r"<td>(First\d) Last0\d<", found) == ["First3"] and "Waitlisted (#2)" in found
