@@ -2,10 +2,12 @@
 progress, for the whole meeting or one person, on US Letter or A4 label sheets; table tents; and each
 speaker's briefing book (page, PDF, or emailed)."""
 from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from mipevents.accounts import audit
 from mipevents.accounts.permissions import staff_required
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -75,6 +77,8 @@ def one_badge(meeting_id, registration_id):
         abort(404, "Only a confirmed registrant of this meeting gets a badge.")
     paper = _paper()
     made = badges.build_badges(meeting, registrations)
+    audit.record("registration.badge", registrations[0], actor=current_user, meeting_id=meeting.id,
+                 summary=f"Printed a new badge for {registrations[0].name}; the old one no longer checks in")
     db.session.commit()
     if pdf.pdf_unavailable():
         response = make_response(jobs.render_badges(meeting, badges.SHEETS[paper], made,

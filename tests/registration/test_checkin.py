@@ -171,6 +171,9 @@ def test_one_badge_on_demand_replaces_the_old_code(client, login_as, meeting):
     assert badge.mimetype in ("application/pdf", "text/html")
     assert badge.data.startswith(b"%PDF") if badge.mimetype == "application/pdf" else b"Kate Nguyen" in badge.data
     assert registration_for_code(old, meeting.id) is None      # the lost badge no longer checks anyone in
+    from mipevents.accounts.models import AuditEntry
+    assert db.session.execute(select(AuditEntry.summary).where(AuditEntry.action == "registration.badge")).scalar_one() == (
+        "Printed a new badge for Kate Nguyen; the old one no longer checks in")
     kate.status = "cancelled"
     db.session.commit()
     assert client.post(url).status_code == 404
