@@ -39,6 +39,7 @@
 
   // Then the server's answer for the whole meeting (the latest request wins).
   function askServer() {
+    if (isCode(input.value)) { return; }    // a badge's code is checked in by Enter, never while typed
     var params = new URLSearchParams(new FormData(form));
     var url = form.action + "?" + params.toString();
     var mine = ++asked;
@@ -55,7 +56,7 @@
   }
 
   input.addEventListener("input", function () {
-    if (isCode(input.value)) { return; }     // a scanner is typing a badge's code: Enter checks in
+    if (isCode(input.value)) { clearTimeout(timer); return; }   // a scanner is typing a badge's code
     filterHere();
     clearTimeout(timer);
     timer = setTimeout(askServer, 150);
