@@ -121,12 +121,6 @@ def _matching(stmt, search: str):
         Registration.city, Registration.first_name + " " + Registration.last_name))))
 
 
-def search_registrations(search: str):
-    """The statement for every meeting's and webinar's registrations matching `search`, newest first."""
-    stmt = select(Registration).options(joinedload(Registration.meeting), joinedload(Registration.webinar))
-    return _matching(stmt, search).order_by(Registration.created_at.desc(), Registration.id.desc())
-
-
 def hub_registrations(search: str = "", status: str = "", role: str = "", kind: str = ""):
     """The hub's list: every meeting's and webinar's registrations, matching a search (name, email,
     organization, city) and of one status, type and kind of event when given, newest first."""

@@ -177,3 +177,13 @@ def test_one_badge_on_demand_replaces_the_old_code(client, login_as, meeting):
     kate.status = "cancelled"
     db.session.commit()
     assert client.post(url).status_code == 404
+
+
+def test_the_database_search_finds_whom_the_desks_rule_finds(meeting):
+    from mipevents.registration import queries
+    from mipevents.registration.attendance import search_text
+    everyone = db.session.execute(queries.door_list(meeting)).scalars().all()
+    for query in ("ka", "ta", "ng", "KA TA", "p1@", "@example", "example", "org", "at", "ka de", "city of", "of",
+                  "madison", "50%", "_", "ol\\", "p2@example.org"):
+        found = db.session.execute(queries.door_list(meeting, query)).scalars().all()
+        assert [r.id for r in found] == [r.id for r in everyone if matches(search_text(r), query)], query
