@@ -160,20 +160,28 @@ def queue_message(registration: Registration, subject: str, body: str, *, actor=
              "body": body, "from_staff": getattr(actor, "email", "")}, person=person)
 
 
-def queue_message_once(registrations: list[Registration], subject: str, body: str, *, key: str, actor=None) -> int:
-    """Staff's message to many registrants, queued at most once per `key` and registrant whatever
-    happens to the request (a double click, a resubmitted form, two tabs): each row's dedupe key is
-    the key and the registration, and a row that exists is left alone. Returns how many were queued
+def queue_message_once(registrations: list[Registration], subject: str, body: str, *, key: str, actor=None,
+                       to_schedulers: bool = False) -> int:
+    """Staff's message to many registrants (and, with `to_schedulers`, a copy to each one's scheduler,
+    with the scheduler's own link), queued at most once per `key` and recipient whatever happens to the
+    request (a double click, a resubmitted form, two tabs): each row's dedupe key is the key, the
+    registration and who it is for, and a row that exists is left alone. Returns how many were queued
     now (0 when this message already went)."""
-    if not registrations:
-        return 0
     now = utcnow()
-    rows = [{"kind": "registration_message", "to_email": r.email or r.person.email, "person_id": r.person_id,
-             "context": {"registration_id": r.id, "status": r.status, "subject": subject, "body": body,
-                         "from_staff": getattr(actor, "email", "")},
-             "dedupe_key": f"message:{key}:{r.id}", "status": "pending", "attempts": 0, "next_attempt_at": now,
-             "claimed_at": None, "last_error": "", "message_id": "", "subject": "", "created_at": now, "sent_at": None}
-            for r in registrations]
+
+    def row(r: Registration, to_email: str, person_id: int | None, suffix: str, extra: dict) -> dict:
+        return {"kind": "registration_message", "to_email": to_email, "person_id": person_id,
+                "context": {"registration_id": r.id, "status": r.status, "subject": subject, "body": body,
+                            "from_staff": getattr(actor, "email", ""), **extra},
+                "dedupe_key": f"message:{key}:{r.id}{suffix}", "status": "pending", "attempts": 0,
+                "next_attempt_at": now, "claimed_at": None, "last_error": "", "message_id": "", "subject": "",
+                "created_at": now, "sent_at": None}
+    rows = [row(r, r.email or r.person.email, r.person_id, "", {}) for r in registrations]
+    if to_schedulers:
+        rows += [row(r, r.scheduler_email, r.scheduler_person_id, ":scheduler", {"to_scheduler": True})
+                 for r in registrations if r.scheduler_email and r.scheduler_person_id is not None]
+    if not rows:
+        return 0
     table = OutboxMessage.__table__
     statement = insert_or_ignore(table, ["dedupe_key"]).returning(table.c.id)
     return len(db.session.execute(statement, rows).all())

@@ -78,11 +78,13 @@ class MessagePreviewForm(MessageMeetingRegistrantsForm):
     nonce and the exact message, and only a send with the key of what is on the form queues it (once
     per key: a double submit queues nothing more)."""
 
+    to_schedulers = BooleanField("Also send it to their schedulers (whoever registered them for them), each with "
+                                 "their own link to that registration")
     send_key = HiddenField()
 
     def content_digest(self) -> str:
         parts = [self.subject.data or "", self.body.data or "", ",".join(sorted(self.statuses.data or [])),
-                 ",".join(sorted(self.types.data or []))]
+                 ",".join(sorted(self.types.data or [])), "schedulers" if self.to_schedulers.data else ""]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
     def new_send_key(self) -> str:

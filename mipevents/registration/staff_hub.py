@@ -196,7 +196,7 @@ def message_meeting(meeting_id):
         recipients = _recipients(meeting, form)
         if valid and form.send_key.data and request.form.get("action") == "send":
             queued = emails.queue_message_once(recipients, form.subject.data, form.body.data, key=form.nonce,
-                                               actor=current_user)
+                                               actor=current_user, to_schedulers=form.to_schedulers.data)
             if queued:
                 audit.record("meeting.message_registrants", meeting, actor=current_user, meeting_id=meeting.id,
                              summary=f"Emailed {queued} registrants: {form.subject.data}")
@@ -207,8 +207,10 @@ def message_meeting(meeting_id):
             return redirect(url_for("registration_staff.meeting_registrations", meeting_id=meeting.id), 303)
         subject, text = emails.preview_message(recipients[0], form.subject.data, form.body.data) if recipients else ("", "")
         form.send_key.data = form.new_send_key()
+        schedulers = sum(1 for r in recipients if r.scheduler_email and r.scheduler_person_id is not None) \
+            if form.to_schedulers.data else 0
         preview = {"recipients": recipients[:PREVIEW_NAMES], "count": len(recipients), "subject": subject, "text": text,
-                   "changed": changed}
+                   "changed": changed, "schedulers": schedulers}
     status = 200 if request.method == "GET" or preview is not None else 422
     return render_template("registration/hub/message_meeting.html", meeting=meeting, form=form, preview=preview,
                            counts=queries.meeting_counts([meeting.id])[meeting.id]), status

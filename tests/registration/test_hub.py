@@ -163,7 +163,7 @@ def send_key(html):
 
 def test_email_a_meetings_registrants_is_previewed_then_sent_once(client, login_as, meeting):
     register(meeting, 1), register(meeting, 2, role="city_staff")
-    register(meeting, 3)                       # waitlisted
+    register(meeting, 3, scheduler_email="aide@elm.gov")       # waitlisted, registered by her aide
     register(meeting, 4, role="partner")       # pending
     login_as("staff")
     url = f"/staff/meetings/{meeting.id}/registrations/message"
@@ -189,13 +189,26 @@ def test_email_a_meetings_registrants_is_previewed_then_sent_once(client, login_
     twice = client.post(url, data={**chosen, "send_key": key, "action": "send"}, follow_redirects=True)
     assert "This message was already sent: it was not sent again." in twice.get_data(as_text=True)
     assert len(kinds()) == before + 2
+    # The same message again, now with a copy to each scheduler: a new preview, a new key.
+    with_aides = client.post(url, data={**chosen, "to_schedulers": "y"}).get_data(as_text=True)
+    assert "And a copy to 1 scheduler, who read it addressed to them" in with_aides
+    client.post(url, data={**chosen, "to_schedulers": "y", "send_key": send_key(with_aides), "action": "send"})
+    copies = db.session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars().all()[-3:]
+    assert [(m.to_email, m.context.get("to_scheduler", False)) for m in copies] == [
+        ("p1@example.org", False), ("p3@example.org", False), ("aide@elm.gov", True)]
+    aide = db.session.execute(select(Registration).where(Registration.email == "p3@example.org")).scalar_one()
+    assert copies[-1].person_id == aide.scheduler_person_id is not None
+    from mipevents.registration.emails import build_registration_message
+    built = build_registration_message(copies[-1])
+    assert (built.subject, "gave your address as their scheduler" in built.text, "/manage/" in built.text) == (
+        "Hotel", True, True)
     pending = client.post(url, data={"subject": "Approval", "body": "Soon.", "statuses": ["pending"]}).get_data(as_text=True)
     client.post(url, data={"subject": "Approval", "body": "Soon.", "statuses": ["pending"], "send_key": send_key(pending),
                            "action": "send"})
     assert kinds()[-1] == ("registration_message", "p4@example.org")
     assert [e.summary for e in db.session.execute(select(AuditEntry).where(
         AuditEntry.action == "meeting.message_registrants").order_by(AuditEntry.id)).scalars()] == [
-        "Emailed 2 registrants: Hotel", "Emailed 1 registrants: Approval"]
+        "Emailed 2 registrants: Hotel", "Emailed 3 registrants: Hotel", "Emailed 1 registrants: Approval"]
 
 
 def test_staff_edit_a_meeting_registration_but_never_its_email(client, login_as, meeting):
