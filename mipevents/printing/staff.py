@@ -2,10 +2,12 @@
 progress, for the whole meeting or one person, on US Letter or A4 label sheets; table tents; and each
 speaker's briefing book (page, PDF, or emailed)."""
 from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from mipevents.accounts import audit
 from mipevents.accounts.permissions import staff_required
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -59,6 +61,35 @@ def build_badges(meeting_id):
     else:
         jobs.run_job(job.id)
     return redirect(url_for(".print_pack", meeting_id=meeting.id), 303)
+
+
+@staff_bp.route("/meetings/<int:meeting_id>/registrations/<int:registration_id>/badge", methods=["POST"])
+@staff_required
+def one_badge(meeting_id, registration_id):
+    """One confirmed person's badge at once, for the check-in desk (a lost or misspelt badge): the PDF
+    shown in the browser to print, or the print view where PDFs cannot be built. Its fresh check-in
+    code replaces the one printed before."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    registrations = badges.badge_registrations(meeting, registration_id)
+    if not registrations:
+        abort(404, "Only a confirmed registrant of this meeting gets a badge.")
+    paper = _paper()
+    made = badges.build_badges(meeting, registrations)
+    audit.record("registration.badge", registrations[0], actor=current_user, meeting_id=meeting.id,
+                 summary=f"Printed a new badge for {registrations[0].name}; the old one no longer checks in")
+    db.session.commit()
+    if pdf.pdf_unavailable():
+        response = make_response(jobs.render_badges(meeting, badges.SHEETS[paper], made,
+                                                    css_href=url_for("static", filename="css/print.css")))
+    else:
+        response = _pdf_response(pdf.html_to_pdf(jobs.render_badges(meeting, badges.SHEETS[paper], made,
+                                                                    css_href="css/print.css")),
+                                 f"badge-{meeting.slug}-{registration_id}.pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="badge-{meeting.slug}-{registration_id}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _job(job_id) -> PrintJob:

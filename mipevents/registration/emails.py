@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
+from mipevents.core.database import insert_or_ignore
+from mipevents.core.timeutil import utcnow
 from mipevents.core.web import base_url
 from mipevents.extensions import db
+from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import BuiltMessage, enqueue
 from mipevents.people import tokens
 from mipevents.registration.models import Registration
@@ -155,3 +158,42 @@ def queue_message(registration: Registration, subject: str, body: str, *, actor=
     enqueue("registration_message", registration.email or person.email,
             {"registration_id": registration.id, "status": registration.status, "subject": subject,
              "body": body, "from_staff": getattr(actor, "email", "")}, person=person)
+
+
+def queue_message_once(registrations: list[Registration], subject: str, body: str, *, key: str, actor=None,
+                       to_schedulers: bool = False) -> int:
+    """Staff's message to many registrants (and, with `to_schedulers`, a copy to each one's scheduler,
+    with the scheduler's own link), queued at most once per `key` and recipient whatever happens to the
+    request (a double click, a resubmitted form, two tabs): each row's dedupe key is the key, the
+    registration and who it is for, and a row that exists is left alone. Returns how many were queued
+    now (0 when this message already went)."""
+    now = utcnow()
+
+    def row(r: Registration, to_email: str, person_id: int | None, suffix: str, extra: dict) -> dict:
+        return {"kind": "registration_message", "to_email": to_email, "person_id": person_id,
+                "context": {"registration_id": r.id, "status": r.status, "subject": subject, "body": body,
+                            "from_staff": getattr(actor, "email", ""), **extra},
+                "dedupe_key": f"message:{key}:{r.id}{suffix}", "status": "pending", "attempts": 0,
+                "next_attempt_at": now, "claimed_at": None, "last_error": "", "message_id": "", "subject": "",
+                "created_at": now, "sent_at": None}
+    rows = [row(r, r.email or r.person.email, r.person_id, "", {}) for r in registrations]
+    if to_schedulers:
+        rows += [row(r, r.scheduler_email, r.scheduler_person_id, ":scheduler", {"to_scheduler": True})
+                 for r in registrations if r.scheduler_email and r.scheduler_person_id is not None]
+    if not rows:
+        return 0
+    table = OutboxMessage.__table__
+    statement = insert_or_ignore(table, ["dedupe_key"]).returning(table.c.id)
+    return len(db.session.execute(statement, rows).all())
+
+
+def preview_message(registration: Registration, subject: str, body: str) -> tuple[str, str]:
+    """(subject, text) of staff's message as `registration` would get it, with placeholders where the
+    private links go (a preview makes no link)."""
+    values = {"kind": "registration_message", "registration": registration, "event": registration.event,
+              "webinar": registration.webinar, "meeting": registration.meeting, "status": registration.status,
+              "links": Links(manage="[their own private link]", event=event_url(registration)),
+              "context": {"subject": subject, "body": body}, "to_scheduler": False,
+              "org_name": current_app.config["MIPEVENTS_ORG_NAME"], "join_url": ""}
+    return (_subject("registration_message", registration, {"subject": subject}),
+            _render("registration_message", registration, "txt", values))

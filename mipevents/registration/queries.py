@@ -4,7 +4,7 @@ registrants in order, a meeting's filtered, the sessions picked)."""
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from mipevents.agenda.models import AgendaItem
@@ -121,10 +121,21 @@ def _matching(stmt, search: str):
         Registration.city, Registration.first_name + " " + Registration.last_name))))
 
 
-def search_registrations(search: str):
-    """The statement for every meeting's and webinar's registrations matching `search`, newest first."""
+def hub_registrations(search: str = "", status: str = "", role: str = "", kind: str = ""):
+    """The hub's list: every meeting's and webinar's registrations, matching a search (name, email,
+    organization, city) and of one status, type and kind of event when given, newest first."""
     stmt = select(Registration).options(joinedload(Registration.meeting), joinedload(Registration.webinar))
-    return _matching(stmt, search).order_by(Registration.created_at.desc(), Registration.id.desc())
+    if search:
+        stmt = _matching(stmt, search)
+    if status:
+        stmt = stmt.where(Registration.status == status)
+    if role:
+        stmt = stmt.where(Registration.role == role)
+    if kind == "meeting":
+        stmt = stmt.where(Registration.meeting_id.is_not(None))
+    elif kind == "webinar":
+        stmt = stmt.where(Registration.webinar_id.is_not(None))
+    return stmt.order_by(Registration.created_at.desc(), Registration.id.desc())
 
 
 def meeting_counts(meeting_ids: list[int]) -> dict[int, Counts]:
@@ -184,3 +195,111 @@ def session_counts(meeting: Meeting) -> list[SessionCount]:
         said.update(item.id for item in items if item.kind in vocab.OPT_IN_KINDS and (not asked or item.id in ticked))
     return [SessionCount(item, chosen.get(item.id, 0),
                          said.get(item.id, 0) if item.kind in vocab.OPT_IN_KINDS else None) for item in items]
+
+
+# ---------------------------------------------------------------------------------------------- the door
+
+# Where the desk's search looks (the same fields as attendance.search_text).
+DOOR_FIELDS = ("first_name", "last_name", "organization", "city", "title", "email")
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _door_text():
+    """The fields the desk searches as one lower-case text, each after a space: " rosa alvarez city of elm …"."""
+    text = None
+    for name in DOOR_FIELDS:
+        part = literal(" ") + func.coalesce(getattr(Registration, name), "")
+        text = part if text is None else text + part
+    return func.lower(text)
+
+
+def door_search(stmt, query: str):
+    """Registrations in which every typed word begins some word of a name, organization, city, title or
+    email (words split at spaces and dots, and before an "@", as attendance.matches splits them), found
+    by the database: a meeting of thousands answers without loading them."""
+    text = _door_text()
+    for term in query.lower().split()[:8]:
+        t = _like_escaped(term)
+        patterns = [f"%{t}%"] if term.startswith("@") else [f"% {t}%", f"%.{t}%"]
+        stmt = stmt.where(or_(*(text.like(p, escape="\\") for p in patterns)))
+    return stmt
+
+
+def door_list(meeting: Meeting, query: str = "", only_expected: bool = False):
+    """The statement for the desk's list: the meeting's active registrations (confirmed, or still
+    expected) matching `query`, by last name."""
+    stmt = select(Registration).where(Registration.meeting_id == meeting.id)
+    if only_expected:
+        stmt = stmt.where(Registration.status == "confirmed", Registration.checked_in_at.is_(None))
+    else:
+        stmt = stmt.where(Registration.status.in_(vocab.ACTIVE_REGISTRATION_STATUSES))
+    if query:
+        stmt = door_search(stmt, query)
+    return stmt.order_by(func.lower(Registration.last_name), func.lower(Registration.first_name), Registration.id)
+
+
+def door_counts(meeting: Meeting) -> tuple[int, int]:
+    """(confirmed, of whom checked in), in one query."""
+    confirmed, arrived = db.session.execute(
+        select(func.count(), func.count(Registration.checked_in_at))
+        .where(Registration.meeting_id == meeting.id, Registration.status == "confirmed")).one()
+    return confirmed, arrived or 0
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.size - 1) // self.size, 1)
+
+    @property
+    def first(self) -> int:
+        return min((self.number - 1) * self.size + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+
+def page_of(stmt, number: int, size: int, *, one_scan: bool = False) -> Page:
+    """One page of `stmt`'s rows and how many there are in all; a page past the last shows the last.
+
+    Two queries (a count, then a top-N sort) suit a list that indexes narrow; `one_scan` is for a
+    search that reads every row anyway: the count rides along as a window over that one scan."""
+    number = max(number, 1)
+    if one_scan:
+        rows = db.session.execute(stmt.add_columns(func.count().over()).limit(size).offset((number - 1) * size)).all()
+        if rows or number == 1:
+            return Page([row[0] for row in rows], rows[0][-1] if rows else 0, number, size)
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    number = min(number, max((total + size - 1) // size, 1))
+    rows = db.session.execute(stmt.limit(size).offset((number - 1) * size)).scalars().all()
+    return Page(list(rows), total, number, size)
+
+
+def webinar_list(webinar: Webinar, search: str = ""):
+    """The statement for a webinar's staff list: confirmed, then waiting (in queue order), then the
+    rest, matching a search when given (the order `registrants` gives, in the database)."""
+    order = case(*((Registration.status == status, rank) for status, rank in STATUS_ORDER.items()), else_=9)
+    stmt = select(Registration).options(joinedload(Registration.person)).where(Registration.webinar_id == webinar.id)
+    if search:
+        stmt = _matching(stmt, search)
+    return stmt.order_by(order, Registration.queued_at, Registration.id)
+
+
+def waitlist_places(event: Event, registration_ids: list[int]) -> dict[int, int]:
+    """The places in line of some waitlisted registrations of `event` (1 for the first), in one query."""
+    if not registration_ids:
+        return {}
+    column = Registration.meeting_id if isinstance(event, Meeting) else Registration.webinar_id
+    line = (select(Registration.id, func.row_number().over(order_by=(Registration.queued_at, Registration.id)).label("place"))
+            .where(column == event.id, Registration.status == "waitlisted").subquery())
+    return dict(db.session.execute(select(line.c.id, line.c.place).where(line.c.id.in_(registration_ids))).all())

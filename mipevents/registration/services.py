@@ -28,7 +28,7 @@ from mipevents.people.models import Person
 from mipevents.people.services import normalise_email, person_id_for_email
 from mipevents.registration import schedulers
 from mipevents.registration.models import Registration, SeatCount
-from mipevents.registration.queries import seats_left, waitlist_position
+from mipevents.registration.queries import confirmed_count, seats_left, waitlist_position
 from mipevents.registration.sessions import drop_choices
 from mipevents.webinars.models import Webinar
 
@@ -370,21 +370,35 @@ def approve(registration: Registration, *, actor=None, now: datetime | None = No
     return registration
 
 
-def promote(registration: Registration, *, raise_capacity: bool = False, now: datetime | None = None) -> Registration:
-    """Staff seat one waitlisted person: a free seat, or one more seat with `raise_capacity` (NotAllowed when full)."""
+class NoFreeSeat(NotAllowed):
+    """Every seat is taken: seating one more person takes raising the capacity to `needed`."""
+
+    def __init__(self, capacity: int, needed: int):
+        super().__init__(f"{capacity} of {capacity} seats are taken: raise the capacity to {needed} to seat them")
+        self.capacity, self.needed = capacity, needed
+
+
+def seat_from_waitlist(registration: Registration, *, capacity: int | None = None,
+                       now: datetime | None = None) -> tuple[Registration, int | None]:
+    """Staff seat one waitlisted person, out of turn: a free seat, or, when staff say so explicitly,
+    a capacity raised to `capacity` (only ever raised, never past what they said). NoFreeSeat when no
+    seat is free at the capacity there will be, so nobody is seated past it silently. Returns the
+    registration and the capacity before, when it was raised."""
     now = now or utcnow()
     event = _lock(registration.event)
     registration = db.session.get(Registration, registration.id)
     if registration.status != "waitlisted":
         raise NotAllowed("only a waitlisted registration can be moved into a seat")
-    if raise_capacity and event.capacity is not None:
-        event.capacity += 1
-    elif seats_left(event) == 0:
-        raise NotAllowed(f"{event.capacity} of {event.capacity} seats are taken: raise the capacity to seat them")
+    raised_from = None
+    if capacity is not None and event.capacity is not None and capacity > event.capacity:
+        raised_from, event.capacity = event.capacity, capacity
+        db.session.flush()
+    if seats_left(event) == 0:
+        raise NoFreeSeat(event.capacity, confirmed_count(event) + 1)
     registration.status, registration.confirmed_at = "confirmed", now
     db.session.flush()
     _notify("registration_promoted", registration)
-    return registration
+    return registration, raised_from
 
 
 def decline(registration: Registration, *, actor=None, now: datetime | None = None) -> Registration:

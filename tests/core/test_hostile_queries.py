@@ -25,8 +25,9 @@ PUBLIC = {
 }
 STAFF = {
     "/staff/speakers/": ("q", "page"),
-    "/staff/meetings/{mid}/registrations/": ("type", "status", "page"),
-    "/staff/meetings/{mid}/registrations/check-in": ("q", "expected", "done"),
+    "/staff/meetings/{mid}/registrations/": ("q", "type", "status", "page"),
+    "/staff/meetings/{mid}/registrations/check-in": ("q", "expected", "done", "page"),
+    "/staff/registrations/": ("q", "status", "type", "kind", "page"),
     "/staff/meetings/{mid}/agenda": ("day",),
     "/staff/meetings/{mid}/sessions/new": ("day", "room"),
     "/staff/calls/{cid}/applications": ("status", "sort", "dir"),

@@ -62,7 +62,8 @@ def _paths():
              "/staff/audit", "/staff/webinars/", f"/staff/cohorts/{cohort.id}",
              f"/staff/meetings/{summer_id}/invitations", "/staff/speakers/changes", f"/staff/meetings/{summer_id}/print",
              f"/staff/meetings/{summer_id}/tents", f"/staff/meetings/{summer_id}/briefing/{keynote.person_id}",
-             "/staff/registrations/?q=a", f"/staff/meetings/{item.meeting_id}/registrations/message",
+             "/staff/registrations/?q=a", "/staff/registrations/?status=confirmed&kind=meeting",
+             f"/staff/registrations/{registration_id()}/edit", f"/staff/meetings/{item.meeting_id}/registrations/message",
              f"/staff/webinars/{webinar.id}/registrants",
              f"/staff/after/session/{story.item_id}", f"/staff/after/slot/{showcase_slot_id()}",
              f"/staff/after/webinar/{webinar.id}", f"/staff/after/surveys/{survey.id}/results",
@@ -70,6 +71,12 @@ def _paths():
              f"/staff/meetings/{summer_id}/preview", f"/staff/meetings/{summer_id}/preview/agenda",
              f"/staff/sessions/{item.id}/preview", f"/staff/sessions/{item.id}/edit?find-q=mayor"]
     return public, staff
+
+
+def registration_id() -> int:
+    from mipevents.registration.models import Registration
+
+    return db.session.execute(select(Registration.id).where(Registration.meeting_id.is_not(None)).order_by(Registration.id)).scalars().first()
 
 
 def showcase_slot_id() -> int:

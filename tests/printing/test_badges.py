@@ -62,7 +62,7 @@ def test_one_person_badge_and_the_print_view_without_pdf(staff_client, convening
     meeting = convening["meeting"]
     brad = convening["registrations"][1]
     desk = staff_client.get(f"/staff/meetings/{meeting.id}/registrations/check-in").get_data(as_text=True)
-    assert f'<input type="hidden" name="registration_id" value="{brad.id}">' in desk      # "New badge" at the door
+    assert f'action="/staff/meetings/{meeting.id}/registrations/{brad.id}/badge"' in desk      # "Print a badge" at the door
     job = _build(staff_client, meeting, registration_id=str(brad.id))
     assert (job.status, job.total) == ("done", 1)
     view = staff_client.get(f"/staff/print-jobs/{job.id}/print").get_data(as_text=True)

@@ -117,3 +117,73 @@ def test_the_desk_shows_dietary_and_accessibility_needs(client, login_as, meetin
     assert page.count('class="checkin-needs"') == 2                 # nobody else has any
     done = client.get(f"/staff/meetings/{meeting.id}/registrations/check-in?done={kate.id}").get_data(as_text=True)
     assert done.count('aria-label="Needs of Kate Nguyen"') == 2    # in the notice too, where the desk looks first
+
+
+def _many(meeting, count):
+    """`count` confirmed registrants written in one statement (the desk reads them; how they came does not matter)."""
+    from sqlalchemy import insert
+
+    from mipevents.people.models import Person
+    people = db.session.execute(insert(Person).returning(Person.id), [
+        {"email": f"crowd{n}@example.org", "name": f"Crowd {n}"} for n in range(count)]).scalars().all()
+    db.session.execute(insert(Registration), [
+        {"person_id": pid, "meeting_id": meeting.id, "status": "confirmed", "role": "guest", "first_name": f"Zed{n:04d}",
+         "last_name": f"Zulu{n:04d}", "email": f"crowd{n}@example.org", "city": "Crowdville", "organization": "Crowd Inc"}
+        for n, pid in enumerate(people)])
+    db.session.commit()
+
+
+def test_the_desk_searches_and_pages_on_the_server(client, login_as, meeting):
+    _many(meeting, 120)
+    login_as("staff")
+    url = f"/staff/meetings/{meeting.id}/registrations/check-in"
+    first = client.get(url).get_data(as_text=True)
+    assert len(names(first)) == 50 and names(first)[:4] == ["Alvarez, Rosa", "Katz, Ana", "Nguyen, Kate", "Olsen, Karl"]
+    assert "1–50 of 124 people shown" in first and "Page 1 of 3" in first and "Previous page" not in first
+    last = client.get(url + "?page=3").get_data(as_text=True)
+    assert names(last) == [f"Zulu{n:04d}, Zed{n:04d}" for n in range(96, 120)] and "Next page" not in last
+    for page in ("99", "0", "x", "-3"):
+        assert names(client.get(url + "?page=" + page).get_data(as_text=True)) == names(last if page == "99" else first)
+    # Whoever is on page 3 is found from anywhere by the search.
+    assert names(client.get(url + "?q=zed0117").get_data(as_text=True)) == ["Zulu0117, Zed0117"]
+    assert names(client.get(url + "?q=crowd117@").get_data(as_text=True)) == ["Zulu0117, Zed0117"]
+    assert names(client.get(url + "?q=kat+madi").get_data(as_text=True)) == ["Katz, Ana"]
+    assert names(client.get(url + "?q=50%25").get_data(as_text=True)) == []
+    assert len(names(client.get(url + "?q=crowdville&page=2").get_data(as_text=True))) == 50
+
+
+def test_one_badge_on_demand_replaces_the_old_code(client, login_as, meeting):
+    from mipevents.registration.checkin_codes import issue_codes, registration_for_code
+    kate = db.session.execute(select(Registration).where(Registration.last_name == "Nguyen")).scalar_one()
+    old = issue_codes([kate])[kate.id]
+    db.session.commit()
+    url = f"/staff/meetings/{meeting.id}/registrations/{kate.id}/badge"
+    assert client.post(url).headers["Location"].split("?")[0] == "/staff/login"
+    login_as("reviewer")
+    assert client.post(url).status_code == 403
+    assert registration_for_code(old, meeting.id) is not None
+    client.post("/staff/logout")
+    login_as("staff")
+    desk = client.get(f"/staff/meetings/{meeting.id}/registrations/check-in?q=kate").get_data(as_text=True)
+    assert f'action="{url}" class="inline-form" target="_blank"' in desk
+    badge = client.post(url)
+    assert badge.status_code == 200 and "no-store" in badge.headers["Cache-Control"]
+    assert badge.mimetype in ("application/pdf", "text/html")
+    assert badge.data.startswith(b"%PDF") if badge.mimetype == "application/pdf" else b"Kate Nguyen" in badge.data
+    assert registration_for_code(old, meeting.id) is None      # the lost badge no longer checks anyone in
+    from mipevents.accounts.models import AuditEntry
+    assert db.session.execute(select(AuditEntry.summary).where(AuditEntry.action == "registration.badge")).scalar_one() == (
+        "Printed a new badge for Kate Nguyen; the old one no longer checks in")
+    kate.status = "cancelled"
+    db.session.commit()
+    assert client.post(url).status_code == 404
+
+
+def test_the_database_search_finds_whom_the_desks_rule_finds(meeting):
+    from mipevents.registration import queries
+    from mipevents.registration.attendance import search_text
+    everyone = db.session.execute(queries.door_list(meeting)).scalars().all()
+    for query in ("ka", "ta", "ng", "KA TA", "p1@", "@example", "example", "org", "at", "ka de", "city of", "of",
+                  "madison", "50%", "_", "ol\\", "p2@example.org"):
+        found = db.session.execute(queries.door_list(meeting, query)).scalars().all()
+        assert [r.id for r in found] == [r.id for r in everyone if matches(search_text(r), query)], query
