@@ -77,7 +77,7 @@ def snapshot(meeting: Meeting, items: list[AgendaItem]) -> dict:
     """The public agenda as plain values, to diff the next release against."""
     return {str(i.id): {
         "title": i.title, "starts_at": isoformat_z(i.starts_at), "ends_at": isoformat_z(i.ends_at),
-        "room": i.room.name if i.room else "", "status": i.status,
+        "room": i.place, "status": i.status,
         "speakers": [f"{link.speaker.display_name} ({vocab.label(vocab.SPEAKER_ROLES, link.role)})"
                      for link in i.speaker_links],
     } for i in items if i.status in ("published", "cancelled")}
