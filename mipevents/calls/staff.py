@@ -15,6 +15,7 @@ from mipevents.calls.forms import AddQuestionForm, ChangeStatusForm, EditCallFor
 from mipevents.calls.models import APPLICATION_STATUSES, CALL_KINDS, POPULATION_BANDS, QUESTION_KINDS, Application, Call, CallQuestion, Review
 from mipevents.cohorts.models import Cohort, Programme
 from mipevents.core.database import lock_row
+from mipevents.core.forms import zone_choices
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -64,6 +65,7 @@ def _call_form(call=None):
                                 ("deadline_time", deadline.time().replace(tzinfo=None)), ("timezone", call.timezone),
                                 ("status", call.status)):
                 form[name].data = value
+    form.timezone.choices = zone_choices(form.timezone.data)
     return form
 
 

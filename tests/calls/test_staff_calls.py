@@ -38,7 +38,7 @@ def test_a_call_form_with_problems_says_so_and_writes_nothing(client, login_as):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     for message in ("Give the call a title.", "Use lowercase letters, digits and single hyphens, like third-cohort-2026.", "Choose the cohort this call fills.",
-                    "Unknown time zone"):
+                    "Choose a time zone from the list."):
         assert message in html
     assert db.session.execute(select(Call)).first() is None
 
