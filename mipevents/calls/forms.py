@@ -131,7 +131,7 @@ class EditCallForm(Form):
     deadline_time = TimeField("Deadline time", default=time(23, 59), validators=[DataRequired(message="Give the deadline time.")])
     # Its options (core.forms.zone_choices) are set by the staff page, once the current zone is known.
     timezone = SelectField("Time zone", choices=[], validate_choice=False,
-                           validators=[DataRequired(message="Choose a time zone."), known_zone()])
+                           validators=[known_zone()])   # no `required`: a picker's first option sits in a group
     status = SelectField("Status", choices=[("draft", "Draft (hidden)"), ("published", "Published")])
 
     def validate_cohort_id(self, field):

@@ -108,7 +108,7 @@ def edit_call(call_id):
             return redirect(url_for(".edit_call", call_id=call.id))
     if request.method == "POST":
         status = 422
-    return render_template("calls/staff/edit_call.html", form=form, call=call, question_form=AddQuestionForm(formdata=None),
+    return render_template("calls/staff/edit_call.html", form=form, call=call, question_form=AddQuestionForm(formdata=None, prefix="question"),
                            **_vocab()), status
 
 
@@ -116,7 +116,7 @@ def edit_call(call_id):
 @staff_required
 def add_question(call_id):
     call = db.get_or_404(Call, call_id)
-    question_form = AddQuestionForm()
+    question_form = AddQuestionForm(prefix="question")   # its fields' ids never repeat the call form's (kind)
     if question_form.validate_on_submit():
         services.add_question(call, kind=question_form.kind.data, prompt=question_form.prompt.data.strip(),
                               help_text=(question_form.help_text.data or "").strip(),
