@@ -8,7 +8,6 @@ from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
 from mipevents.meetings import queries
 from mipevents.workflows import home as home_page
-from mipevents.workflows import listings
 
 bp = Blueprint("meetings", __name__)
 
@@ -22,7 +21,7 @@ def home():
     version = home_page.home_version()
     return cached_response(("home", minute), version,
                            lambda: render_template("meetings/home.html", lists=home_page.home_lists(now, version),
-                                                   now=now, card_states=listings.CARD_STATES))
+                                                   now=now, card_states=home_page.CARD_STATES))
 
 
 @bp.route("/meetings/")

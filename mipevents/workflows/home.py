@@ -14,7 +14,9 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.meetings.queries import is_past
 from mipevents.webinars.models import Webinar
-from mipevents.workflows.listings import Fullness, card_states, full_meetings_and_webinars
+from mipevents.workflows.listings import CARD_STATES, Fullness, card_states, full_meetings_and_webinars
+
+__all__ = ["CARD_STATES", "HomeLists", "home_lists", "home_version"]   # CARD_STATES: the cards' words
 
 
 @dataclass(frozen=True)
