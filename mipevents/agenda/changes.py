@@ -13,7 +13,7 @@ NOTIFIED = ("starts_at", "ends_at", "room", "status")
 def session_state(item: AgendaItem) -> dict:
     """What a notice compares: plain values (UTC ISO instants, the room's name)."""
     return {"title": item.title, "starts_at": isoformat_z(item.starts_at), "ends_at": isoformat_z(item.ends_at),
-            "room": item.room.name if item.room_id and item.room else "", "status": item.status,
+            "room": item.place, "status": item.status,
             "sequence": item.sequence or 0}
 
 

@@ -6,7 +6,7 @@ propose, their A/V, travel and hotel."""
 from datetime import date
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, FloatField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
@@ -29,6 +29,11 @@ class EditSessionForm(Form):
     track = StringField("Track", validators=[Optional(), Length(max=120)])
     capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
     press_status = SelectField("Press and recording", choices=list(vocab.PRESS_STATUSES.items()), default="open")
+    # Off-site (a site visit, a reception at another venue): the session's own place.
+    location_name = StringField("Off-site place", validators=[Optional(), Length(max=200)])
+    location_address = StringField("Its address", validators=[Optional(), Length(max=300)])
+    latitude = FloatField("Latitude", validators=[Optional()])
+    longitude = FloatField("Longitude", validators=[Optional()])
 
     def __init__(self, meeting, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +52,19 @@ class EditSessionForm(Form):
         if field.process_errors or field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose one of this meeting's rooms.")
 
+    def _check_degrees(self, field, limit):
+        field.errors[:] = []   # WTForms' "Not a valid float value" is replaced by words staff understand
+        if field.process_errors or (field.data is not None and not -limit <= field.data <= limit):
+            raise ValidationError(f"Enter degrees from -{limit} to {limit}, e.g. 38.8977.")
+
+    def validate_latitude(self, field):
+        self._check_degrees(field, 90)
+
+    def validate_longitude(self, field):
+        self._check_degrees(field, 180)
+        if (field.data is None) != (self.latitude.data is None) and not self.latitude.process_errors:
+            raise ValidationError("Give both the latitude and the longitude, or neither.")
+
     def validate_ends(self, field):
         if self.starts.data and field.data and field.data <= self.starts.data and not self.ends_next_day.data:
             raise ValidationError("The session must end after it starts.")
@@ -57,7 +75,10 @@ class EditSessionForm(Form):
                 "day": self.day.data, "starts": self.starts.data, "ends": self.ends.data,
                 "ends_next_day": bool(self.ends_next_day.data),
                 "room_id": self.room_id.data or None, "track": (self.track.data or "").strip(),
-                "capacity": self.capacity.data, "press_status": self.press_status.data}
+                "capacity": self.capacity.data, "press_status": self.press_status.data,
+                "location_name": (self.location_name.data or "").strip(),
+                "location_address": (self.location_address.data or "").strip(),
+                "latitude": self.latitude.data, "longitude": self.longitude.data}
 
 
 class AddSessionSpeakerForm(Form):

@@ -2,7 +2,7 @@
 AgendaRelease (a numbered publish) and ChangeNotice (a public session's change to tell)."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mipevents.core.db_types import UTCDateTime
@@ -25,6 +25,12 @@ class AgendaItem(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
     track: Mapped[str] = mapped_column(String(120), default="")
+    # Off-site items (a site visit, a reception at another venue) carry their own place; WGS 84
+    # degrees, both or neither (checked by agenda.services), become the calendar's GEO.
+    location_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    location_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     capacity: Mapped[int | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), default="draft")
     press_status: Mapped[str] = mapped_column(String(20), default="open")
@@ -65,6 +71,17 @@ class AgendaItem(db.Model):
     @property
     def is_cancelled(self):
         return self.status == "cancelled"
+
+    @property
+    def is_offsite(self) -> bool:
+        return bool(self.location_name or self.location_address)
+
+    @property
+    def place(self) -> str:
+        """Where it is, in words: its own place when off-site, else its room's name ("" for neither)."""
+        if self.is_offsite:
+            return ", ".join(part for part in (self.location_name, self.location_address) if part)
+        return self.room.name if self.room_id and self.room else ""
 
     def __repr__(self):
         return f"<AgendaItem {self.id} {self.title!r}>"

@@ -79,7 +79,7 @@ def snapshot(meeting: Meeting, items: list[AgendaItem], *, as_if_published: bool
     shown = ("published", "cancelled", "draft") if as_if_published else ("published", "cancelled")
     return {str(i.id): {
         "title": i.title, "starts_at": isoformat_z(i.starts_at), "ends_at": isoformat_z(i.ends_at),
-        "room": i.room.name if i.room else "", "status": "published" if i.status == "draft" else i.status,
+        "room": i.place, "status": "published" if i.status == "draft" else i.status,
         "speakers": [f"{link.speaker.display_name} ({vocab.label(vocab.SPEAKER_ROLES, link.role)})"
                      for link in i.speaker_links],
     } for i in items if i.status in shown}

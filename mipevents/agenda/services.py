@@ -20,7 +20,8 @@ from mipevents.meetings.services import touch
 from mipevents.speakers.models import Speaker
 
 # The changes subscribed calendars must pick up (DESIGN "Publishing").
-SEQUENCED = ("starts_at", "ends_at", "room_id", "title", "status")
+SEQUENCED = ("starts_at", "ends_at", "room_id", "location_name", "location_address", "latitude", "longitude",
+             "title", "status")
 AUDITED = SEQUENCED + ("kind", "description", "track", "capacity", "press_status")
 
 
@@ -38,7 +39,7 @@ def _plain(value):
 
 def item_state(item: AgendaItem) -> dict:
     state = {f: _plain(getattr(item, f)) for f in AUDITED}
-    state["room"] = item.room.name if item.room_id and item.room else ""
+    state["room"] = item.place   # an off-site session's own place, else its room
     return state
 
 
@@ -62,9 +63,21 @@ def _room(meeting: Meeting, room_id: int | None) -> int | None:
     return room.id
 
 
+def offsite_values(values: dict) -> dict:
+    """An off-site session's own place: name, address and coordinates (both or neither, in range)."""
+    latitude, longitude = values.get("latitude"), values.get("longitude")
+    if (latitude is None) != (longitude is None):
+        raise SessionProblem("Give both the latitude and the longitude, or neither.",
+                             "longitude" if longitude is None else "latitude")
+    if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise SessionProblem("The latitude is between -90 and 90, the longitude between -180 and 180.", "latitude")
+    return {"location_name": values.get("location_name", ""), "location_address": values.get("location_address", ""),
+            "latitude": latitude, "longitude": longitude}
+
+
 def _model_values(meeting: Meeting, values: dict) -> dict:
     starts_at, ends_at = instants(meeting, values["day"], values["starts"], values["ends"], values.get("ends_next_day", False))
-    return {"kind": values["kind"], "title": values["title"], "description": values.get("description", ""),
+    return {**offsite_values(values), "kind": values["kind"], "title": values["title"], "description": values.get("description", ""),
             "starts_at": starts_at, "ends_at": ends_at, "room_id": _room(meeting, values.get("room_id")),
             "track": values.get("track", ""), "capacity": values.get("capacity"),
             "press_status": values.get("press_status", "open")}
@@ -96,7 +109,7 @@ def _apply(item: AgendaItem, new: dict, *, actor, action: str, summary: str) -> 
         if changed & set(SEQUENCED):
             item.sequence += 1
         touch(item.meeting)
-        if changed & {"starts_at", "ends_at", "room_id", "status"}:
+        if changed & {"starts_at", "ends_at", "room_id", "location_name", "location_address", "status"}:
             # Calendars are not enough on the day: speakers and those who chose it get an email.
             record_session_change(item, before, actor=actor)
     audit.record(action, item, actor=actor, meeting_id=item.meeting_id, summary=summary,

@@ -8,8 +8,9 @@ from mipevents.agenda.forms import EditOwnProfileForm, RespondToInvitationForm, 
 from mipevents.agenda.publishing import live_changes
 from mipevents.core import vocabulary as vocab
 from mipevents.core.http_cache import cached_response
+from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
+from mipevents.meetings.queries import is_past, meeting_version, public_meeting_head_or_404
 from mipevents.workflows import speakers as speaker_work
 from mipevents.workflows import write_ups
 
@@ -48,15 +49,16 @@ def _render_agenda(meeting, filters, problem=None, nothing=False):
 @bp.route("/meetings/<slug>/sessions/<int:item_id>")
 def show_session(slug, item_id):
     head = public_meeting_head_or_404(slug)
+    is_over = is_past(head, utcnow())   # no add-to-calendar once the meeting is over: part of the key
 
     def build():
         meeting = head.load()
         item = queries.public_item_or_404(meeting, item_id)
-        return render_template("agenda/show_session.html", meeting=meeting, item=item)
+        return render_template("agenda/show_session.html", meeting=meeting, item=item, is_over=is_over)
 
     # A dated write-up of the session appears when its day comes, without waiting for the meeting to change.
     boundary = write_ups.publish_boundary(("meeting", head.id), meeting_version(head))
-    return cached_response(("session", head.id, item_id), (meeting_version(head), boundary.key), build,
+    return cached_response(("session", head.id, item_id, is_over), (meeting_version(head), boundary.key), build,
                            max_age=boundary.max_age(60))
 
 

@@ -70,6 +70,8 @@ def session_json(item, meeting, base: str, materials=()) -> dict:
         "timezone": zone, "zone_abbrev": zone_abbrev(zone, item.starts_at),
         "duration_minutes": int((item.ends_at - item.starts_at).total_seconds() // 60),
         "room": {"id": item.room.id, "name": item.room.name} if item.room is not None else None,
+        "location": {"name": item.location_name, "address": item.location_address, "latitude": item.latitude,
+                     "longitude": item.longitude} if item.is_offsite else None,
         "speakers": [{**_speaker_fields(link.speaker, base), "role": link.role,
                       "role_label": vocab.label(vocab.SPEAKER_ROLES, link.role),
                       "links": _speaker_links(link.speaker, base)} for link in item.speaker_links],

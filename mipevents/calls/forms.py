@@ -129,8 +129,9 @@ class EditCallForm(Form):
     opens_time = TimeField("Opens at", default=time(9, 0), validators=[DataRequired(message="Give the opening time.")])
     deadline_on = DateField("Deadline date", validators=[DataRequired(message="Give the deadline date.")])
     deadline_time = TimeField("Deadline time", default=time(23, 59), validators=[DataRequired(message="Give the deadline time.")])
-    timezone = StringField("Time zone", validators=[DataRequired(message="Give an IANA time zone, e.g. America/Chicago."), Length(max=64),
-                                                    known_zone("Unknown time zone: use an IANA name such as America/Chicago or America/New_York.")])
+    # Its options (core.forms.zone_choices) are set by the staff page, once the current zone is known.
+    timezone = SelectField("Time zone", choices=[], validate_choice=False,
+                           validators=[known_zone()])   # no `required`: a picker's first option sits in a group
     status = SelectField("Status", choices=[("draft", "Draft (hidden)"), ("published", "Published")])
 
     def validate_cohort_id(self, field):

@@ -15,6 +15,7 @@ from mipevents.calls.forms import AddQuestionForm, ChangeStatusForm, EditCallFor
 from mipevents.calls.models import APPLICATION_STATUSES, CALL_KINDS, POPULATION_BANDS, QUESTION_KINDS, Application, Call, CallQuestion, Review
 from mipevents.cohorts.models import Cohort, Programme
 from mipevents.core.database import lock_row
+from mipevents.core.forms import zone_choices
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -64,6 +65,7 @@ def _call_form(call=None):
                                 ("deadline_time", deadline.time().replace(tzinfo=None)), ("timezone", call.timezone),
                                 ("status", call.status)):
                 form[name].data = value
+    form.timezone.choices = zone_choices(form.timezone.data)
     return form
 
 
@@ -106,7 +108,7 @@ def edit_call(call_id):
             return redirect(url_for(".edit_call", call_id=call.id))
     if request.method == "POST":
         status = 422
-    return render_template("calls/staff/edit_call.html", form=form, call=call, question_form=AddQuestionForm(formdata=None),
+    return render_template("calls/staff/edit_call.html", form=form, call=call, question_form=AddQuestionForm(formdata=None, prefix="question"),
                            **_vocab()), status
 
 
@@ -114,7 +116,7 @@ def edit_call(call_id):
 @staff_required
 def add_question(call_id):
     call = db.get_or_404(Call, call_id)
-    question_form = AddQuestionForm()
+    question_form = AddQuestionForm(prefix="question")   # its fields' ids never repeat the call form's (kind)
     if question_form.validate_on_submit():
         services.add_question(call, kind=question_form.kind.data, prompt=question_form.prompt.data.strip(),
                               help_text=(question_form.help_text.data or "").strip(),

@@ -8,7 +8,7 @@ from wtforms import DateTimeField, EmailField, IntegerField, PasswordField, Stri
 from wtforms.validators import StopValidation, ValidationError
 
 from mipevents.core.text import ascii_domain, clean_text, is_slug
-from mipevents.core.timeutil import is_valid_zone
+from mipevents.core.timeutil import US_GENERIC, canonical_zones, is_valid_zone
 
 # Dates far from now are typos, and years near 1 or 9999 overflow time-zone arithmetic.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -89,3 +89,19 @@ def known_zone(message: str = "Choose a time zone from the list."):
         if not is_valid_zone((field.data or "").strip()):
             raise ValidationError(message)
     return check
+
+
+def _zone_label(zone: str) -> str:
+    words = zone.replace("_", " ")
+    return f"{words} ({US_GENERIC[zone]})" if zone in US_GENERIC else words
+
+
+def zone_choices(current: str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The time-zone picker's options, grouped: the US zones first, then the rest of the world; only
+    canonical names (core.timeutil.canonical_zones). A stored zone outside them (a fixed offset kept
+    from an import) stays offered, so saving the form never changes it behind the user's back."""
+    us, others = canonical_zones()
+    groups = {"United States": [(z, _zone_label(z)) for z in us], "Elsewhere": [(z, _zone_label(z)) for z in others]}
+    if current and current not in us and current not in others and is_valid_zone(current):
+        groups["Elsewhere"].append((current, _zone_label(current)))
+    return groups

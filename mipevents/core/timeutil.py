@@ -1,6 +1,9 @@
 """Time: UTC instants in, wall-clock words out, in the zone of the meeting or webinar."""
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from zoneinfo import TZPATH, ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # The generic names US readers expect ("12:00 PM CT"), whatever the season.
 US_GENERIC = {
@@ -54,6 +57,40 @@ def _zones() -> set[str]:
     if not _ZONES:
         _ZONES.update(available_timezones())
     return _ZONES
+
+
+# The zones most US meetings use, first in every picker, in this order.
+US_COMMON_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+                   "America/Anchorage", "Pacific/Honolulu")
+
+
+def _zone_tab() -> str:
+    """tzdata's zone.tab (the package pinned in requirements.txt, else the system's copy)."""
+    try:
+        return resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        for folder in TZPATH:
+            path = Path(folder) / "zone.tab"
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+    return ""
+
+
+@cache
+def canonical_zones() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(US zones, every other zone): the zones a person picks from, one per region of a country as
+    tzdata's zone.tab lists them, never an alias (US/Eastern, Asia/Calcutta) nor a bare offset. The
+    common US zones come first, then the rest of the US; elsewhere by name, then UTC."""
+    us, others = [], []
+    for line in _zone_tab().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        country, _coordinates, zone = line.split("\t")[:3]
+        if is_valid_zone(zone):
+            (us if country == "US" else others).append(zone)
+    rest_of_us = sorted(z for z in us if z not in US_COMMON_ZONES)
+    return (tuple(z for z in US_COMMON_ZONES if is_valid_zone(z)) + tuple(rest_of_us),
+            tuple(sorted(others)) + (("UTC",) if is_valid_zone("UTC") else ()))
 
 
 def wall_clock_to_utc(day: date, at: time, zone: str) -> datetime:

@@ -86,6 +86,9 @@ def speaker_lines(item) -> list[str]:
 
 
 def session_location(meeting, item) -> str:
+    """An off-site session's own place and address; else its room at the meeting's venue."""
+    if item.location_name or item.location_address:
+        return join_parts(item.location_name, item.location_address)
     return join_parts(item.room.name if item.room else "", meeting.venue, meeting.address)
 
 
@@ -106,6 +109,8 @@ def session_event(meeting, item, site: Site, *, tentative: bool = False) -> Even
     location = session_location(meeting, item)
     if location:
         event.add("location", location)
+    if item.latitude is not None and item.longitude is not None:
+        event.add("geo", (item.latitude, item.longitude))
     body = []
     if cancelled:
         body.append("This session is cancelled.")

@@ -1,21 +1,9 @@
 """Staff forms for meetings and rooms."""
-from functools import cache
-from zoneinfo import available_timezones
-
 from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from mipevents.core import vocabulary as vocab
-from mipevents.core.forms import Form, known_zone, web_address
-
-US_ZONES = ["America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
-            "America/Anchorage", "Pacific/Honolulu"]
-
-
-@cache
-def zone_choices() -> list[tuple[str, str]]:
-    others = sorted(z for z in available_timezones() if "/" in z and z not in US_ZONES and not z.startswith(("Etc/", "SystemV/")))
-    return [(z, z) for z in US_ZONES + others]
+from mipevents.core.forms import Form, known_zone, web_address, zone_choices
 
 
 class EditMeetingForm(Form):
@@ -38,7 +26,7 @@ class EditMeetingForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = zone_choices()
+        self.timezone.choices = zone_choices(self.timezone.data)
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
@@ -75,7 +63,7 @@ class DuplicateMeetingForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = zone_choices()
+        self.timezone.choices = zone_choices(self.timezone.data)
 
 
 class EditRoomForm(Form):

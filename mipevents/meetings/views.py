@@ -18,8 +18,11 @@ def home():
     now = utcnow()
     # Which webinars are still upcoming depends on the clock: the key moves on every minute.
     minute = now.strftime("%Y-%m-%dT%H:%M")
-    return cached_response(("home", minute), home_page.home_version(),
-                           lambda: render_template("meetings/home.html", lists=home_page.home_lists(now), now=now))
+    # The cards' registration states (open, full, closed) come from the version: a state changes the key.
+    version = home_page.home_version()
+    return cached_response(("home", minute), version,
+                           lambda: render_template("meetings/home.html", lists=home_page.home_lists(now, version),
+                                                   now=now, card_states=home_page.CARD_STATES))
 
 
 @bp.route("/meetings/")

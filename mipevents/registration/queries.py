@@ -4,7 +4,7 @@ registrants in order, a meeting's filtered, the sessions picked)."""
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import String, and_, bindparam, case, cast, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from mipevents.agenda.models import AgendaItem
@@ -44,6 +44,17 @@ def seats_left(event: Event) -> int | None:
     if event.capacity is None:
         return None
     return max(event.capacity - confirmed_count(event), 0)
+
+
+def full_event_ids(model):
+    """A scalar subquery: the ids (comma-separated, in no fixed order) of `model`'s published events
+    whose confirmed registrations have reached their capacity, so a listing's cache key can carry
+    which cards read "Full — waitlist open" in the same query as its version."""
+    event_column = SeatCount.meeting_id if model is Meeting else SeatCount.webinar_id
+    return (select(func.aggregate_strings(cast(model.id, String), ","))
+            .select_from(SeatCount).join(model, event_column == model.id)
+            .where(model.status == "published", model.capacity.is_not(None), SeatCount.confirmed >= model.capacity)
+            .scalar_subquery())
 
 
 def waitlist_position(registration: Registration) -> int | None:

@@ -3,9 +3,8 @@
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from mipevents.core.forms import Form, known_zone, web_address
+from mipevents.core.forms import Form, known_zone, web_address, zone_choices
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
-from mipevents.meetings.forms import zone_choices
 
 
 class EditWebinarForm(Form):
@@ -26,7 +25,7 @@ class EditWebinarForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = zone_choices()
+        self.timezone.choices = zone_choices(self.timezone.data)
 
     def validate_ends(self, field):
         if self.starts.data and field.data and field.data <= self.starts.data:

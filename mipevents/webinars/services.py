@@ -3,7 +3,7 @@ raising the webinar's version (caches) and, once public, its SEQUENCE (subscribe
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mipevents.accounts import audit
 from mipevents.core import visibility
@@ -45,12 +45,6 @@ def public_webinars(now: datetime | None = None) -> tuple[list[Webinar], list[We
     upcoming = [w for w in rows if w.ends_at >= now]
     past = [w for w in rows if w.ends_at < now][::-1]
     return upcoming, past
-
-
-def list_version() -> tuple:
-    """Changes whenever a webinar is added, edited or removed (the list page's cache version)."""
-    row = db.session.execute(select(func.count(Webinar.id), func.max(Webinar.updated_at))).one()
-    return tuple(str(value) for value in row)
 
 
 def _snapshot(webinar: Webinar) -> dict:

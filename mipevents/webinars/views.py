@@ -5,6 +5,7 @@ from flask import Blueprint, make_response, render_template
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
 from mipevents.webinars import services
+from mipevents.workflows import listings
 from mipevents.workflows import webinars as webinar_work
 
 bp = Blueprint("webinars", __name__)
@@ -14,9 +15,15 @@ bp = Blueprint("webinars", __name__)
 def list_webinars():
     now = utcnow()
     minute = now.strftime("%Y-%m-%dT%H:%M")   # "upcoming" depends on the clock
-    return cached_response(("webinars", minute), services.list_version(),
-                           lambda: render_template("webinars/list_webinars.html",
-                                                   lists=services.public_webinars(now), now=now))
+    version = listings.webinar_list_version()   # with which webinars are full: a card's state is in the key
+
+    def build():
+        upcoming, past = services.public_webinars(now)
+        states = listings.card_states([], upcoming, now, listings.webinar_fullness(version))
+        return render_template("webinars/list_webinars.html", lists=(upcoming, past), now=now, states=states,
+                               card_states=listings.CARD_STATES)
+
+    return cached_response(("webinars", minute), version, build)
 
 
 def _no_store(response):

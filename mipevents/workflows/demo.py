@@ -173,9 +173,13 @@ def _winter_meeting(sp) -> Meeting:
     _add(meeting, rooms, d2, time(13, 30), 75, "panel", "Stronger Together: Building Effective Mayor-Council Partnerships",
          "Salon B", [(sp["baptiste"], "moderator"), (sp["nguyen"], "panelist"), (sp["okafor"], "panelist")],
          "Practical ways mayors and councils share credit, data and the hard votes.", "Governance")
-    _add(meeting, rooms, d2, time(15, 0), 90, "tour", "Site visit: green infrastructure on the Anacostia",
-         description="Buses leave from the main entrance.", capacity=40)
-    _add(meeting, rooms, d2, time(18, 30), 90, "reception", "Reception at the National Building Museum", press="closed")
+    visit = _add(meeting, rooms, d2, time(15, 0), 90, "tour", "Site visit: green infrastructure on the Anacostia",
+                 description="Buses leave from the main entrance.", capacity=40)
+    visit.location_name, visit.location_address = "Anacostia Park", "1900 Anacostia Dr SE, Washington, DC 20020"
+    visit.latitude, visit.longitude = 38.8706, -76.9724
+    museum = _add(meeting, rooms, d2, time(18, 30), 90, "reception", "Reception at the National Building Museum",
+                  press="closed")
+    museum.location_name, museum.location_address = "National Building Museum", "401 F St NW, Washington, DC 20001"
     _add(meeting, rooms, d3, time(8, 30), 60, "meal", "Breakfast", "Grand Ballroom")
     _add(meeting, rooms, d3, time(9, 30), 60, "plenary", "Closing plenary: ideas to take home", "Grand Ballroom",
          [(sp["kowalski"], "moderator"), (sp["rivera"], "speaker")])

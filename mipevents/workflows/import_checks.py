@@ -3,6 +3,7 @@ every text as the text rule keeps it and within its column, dates in the sane wi
 sane maxima, web addresses http(s) only, known time zones, ids used once, and the references between
 rooms, speakers, sessions and webinars. Each problem is named by its place (`sessions[12].title: …`)."""
 import copy
+import math
 from datetime import date, datetime
 
 from mipevents.agenda.models import AgendaItem
@@ -34,7 +35,8 @@ COLUMNS = {
                  "organization": Speaker.organization, "city": Speaker.city, "state": Speaker.state, "bio": None,
                  "email": Person.email},
     "sessions": {"id": ID_LENGTH, "title": AgendaItem.title, "abstract": None, "track": AgendaItem.track,
-                 "kind": KIND_LENGTH, "room": ID_LENGTH},
+                 "kind": KIND_LENGTH, "room": ID_LENGTH, "location": AgendaItem.location_name,
+                 "address": AgendaItem.location_address},
     "lightning": {"title": ShowcaseSlot.title, "presenter": ShowcaseSlot.presenter_name, "topic": ShowcaseSlot.topic,
                   "summary": None, "speaker": ID_LENGTH},
     "speaker links": {"id": ID_LENGTH, "role": KIND_LENGTH},
@@ -117,6 +119,9 @@ def checked(document: dict) -> tuple[dict, list[str]]:
         _moment(session, "start", path, problems)
         _count(session, "minutes", MAX_MINUTES, path, problems)
         _count(session, "capacity", MAX_CAPACITY, path, problems)
+        for key in ("latitude", "longitude"):
+            if key in session and not math.isfinite(session[key]):   # JSON readers take NaN and Infinity
+                problems.append(f"{place([*path, key])}: not a number of degrees")
         if session.get("room") not in (None, *rooms):
             problems.append(f"{place([*path, 'room'])}: “{session['room']}” is not the id of one of “rooms”")
         links = session.get("speakers") or []

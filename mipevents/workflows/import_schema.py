@@ -48,6 +48,10 @@ def describe(error: ValidationError) -> str:
     if error.validator == "type":
         wanted = [expected] if isinstance(expected, str) else expected
         return f"{where}: should be {' or '.join(TYPE_WORDS[t] for t in wanted)}, not {json.dumps(value, ensure_ascii=False)[:60]}"
+    if error.validator == "dependentRequired":
+        given = next(key for key in expected if key in value and any(k not in value for k in expected[key]))
+        missing = next(k for k in expected[given] if k not in value)
+        return f"{where}: “{given}” without “{missing}”"
     if error.validator in ("pattern", "minimum", "minLength") and "title" in error.schema:
         return f"{where}: “{value}” is not {error.schema['title']}"
     return f"{where}: {error.message}"

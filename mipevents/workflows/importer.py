@@ -187,14 +187,17 @@ def _import_sessions(meeting, rows, rooms, speakers, zone, report) -> dict[str, 
         starts = _local(s["start"], zone, s["id"])
         values = {"kind": kind, "title": s["title"], "description": s.get("abstract", ""), "track": s.get("track", ""),
                   "starts_at": starts, "ends_at": starts + timedelta(minutes=s["minutes"]),
-                  "room_id": rooms[s["room"]].id if s.get("room") else None, "capacity": s.get("capacity")}
+                  "room_id": rooms[s["room"]].id if s.get("room") else None, "capacity": s.get("capacity"),
+                  "location_name": s.get("location", ""), "location_address": s.get("address", ""),
+                  "latitude": s.get("latitude"), "longitude": s.get("longitude")}
         item = existing.get(s["id"])
         if item is None:
             item = existing[s["id"]] = AgendaItem(meeting_id=meeting.id, external_id=s["id"], status="draft", **values)
             db.session.add(item)
             report.count("created", "sessions")
         else:
-            seq_fields = ("title", "starts_at", "ends_at", "room_id")
+            seq_fields = ("title", "starts_at", "ends_at", "room_id", "location_name", "location_address",
+                          "latitude", "longitude")
             moved = any(getattr(item, k) != values[k] for k in seq_fields)
             if _assign(item, values):
                 report.count("updated", "sessions")

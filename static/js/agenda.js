@@ -88,7 +88,10 @@
       var span = document.createElement("span");
       span.className = "viewer-time";
       span.textContent = viewerText(meetingZone, zone, start, end);
-      el.appendChild(span);
+      // Below the session's line of facts, not inside it: inside, the line's " · " separators would
+      // start the next line with a stray dot.
+      var meta = el.closest(".meta");
+      if (meta) { meta.insertAdjacentElement("afterend", span); } else { el.appendChild(span); }
     });
   }
 

@@ -18,6 +18,9 @@ def demo(app):
 
 def test_the_public_path_from_home_to_a_speaker_is_accessible(demo, live_server, page, new_page, assert_accessible):
     page.goto(live_server.url + "/")
+    upcoming = page.get_by_role("region", name="Upcoming")
+    assert [" ".join(text.split()) for text in upcoming.locator(".card-state").all_inner_texts()] == [
+        "Registration: Open", "Registration: Open"]   # the meeting's and the webinar's cards
     assert_accessible(page)
 
     page.get_by_role("link", name="Winter 2025 Meeting").click()
@@ -73,7 +76,7 @@ def test_the_public_path_from_home_to_a_speaker_is_accessible(demo, live_server,
     assert page.pdf(format="Letter").startswith(b"%PDF")
 
 
-def test_the_agenda_in_the_browser_clock_and_zone_and_without_javascript(demo, live_server, new_page):
+def test_the_agenda_in_the_browser_clock_and_zone_and_without_javascript(demo, live_server, new_page, assert_accessible):
     # "Happening now" and "Up next" come from the browser's clock, not from the cached page.
     page = new_page()
     page.clock.set_fixed_time(datetime(2025, 1, 22, 15, 30, tzinfo=UTC))   # 10:30 AM ET on the first day
@@ -93,6 +96,14 @@ def test_the_agenda_in_the_browser_clock_and_zone_and_without_javascript(demo, l
     assert button.get_attribute("aria-pressed") == "true"
     assert page.locator(".session .viewer-time").all_inner_texts() == [
         "Your time: 5:00 AM – 6:00 AM PST", "Your time: 8:30 AM – 9:30 AM PST"]
+    # Pressed looks pressed; the viewer's time sits below the line of facts, whose " · " separators
+    # would otherwise start a line with a stray dot.
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(11, 79, 138)"
+    assert page.locator(".session .meta .viewer-time").count() == 0
+    assert_accessible(page)
+    page.goto(page.url.split("/agenda")[0] + "/sessions/" + page.locator(".session").first.get_attribute("data-session-id"))
+    assert page.get_by_role("button", name="Also show times in my time zone (America/Los Angeles)").get_attribute("aria-pressed") == "true"
+    assert page.locator(".session-page .viewer-time").all_inner_texts() == ["Your time: 5:00 AM – 6:00 AM PST"]
 
     same_zone = new_page(timezone_id="America/New_York")
     same_zone.goto(live_server.url + "/meetings/winter-2025/agenda")

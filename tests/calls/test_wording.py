@@ -1,5 +1,6 @@
 """How a call reads: a title that already says "Apply to …" is not prefixed again on the form or in
-its emails, and the list of problems reads "Question? Answer this question." (no "?:")."""
+its emails, and the list of problems reads naturally: "Question? Answer this question." (no "?:"), and
+"Enter the city." (not "City: Enter the city.")."""
 from sqlalchemy import select
 
 from mipevents.calls import emails
@@ -33,5 +34,6 @@ def test_the_problem_list_does_not_put_a_colon_after_a_question(client, make_cal
     assert response.status_code == 422
     assert f'<a href="#q_{term.id}">Which term are you serving? Answer this question.</a>' in html
     assert "?:" not in html
-    assert "<a href=\"#city\">City: Enter the city.</a>" in client.post(
+    # A message that names its field is said alone; one that does not follows the field's label.
+    assert "<a href=\"#city\">Enter the city.</a>" in client.post(
         f"/calls/{call.slug}/apply", data=form_data(call, city="")).get_data(as_text=True)

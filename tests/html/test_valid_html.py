@@ -36,6 +36,7 @@ def _paths():
     from mipevents.webinars.models import Webinar
 
     item = db.session.execute(select(AgendaItem).where(AgendaItem.kind == "panel").order_by(AgendaItem.id)).scalars().first()
+    visit = db.session.execute(select(AgendaItem).where(AgendaItem.kind == "tour").order_by(AgendaItem.id)).scalars().first()
     showcase = db.session.execute(select(AgendaItem).where(AgendaItem.kind == "showcase").order_by(AgendaItem.id)).scalars().first()
     speaker = db.session.execute(select(Speaker).order_by(Speaker.id)).scalars().first()
     webinar = db.session.execute(select(Webinar)).scalars().first()
@@ -55,7 +56,8 @@ def _paths():
               "/ideas/", "/webinars/", f"/webinars/{webinar.slug}/", f"/webinars/{webinar.slug}/register", "/calls/",
               f"/calls/{call.slug}/", f"/calls/{call.slug}/apply", f"/cohorts/{cohort.slug}/", f"/programmes/{programme.slug}/",
               "/api/", "/no-such-page", "/staff/login", f"/meetings/{summer}/register",
-              "/stories/", f"/stories/{story.id}-{story.slug}", f"/meetings/winter-2025/sessions/{story.item_id}"]
+              "/stories/", f"/stories/{story.id}-{story.slug}", f"/meetings/winter-2025/sessions/{story.item_id}",
+              f"/meetings/winter-2025/sessions/{visit.id}"]
     staff = ["/staff/", f"/staff/meetings/{item.meeting_id}", f"/staff/meetings/{item.meeting_id}/agenda",
              f"/staff/meetings/{item.meeting_id}/registrations/", f"/staff/meetings/{item.meeting_id}/registrations/check-in",
              f"/staff/showcase/{showcase.id}", "/meetings/winter-2025/showcase/control", f"/staff/calls/{call.id}/applications",
@@ -69,7 +71,8 @@ def _paths():
              f"/staff/after/webinar/{webinar.id}", f"/staff/after/surveys/{survey.id}/results",
              f"/staff/after/followup/meeting/{item.meeting_id}", f"/staff/after/followup/webinar/{webinar.id}",
              f"/staff/meetings/{summer_id}/preview", f"/staff/meetings/{summer_id}/preview/agenda",
-             f"/staff/sessions/{item.id}/preview", f"/staff/sessions/{item.id}/edit?find-q=mayor"]
+             f"/staff/sessions/{item.id}/preview", f"/staff/sessions/{item.id}/edit?find-q=mayor",
+             f"/staff/meetings/{summer_id}/edit", f"/staff/calls/{call.id}/edit"]
     return public, staff
 
 

@@ -29,6 +29,9 @@ def test_lineup_lists_published_presenters_in_order_with_planned_times(client, m
     assert rows == ["10:45 AM ET", "10:48 AM ET"]              # 180 s + 15 s changeover, rounded to the minute
     assert "City 1, WI" in page
     assert "Summary 1" not in page                           # summaries are for the recap
+    # The meeting's tabs, with this one current.
+    assert f'<li><a href="/meetings/{meeting.slug}/showcase" aria-current="page">Innovation Showcase</a></li>' in page
+    assert f'<li><a href="/meetings/{meeting.slug}/agenda">Agenda</a></li>' in page
 
 
 def test_lineup_is_cached_by_agenda_version(client, make_meeting, make_showcase):

@@ -29,6 +29,8 @@ EXPECTED = {
     "join-url-javascript": "nothing imported: webinars[0].join_url: “javascript:alert(1)” is not a web address (https://…)",
     "join-url-with-space": "nothing imported: webinars[0].join_url: “https://meet.example.org/j/1 <script>” is not a web "
                            "address (https://…)",
+    "latitude-alone": "nothing imported: sessions[0]: “latitude” without “longitude”",
+    "latitude-nan": "nothing imported: sessions[0].latitude: not a number of degrees",
     "latin-1": "{file} is not UTF-8 text (byte 23 cannot be read)",
     "lightning-seconds-huge": "nothing imported: sessions[1].lightning[0].seconds: 86400 is more than 3,600",
     "lightning-speaker-unknown": "nothing imported: sessions[1].lightning[0].speaker: “s9” is not the id of one of "
