@@ -14,7 +14,7 @@ from mipevents.core import visibility
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date, to_local
 from mipevents.extensions import db
-from mipevents.meetings.models import Meeting
+from mipevents.meetings.models import Meeting, Room
 from mipevents.speakers.models import Speaker
 
 PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
@@ -109,6 +109,92 @@ def public_items(meeting: Meeting) -> list[AgendaItem]:
     for item in items:
         set_committed_value(item, "speaker_links", by_item.get(item.id, []))
     return items
+
+
+# ------------------------------------------------------------------------------------ plain rows
+#
+# The public pages and feeds of a large agenda read its sessions as plain rows (two queries, no
+# model loaded): a row answers the same attribute names as an AgendaItem for what they show
+# (`room.name`, `speaker_links[n].speaker.display_name`, `is_cancelled`...), and its `version`
+# changes whenever anything a session's page, row or VEVENT shows does.
+
+@dataclass(frozen=True, slots=True)
+class RoomRef:
+    id: int
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRef:
+    id: int
+    honorific: str
+    name: str
+    position: str
+    organization: str
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    speaker_id: int
+    role: str
+    speaker: SpeakerRef
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    id: int
+    meeting_id: int
+    title: str
+    kind: str
+    track: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    updated_at: datetime | None
+    sequence: int
+    created_at: datetime | None
+    press_status: str
+    description: str
+    room: RoomRef | None
+    speaker_links: tuple[LinkRef, ...] = ()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def version(self) -> tuple:
+        """The session's own edit, room and speakers: every value its row or VEVENT shows depends on
+        these (its description, press status... raise `updated_at`)."""
+        return (self.id, self.updated_at, self.sequence, self.status, self.room,
+                tuple((link.role, link.speaker) for link in self.speaker_links))
+
+
+def public_rows(meeting_id: int) -> list[SessionRow]:
+    """The published and cancelled sessions of a meeting as plain rows in start order (two queries)."""
+    public = (AgendaItem.meeting_id == meeting_id, AgendaItem.status.in_(PUBLIC_STATUSES))
+    links: dict[int, list[LinkRef]] = {}
+    for item_id, role, *speaker in db.session.execute(
+            select(SessionSpeaker.item_id, SessionSpeaker.role, Speaker.id, Speaker.honorific, Speaker.name,
+                   Speaker.position, Speaker.organization)
+            .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
+            .where(*public).order_by(SessionSpeaker.item_id, SessionSpeaker.position)):
+        links.setdefault(item_id, []).append(LinkRef(speaker[0], role, SpeakerRef(*speaker)))
+    rows = db.session.execute(
+        select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.kind, AgendaItem.track,
+               AgendaItem.status, AgendaItem.starts_at, AgendaItem.ends_at, AgendaItem.updated_at,
+               AgendaItem.sequence, AgendaItem.created_at, AgendaItem.press_status, AgendaItem.description,
+               Room.id, Room.name, Room.position)
+        .outerjoin(Room, Room.id == AgendaItem.room_id).where(*public)
+        .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id))
+    return [SessionRow(*values, RoomRef(room_id, room_name, room_position) if room_id is not None else None,
+                       tuple(links.get(values[0], ())))
+            for *values, room_id, room_name, room_position in rows]
 
 
 def tracks(items: list[AgendaItem]) -> list[str]:
