@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -175,26 +175,39 @@ class SessionRow:
                 tuple((link.role, link.speaker) for link in self.speaker_links))
 
 
+def _rows_statements():
+    public = (AgendaItem.meeting_id == bindparam("meeting_id"), AgendaItem.status.in_(PUBLIC_STATUSES))
+    links = (select(SessionSpeaker.item_id, SessionSpeaker.role, Speaker.id, Speaker.honorific, Speaker.name,
+                    Speaker.position, Speaker.organization)
+             .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
+             .where(*public).order_by(SessionSpeaker.item_id, SessionSpeaker.position))
+    items = (select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.kind, AgendaItem.track,
+                    AgendaItem.status, AgendaItem.starts_at, AgendaItem.ends_at, AgendaItem.updated_at,
+                    AgendaItem.sequence, AgendaItem.created_at, AgendaItem.press_status, AgendaItem.description,
+                    Room.id, Room.name, Room.position)
+             .outerjoin(Room, Room.id == AgendaItem.room_id).where(*public)
+             .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id))
+    return links, items
+
+
+_LINKS, _ROWS = _rows_statements()   # built once: the agenda page and feed run them on every render
+
+
 def public_rows(meeting_id: int) -> list[SessionRow]:
     """The published and cancelled sessions of a meeting as plain rows in start order (two queries)."""
-    public = (AgendaItem.meeting_id == meeting_id, AgendaItem.status.in_(PUBLIC_STATUSES))
     links: dict[int, list[LinkRef]] = {}
-    for item_id, role, *speaker in db.session.execute(
-            select(SessionSpeaker.item_id, SessionSpeaker.role, Speaker.id, Speaker.honorific, Speaker.name,
-                   Speaker.position, Speaker.organization)
-            .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
-            .where(*public).order_by(SessionSpeaker.item_id, SessionSpeaker.position)):
-        links.setdefault(item_id, []).append(LinkRef(speaker[0], role, SpeakerRef(*speaker)))
-    rows = db.session.execute(
-        select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.kind, AgendaItem.track,
-               AgendaItem.status, AgendaItem.starts_at, AgendaItem.ends_at, AgendaItem.updated_at,
-               AgendaItem.sequence, AgendaItem.created_at, AgendaItem.press_status, AgendaItem.description,
-               Room.id, Room.name, Room.position)
-        .outerjoin(Room, Room.id == AgendaItem.room_id).where(*public)
-        .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id))
-    return [SessionRow(*values, RoomRef(room_id, room_name, room_position) if room_id is not None else None,
-                       tuple(links.get(values[0], ())))
-            for *values, room_id, room_name, room_position in rows]
+    speakers: dict[tuple, SpeakerRef] = {}
+    for item_id, role, *speaker in db.session.execute(_LINKS, {"meeting_id": meeting_id}):
+        ref = speakers.get(tuple(speaker)) or speakers.setdefault(tuple(speaker), SpeakerRef(*speaker))
+        links.setdefault(item_id, []).append(LinkRef(speaker[0], role, ref))
+    rooms: dict[int, RoomRef] = {}
+    rows = []
+    for *values, room_id, room_name, room_position in db.session.execute(_ROWS, {"meeting_id": meeting_id}):
+        room = None
+        if room_id is not None:
+            room = rooms.get(room_id) or rooms.setdefault(room_id, RoomRef(room_id, room_name, room_position))
+        rows.append(SessionRow(*values, room, tuple(links.get(values[0], ()))))
+    return rows
 
 
 def tracks(items: list[AgendaItem]) -> list[str]:
