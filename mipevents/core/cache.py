@@ -55,9 +55,11 @@ class Region:
 
     def __init__(self, name: str, *, size: int = 1024, local_seconds: float | None = None,
                  check_seconds: float = 1.0, shared_tier: bool = True, timeout: int | None = None,
-                 uncached_local: bool = False, clock: Callable[[], float] = time.monotonic):
+                 uncached_local: bool = False, plain_keys: bool = False,
+                 clock: Callable[[], float] = time.monotonic):
         self.name, self.size, self.local_seconds, self.check_seconds = name, size, local_seconds, check_seconds
         self.shared_tier, self.timeout, self.uncached_local, self.clock = shared_tier, timeout, uncached_local, clock
+        self.plain_keys = plain_keys   # keys are short strings, stored as "<name>:<key>" (readable in Redis)
         self._local: OrderedDict = OrderedDict()    # key -> (value, expires or None)
         self._lock = threading.Lock()
         self._generation: tuple[str | None, float] = (None, 0.0)   # (mark seen, next check)
@@ -74,6 +76,8 @@ class Region:
         return self.uncached_local or shared_enabled()
 
     def shared_key(self, key) -> str:
+        if self.plain_keys:
+            return f"{self.name}:{key}"
         return f"{self.name}:" + hashlib.sha256(repr(key).encode()).hexdigest()[:40]
 
     def _check_generation(self) -> None:
@@ -202,6 +206,7 @@ class Region:
             if leader:
                 flight = self._flights[key] = threading.Event()
         if not leader:
+            self.stats["waiting"] += 1
             flight.wait(wait)
             self.stats["waited"] += 1
             yield False

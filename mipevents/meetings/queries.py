@@ -49,7 +49,7 @@ def meeting_version(meeting) -> tuple:
 
 HEAD_SECONDS = 5
 LOCAL_HEAD_SECONDS = 1
-HEADS = Region("meeting-head", local_seconds=LOCAL_HEAD_SECONDS)
+HEADS = Region("meeting-head", local_seconds=LOCAL_HEAD_SECONDS, plain_keys=True)
 _local_heads = HEADS   # the name tests use to stop its clock
 _HEAD_COLUMNS = ("id", "slug", "status", "cohort_id", "timezone", "starts_on", "ends_on", "agenda_version",
                  "updated_at", "agenda_published_at", "registration_opens_at", "registration_closes_at")
