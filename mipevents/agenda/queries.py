@@ -3,11 +3,11 @@ meeting's zone, one public session, and the releases of the public changelog. Ev
 issues a fixed number of queries whatever the agenda's size."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask import abort
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
 from mipevents.core import visibility
@@ -90,27 +90,6 @@ def outside_meeting(filters: AgendaFilters, meeting: Meeting) -> bool:
     return filters.day is not None and filters.day not in meeting_days(meeting)
 
 
-def public_items(meeting: Meeting) -> list[AgendaItem]:
-    """Published and cancelled sessions with rooms and speakers, in two queries whatever the size
-    (selectinload would split its IN lists into chunks of 500 on a large agenda)."""
-    public = (AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
-    items = list(db.session.execute(
-        select(AgendaItem).where(*public).options(joinedload(AgendaItem.room), defer(AgendaItem.description))
-        .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
-    ).scalars())
-    links = db.session.execute(
-        select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).where(*public)
-        .options(joinedload(SessionSpeaker.speaker).load_only(Speaker.id, Speaker.name, Speaker.honorific))
-        .order_by(SessionSpeaker.item_id, SessionSpeaker.position)
-    ).scalars()
-    by_item: dict[int, list[SessionSpeaker]] = {}
-    for link in links:
-        by_item.setdefault(link.item_id, []).append(link)
-    for item in items:
-        set_committed_value(item, "speaker_links", by_item.get(item.id, []))
-    return items
-
-
 # ------------------------------------------------------------------------------------ plain rows
 #
 # The public pages and feeds of a large agenda read its sessions as plain rows (two queries, no
@@ -118,15 +97,13 @@ def public_items(meeting: Meeting) -> list[AgendaItem]:
 # (`room.name`, `speaker_links[n].speaker.display_name`, `is_cancelled`...), and its `version`
 # changes whenever anything a session's page, row or VEVENT shows does.
 
-@dataclass(frozen=True, slots=True)
-class RoomRef:
+class RoomRef(NamedTuple):
     id: int
     name: str
     position: int
 
 
-@dataclass(frozen=True, slots=True)
-class SpeakerRef:
+class SpeakerRef(NamedTuple):
     id: int
     honorific: str
     name: str
@@ -138,15 +115,15 @@ class SpeakerRef:
         return f"{self.honorific} {self.name}".strip()
 
 
-@dataclass(frozen=True, slots=True)
-class LinkRef:
+class LinkRef(NamedTuple):
     speaker_id: int
     role: str
     speaker: SpeakerRef
 
 
-@dataclass(frozen=True, slots=True)
-class SessionRow:
+class SessionRow(NamedTuple):
+    """Named tuples, not dataclasses: built, compared and hashed in C, which a large agenda's
+    render does a few thousand times."""
     id: int
     meeting_id: int
     title: str
@@ -171,8 +148,7 @@ class SessionRow:
     def version(self) -> tuple:
         """The session's own edit, room and speakers: every value its row or VEVENT shows depends on
         these (its description, press status... raise `updated_at`)."""
-        return (self.id, self.updated_at, self.sequence, self.status, self.room,
-                tuple((link.role, link.speaker) for link in self.speaker_links))
+        return (self.id, self.updated_at, self.sequence, self.status, self.room, self.speaker_links)
 
 
 def _rows_statements():

@@ -40,23 +40,27 @@ FORMAT = _builders_version()   # in every kept fragment's key
 
 
 def session_content(item) -> tuple:
-    """Everything of a session's own that its VEVENT shows, from an AgendaItem or an agenda row:
-    its last edit (title, times, description, press, status), its SEQUENCE, its room's name and its
-    speakers as shown. The meeting's part (name, zone, venue, its SEQUENCE and last edit) is the
-    meeting's version in the key."""
-    return (item.id, item.updated_at, item.sequence, item.status, item.room.name if item.room else "",
-            tuple((link.role, link.speaker.id, link.speaker.display_name, link.speaker.position,
-                   link.speaker.organization) for link in item.speaker_links))
+    """Everything of a session's own that its VEVENT shows, from an AgendaItem or an agenda row (the
+    same tuple from both): its last edit (title, times, description, press, status), its SEQUENCE,
+    its room's name and its speakers as shown. The meeting's part is `meeting_content`."""
+    links = item.speaker_links
+    if links and not isinstance(links, tuple):   # models: the same values as an agenda row's
+        links = tuple((link.speaker_id, link.role, (link.speaker.id, link.speaker.honorific, link.speaker.name,
+                                                    link.speaker.position, link.speaker.organization))
+                      for link in links)
+    return (item.id, item.updated_at, item.sequence, item.status, item.room.name if item.room else "", tuple(links))
 
 
-def meeting_content(meeting) -> tuple:
-    """A meeting's part of its sessions' VEVENTs: its last edit moves on with every public change
-    (meetings.services.touch), and its SEQUENCE and status are in every session's."""
-    return (meeting.id, meeting.agenda_version, meeting.updated_at, meeting.sequence, meeting.status)
+def meeting_content(meeting, site: events.Site) -> tuple:
+    """A meeting's part of its sessions' VEVENTs, and the site's: the meeting's last edit moves on
+    with every public change (meetings.services.touch: its name, zone, address, rooms, speakers'
+    profiles), and its SEQUENCE and status are in every session's."""
+    return ("session", FORMAT, (site.base_url, site.org_name, site.zone, site.refresh_minutes), meeting.id,
+            meeting.agenda_version, meeting.updated_at, meeting.sequence, meeting.status)
 
 
 def session_key(meeting, item, site, *, tentative: bool = False) -> tuple:
-    return ("session", FORMAT, site, meeting_content(meeting), session_content(item), tentative)
+    return (meeting_content(meeting, site), session_content(item), tentative)
 
 
 def public_sessions(wanted: dict[tuple, tuple[int, bool]], meeting_for: Callable[[int], object],
@@ -88,7 +92,8 @@ def public_sessions(wanted: dict[tuple, tuple[int, bool]], meeting_for: Callable
 def agenda_sessions(meeting, rows, site: events.Site) -> list[ics.Fragment]:
     """The VEVENTs of these sessions (agenda rows or AgendaItems) of `meeting`, in their order: built
     from the rows themselves when missing (no query)."""
-    keys = [session_key(meeting, row, site) for row in rows]
+    where = meeting_content(meeting, site)
+    keys = [(where, session_content(row), False) for row in rows]
     pieces = public_sessions({key: (row.id, False) for key, row in zip(keys, rows, strict=True)},
                              lambda ident: meeting if ident == meeting.id else None, site,
                              items={row.id: row for row in rows})

@@ -5,6 +5,7 @@ public only through a published (or cancelled) session of a public meeting (or a
 line-up); the email never leaves."""
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import abort
 from sqlalchemy import select, union
@@ -84,8 +85,7 @@ def _appearances(links: list[SessionSpeaker], slots: list[ShowcaseSlot]) -> dict
     return entries
 
 
-@dataclass(frozen=True, slots=True)
-class SpeakerCard:
+class SpeakerCard(NamedTuple):
     """What the meeting's speakers page shows of one speaker (read as plain values, no model)."""
     id: int
     honorific: str
@@ -110,8 +110,7 @@ class SpeakerCard:
         return bool(self.photo_type)
 
 
-@dataclass(frozen=True, slots=True)
-class SessionRef:
+class SessionRef(NamedTuple):
     id: int
     title: str
     status: str
