@@ -1,6 +1,7 @@
 """HTTP caching for public pages, feeds and the API: an ETag derived from what the response depends
 on (an area's published version), a 304 without rendering, and a server-side cache of the
-rendered body shared by every process when the cache is Redis.
+rendered body (core/cache.py's "http" region: shared by every process when the cache is Redis),
+rendered once per version however many requests ask for it at once.
 
     return cached_response(("agenda", meeting.id, request.query_string), meeting.agenda_version,
                            lambda: render_template(...), last_modified=meeting.agenda_published_at)
