@@ -3,9 +3,10 @@ meeting's zone, one public session, and the releases of the public changelog. Ev
 issues a fixed number of queries whatever the agenda's size."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -14,7 +15,7 @@ from mipevents.core import visibility
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date, to_local
 from mipevents.extensions import db
-from mipevents.meetings.models import Meeting
+from mipevents.meetings.models import Meeting, Room
 from mipevents.speakers.models import Speaker
 
 PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
@@ -90,8 +91,120 @@ def outside_meeting(filters: AgendaFilters, meeting: Meeting) -> bool:
     return filters.day is not None and filters.day not in meeting_days(meeting)
 
 
+# ------------------------------------------------------------------------------------ plain rows
+#
+# The public pages and feeds of a large agenda read its sessions as plain rows (two queries, no
+# model loaded): a row answers the same attribute names as an AgendaItem for what they show
+# (`room.name`, `speaker_links[n].speaker.display_name`, `is_cancelled`...), and its `version`
+# changes whenever anything a session's page, row or VEVENT shows does.
+
+class RoomRef(NamedTuple):
+    id: int
+    name: str
+    position: int
+
+
+class SpeakerRef(NamedTuple):
+    id: int
+    honorific: str
+    name: str
+    position: str
+    organization: str
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+
+class LinkRef(NamedTuple):
+    speaker_id: int
+    role: str
+    speaker: SpeakerRef
+
+
+class SessionRow(NamedTuple):
+    """Named tuples, not dataclasses: built, compared and hashed in C, which a large agenda's
+    render does a few thousand times."""
+    id: int
+    meeting_id: int
+    title: str
+    kind: str
+    track: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    updated_at: datetime | None
+    sequence: int
+    created_at: datetime | None
+    press_status: str
+    description: str
+    location_name: str
+    location_address: str
+    latitude: float | None
+    longitude: float | None
+    room: RoomRef | None
+    speaker_links: tuple[LinkRef, ...] = ()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def is_offsite(self) -> bool:
+        return bool(self.location_name or self.location_address)
+
+    @property
+    def place(self) -> str:
+        """Where it is, in words, as `AgendaItem.place` says it."""
+        if self.is_offsite:
+            return ", ".join(part for part in (self.location_name, self.location_address) if part)
+        return self.room.name if self.room else ""
+
+    @property
+    def version(self) -> tuple:
+        """The session's own edit, room and speakers: every value its row or VEVENT shows depends on
+        these (its description, press status... raise `updated_at`)."""
+        return (self.id, self.updated_at, self.sequence, self.status, self.room, self.speaker_links)
+
+
+def _rows_statements():
+    public = (AgendaItem.meeting_id == bindparam("meeting_id"), AgendaItem.status.in_(PUBLIC_STATUSES))
+    links = (select(SessionSpeaker.item_id, SessionSpeaker.role, Speaker.id, Speaker.honorific, Speaker.name,
+                    Speaker.position, Speaker.organization)
+             .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
+             .where(*public).order_by(SessionSpeaker.item_id, SessionSpeaker.position))
+    items = (select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.kind, AgendaItem.track,
+                    AgendaItem.status, AgendaItem.starts_at, AgendaItem.ends_at, AgendaItem.updated_at,
+                    AgendaItem.sequence, AgendaItem.created_at, AgendaItem.press_status, AgendaItem.description,
+                    AgendaItem.location_name, AgendaItem.location_address, AgendaItem.latitude, AgendaItem.longitude,
+                    Room.id, Room.name, Room.position)
+             .outerjoin(Room, Room.id == AgendaItem.room_id).where(*public)
+             .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id))
+    return links, items
+
+
+_LINKS, _ROWS = _rows_statements()   # built once: the agenda page and feed run them on every render
+
+
+def public_rows(meeting_id: int) -> list[SessionRow]:
+    """The published and cancelled sessions of a meeting as plain rows in start order (two queries)."""
+    links: dict[int, list[LinkRef]] = {}
+    speakers: dict[tuple, SpeakerRef] = {}
+    for item_id, role, *speaker in db.session.execute(_LINKS, {"meeting_id": meeting_id}):
+        ref = speakers.get(tuple(speaker)) or speakers.setdefault(tuple(speaker), SpeakerRef(*speaker))
+        links.setdefault(item_id, []).append(LinkRef(speaker[0], role, ref))
+    rooms: dict[int, RoomRef] = {}
+    rows = []
+    for *values, room_id, room_name, room_position in db.session.execute(_ROWS, {"meeting_id": meeting_id}):
+        room = None
+        if room_id is not None:
+            room = rooms.get(room_id) or rooms.setdefault(room_id, RoomRef(room_id, room_name, room_position))
+        rows.append(SessionRow(*values, room, tuple(links.get(values[0], ()))))
+    return rows
+
+
 def public_items(meeting: Meeting) -> list[AgendaItem]:
-    """Published and cancelled sessions with rooms and speakers, in two queries whatever the size
+    """As models, for the changelog's diff: published and cancelled sessions with rooms and speakers, in two queries whatever the size
     (selectinload would split its IN lists into chunks of 500 on a large agenda)."""
     public = (AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
     items = list(db.session.execute(

@@ -3,8 +3,9 @@ and their speakers, inviting speakers (each meeting's invitations, with their A/
 one-click reminder), cancelling, and publishing with the conflict list and an explicit acknowledgement."""
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.agenda import invitations, queries, services
@@ -317,7 +318,13 @@ def preview_agenda(meeting_id):
         "staff/preview/agenda.html", meeting=meeting, filters=queries.AgendaFilters(), problem=None,
         days=queries.by_day_and_block(items, meeting.timezone), shown_count=len(items), total_count=len(items),
         tracks=queries.tracks(items), kinds=kinds, meeting_days=queries.meeting_days(meeting),
-        preview_drafts=sum(1 for i in items if i.status == "draft")))
+        preview_drafts=sum(1 for i in items if i.status == "draft"), rows=_preview_rows(meeting, items)))
+
+
+def _preview_rows(meeting, items) -> dict:
+    """The public agenda's row of each session, rendered afresh (a preview keeps nothing)."""
+    row = current_app.jinja_env.get_template("agenda/_session_row.html")
+    return {item.id: Markup(row.render(meeting=meeting, item=item, vocab=vocab)) for item in items}  # noqa: S704 (Jinja escaped it)
 
 
 @staff_bp.route("/sessions/<int:item_id>/preview")

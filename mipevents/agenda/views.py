@@ -2,11 +2,13 @@
 through the HTTP cache keyed by the meeting's version (and the filters); and an invited speaker's own
 private page (from their invitation link): their answer, profile changes for review, A/V and travel."""
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from mipevents.agenda import invitations, queries
 from mipevents.agenda.forms import EditOwnProfileForm, RespondToInvitationForm, SpeakerLogisticsForm
 from mipevents.agenda.publishing import live_changes
 from mipevents.core import vocabulary as vocab
+from mipevents.core.cache import Region
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
@@ -33,8 +35,30 @@ def show_agenda(slug):
         return _render_agenda(head.load(), filters, nothing=True)
 
 
+# Each session's row of the agenda page, rendered once per version of what it shows (its own edit,
+# room and speakers, and the meeting's address and zone) and kept in this process: a page, whatever
+# its filters, puts kept rows together. Kept when the whole-page cache is off too (never stale).
+ROWS = Region("agenda-row", size=16384, shared_tier=False, uncached_local=True)
+
+
+def _session_rows(meeting, items) -> dict[int, Markup]:
+    where = (meeting.slug, meeting.timezone)
+    keys = {item.id: ("agenda-row", where, item.version) for item in items}
+    found = ROWS.get_many(keys.values())
+    template, rows = None, {}
+    for item in items:
+        html = found.get(keys[item.id])
+        if html is None:
+            template = template or current_app.jinja_env.get_template("agenda/_session_row.html")
+            html = Markup(template.render(meeting=meeting, item=item, vocab=vocab))  # noqa: S704 (Jinja escaped it)
+            ROWS.count_render(keys[item.id])
+            ROWS.set(keys[item.id], html)
+        rows[item.id] = html
+    return rows
+
+
 def _render_agenda(meeting, filters, problem=None, nothing=False):
-    items = queries.public_items(meeting)
+    items = queries.public_rows(meeting.id)
     known_tracks = queries.tracks(items)
     if problem is None and not nothing:
         filters = queries.check_track(filters, known_tracks)   # NoMatch: answered uncached above
@@ -43,7 +67,7 @@ def _render_agenda(meeting, filters, problem=None, nothing=False):
     return render_template("agenda/show_agenda.html", meeting=meeting, filters=filters, problem=problem,
                            days=queries.by_day_and_block(shown, meeting.timezone), shown_count=len(shown),
                            total_count=len(items), tracks=known_tracks, kinds=kinds,
-                           meeting_days=queries.meeting_days(meeting))
+                           meeting_days=queries.meeting_days(meeting), rows=_session_rows(meeting, shown))
 
 
 @bp.route("/meetings/<slug>/sessions/<int:item_id>")

@@ -120,13 +120,17 @@ def calendar_from_fragments(fragments: Iterable[Fragment], site: Site,
     return b"".join(parts)
 
 
-def agenda_calendar(meeting, items, site: Site, *, filtered: str = "") -> bytes:
-    """A meeting's public agenda (the caller has filtered and left out drafts)."""
+def agenda_subscription(meeting, site: Site, *, filtered: str = "") -> Subscription:
     name = f"{meeting.name} agenda" + (f" ({filtered})" if filtered else "")
     description = join_parts(f"Sessions of {meeting.name}", format_date_range(meeting.starts_on, meeting.ends_on),
                         meeting.location, sep=" · ") + f". {meeting_url(meeting, site)}"
-    subscription = Subscription(name=name, description=description, zone=meeting.timezone)
-    return calendar((session_event(meeting, item, site) for item in items), site, subscription)
+    return Subscription(name=name, description=description, zone=meeting.timezone)
+
+
+def agenda_calendar(meeting, items, site: Site, *, filtered: str = "") -> bytes:
+    """A meeting's public agenda (the caller has filtered and left out drafts)."""
+    return calendar((session_event(meeting, item, site) for item in items), site,
+                    agenda_subscription(meeting, site, filtered=filtered))
 
 
 def session_calendar(meeting, item, site: Site) -> bytes:

@@ -13,7 +13,7 @@ from mipevents.calls.queries import public_deadlines
 from mipevents.core import visibility
 from mipevents.core.http_cache import cached_response
 from mipevents.extensions import db
-from mipevents.feeds import events, ics, personal, queries
+from mipevents.feeds import events, fragments, ics, personal, queries
 from mipevents.meetings.models import Meeting
 from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
 from mipevents.webinars.models import Webinar
@@ -42,11 +42,17 @@ def agenda_feed(slug):
         return Response(problem.message + "\n", status=400, mimetype="text/plain")
     headers = _disposition(f"{head.slug}-agenda.ics", download=False)
 
-    def build():
-        meeting = head.load()
-        items = queries.public_sessions(meeting)
-        chosen = agenda.apply_filters(items, agenda.check_track(filters, agenda.tracks(items)), meeting.timezone)
-        return ics.agenda_calendar(meeting, chosen, _site(), filtered=_filter_words(filters))
+    def build():   # from the sessions' kept VEVENTs: only those whose version changed are built
+        meeting, site = head.load(), _site()
+        rows = agenda.public_rows(meeting.id)
+        chosen = agenda.apply_filters(rows, agenda.check_track(filters, agenda.tracks(rows)), meeting.timezone)
+        subscription = ics.agenda_subscription(meeting, site, filtered=_filter_words(filters))
+        body = ics.calendar_from_fragments(fragments.agenda_sessions(meeting, chosen, site), site, subscription)
+        if body is None:   # a zone without a yearly rule over these dates: times in UTC, built in full
+            ids = {row.id for row in chosen}
+            items = [item for item in queries.public_sessions(meeting) if item.id in ids]
+            body = ics.agenda_calendar(meeting, items, site, filtered=_filter_words(filters))
+        return body
 
     def empty():   # a day outside the meeting or an unknown track: no event, and nothing kept for it
         body = ics.agenda_calendar(head.load(), [], _site(), filtered=_filter_words(filters))
@@ -71,9 +77,10 @@ def session_ics(slug, item_id):
     head = public_meeting_head_or_404(slug)
 
     def build():
-        meeting = head.load()
+        meeting, site = head.load(), _site()
         item = agenda.public_item_or_404(meeting, item_id)
-        return ics.session_calendar(meeting, item, _site())
+        body = ics.calendar_from_fragments(fragments.agenda_sessions(meeting, [item], site), site)
+        return body if body is not None else ics.session_calendar(meeting, item, site)
 
     return cached_response(("session.ics", head.id, item_id), meeting_version(head), build,
                            last_modified=head.updated_at, mimetype=CALENDAR,
@@ -92,8 +99,12 @@ def webinar_ics(slug):
     """The public webinar file: never the join link (registrants get theirs by email and feed)."""
     webinar = _public_webinar_or_404(slug)
     version = (webinar.version, webinar.sequence, webinar.status, str(webinar.updated_at))
-    return cached_response(("webinar.ics", webinar.id), version,
-                           lambda: ics.webinar_calendar(webinar, _site()),
+    def build():
+        site = _site()
+        body = ics.calendar_from_fragments([fragments.webinar(webinar, site)], site)
+        return body if body is not None else ics.webinar_calendar(webinar, site)
+
+    return cached_response(("webinar.ics", webinar.id), version, build,
                            last_modified=webinar.updated_at, mimetype=CALENDAR,
                            headers=_disposition(f"{webinar.slug}.ics", download=True))
 

@@ -12,10 +12,11 @@ from sqlalchemy.orm import aliased
 from mipevents.agenda.invitations import invitation_for_token
 from mipevents.agenda.models import AgendaItem, Invitation, SessionSpeaker
 from mipevents.core import storage
-from mipevents.core.http_cache import ShortMemo, etag_for
+from mipevents.core.cache import Region
+from mipevents.core.http_cache import etag_for
 from mipevents.core.timeutil import utcnow
 from mipevents.core.visibility import PUBLIC_STATUSES, is_public, is_public_item, public_events, public_items
-from mipevents.extensions import cache, db
+from mipevents.extensions import db
 from mipevents.followup.models import Material, Story, StoryPhoto, Survey, SurveyAnswer
 from mipevents.meetings.models import Meeting
 from mipevents.people.models import Token
@@ -72,7 +73,7 @@ def _public_story_conditions(now: datetime):
 # (whatever changes a write-up also moves that version), then held in this process and the shared
 # cache under that version, so a warm page still issues no query.
 
-_upcoming_local = ShortMemo(60)
+_UPCOMING = Region("stories-upcoming", local_seconds=60, timeout=24 * 3600, uncached_local=True)
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,11 @@ def publish_boundary(scope, version, now: datetime | None = None) -> PublishBoun
     """For the cache key of a page that lists write-ups: `scope` names the page (as its cache key
     does) and `version` is its version; the answer moves on when a dated write-up's time arrives."""
     now = now or utcnow()
-    key = f"stories-upcoming:{etag_for(scope, version)}"
-    times = _upcoming_local.get(key)
+    key = etag_for(scope, version)
+    times = _UPCOMING.get(key)
     if times is None:
-        times = cache.get(key)
-        if times is None:
-            times = _upcoming_publish_times(now)
-            cache.set(key, times, timeout=24 * 3600)
-        _upcoming_local.set(key, times)
+        times = _upcoming_publish_times(now)
+        _UPCOMING.set(key, times)
     return PublishBoundary(next((t for t in times if t > now), None), now)
 
 

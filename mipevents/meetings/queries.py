@@ -3,14 +3,14 @@ without a query), and whether registration is open right now."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import abort, current_app, has_app_context
+from flask import abort, current_app
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from mipevents.core import visibility
-from mipevents.core.http_cache import ShortMemo
+from mipevents.core.cache import PER_PROCESS_CACHES, Region
 from mipevents.core.timeutil import to_local, utcnow
-from mipevents.extensions import cache, db
+from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 
 PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
@@ -49,8 +49,8 @@ def meeting_version(meeting) -> tuple:
 
 HEAD_SECONDS = 5
 LOCAL_HEAD_SECONDS = 1
-PER_PROCESS_CACHES = ("SimpleCache", "NullCache")
-_local_heads = ShortMemo(LOCAL_HEAD_SECONDS)
+HEADS = Region("meeting-head", local_seconds=LOCAL_HEAD_SECONDS, plain_keys=True)
+_local_heads = HEADS   # the name tests use to stop its clock
 _HEAD_COLUMNS = ("id", "slug", "status", "cohort_id", "timezone", "starts_on", "ends_on", "agenda_version",
                  "updated_at", "agenda_published_at", "registration_opens_at", "registration_closes_at")
 
@@ -80,25 +80,15 @@ class MeetingHead:
         return meeting
 
 
-def _head_key(slug: str) -> str:
-    return f"meeting-head:{slug}"
-
-
 def public_meeting_head(slug: str) -> MeetingHead | None:
     """The head of the meeting the public may see under `slug`, from this process's memory or the
     shared cache when they hold it; a slug with no public meeting is remembered too, so a stream of
     404s costs no queries."""
-    key = _head_key(slug)
-    head = _local_heads.get(key)
-    if head is not None:
-        return head or None
-    head = cache.get(key)
+    head = HEADS.get(slug)
     if head is None:
         head = _read_head(slug)
         shared = current_app.config["CACHE_TYPE"] not in PER_PROCESS_CACHES
-        cache.set(key, head, timeout=HEAD_SECONDS if shared else LOCAL_HEAD_SECONDS)
-    if current_app.config["CACHE_TYPE"] != "NullCache":
-        _local_heads.set(key, head)
+        HEADS.set(slug, head, timeout=HEAD_SECONDS if shared else LOCAL_HEAD_SECONDS)
     return head or None
 
 
@@ -133,11 +123,7 @@ def _drop_changed_heads(session):
     slugs = session.info.pop("changed_meeting_slugs", None)
     if not slugs:
         return
-    keys = [_head_key(slug) for slug in slugs if slug]
-    for key in keys:
-        _local_heads.discard(key)
-    if has_app_context():
-        cache.delete_many(*keys)
+    HEADS.delete(*(slug for slug in slugs if slug))
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,7 +1,10 @@
 """Public pages of the speakers area: a meeting's speakers, one speaker's profile across meetings,
 and their photo (bytes from the database, with an ETag). Emails are never shown."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
+from markupsafe import Markup
 
+from mipevents.core import vocabulary as vocab
+from mipevents.core.cache import Region
 from mipevents.core.http_cache import cached_response
 from mipevents.meetings.queries import meeting_version, public_meeting_head_or_404
 from mipevents.speakers import queries
@@ -20,10 +23,32 @@ def meeting_speakers(slug):
         lambda: _render_meeting_speakers(head.load()))
 
 
+# Each speaker's card, rendered once per version of what it shows (their profile as shown, their
+# sessions' titles, roles and status) and kept in this process, also when the whole-page cache is off.
+CARDS = Region("speaker-card", size=16384, shared_tier=False, uncached_local=True)
+
+
+def _cards(meeting, entries) -> dict[int, Markup]:
+    template, cards, slug = None, {}, meeting.slug
+    keys = {entry.speaker.id: ("speaker-card", slug, entry.speaker,
+                               tuple((a.item, a.role, a.detail) for a in entry.appearances)) for entry in entries}
+    found = CARDS.get_many(keys.values())
+    for entry in entries:
+        key = keys[entry.speaker.id]
+        html = found.get(key)
+        if html is None:
+            template = template or current_app.jinja_env.get_template("speakers/_speaker_card.html")
+            html = Markup(template.render(meeting=meeting, entry=entry, speaker=entry.speaker, vocab=vocab))  # noqa: S704
+            CARDS.count_render(key)
+            CARDS.set(key, html)
+        cards[entry.speaker.id] = html
+    return cards
+
+
 def _render_meeting_speakers(meeting):
     entries = speaker_pages.meeting_speakers(meeting)
     return render_template("speakers/meeting_speakers.html", meeting=meeting, count=len(entries),
-                           groups=speaker_pages.by_initial(entries))
+                           groups=speaker_pages.by_initial(entries), cards=_cards(meeting, entries))
 
 
 @bp.route("/speakers/<int:speaker_id>")

@@ -4,6 +4,8 @@ depend on), and a profile's edits, which show on every meeting the speaker appea
 public only through a published (or cancelled) session of a public meeting (or a published showcase
 line-up); the email never leaves."""
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 from flask import abort
 from sqlalchemy import select, union
@@ -83,9 +85,68 @@ def _appearances(links: list[SessionSpeaker], slots: list[ShowcaseSlot]) -> dict
     return entries
 
 
+class SpeakerCard(NamedTuple):
+    """What the meeting's speakers page shows of one speaker (read as plain values, no model)."""
+    id: int
+    honorific: str
+    name: str
+    position: str
+    organization: str
+    city: str
+    state: str
+    photo_type: str | None
+    photo_version: int
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def location(self) -> str:
+        return ", ".join(p for p in (self.city, self.state) if p)
+
+    @property
+    def has_photo(self) -> bool:
+        return bool(self.photo_type)
+
+
+class SessionRef(NamedTuple):
+    id: int
+    title: str
+    status: str
+    starts_at: datetime
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+_CARD = (Speaker.id, Speaker.honorific, Speaker.name, Speaker.position, Speaker.organization, Speaker.city,
+         Speaker.state, Speaker.photo_type, Speaker.photo_version)
+_SESSION = (AgendaItem.id, AgendaItem.title, AgendaItem.status, AgendaItem.starts_at)
+
+
 def meeting_speakers(meeting: Meeting) -> list[SpeakerEntry]:
-    """Everyone on the meeting's public sessions (and its published showcase line-up), by last name."""
-    entries = _appearances(_links([AgendaItem.meeting_id == meeting.id]), _slots([AgendaItem.meeting_id == meeting.id]))
+    """Everyone on the meeting's public sessions (and its published showcase line-up), by last name,
+    as plain values in two queries: entries of SpeakerCard, appearances of SessionRef."""
+    if not visibility.is_public(meeting):
+        return []
+    public = (AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
+    entries: dict[int, SpeakerEntry] = {}
+    for row in db.session.execute(
+            select(*_CARD, *_SESSION, SessionSpeaker.role).join(SessionSpeaker, SessionSpeaker.speaker_id == Speaker.id)
+            .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).where(*public)):
+        entry = entries.setdefault(row[0], SpeakerEntry(SpeakerCard(*row[:9])))
+        entry.appearances.append(Appearance(SessionRef(*row[9:13]), row[13]))
+    for row in db.session.execute(
+            select(*_CARD, *_SESSION, ShowcaseSlot.title).join(ShowcaseSlot, ShowcaseSlot.speaker_id == Speaker.id)
+            .join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
+            .where(*public, ShowcaseSlot.status == "published")):
+        entry = entries.setdefault(row[0], SpeakerEntry(SpeakerCard(*row[:9])))
+        if not any(a.item.id == row[9] for a in entry.appearances):
+            entry.appearances.append(Appearance(SessionRef(*row[9:13]), "presenter", row[13]))
+    for entry in entries.values():
+        entry.appearances.sort(key=lambda a: (a.item.starts_at, a.item.id))
     return sorted(entries.values(), key=lambda e: (_last_name(e.speaker.name), e.speaker.name.casefold(), e.speaker.id))
 
 

@@ -4,8 +4,15 @@ For each database (PostgreSQL when reachable, and SQLite) it migrates a fresh da
 the medium and the large convening of `flask --app wsgi meetings generate` (with registrants), serves the app under gunicorn with
 production settings on loopback, drives load from a separate process (wrk when installed,
 otherwise a Python load generator) and prints one table per database: requests/s, p50 and p99
-for the hot paths, and the SQL queries one request issues (counted in-process, cache cold).
-The tables are also written to bench/results/<timestamp>.md and .json for comparison."""
+for the hot paths, and the SQL queries one request issues (counted in-process, cache cold); an
+"uncached" column from a second server with CACHE_TYPE=NullCache (every request renders: only the
+per-session VEVENTs and page rows are kept); a "burst after publish" row per page (a publish, then
+200 concurrent first requests: the slowest answer against the uncached p50, and the renders counted
+from the X-Cache header); and, in-process on the large convening, each page's uncached render time,
+what the kept fragments hold, and a pyinstrument profile of each render (bench/results/<stamp>-profile.txt).
+The tables are also written to bench/results/<timestamp>.md and .json for comparison.
+
+    BENCH_WORKERS=2 BENCH_DATABASES=sqlite BENCH_PRINT=0 make bench     # the issue's settings, quicker"""
 import json
 import os
 import re
@@ -27,6 +34,9 @@ PG_URL = os.environ.get("MIPEVENTS_BENCH_POSTGRES", "postgresql://postgres@127.0
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2))))
+DATABASES = os.environ.get("BENCH_DATABASES", "postgresql,sqlite").split(",")
+PRINT_PACK = os.environ.get("BENCH_PRINT", "1") == "1"
+BURST = int(os.environ.get("BENCH_BURST", "200"))
 SECRET = "bench-secret-key-bench-secret-key-0123456789"
 TOKEN_KEY = "YmVuY2gtdG9rZW4ta2V5LTMyLWJ5dGVzLWxvbmctMDA="   # a Fernet key for the benchmark only
 # Production shares rendered pages and feeds through Redis; the bench does too when Redis answers.
@@ -170,9 +180,9 @@ print(json.dumps(out))
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def start_gunicorn(database_url: str) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(database_url: str, **extra) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = env_for(database_url, port)
+    env = {**env_for(database_url, port), **extra}
     process = subprocess.Popen([PYTHON, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
                                 "--worker-class", "gthread", "--threads", "2", "--log-level", "warning",
                                 "--backlog", "2048"], cwd=ROOT, env=env)
@@ -272,6 +282,102 @@ def etag_of(url: str) -> str | None:
         return response.headers.get("ETag")
 
 
+def publish(database_url: str, slug: str) -> None:
+    """What a publish does to every cached page of a meeting: its version moves on (and the writer
+    drops the meeting's head from the shared cache)."""
+    script = r"""
+import sys
+from sqlalchemy import select
+from mipevents import create_app
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+from mipevents.meetings.services import touch
+app = create_app()
+with app.app_context():
+    touch(db.session.execute(select(Meeting).where(Meeting.slug == sys.argv[1])).scalar_one())
+    db.session.commit()
+"""
+    result = subprocess.run([PYTHON, "-c", script, slug], cwd=ROOT, env=env_for(database_url), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-2000:])
+
+
+def burst(url: str, count: int = BURST) -> dict:
+    """`count` requests at once, each on its own connection: the slowest, and how many rendered."""
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    path = "/" + url.split("//")[1].split("/", 1)[1]
+    ready = threading.Barrier(count)
+    results = []
+
+    def one():
+        conn = HTTPConnection(host, int(port), timeout=30)
+        conn.connect()
+        ready.wait()
+        started = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        results.append(((time.perf_counter() - started) * 1000, response.status, response.headers.get("X-Cache")))
+        conn.close()
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies = sorted(r[0] for r in results)
+    return {"max_ms": latencies[-1], "p50_ms": latencies[len(latencies) // 2],
+            "renders": sum(1 for r in results if r[2] == "render"),
+            "non_2xx": sum(1 for r in results if r[1] >= 300)}
+
+
+PROFILE_SCRIPT = r"""
+import json, statistics, sys, time
+from pyinstrument import Profiler
+from sqlalchemy import select
+from mipevents import create_app
+from mipevents.core import cache
+from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
+app = create_app({"CACHE_TYPE": "NullCache", "CACHE_REDIS_URL": ""})
+slug, paths = sys.argv[1], json.loads(sys.argv[2])
+client = app.test_client()
+out = {"ms": {}, "profile": ""}
+for name, path in paths.items():
+    client.get(path)                                 # first render: fragments built and kept
+    times, cpu = [], []
+    for _ in range(15):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    out["ms"][name] = {"median": statistics.median(times), "min": min(times), "cpu": statistics.median(cpu)}
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(10):
+        client.get(path)
+    profiler.stop()
+    out["profile"] += f"\n===== {name} ({path}), 10 uncached renders =====\n" + profiler.output_text(unicode=True, color=False)
+out["held"] = {name: {k: v for k, v in stats.items() if k in ("entries", "bytes")}
+               for name, stats in cache.stats().items() if stats.get("entries")}
+print(json.dumps(out))
+"""
+
+
+def profile_in_process(database_url: str, slug: str, paths: dict) -> dict:
+    """Uncached render times (ms) in-process, what the kept fragments hold, and a profile."""
+    result = subprocess.run([PYTHON, "-c", PROFILE_SCRIPT, slug, json.dumps(paths)], cwd=ROOT,
+                            env=env_for(database_url), capture_output=True, text=True)
+    if result.returncode != 0:
+        print(result.stderr[-2000:])
+        return {}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+UNCACHED = ("agenda page", "session page", "speakers page", "agenda feed", "API sessions page")
+BURSTS = ("agenda page", "agenda feed", "speakers page")
+
+
 def bench_database(label: str, database_url: str, files: dict) -> dict:
     print(f"\n== {label}: migrating and importing …", flush=True)
     prepared = prepare(database_url, files)
@@ -312,17 +418,50 @@ def bench_database(label: str, database_url: str, files: dict) -> dict:
         result = measure(base + "/static/css/site.css")
         rows.append({"scale": "-", "what": "static file (ceiling)", "path": "/static/css/site.css", **result, "queries": 0,
                      "queries_warm": 0, "status": 200})
+        uncached_rows(database_url, rows)
+        for slug in slugs:   # a publish, then BURST concurrent first requests, on the cached server
+            for row in [r for r in rows if r["scale"] == slug.rsplit("-", 1)[1] and r["what"] in BURSTS]:
+                publish(database_url, slug)
+                time.sleep(1.1)   # the workers' own copies of the meeting's head live one second
+                row["burst"] = burst(base + row["path"])
+                b = row["burst"]
+                print(f"  {row['scale']:6} burst {row['what']:14} max {b['max_ms']:7.1f} ms  "
+                      f"(uncached p50 {row.get('uncached_p50_ms', 0):.1f} ms)  renders {b['renders']}  non-2xx {b['non_2xx']}",
+                      flush=True)
     finally:
         process.terminate()
         process.wait(timeout=20)
-    oversold = oversold_check(database_url)
     largest = slugs[-1]
-    printing = print_pack_timings(database_url, largest)
+    paths = {r["what"]: r["path"] for r in rows if r["scale"] == largest.rsplit("-", 1)[1] and r["what"] in UNCACHED}
+    profiled = profile_in_process(database_url, largest, paths)
+    for what, ms in profiled.get("ms", {}).items():
+        print(f"  in-process uncached, {largest}: {what:18} median {ms['median']:6.1f} ms  min {ms['min']:6.1f} ms  "
+              f"CPU {ms['cpu']:6.1f} ms", flush=True)
+    oversold = oversold_check(database_url)
+    printing = print_pack_timings(database_url, largest) if PRINT_PACK else {}
     for what, target in PRINT_TARGETS.items():
         if what in printing:
             print(f"  {largest.rsplit('-', 1)[1]:6} {what}: {printing[what]:.2f} s (target ≤ {target:.0f} s)", flush=True)
     return {"database": label, "rows": rows, "import_seconds": prepared["import_seconds"], "oversold": oversold,
-            "printing": {"meeting": largest, **printing}}
+            "printing": {"meeting": largest, **printing}, "in_process": {"meeting": largest, **profiled},
+            "load": os.getloadavg()}
+
+
+def uncached_rows(database_url: str, rows: list) -> None:
+    """The same pages from a server with no whole-response cache (CACHE_TYPE=NullCache)."""
+    process, base = start_gunicorn(database_url, CACHE_TYPE="NullCache", CACHE_REDIS_URL="")
+    try:
+        for row in [r for r in rows if r["what"] in UNCACHED]:
+            for _ in range(2 * WORKERS):             # every worker has built its fragments once
+                urllib.request.urlopen(base + row["path"]).read()
+            result = measure(base + row["path"])
+            row.update({"uncached_rps": result["rps"], "uncached_p50_ms": result["p50_ms"],
+                        "uncached_p99_ms": result["p99_ms"]})
+            print(f"  {row['scale']:6} {row['what']:18} uncached {result['rps']:7.0f}/s  p50 {result['p50_ms']:6.2f} ms  "
+                  f"p99 {result['p99_ms']:6.2f} ms", flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 PRINT_TARGETS = {"briefing book, busiest speaker (PDF)": 2.0, "300 badges (PDF)": 20.0}
@@ -396,12 +535,34 @@ def table(result: dict) -> str:
     lines = [f"### {result['database']}", "",
              "Import (with registrants): " + ", ".join(f"{k} {v:.1f} s" for k, v in result["import_seconds"].items())
              + f". Oversold seats after the registration runs: {result['oversold']}.", "",
-             "| scale | what | requests/s | p50 ms | p99 ms | non-2xx/3xx | SQL queries cold | warm |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+             f"Load average when it ended: {' / '.join(f'{v:.2f}' for v in result.get('load', ()))}.", "",
+             "| scale | what | requests/s | p50 ms | p99 ms | non-2xx/3xx | SQL queries cold | warm "
+             "| uncached requests/s | uncached p50 ms | uncached p99 ms |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in result["rows"]:
         cold, warm = r.get("queries"), r.get("queries_warm")
+        uncached = (f"{r['uncached_rps']:.0f} | {r['uncached_p50_ms']:.2f} | {r['uncached_p99_ms']:.2f}"
+                    if "uncached_rps" in r else " | | ")
         lines.append(f"| {r['scale']} | {r['what']} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['non_2xx']} | "
-                     f"{'' if cold is None else cold} | {'' if warm is None else warm} |")
+                     f"{'' if cold is None else cold} | {'' if warm is None else warm} | {uncached} |")
+    bursts = [r for r in result["rows"] if "burst" in r]
+    if bursts:
+        lines += ["", f"Burst after publish ({BURST} concurrent first requests after the meeting's version moved on):", "",
+                  "| scale | page | slowest ms | median ms | uncached p50 ms | slowest / uncached p50 | renders | non-2xx |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for r in bursts:
+            b, p50 = r["burst"], r.get("uncached_p50_ms")
+            ratio = f"{b['max_ms'] / p50:.1f}" if p50 else ""
+            lines.append(f"| {r['scale']} | {r['what']} | {b['max_ms']:.1f} | {b['p50_ms']:.1f} | "
+                         f"{'' if p50 is None else f'{p50:.2f}'} | {ratio} | {b['renders']} | {b['non_2xx']} |")
+    in_process = result.get("in_process", {})
+    if in_process.get("ms"):
+        lines += ["", f"In-process, uncached (CACHE_TYPE=NullCache), {in_process['meeting']}: one render, fragments kept", "",
+                  "| what | median ms | min ms | CPU ms (median) |", "|---|---:|---:|---:|"]
+        lines += [f"| {what} | {ms['median']:.1f} | {ms['min']:.1f} | {ms['cpu']:.1f} |"
+                  for what, ms in in_process["ms"].items()]
+        lines += ["", "Kept fragments: " + ", ".join(f"{name} {held['entries']} entries, {held['bytes'] / 1024:.0f} KiB"
+                                                      for name, held in in_process.get("held", {}).items()) + "."]
     printing = result.get("printing", {})
     if any(what in printing for what in PRINT_TARGETS):
         lines += ["", f"Print pack of {printing['meeting']}:", "", "| what | seconds | target |", "|---|---:|---:|"]
@@ -423,15 +584,18 @@ def main() -> None:
           f"load from {'wrk' if shutil.which('wrk') else 'a Python generator'}, "
           f"cache {'Redis' if CACHE_URL else 'per process'}")
     results = []
-    pg = fresh_postgres()
+    pg = fresh_postgres() if "postgresql" in DATABASES else None
     if pg:
         results.append(bench_database("PostgreSQL", pg, files))
-    results.append(bench_database("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", files))
+    if "sqlite" in DATABASES:
+        results.append(bench_database("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}", files))
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     markdown = "\n\n".join(table(r) for r in results)
     (out / f"{stamp}.md").write_text(markdown + "\n")
+    profiles = "".join(f"\n##### {r['database']}\n" + r.get("in_process", {}).pop("profile", "") for r in results)
+    (out / f"{stamp}-profile.txt").write_text(profiles)
     (out / f"{stamp}.json").write_text(json.dumps(results, indent=1))
     print("\n" + markdown)
     print(f"\nWritten to bench/results/{stamp}.md and .json")

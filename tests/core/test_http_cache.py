@@ -72,7 +72,7 @@ def test_a_cleared_shared_cache_reaches_this_process_copy_at_its_next_check(coun
     from mipevents.extensions import cache
 
     app, state = counted_app
-    monkeypatch.setattr(http_cache, "LOCAL_CHECK_SECONDS", 0)   # every use of the copy is a check
+    monkeypatch.setattr(http_cache.BODIES, "check_seconds", 0)   # every use of the copy is a check
     client = app.test_client()
     client.get("/cached-test")
     client.get("/cached-test")
@@ -84,16 +84,19 @@ def test_a_cleared_shared_cache_reaches_this_process_copy_at_its_next_check(coun
     assert state["builds"] == 2
 
 
-def test_a_short_memo_forgets_after_its_time():
-    from mipevents.core.http_cache import ShortMemo
+def test_a_region_with_a_short_life_forgets_after_its_time(app):
+    from mipevents.core.cache import REGIONS, Region
 
     now = [100.0]
-    memo = ShortMemo(1, clock=lambda: now[0])
-    memo.set("k", "head")
-    now[0] = 100.9
-    assert memo.get("k") == "head"
-    now[0] = 101.0
-    assert memo.get("k") is None
-    memo.set("k", "head")
-    memo.discard("k")
-    assert memo.get("k") is None
+    memo = Region("test-short", local_seconds=1, shared_tier=False, clock=lambda: now[0])
+    try:
+        memo.set("k", "head")
+        now[0] = 100.9
+        assert memo.get("k") == "head"
+        now[0] = 101.0
+        assert memo.get("k") is None
+        memo.set("k", "head")
+        memo.delete("k")
+        assert memo.get("k") is None
+    finally:
+        REGIONS.pop("test-short")

@@ -168,3 +168,31 @@ def test_a_meeting_unpublished_on_one_instance_leaves_the_public_pages_of_both(a
     while status(two) != 404:
         assert time.monotonic() < deadline, "the other instance still shows an unpublished meeting"
     assert status(two) == 404
+
+
+@pytest.mark.postgres
+def test_a_burst_after_a_publish_renders_each_page_once_across_both_instances(app, start_server, make_meeting,
+                                                                             make_item, redis_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mipevents.extensions import db
+    from mipevents.meetings.services import touch
+
+    meeting = make_meeting(slug="burst-2026")
+    for n in range(30):
+        make_item(meeting, title=f"Session {n}", status="published")
+    db.session.commit()
+    settings = {"CACHE_REDIS_URL": redis_url}
+    servers = [start_server(workers=1, threads=4, **settings), start_server(workers=1, threads=4, **settings)]
+    touch(meeting)                       # a publish: every cached page of the meeting is now a new version
+    db.session.commit()
+
+    def fetch(n):
+        with urllib.request.urlopen(f"{servers[n % 2].url}/meetings/burst-2026/agenda") as response:
+            return response.status, response.headers.get("X-Cache"), response.read()
+
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(fetch, range(48)))
+    assert {status for status, _, _ in answers} == {200}
+    assert [cache for _, cache, _ in answers].count("render") == 1    # the others waited for that one
+    assert len({body for _, _, body in answers}) == 1
