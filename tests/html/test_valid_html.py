@@ -98,8 +98,15 @@ def _private_pages():
     registration = db.session.execute(select(Registration).where(Registration.meeting_id == attendee.id)
                                       .order_by(Registration.id)).scalars().first()
     followup = mint_token(registration.person, "survey", registration.id)
+    from mipevents.meetings.models import Meeting
+    summer = db.session.execute(select(Meeting).where(Meeting.kind == "summer")).scalar_one()
+    attending = services.register(summer, {"first_name": "Ada", "last_name": "Mayor", "email": "ada@city.gov", "role": "mayor",
+                                           "city": "Madison", "state": "WI", "extras_asked": True, "extras": []})
+    meeting_manage = mint_token(attending.registration.person, "manage", attending.registration.id)
     db.session.commit()
-    return [f"/manage/{manage}", f"/calls/application/{private}", f"/speakers/invitation/{invited}",
+    return [f"/manage/{manage}", f"/manage/{meeting_manage}", "/manage/no-such-link", "/manage/lost-link",
+            f"/meetings/{summer.slug}/register/check-your-email", f"/webinars/{webinar.slug}/register/thanks",
+            f"/calls/application/{private}", f"/speakers/invitation/{invited}",
             f"/speakers/invitation/{invited}/briefing", f"/followup/{followup}", f"/followup/{followup}/unsubscribe"]
 
 
@@ -112,7 +119,7 @@ def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):
     pages = {path: client.get(path) for path in public}
     login_as("admin")
     pages.update({path: client.get(path) for path in staff})
-    expected = {"/no-such-page": 404, "/meetings/winter-2025/agenda?day=nonsense": 400}
+    expected = {"/no-such-page": 404, "/meetings/winter-2025/agenda?day=nonsense": 400, "/manage/no-such-link": 404}
     assert {path: r.status_code for path, r in pages.items()} == {path: expected.get(path, 200) for path in pages}
     files = {}
     for n, (path, response) in enumerate(pages.items()):
