@@ -165,10 +165,13 @@ def register_for_meeting(slug):
         # New or repeat: the same answer; only the email says "you were already registered".
         return redirect(url_for(".meeting_registered", slug=meeting.slug), 303)
     status = 422 if request.method == "POST" else 200
-    return _private(make_response(render_template(
+    response = make_response(render_template(
         "registration/meeting_register.html", meeting=meeting, form=form, is_full=queries.seats_left(meeting) == 0,
         refilled=refilled, typo_hints=hint_data(),
-        approval_types=[label for value, label in MEETING_TYPES if value in (meeting.approval_roles or [])]), status))
+        approval_types=[label for value, label in MEETING_TYPES if value in (meeting.approval_roles or [])]), status)
+    # Never stored (it may hold the answers sent, filled in again), but left to search engines.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/meetings/<slug>/register/check-your-email")
