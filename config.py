@@ -40,6 +40,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_REGISTRATION = "20 per minute;200 per hour"
     RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_LINK_REQUEST = "3 per hour"     # "email me my link", per address asked for
 
     CACHE_TYPE = "SimpleCache"
     CACHE_REDIS_URL = ""

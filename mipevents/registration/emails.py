@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
+from sqlalchemy import or_, select
 
 from mipevents.core.database import insert_or_ignore
 from mipevents.core.timeutil import utcnow
@@ -17,13 +18,20 @@ from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import BuiltMessage, enqueue
 from mipevents.people import tokens
+from mipevents.people.models import Person
+from mipevents.people.services import normalise_email
 from mipevents.registration.models import Registration
+from mipevents.registration.queries import waitlist_position
 
 KINDS = ("registration_received", "registration_repeat", "registration_promoted", "registration_cancelled",
          "registration_approved", "registration_declined", "registration_reminder", "registration_message")
 
 # Messages to the registrant that show their personal feed's (one, stable) address.
 WITH_FEED = ("registration_received", "registration_repeat", "registration_promoted", "registration_approved")
+
+# Messages that open with the registration's status (confirmed, waitlisted with the place in line,
+# awaiting approval) before anything else, so that it cannot be missed.
+WITH_STATUS = ("registration_received", "registration_repeat", "registration_promoted", "registration_approved")
 
 # Messages that carry the event's calendar file (with the join link once confirmed).
 WITH_CALENDAR = ("registration_received", "registration_repeat", "registration_promoted",
@@ -133,6 +141,9 @@ def build_registration_message(msg, *, calendar=None) -> BuiltMessage:
         "join_url": webinar.join_url if webinar is not None and status == "confirmed" and not cut_off
         and registration.status == "confirmed" and not webinar.is_cancelled else "",
     }
+    if msg.kind in WITH_STATUS:
+        # The place in line as it is now (delivery), while the registration still waits in it.
+        values["status_line"] = status_line(status, waitlist_position(registration) if status == "waitlisted" else None)
     text = _render(msg.kind, registration, "txt", values)
     html = _render(msg.kind, registration, "html", values)
     attachments = []
@@ -142,6 +153,14 @@ def build_registration_message(msg, *, calendar=None) -> BuiltMessage:
             attachments.append(attachment)
     return BuiltMessage(subject=_subject(msg.kind, registration, context), text=text, html=html,
                         attachments=attachments)
+
+
+def status_line(status: str, position: int | None = None) -> str:
+    """The status in words, as the top of the emails and of the manage page say it."""
+    if status == "waitlisted":
+        return f"On the waitlist, number {position} in line" if position else "On the waitlist"
+    return {"confirmed": "Confirmed", "pending": "Awaiting approval by our staff", "declined": "Declined",
+            "cancelled": "Cancelled"}.get(status, status)
 
 
 def queue_resend(registration: Registration) -> None:
@@ -197,3 +216,43 @@ def preview_message(registration: Registration, subject: str, body: str) -> tupl
               "org_name": current_app.config["MIPEVENTS_ORG_NAME"], "join_url": ""}
     return (_subject("registration_message", registration, {"subject": subject}),
             _render("registration_message", registration, "txt", values))
+
+
+# "Email me my link" lists at most this many registrations, newest first.
+LINKS_AT_MOST = 20
+
+
+def _registrations_reached_by(person_id: int) -> list[Registration]:
+    """The person's own registrations and those they manage as a scheduler, newest first."""
+    return list(db.session.execute(
+        select(Registration).where(or_(Registration.person_id == person_id, Registration.scheduler_person_id == person_id))
+        .order_by(Registration.created_at.desc(), Registration.id.desc()).limit(LINKS_AT_MOST)).scalars())
+
+
+def queue_links(email: str) -> bool:
+    """"Email me my link": when the address belongs to someone with registrations (their own, or ones
+    they manage), queue an email to that address on record with a fresh link to each (made at
+    delivery). Nothing for an unknown address; the caller answers the same either way."""
+    person = db.session.execute(select(Person).where(Person.email == normalise_email(email))).scalar_one_or_none()
+    if person is None or not _registrations_reached_by(person.id):
+        return False
+    enqueue("registration_links", person.email, {"person_id": person.id}, person=person)
+    return True
+
+
+def build_links(msg) -> BuiltMessage:
+    """The links asked for, made now: the person's own manage links and their scheduler links."""
+    person = db.session.get(Person, msg.person_id) if msg.person_id is not None else None
+    if person is None:
+        raise LookupError("the person no longer exists")
+    rows = []
+    for registration in _registrations_reached_by(person.id):
+        own = registration.person_id == person.id
+        purpose = "manage" if own else "scheduler"
+        rows.append({"registration": registration, "own": own, "event_name": (
+            registration.webinar.title if registration.webinar is not None else registration.meeting.name),
+            "url": manage_url(tokens.new_link(person.id, purpose, registration.id))})
+    values = {"rows": rows, "org_name": current_app.config["MIPEVENTS_ORG_NAME"],
+              "contact_email": current_app.config["MIPEVENTS_CONTACT_EMAIL"]}
+    return BuiltMessage(subject="Your registration links", text=render_template("email/registration/links.txt", **values),
+                        html=render_template("email/registration/links.html", **values))

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mipevents.core import vocabulary as vocab
+from mipevents.core.email_typos import suggest_email
 from mipevents.core.forms import Form
 from mipevents.core.text import email_key
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
@@ -41,7 +42,30 @@ def _text(label, limit, required=False, **kwargs):
     return StringField(label, validators=checks, **kwargs)
 
 
-class WebinarRegistrationFields(Form):
+class EmailTypoCheck:
+    """The registration pages ask before taking an address whose domain looks mistyped
+    (`mayor@gmial.con`): the form comes back with "did you mean mayor@gmail.com?" and the registrant
+    chooses (`email_choice`: the suggestion, or the address as typed). Off unless the page turns it on
+    (`check_typos`): the JSON API takes what it is given."""
+
+    check_typos = False
+    email_suggestion: str | None = None
+
+    def check_email_typo(self, field) -> None:
+        if not self.check_typos or not field.data:
+            return
+        suggestion = suggest_email(field.data)
+        if suggestion is None:
+            return
+        choice = (self.email_choice.data or "").strip()
+        if choice == suggestion:
+            field.data = suggestion
+        elif choice != field.data.strip():
+            self.email_suggestion = suggestion
+            raise ValidationError(f"Did you mean {suggestion}? Choose the address to use.")
+
+
+class WebinarRegistrationFields(EmailTypoCheck, Form):
     """What a webinar registrant gives: the page form and the JSON API validate the same fields."""
 
     scheduler_email = EmailField("Your email, if you register someone else", validators=[
@@ -63,6 +87,10 @@ class WebinarRegistrationFields(Form):
         Optional(), Length(max=LIMITS["question"], message=f"Keep this to {LIMITS['question']} characters or fewer.")])
     consent = BooleanField("I agree that my details are used as described above.",
                            validators=[DataRequired(message="Tick the box to agree, or we cannot register you.")])
+    email_choice = StringField("Which address?", validators=[Optional()])
+
+    def validate_email(self, field):
+        self.check_email_typo(field)
 
     def validate_scheduler_email(self, field):
         if field.data and self.email.data and email_key(field.data) == email_key(self.email.data):
@@ -107,6 +135,16 @@ class UpdateDetailsForm(Form):
                 ("first_name", "last_name", "title", "organization", "city", "state", "question")}
 
 
+class SendMyLinkForm(Form):
+    """"Email me my link": an address looked up, never stored."""
+
+    takes_new_addresses = False
+    email = EmailField("Your email address", validators=[
+        DataRequired(message="Enter the email address you registered with."),
+        Length(max=LIMITS["email"], message=f"Keep this to {LIMITS['email']} characters or fewer."),
+        Email(message="Enter an email address like name@city.gov.", check_deliverability=False)])
+
+
 class ConfirmForm(Form):
     """A button that only carries the CSRF token (cancel, resend, reset links)."""
 
@@ -140,7 +178,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class RegisterForMeetingForm(Form):
+class RegisterForMeetingForm(EmailTypoCheck, Form):
     type = RadioField("Registration type", choices=MEETING_TYPES,
                       validators=[InputRequired(message="Choose a registration type.")])
     first_name = StringField("First name", validators=[DataRequired(message="Enter the attendee's first name."), Length(max=100)])
@@ -161,10 +199,14 @@ class RegisterForMeetingForm(Form):
                            validators=[DataRequired(message="Please agree, so that we can register you.")])
     # A field people never see: bots that fill every field fill it too.
     website = StringField("Leave this field empty", validators=[Optional()])
+    email_choice = StringField("Which address?", validators=[Optional()])
 
     def set_extras(self, items) -> None:
         """The meeting's reception and site-visit sessions as the extras' choices."""
         self.extras.choices = [(item.id, item.title) for item in items]
+
+    def validate_email(self, field):
+        self.check_email_typo(field)
 
     def validate_scheduler_email(self, field):
         if field.data and self.email.data and email_key(field.data) == email_key(self.email.data):
@@ -186,6 +228,43 @@ class RegisterForMeetingForm(Form):
             "scheduler_email": (self.scheduler_email.data or "").strip(), "is_listed": bool(self.is_listed.data),
             "consent": bool(self.consent.data),
         }
+
+
+class UpdateMeetingDetailsForm(UpdateDetailsForm):
+    """A meeting registrant's record on their manage page: everything they gave on the form but the
+    email, the type and the consent (which decide who they are and whether staff approve them).
+    `scheduler_email` is the registrant's own to change (their own link only: the view drops it for
+    a scheduler's)."""
+
+    phone = RegisterForMeetingForm.phone
+    dietary_needs = RegisterForMeetingForm.dietary_needs
+    accessibility_needs = RegisterForMeetingForm.accessibility_needs
+    extras = MultiCheckboxField("Receptions and site visits", coerce=int, validate_choice=True)
+    is_listed = RegisterForMeetingForm.is_listed
+    scheduler_email = EmailField("Scheduler's email (someone who manages this registration for you)",
+                                 validators=[Optional(), *_EMAIL])
+
+    def set_extras(self, items) -> None:
+        self.extras.choices = [(item.id, item.title) for item in items]
+
+    def fill_extras(self, joined_ids) -> None:
+        """Tick what the registration joins now (never asked: every one of them)."""
+        self.extras.data = [value for value, _ in self.extras.choices if value in joined_ids]
+
+    def validate_scheduler_email(self, field):
+        owner = getattr(self, "owner_email", "")
+        if field.data and owner and email_key(field.data) == email_key(owner):
+            raise ValidationError("This is your own email: leave it empty if nobody manages this for you.")
+
+    def to_values(self) -> dict:
+        values = super().to_values()
+        values.pop("question", None)
+        values.update({"phone": (self.phone.data or "").strip(), "dietary_needs": (self.dietary_needs.data or "").strip(),
+                       "accessibility_needs": (self.accessibility_needs.data or "").strip(),
+                       "is_listed": bool(self.is_listed.data)})
+        if self.extras.choices:   # asked now: the registration joins exactly what is ticked
+            values.update({"extras": sorted(self.extras.data or []), "extras_asked": True})
+        return values
 
 
 # The JSON endpoint's fields: its name -> the form's field (the form holds the rules for both).

@@ -24,7 +24,7 @@ from mipevents.core.timeutil import local_day_bounds, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.outbox import Queued, enqueue_many
-from mipevents.people.models import Person
+from mipevents.people.models import Person, SchedulerApproval
 from mipevents.people.services import normalise_email, person_id_for_email
 from mipevents.registration import schedulers
 from mipevents.registration.models import Registration, SeatCount
@@ -423,6 +423,31 @@ def update_details(registration: Registration, values: dict) -> Registration:
             setattr(registration, key, values[key])
     db.session.flush()
     return registration
+
+
+def change_scheduler(registration: Registration, scheduler_email: str, *, now: datetime | None = None) -> bool:
+    """The registrant's own choice, from their own manage link (which only their inbox received), of
+    who manages this registration for them: the old scheduler's links stop working and their approval
+    ends; a new one is approved by this choice, gets their own link to this registration, and the
+    registrant is told at their own address (schedulers.attach). Returns whether anything changed."""
+    wanted = normalise_email(scheduler_email)
+    if wanted == normalise_email(registration.email or registration.person.email):
+        return False
+    if wanted == normalise_email(registration.scheduler_email):
+        return False
+    now = now or utcnow()
+    schedulers.remove(registration, now=now)
+    if wanted:
+        scheduler_id, _ = person_id_for_email(wanted)
+        approval = schedulers.approval_between(registration.person_id, scheduler_id)
+        if approval is None:
+            approval = SchedulerApproval(person_id=registration.person_id, scheduler_id=scheduler_id, requested_at=now)
+            db.session.add(approval)
+        approval.registration_id = registration.id
+        approval.approved_at, approval.revoked_at = now, None
+        db.session.flush()
+        schedulers.attach(registration, approval)
+    return True
 
 
 def registration_for_person(person: Person, event: Event) -> Registration | None:

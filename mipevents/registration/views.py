@@ -2,12 +2,28 @@
 (through their manage link, or the scheduler's link: status, details, cancelling, session picks; the
 registrant alone: resending, the feed link, new links, removing the scheduler), the person's consent to
 a scheduler, and a scheduler's page of the registrations they manage."""
+import json
+from datetime import datetime, timedelta
 from itertools import groupby
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
 from mipevents.agenda.models import AgendaItem
+from mipevents.core.email_typos import hint_data
+from mipevents.core.text import email_key
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db, limiter
 from mipevents.meetings import queries as meeting_queries
@@ -22,7 +38,9 @@ from mipevents.registration.forms import (
     ConfirmForm,
     RegisterForMeetingForm,
     RegisterWebinarForm,
+    SendMyLinkForm,
     UpdateDetailsForm,
+    UpdateMeetingDetailsForm,
 )
 from mipevents.registration.models import Registration
 from mipevents.webinars import services as webinars
@@ -61,6 +79,67 @@ def _meeting_closed(meeting, status: int):
     return render_template("registration/meeting_closed.html", meeting=meeting, state=state), status
 
 
+# What the confirmation page shows of the form just sent (the address, and the answers that "wrong
+# address? fix it" puts back into the form): kept in this browser's own signed session for a short
+# while, never in the database, and the same whether the address was new or already registered.
+SENT_KEY = "registration_sent"
+SENT_FOR = timedelta(minutes=20)
+SENT_MAX_CHARS = 1500                 # the session is a cookie: long answers are not kept for the refill
+LONG_ANSWERS = ("dietary_needs", "accessibility_needs", "question")
+
+
+def _remember_sent(kind: str, event_id: int, values: dict) -> None:
+    kept = {key: value for key, value in values.items() if key not in ("consent", "source")}
+    if len(json.dumps(kept)) > SENT_MAX_CHARS:
+        kept = {key: value for key, value in kept.items() if key not in LONG_ANSWERS}
+        kept["long_answers_dropped"] = True
+    session[SENT_KEY] = {"event": f"{kind}:{event_id}", "at": utcnow().isoformat(), "values": kept}
+
+
+def _sent(kind: str, event_id: int) -> dict | None:
+    """The answers this browser sent to this event's form in the last SENT_FOR, else None."""
+    sent = session.get(SENT_KEY)
+    if not isinstance(sent, dict) or sent.get("event") != f"{kind}:{event_id}":
+        return None
+    try:
+        at = datetime.fromisoformat(sent["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if utcnow() - at > SENT_FOR:
+        session.pop(SENT_KEY, None)
+        return None
+    return sent.get("values") or None
+
+
+def _refill(form, kind: str, event_id: int) -> bool:
+    """"Wrong address? Fix it": the form filled again with what was sent (nothing is changed by it)."""
+    values = _sent(kind, event_id)
+    if values is None:
+        return False
+    for name, value in values.items():
+        if name in form and name not in ("csrf_token", "website", "email_choice"):
+            form[name].data = value
+    if kind == "meeting" and "role" in values:
+        form.type.data = values["role"]
+    form.long_answers_dropped = bool(values.get("long_answers_dropped"))
+    return True
+
+
+def meeting_day_links(meeting) -> dict:
+    """Add the meeting's days (all-day) to Google Calendar or Outlook: no private detail in them."""
+    first, after = meeting.starts_on, meeting.ends_on + timedelta(days=1)
+    details = f"{current_app.config['MIPEVENTS_BASE_URL'].rstrip('/')}/meetings/{meeting.slug}/"
+    location = ", ".join(p for p in (meeting.venue, meeting.location) if p)
+    outlook = urlencode({"path": "/calendar/action/compose", "rru": "addevent", "subject": meeting.name,
+                         "startdt": first.isoformat(), "enddt": after.isoformat(), "allday": "true",
+                         "body": details, "location": location})
+    return {"google": "https://calendar.google.com/calendar/render?" + urlencode({
+                "action": "TEMPLATE", "text": meeting.name, "dates": f"{first:%Y%m%d}/{after:%Y%m%d}",
+                "ctz": meeting.timezone, "details": details, "location": location}),
+            "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + outlook,
+            "office365": "https://outlook.office.com/calendar/0/deeplink/compose?" + outlook}
+
+
 @bp.route("/meetings/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(registration_limit, methods=["POST"],
                error_message="Too many registrations from here. Wait a minute and try again.")
@@ -69,27 +148,40 @@ def register_for_meeting(slug):
     if not services.is_open(meeting):
         return _meeting_closed(meeting, 409 if request.method == "POST" else 200)
     form = RegisterForMeetingForm()
+    form.check_typos = True
     form.set_extras(extra_items(meeting.id))
     if request.method == "POST" and form.is_bot:
         return redirect(url_for(".meeting_registered", slug=meeting.slug), 303)   # looks accepted; nothing written
+    refilled = request.method == "GET" and request.args.get("fix") == "1" and _refill(form, "meeting", meeting.id)
     if form.validate_on_submit():
+        values = form.to_values()
         try:
-            services.register(meeting, form.to_values(), source="web")
+            services.register(meeting, values, source="web")
         except services.RegistrationClosed:
             db.session.rollback()
             return _meeting_closed(meeting, 409)
         db.session.commit()
+        _remember_sent("meeting", meeting.id, values)
         # New or repeat: the same answer; only the email says "you were already registered".
         return redirect(url_for(".meeting_registered", slug=meeting.slug), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("registration/meeting_register.html", meeting=meeting, form=form, is_full=queries.seats_left(meeting) == 0,
-                           approval_types=[label for value, label in MEETING_TYPES if value in (meeting.approval_roles or [])]), status
+    response = make_response(render_template(
+        "registration/meeting_register.html", meeting=meeting, form=form, is_full=queries.seats_left(meeting) == 0,
+        refilled=refilled, typo_hints=hint_data(),
+        approval_types=[label for value, label in MEETING_TYPES if value in (meeting.approval_roles or [])]), status)
+    # Never stored (it may hold the answers sent, filled in again), but left to search engines.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/meetings/<slug>/register/check-your-email")
 def meeting_registered(slug):
     meeting = public_meeting_or_404(slug)
-    return render_template("registration/meeting_registered.html", meeting=meeting)
+    sent = _sent("meeting", meeting.id) or {}
+    return _private(make_response(render_template(
+        "registration/meeting_registered.html", meeting=meeting, sent=sent, day_links=meeting_day_links(meeting),
+        needs_approval=sent.get("role") in (meeting.approval_roles or []),
+        is_full=queries.seats_left(meeting) == 0)))
 
 
 def _webinar_closed(webinar, status):
@@ -103,36 +195,49 @@ def register_for_webinar(slug):
     if not services.is_open(webinar):
         return _webinar_closed(webinar, 409 if request.method == "POST" else 200)
     form = RegisterWebinarForm()
+    form.check_typos = True
     if request.method == "POST" and form.is_bot:
         # Looks like success to the bot; nothing is written and nobody is emailed.
         return redirect(url_for(".webinar_registered", slug=webinar.slug), 303)
+    refilled = request.method == "GET" and request.args.get("fix") == "1" and _refill(form, "webinar", webinar.id)
     if form.validate_on_submit():
+        values = form.to_values()
         try:
-            services.register(webinar, form.to_values(), source="web")
+            services.register(webinar, values, source="web")
         except services.RegistrationClosed:
             db.session.rollback()
             return _webinar_closed(webinar, 409)
         db.session.commit()
+        _remember_sent("webinar", webinar.id, values)
         # New or repeat: the same answer; only the email says "you were already registered".
         return redirect(url_for(".webinar_registered", slug=webinar.slug), 303)
     status = 422 if request.method == "POST" else 200
     return _private(make_response(render_template(
-        "registration/webinar_register.html", webinar=webinar, form=form, privacy_notice=PRIVACY_NOTICE), status))
+        "registration/webinar_register.html", webinar=webinar, form=form, privacy_notice=PRIVACY_NOTICE,
+        refilled=refilled, typo_hints=hint_data()), status))
 
 
 @bp.route("/webinars/<slug>/register/thanks")
 def webinar_registered(slug):
     webinar = webinars.public_webinar_or_404(slug)
-    return render_template("registration/webinar_registered.html", webinar=webinar)
+    return _private(make_response(render_template(
+        "registration/webinar_registered.html", webinar=webinar, sent=_sent("webinar", webinar.id) or {},
+        is_full=queries.seats_left(webinar) == 0)))
 
 
 # ------------------------------------------------------------------------------- the private manage page
 
+def dead_link():
+    """A manage or scheduler link that opens nothing (never valid, reset, or its scheduler removed):
+    404, with the way to get a working link by email (only to an address on record)."""
+    abort(_private(make_response(render_template("registration/dead_link.html", form=SendMyLinkForm()), 404)))
+
+
 def opened_or_404(raw: str) -> access.Opened:
-    """The registration a live manage link (or its scheduler's link) opens, else 404."""
+    """The registration a live manage link (or its scheduler's link) opens, else the dead-link page (404)."""
     opened = access.opened_by(raw)
     if opened is None:
-        abort(404)
+        dead_link()
     return opened
 
 
@@ -155,13 +260,38 @@ def _feed_url(registration, is_owner: bool) -> str | None:
     return emails.feed_url(raw) if raw else None
 
 
+def _details_form(registration: Registration, is_owner: bool, *, posted: bool = False):
+    """The registrant's record as a form: name and where they are from for a webinar; for a meeting
+    also phone, needs, receptions and site visits, the attendee list, and (their own link only) the
+    scheduler. Filled from the registration unless `posted`."""
+    if registration.meeting_id is None:
+        return UpdateDetailsForm() if posted else UpdateDetailsForm(obj=registration)
+    form = UpdateMeetingDetailsForm() if posted else UpdateMeetingDetailsForm(obj=registration)
+    if is_owner:
+        form.owner_email = registration.email or registration.person.email
+    else:
+        del form.scheduler_email   # who manages a registration is the registrant's own choice
+    items = extra_items(registration.meeting_id)
+    form.set_extras(items)
+    if not posted:
+        form.fill_extras({item.id for item in items if sessions.joins(registration, item)})
+    return form
+
+
 def _manage_page(token, registration, form=None, status=200, is_owner=True):
+    meeting_id = registration.meeting_id
+    picked = joined = []
+    if meeting_id is not None:
+        chosen = sessions.chosen_ids(registration)
+        picked = [item for item in sessions.choosable_items(meeting_id) if item.id in chosen]
+        joined = sessions.joined_extras(registration)
+    position = queries.waitlist_position(registration)
     return _private(make_response(render_template(
         "registration/manage.html", token=token, registration=registration, event=registration.event,
-        position=queries.waitlist_position(registration), feed_url=_feed_url(registration, is_owner),
-        is_owner=is_owner,
-        manage_url=emails.manage_url(token),
-        form=form or UpdateDetailsForm(obj=registration), confirm=ConfirmForm(),
+        position=position, status_line=emails.status_line(registration.status, position),
+        feed_url=_feed_url(registration, is_owner), is_owner=is_owner, manage_url=emails.manage_url(token),
+        form=form or _details_form(registration, is_owner), confirm=ConfirmForm(), picked=picked, joined=joined,
+        day_links=meeting_day_links(registration.meeting) if meeting_id is not None else None,
         can_change=registration.is_active), status))
 
 
@@ -214,12 +344,24 @@ def update_details(token):
     registration = opened.registration
     if not registration.is_active:
         abort(409, "This registration is cancelled: register again from the event's page.")
-    form = UpdateDetailsForm()
+    form = _details_form(registration, opened.is_owner, posted=True)
     if not form.validate_on_submit():
         return _manage_page(token, registration, form=form, status=422, is_owner=opened.is_owner)
-    services.update_details(registration, form.to_values())
+    values = form.to_values()
+    if "extras" in values and registration.extras_asked:
+        # Receptions said yes to that are no longer offered (cancelled since) stay as they were.
+        offered = {value for value, _ in form.extras.choices}
+        values["extras"] = sorted(set(values["extras"]) | (sessions.extra_ids(registration) - offered))
+    services.update_details(registration, values)
+    new_scheduler = None
+    if "scheduler_email" in form and services.change_scheduler(registration, form.scheduler_email.data or ""):
+        new_scheduler = registration.scheduler_email
     db.session.commit()
-    flash("Your details are saved.", "success")
+    if new_scheduler:
+        flash(f"Your details are saved. {new_scheduler} now manages this registration: we have emailed them "
+              "their own link to it.", "success")
+    else:
+        flash("Your details are saved.", "success")
     return redirect(url_for(".manage", token=token), 303)
 
 
@@ -274,9 +416,36 @@ def reset_links(token):
 
 
 def meeting_registration_for_token(token: str) -> access.Opened | None:
-    """What a manage link (or its scheduler's) opens when it is a meeting registration, else None."""
-    opened = access.opened_by(token)
-    return opened if opened is not None and opened.registration.meeting_id is not None else None
+    """What a manage link (or its scheduler's) opens when it is a meeting registration, else None
+    (a link that opens nothing answers with the dead-link page)."""
+    opened = opened_or_404(token)
+    return opened if opened.registration.meeting_id is not None else None
+
+
+def _link_request_key() -> str:
+    return "link-request:" + email_key(request.form.get("email") or "")[:254]
+
+
+def link_request_limit() -> str:
+    return current_app.config["RATELIMIT_LINK_REQUEST"]
+
+
+@bp.route("/manage/lost-link", methods=["GET", "POST"])
+@limiter.limit(registration_limit, methods=["POST"])
+@limiter.limit(link_request_limit, methods=["POST"], key_func=_link_request_key,
+               error_message="We have already sent this address its links several times in the last hour. "
+                             "Look for them in the inbox (and the spam folder), or try again later.")
+def lost_link():
+    """"Email me my link": whoever asks, the links go only to the address on record, and the answer
+    is the same whether or not that address has a registration."""
+    form = SendMyLinkForm()
+    if form.validate_on_submit():
+        emails.queue_links(form.email.data)
+        db.session.commit()
+        return _private(make_response(render_template("registration/lost_link.html", form=form,
+                                                      sent_to=form.email.data.strip())))
+    return _private(make_response(render_template("registration/lost_link.html", form=form, sent_to=None),
+                                  422 if request.method == "POST" else 200))
 
 
 def _by_day(items, zone):
@@ -373,7 +542,7 @@ def _scheduler_or_404(token):
     """The scheduler a live scheduler link names (any of their links to a registration they manage)."""
     found = resolve_token(token, "scheduler")
     if found is None:
-        abort(404)
+        dead_link()
     return found.person
 
 

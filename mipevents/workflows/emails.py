@@ -33,6 +33,7 @@ _registration_message = partial(registration_emails.build_registration_message, 
 BUILDERS = {
     "password_reset": accounts_emails.build_password_reset,
     **{kind: _registration_message for kind in registration_emails.KINDS},
+    "registration_links": registration_emails.build_links,
     "scheduler_request": scheduler_emails.build_request,
     "scheduler_request_sent": scheduler_emails.build_request_sent,
     "scheduler_added": scheduler_emails.build_added,

@@ -115,8 +115,15 @@ def _private_pages():
     from mipevents.people.models import Token
     from mipevents.people.services import token_hash
     db.session.execute(select(Token).where(Token.token_hash == token_hash(withdrawn))).scalar_one().revoked_at = utcnow()
+    from mipevents.meetings.models import Meeting
+    summer = db.session.execute(select(Meeting).where(Meeting.kind == "summer")).scalar_one()
+    attending = services.register(summer, {"first_name": "Ada", "last_name": "Mayor", "email": "ada@city.gov", "role": "mayor",
+                                           "city": "Madison", "state": "WI", "extras_asked": True, "extras": []})
+    meeting_manage = mint_token(attending.registration.person, "manage", attending.registration.id)
     db.session.commit()
-    return [f"/manage/{manage}", f"/calls/application/{private}", f"/speakers/invitation/{invited}",
+    return [f"/manage/{manage}", f"/manage/{meeting_manage}", "/manage/no-such-link", "/manage/lost-link",
+            f"/meetings/{summer.slug}/register/check-your-email", f"/webinars/{webinar.slug}/register/thanks",
+            f"/calls/application/{private}", f"/speakers/invitation/{invited}",
             f"/speakers/invitation/{invited}/briefing", f"/speakers/invitation/{invited}/materials",
             f"/followup/{followup}", f"/followup/{followup}/unsubscribe", f"/followup/{withdrawn}"]
 
@@ -130,7 +137,7 @@ def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):
     pages = {path: client.get(path) for path in public}
     login_as("admin")
     pages.update({path: client.get(path) for path in staff})
-    expected = {"/no-such-page": 404, "/meetings/winter-2025/agenda?day=nonsense": 400,
+    expected = {"/no-such-page": 404, "/meetings/winter-2025/agenda?day=nonsense": 400, "/manage/no-such-link": 404,
                 public[-1]: 410}   # a withdrawn follow-up link: its page says so
     assert {path: r.status_code for path, r in pages.items()} == {path: expected.get(path, 200) for path in pages}
     files = {}

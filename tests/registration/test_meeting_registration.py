@@ -68,7 +68,7 @@ def test_registering_stores_every_field_and_answers_check_your_email(client, mak
     assert outbox() == [("registration_received", "mayor1@town.gov")]
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<h1>Check your email</h1>" in thanks
-    assert "Registered? Pick your sessions from the link in your confirmation email." in thanks
+    assert 'To <strong class="sent-address">mayor1@town.gov</strong>.' in thanks
 
 
 def test_a_repeat_registration_looks_like_a_new_one_and_changes_nothing(client, make_meeting):
