@@ -17,6 +17,7 @@ from mipevents.people.services import person_for_email
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import Speaker, SpeakerLogistics
 from mipevents.webinars.models import Webinar
+from mipevents.webinars.presenters import set_presenters
 from mipevents.workflows.followup_demo import load_followup_demo
 
 STAFF_EMAIL = "staff@mipevents.local"
@@ -72,6 +73,8 @@ def load_demo(today: date | None = None) -> dict:
     summer = _summer_meeting(speakers, today)
     _invitations(summer, speakers, today)
     webinar = _webinar(today)
+    # Its presenters are the demo's speaker profiles (their pages list the webinar).
+    set_presenters(webinar, "Mayor Elena Rivera <rivera@example.org>\nRamón Ortiz <ortiz@example.org>", actor=None)
     load_calls_demo(today)
     password = secrets.token_urlsafe(12)
     accounts.create_user(STAFF_EMAIL, password, role="admin", name="Demo Staff")
