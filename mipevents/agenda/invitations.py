@@ -1,5 +1,5 @@
-"""Inviting speakers to their roles: the invitation and its private link ("invitation" purpose), the
-speaker's answer (accept, or decline with a reason), staff's one-click reminder, the reminder queued
+"""Inviting speakers to their roles: the invitation and its private link ("invitation" purpose; a copy
+with a link of its own to each scheduler the speaker approved), the speaker's answer (accept, or decline with a reason), staff's one-click reminder, the reminder queued
 once after a week without a reply, and each meeting's list of who said what."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +16,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
+from mipevents.people.models import Person, SchedulerApproval
 from mipevents.people.services import person_for_email, resolve_token
 from mipevents.speakers.logistics import meeting_logistics
 from mipevents.speakers.models import Speaker, SpeakerLogistics
@@ -35,12 +36,34 @@ def invitation_url(raw: str) -> str:
     return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + f"/speakers/invitation/{raw}"
 
 
+def approved_schedulers(person_id: int | None) -> list[Person]:
+    """The schedulers this person approved from their own inbox and has not removed (never one who
+    only asked: a scheduler's word proves nothing)."""
+    if person_id is None:
+        return []
+    return list(db.session.execute(
+        select(Person).join(SchedulerApproval, SchedulerApproval.scheduler_id == Person.id)
+        .where(SchedulerApproval.person_id == person_id, SchedulerApproval.approved_at.is_not(None),
+               SchedulerApproval.revoked_at.is_(None), Person.erased_at.is_(None))
+        .order_by(SchedulerApproval.id)).scalars())
+
+
+def is_approved_scheduler(person_id: int | None, scheduler_id: int | None) -> bool:
+    return scheduler_id is not None and any(p.id == scheduler_id for p in approved_schedulers(person_id))
+
+
 def _send(invitation: Invitation, event: str, dedupe_key: str | None = None) -> OutboxMessage:
-    """Queue the email to the speaker's own address (the only place a link to their page may go: their
-    answer and their profile are theirs); its private link is made when it is delivered (agenda.emails)."""
+    """Queue the email to the speaker's own address, and a copy to each scheduler the speaker approved
+    (their office, who sends bios and headshots); each private link is made when it is delivered
+    (agenda.emails), a scheduler's only while the speaker still approves them."""
     speaker = invitation.link.speaker
-    return enqueue(KIND, speaker.email, {"invitation_id": invitation.id, "event": event},
-                   person=speaker.person, dedupe_key=dedupe_key)
+    context = {"invitation_id": invitation.id, "event": event}
+    own = enqueue(KIND, speaker.email, context, person=speaker.person, dedupe_key=dedupe_key)
+    for scheduler in approved_schedulers(speaker.person_id):
+        if scheduler.id != speaker.person_id:
+            enqueue(KIND, scheduler.email, context | {"to_scheduler": True}, person=scheduler,
+                    dedupe_key=f"{dedupe_key}:scheduler:{scheduler.id}" if dedupe_key else None)
+    return own
 
 
 def invite(link: SessionSpeaker, note: str = "", *, actor, now: datetime | None = None) -> Invitation:
@@ -88,8 +111,11 @@ def invitation_for_token(raw: str) -> Invitation | None:
     if token is None or token.subject_id is None:
         return None
     invitation = db.session.get(Invitation, token.subject_id)
-    if invitation is None or invitation.link.speaker.person_id != token.person_id:
+    if invitation is None:
         return None
+    speaker_person = invitation.link.speaker.person_id
+    if token.person_id != speaker_person and not is_approved_scheduler(speaker_person, token.person_id):
+        return None     # a scheduler's link stops when the speaker removes them
     return invitation
 
 

@@ -245,3 +245,42 @@ def test_erasing_the_speaker_removes_invitations_drafts_and_travel(staff_client,
     assert db.session.execute(select(ProfileDraft)).all() == []
     assert db.session.execute(select(SpeakerLogistics)).all() == []
     assert _link(item, tacoma).role == "moderator"
+
+
+def test_an_approved_scheduler_gets_a_copy_with_a_link_that_ends_when_removed(staff_client, smtp_server, panel):
+    """The speaker's office answers for them once the speaker approved it from their own inbox; a
+    scheduler who only asked gets nothing, and a removed one's link stops at once."""
+    from mipevents.people.models import SchedulerApproval
+    from mipevents.people.services import person_for_email
+
+    _, item, tacoma, dubuque = panel
+    now = datetime.now(UTC)
+    office = person_for_email("office@tacoma.example", "Tacoma office")
+    asker = person_for_email("someone@elsewhere.example", "Asked only")
+    approval = SchedulerApproval(person_id=tacoma.person_id, scheduler_id=office.id, requested_at=now, approved_at=now)
+    db.session.add_all([approval, SchedulerApproval(person_id=dubuque.person_id, scheduler_id=asker.id, requested_at=now)])
+    db.session.commit()
+
+    _invite(staff_client, item, tacoma)
+    _invite(staff_client, item, dubuque)
+    assert smtp_server.to("someone@elsewhere.example") == []
+    [copy] = smtp_server.to("office@tacoma.example")
+    assert copy["Subject"] == f"For Mayor Victoria Woodards: invitation to speak: Housing that works, {item.meeting.name}"
+    body = copy.get_body(("plain",)).get_content()
+    assert "You manage Mayor Victoria Woodards's registrations" in body
+    own, theirs = _path_in(smtp_server.to("mayor@tacoma.example")[0]), _path_in(copy)
+    assert own != theirs
+    client = staff_client.application.test_client()
+    assert client.post(theirs + "/answer", data={"decision": "accepted"}).status_code == 303
+    assert db.session.execute(select(Invitation.status).where(Invitation.link_id == _link(item, tacoma).id)).scalar_one() == "accepted"
+
+    # The speaker removes the office: its link opens nothing, the speaker's own still works, and a
+    # reminder's copy goes to nobody.
+    approval.revoked_at = datetime.now(UTC)
+    db.session.commit()
+    assert (client.get(theirs).status_code, client.get(own).status_code) == (404, 200)
+    invitation = db.session.execute(select(Invitation).where(Invitation.link_id == _link(item, dubuque).id)).scalar_one()
+    smtp_server.messages.clear()
+    assert staff_client.post(f"/staff/invitations/{invitation.id}/remind").status_code == 303
+    send_pending()
+    assert [to for to, _ in smtp_server.messages] == [["mayor@dubuque.example"]]
