@@ -1,6 +1,7 @@
 """Inviting speakers to their roles: the invitation and its private link ("invitation" purpose; a copy
-with a link of its own to each scheduler the speaker approved), the speaker's answer (accept, or decline with a reason), staff's one-click reminder, the reminder queued
-once after a week without a reply, and each meeting's list of who said what."""
+with a link of its own to each scheduler the speaker approved), the speaker's answer (accept, or
+decline with a reason), staff's one-click reminder, the reminder queued once after a week without a
+reply, and each meeting's list of who said what."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
