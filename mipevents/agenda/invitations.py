@@ -17,8 +17,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
-from mipevents.people.models import Person, SchedulerApproval
-from mipevents.people.services import person_for_email, resolve_token
+from mipevents.people.services import approved_schedulers, person_for_email, resolve_token
 from mipevents.speakers.logistics import meeting_logistics
 from mipevents.speakers.models import Speaker, SpeakerLogistics
 
@@ -35,18 +34,6 @@ class InvitationProblem(ValueError):
 
 def invitation_url(raw: str) -> str:
     return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + f"/speakers/invitation/{raw}"
-
-
-def approved_schedulers(person_id: int | None) -> list[Person]:
-    """The schedulers this person approved from their own inbox and has not removed (never one who
-    only asked: a scheduler's word proves nothing)."""
-    if person_id is None:
-        return []
-    return list(db.session.execute(
-        select(Person).join(SchedulerApproval, SchedulerApproval.scheduler_id == Person.id)
-        .where(SchedulerApproval.person_id == person_id, SchedulerApproval.approved_at.is_not(None),
-               SchedulerApproval.revoked_at.is_(None), Person.erased_at.is_(None))
-        .order_by(SchedulerApproval.id)).scalars())
 
 
 def is_approved_scheduler(person_id: int | None, scheduler_id: int | None) -> bool:
