@@ -44,7 +44,7 @@ def _send(invitation: Invitation, event: str, dedupe_key: str | None = None) -> 
     """Queue the email to the speaker's own address, and a copy to each scheduler the speaker approved
     (their office, who sends bios and headshots); each private link is made when it is delivered
     (agenda.emails), a scheduler's only while the speaker still approves them."""
-    speaker = invitation.link.speaker
+    speaker = invitation.speaker
     context = {"invitation_id": invitation.id, "event": event}
     own = enqueue(KIND, speaker.email, context, person=speaker.person, dedupe_key=dedupe_key)
     for scheduler in approved_schedulers(speaker.person_id):
@@ -54,23 +54,29 @@ def _send(invitation: Invitation, event: str, dedupe_key: str | None = None) -> 
     return own
 
 
-def invite(link: SessionSpeaker, note: str = "", *, actor, now: datetime | None = None) -> Invitation:
-    """Invite the speaker to their role on this session and email them (flushed; the caller commits).
-    A speaker without an email cannot be invited; one already invited is reminded instead."""
-    speaker = link.speaker
+def create(speaker: Speaker, role: str, what: str, note: str = "", *, actor, now: datetime | None = None,
+           link: SessionSpeaker | None = None) -> Invitation:
+    """Invite the speaker to `role` (on `what`, for the audit) and email them (flushed; the caller
+    commits). A speaker without an email cannot be invited. A showcase slot or a webinar presenter
+    then points at the invitation (workflows.invitations)."""
     if not speaker.email:
         raise InvitationProblem(f"Add an email address to {speaker.display_name}'s profile to invite them.")
-    if link.invitation is not None:
-        raise InvitationProblem(f"{speaker.display_name} is already invited to this session.")
     if speaker.person is None:
         speaker.person = person_for_email(speaker.email, speaker.name)
-    invitation = Invitation(link=link, note=(note or "").strip(), invited_at=now or utcnow())
+    invitation = Invitation(link=link, speaker=speaker, role=role, note=(note or "").strip(), invited_at=now or utcnow())
     db.session.add(invitation)
     db.session.flush()
     _send(invitation, "invited")
     audit.record("invite_speaker", invitation, actor=actor,
-                 summary=f"Invited {speaker.display_name} to “{link.item.title}” as {link.role}")
+                 summary=f"Invited {speaker.display_name} to “{what}” as {role}")
     return invitation
+
+
+def invite(link: SessionSpeaker, note: str = "", *, actor, now: datetime | None = None) -> Invitation:
+    """Invite the speaker to their role on this session; one already invited is reminded instead."""
+    if link.invitation is not None:
+        raise InvitationProblem(f"{link.speaker.display_name} is already invited to this session.")
+    return create(link.speaker, link.role, link.item.title, note, actor=actor, now=now, link=link)
 
 
 def remind(invitation: Invitation, *, actor, now: datetime | None = None) -> None:
@@ -79,8 +85,8 @@ def remind(invitation: Invitation, *, actor, now: datetime | None = None) -> Non
         raise InvitationProblem("Only an invitation still waiting for an answer can be reminded.")
     invitation.reminded_at = now or utcnow()
     _send(invitation, "reminder")
-    audit.record("remind_speaker", invitation, actor=actor,
-                 summary=f"Reminded {invitation.link.speaker.display_name} of “{invitation.link.item.title}”")
+    audit.record("remind_speaker", invitation, actor=actor, summary=f"Reminded {invitation.speaker.display_name}"
+                 + (f" of “{invitation.link.item.title}”" if invitation.link is not None else ""))
 
 
 def respond(invitation: Invitation, decision: str, reason: str = "", *, now: datetime | None = None) -> None:
@@ -91,7 +97,8 @@ def respond(invitation: Invitation, decision: str, reason: str = "", *, now: dat
     invitation.reason = (reason or "").strip() if decision == "declined" else ""
     invitation.responded_at = now or utcnow()
     audit.record(f"invitation_{decision}", invitation, actor=None,
-                 summary=f"{invitation.link.speaker.display_name} {decision} “{invitation.link.item.title}”")
+                 summary=f"{invitation.speaker.display_name} {decision} "
+                 + (f"“{invitation.link.item.title}”" if invitation.link is not None else f"invitation {invitation.id}"))
 
 
 def invitation_for_token(raw: str) -> Invitation | None:
@@ -101,18 +108,44 @@ def invitation_for_token(raw: str) -> Invitation | None:
     invitation = db.session.get(Invitation, token.subject_id)
     if invitation is None:
         return None
-    speaker_person = invitation.link.speaker.person_id
+    speaker_person = invitation.speaker.person_id
     if token.person_id != speaker_person and not is_approved_scheduler(speaker_person, token.person_id):
         return None     # a scheduler's link stops when the speaker removes them
     return invitation
 
 
 def speaker_invitations(speaker: Speaker) -> list[Invitation]:
-    """Every invitation of this speaker, by session time (their page lists them all)."""
+    """Every invitation of this speaker (sessions, showcase slots, webinars), the earliest sent first."""
     return list(db.session.execute(
-        select(Invitation).join(SessionSpeaker, Invitation.link_id == SessionSpeaker.id)
-        .join(AgendaItem, SessionSpeaker.item_id == AgendaItem.id)
-        .where(SessionSpeaker.speaker_id == speaker.id).order_by(AgendaItem.starts_at, AgendaItem.id)).scalars())
+        select(Invitation).where(Invitation.speaker_id == speaker.id)
+        .order_by(Invitation.invited_at, Invitation.id)).scalars())
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What an invitation is to, in words and times for its email and the speaker's page: a session,
+    a showcase slot (`item` its showcase session) or a webinar (`meeting` and `item` None)."""
+    title: str
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+    zone: str
+    event_name: str                       # the meeting's name, or "a webinar"
+    room: str = ""
+    venue: str = ""
+    meeting: Meeting | None = None
+    item: AgendaItem | None = None
+    detail: str = ""                      # a showcase slot's order and planned time
+
+
+def session_invited(invitation: Invitation) -> Invited | None:
+    """What a session invitation is to (None for the others: workflows.invitations.describe)."""
+    link = invitation.link
+    if link is None:
+        return None
+    item, meeting = link.item, link.item.meeting
+    return Invited(item.title, invitation.role, item.starts_at, item.ends_at, meeting.timezone, meeting.name,
+                   item.room.name if item.room else "", meeting.venue or "", meeting, item)
 
 
 @dataclass(frozen=True)
@@ -158,7 +191,7 @@ def queue_invitation_reminders(now: datetime | None = None) -> int:
     done = set(db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars())
     queued = 0
     for invitation in waiting:
-        if reminder_key(invitation.id) in done or not invitation.link.speaker.email:
+        if reminder_key(invitation.id) in done or not invitation.speaker.email:
             continue
         try:
             with db.session.begin_nested():

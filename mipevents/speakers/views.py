@@ -34,7 +34,7 @@ def show_speaker(speaker_id):
         ("speaker", speaker_id), version,
         lambda: render_template("speakers/show_speaker.html", speaker=speaker,
                                 by_meeting=speaker_pages.by_meeting(speaker_pages.speaker_appearances(speaker_id)),
-                                webinars=speaker_pages.speaker_webinars(speaker_id)))
+                                webinars=speaker_pages.speaker_webinars(speaker_id) if versions[1] else []))
 
 
 @bp.route("/speakers/<int:speaker_id>/photo")

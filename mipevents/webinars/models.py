@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from mipevents.agenda.models import Invitation
 from mipevents.core import visibility
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import checked_zone, utcnow
@@ -74,8 +75,11 @@ class WebinarPresenter(db.Model):
     speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="presenter")
     position: Mapped[int] = mapped_column(default=0)
+    # The presenter's invitation (agenda.Invitation), once staff sent one.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("speaker_invitations.id", ondelete="SET NULL"), unique=True)
 
     webinar: Mapped[Webinar] = relationship(back_populates="presenter_links")
+    invitation: Mapped[Invitation | None] = relationship()
     speaker: Mapped[Speaker] = relationship(lazy="joined")   # a webinar's presenters come with their profiles
 
     __table_args__ = (UniqueConstraint("webinar_id", "speaker_id"),)

@@ -236,7 +236,8 @@ def _invitations(meeting: Meeting, sp, today: date) -> None:
         status, days_ago, reason = INVITATIONS.get(keys[link.speaker_id], (None, 0, ""))
         if status:
             invited = noon - timedelta(days=days_ago)
-            db.session.add(Invitation(link_id=link.id, status=status, reason=reason, invited_at=invited,
+            db.session.add(Invitation(link_id=link.id, speaker_id=link.speaker_id, role=link.role, status=status,
+                                      reason=reason, invited_at=invited,
                                       responded_at=None if status == "invited" else invited + timedelta(days=2)))
     db.session.add(SpeakerLogistics(
         speaker_id=sp["kowalski"].id, meeting_id=meeting.id, av_needs="Slides from a laptop; a lapel microphone.",

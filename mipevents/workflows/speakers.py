@@ -148,7 +148,7 @@ def _public_versions(speaker_id: int) -> tuple[tuple, tuple]:
 
 
 def public_speaker_or_404(speaker_id: int) -> tuple[Speaker, tuple]:
-    """The speaker and the versions their public pages depend on; 404 unless they appear on at
+    """The speaker and the versions their public pages depend on, (meetings, webinars); 404 unless they appear on at
     least one public session or present a public webinar (a speaker on drafts only stays private)."""
     speaker = db.session.get(Speaker, speaker_id)
     if speaker is None:
@@ -156,7 +156,7 @@ def public_speaker_or_404(speaker_id: int) -> tuple[Speaker, tuple]:
     versions, presenting = _public_versions(speaker_id)
     if not versions and not presenting:
         abort(404)
-    return speaker, (versions, presenting) if presenting else versions
+    return speaker, (versions, presenting)
 
 
 def speaker_webinars(speaker_id: int) -> list[Webinar]:
