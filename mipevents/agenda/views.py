@@ -100,9 +100,14 @@ def _own_page(token, invitation, answer_form=None, profile_form=None, logistics_
                                                     "reason": invitation.reason})
     return _private(make_response(render_template(
         "agenda/invitation.html", token=token, invitation=invitation, speaker=speaker, what=what, item=what.item,
-        meeting=meeting, others=[(other, invitation_work.describe(other)) for other in invitations.speaker_invitations(speaker)],
-        draft=draft,
+        meeting=meeting, others=_in_time_order(invitations.speaker_invitations(speaker)), draft=draft,
         answer_form=answer_form, profile_form=profile_form, logistics_form=logistics_form), status))
+
+
+def _in_time_order(found):
+    """The speaker's invitations with what each is to, by when it happens (those to nothing left out)."""
+    described = [(invitation, invitation_work.describe(invitation)) for invitation in found]
+    return sorted(((i, what) for i, what in described if what is not None), key=lambda pair: (pair[1].starts_at, pair[0].id))
 
 
 @bp.route("/speakers/invitation/<token>")
