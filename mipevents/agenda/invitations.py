@@ -1,6 +1,7 @@
-"""Inviting speakers to their roles: the invitation and its private link ("invitation" purpose), the
-speaker's answer (accept, or decline with a reason), staff's one-click reminder, the reminder queued
-once after a week without a reply, and each meeting's list of who said what."""
+"""Inviting speakers to their roles: the invitation and its private link ("invitation" purpose; a copy
+with a link of its own to each scheduler the speaker approved), the speaker's answer (accept, or
+decline with a reason), staff's one-click reminder, the reminder queued once after a week without a
+reply, and each meeting's list of who said what."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +17,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
-from mipevents.people.services import person_for_email, resolve_token
+from mipevents.people.services import approved_schedulers, person_for_email, resolve_token
 from mipevents.speakers.logistics import meeting_logistics
 from mipevents.speakers.models import Speaker, SpeakerLogistics
 
@@ -35,31 +36,47 @@ def invitation_url(raw: str) -> str:
     return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/") + f"/speakers/invitation/{raw}"
 
 
+def is_approved_scheduler(person_id: int | None, scheduler_id: int | None) -> bool:
+    return scheduler_id is not None and any(p.id == scheduler_id for p in approved_schedulers(person_id))
+
+
 def _send(invitation: Invitation, event: str, dedupe_key: str | None = None) -> OutboxMessage:
-    """Queue the email to the speaker's own address (the only place a link to their page may go: their
-    answer and their profile are theirs); its private link is made when it is delivered (agenda.emails)."""
-    speaker = invitation.link.speaker
-    return enqueue(KIND, speaker.email, {"invitation_id": invitation.id, "event": event},
-                   person=speaker.person, dedupe_key=dedupe_key)
+    """Queue the email to the speaker's own address, and a copy to each scheduler the speaker approved
+    (their office, who sends bios and headshots); each private link is made when it is delivered
+    (agenda.emails), a scheduler's only while the speaker still approves them."""
+    speaker = invitation.speaker
+    context = {"invitation_id": invitation.id, "event": event}
+    own = enqueue(KIND, speaker.email, context, person=speaker.person, dedupe_key=dedupe_key)
+    for scheduler in approved_schedulers(speaker.person_id):
+        if scheduler.id != speaker.person_id:
+            enqueue(KIND, scheduler.email, context | {"to_scheduler": True}, person=scheduler,
+                    dedupe_key=f"{dedupe_key}:scheduler:{scheduler.id}" if dedupe_key else None)
+    return own
 
 
-def invite(link: SessionSpeaker, note: str = "", *, actor, now: datetime | None = None) -> Invitation:
-    """Invite the speaker to their role on this session and email them (flushed; the caller commits).
-    A speaker without an email cannot be invited; one already invited is reminded instead."""
-    speaker = link.speaker
+def create(speaker: Speaker, role: str, what: str, note: str = "", *, actor, now: datetime | None = None,
+           link: SessionSpeaker | None = None) -> Invitation:
+    """Invite the speaker to `role` (on `what`, for the audit) and email them (flushed; the caller
+    commits). A speaker without an email cannot be invited. A showcase slot or a webinar presenter
+    then points at the invitation (workflows.invitations)."""
     if not speaker.email:
         raise InvitationProblem(f"Add an email address to {speaker.display_name}'s profile to invite them.")
-    if link.invitation is not None:
-        raise InvitationProblem(f"{speaker.display_name} is already invited to this session.")
     if speaker.person is None:
         speaker.person = person_for_email(speaker.email, speaker.name)
-    invitation = Invitation(link=link, note=(note or "").strip(), invited_at=now or utcnow())
+    invitation = Invitation(link=link, speaker=speaker, role=role, note=(note or "").strip(), invited_at=now or utcnow())
     db.session.add(invitation)
     db.session.flush()
     _send(invitation, "invited")
     audit.record("invite_speaker", invitation, actor=actor,
-                 summary=f"Invited {speaker.display_name} to “{link.item.title}” as {link.role}")
+                 summary=f"Invited {speaker.display_name} to “{what}” as {role}")
     return invitation
+
+
+def invite(link: SessionSpeaker, note: str = "", *, actor, now: datetime | None = None) -> Invitation:
+    """Invite the speaker to their role on this session; one already invited is reminded instead."""
+    if link.invitation is not None:
+        raise InvitationProblem(f"{link.speaker.display_name} is already invited to this session.")
+    return create(link.speaker, link.role, link.item.title, note, actor=actor, now=now, link=link)
 
 
 def remind(invitation: Invitation, *, actor, now: datetime | None = None) -> None:
@@ -68,8 +85,8 @@ def remind(invitation: Invitation, *, actor, now: datetime | None = None) -> Non
         raise InvitationProblem("Only an invitation still waiting for an answer can be reminded.")
     invitation.reminded_at = now or utcnow()
     _send(invitation, "reminder")
-    audit.record("remind_speaker", invitation, actor=actor,
-                 summary=f"Reminded {invitation.link.speaker.display_name} of “{invitation.link.item.title}”")
+    audit.record("remind_speaker", invitation, actor=actor, summary=f"Reminded {invitation.speaker.display_name}"
+                 + (f" of “{invitation.link.item.title}”" if invitation.link is not None else ""))
 
 
 def respond(invitation: Invitation, decision: str, reason: str = "", *, now: datetime | None = None) -> None:
@@ -80,7 +97,8 @@ def respond(invitation: Invitation, decision: str, reason: str = "", *, now: dat
     invitation.reason = (reason or "").strip() if decision == "declined" else ""
     invitation.responded_at = now or utcnow()
     audit.record(f"invitation_{decision}", invitation, actor=None,
-                 summary=f"{invitation.link.speaker.display_name} {decision} “{invitation.link.item.title}”")
+                 summary=f"{invitation.speaker.display_name} {decision} "
+                 + (f"“{invitation.link.item.title}”" if invitation.link is not None else f"invitation {invitation.id}"))
 
 
 def invitation_for_token(raw: str) -> Invitation | None:
@@ -88,17 +106,46 @@ def invitation_for_token(raw: str) -> Invitation | None:
     if token is None or token.subject_id is None:
         return None
     invitation = db.session.get(Invitation, token.subject_id)
-    if invitation is None or invitation.link.speaker.person_id != token.person_id:
+    if invitation is None:
         return None
+    speaker_person = invitation.speaker.person_id
+    if token.person_id != speaker_person and not is_approved_scheduler(speaker_person, token.person_id):
+        return None     # a scheduler's link stops when the speaker removes them
     return invitation
 
 
 def speaker_invitations(speaker: Speaker) -> list[Invitation]:
-    """Every invitation of this speaker, by session time (their page lists them all)."""
+    """Every invitation of this speaker (sessions, showcase slots, webinars), the earliest sent first."""
     return list(db.session.execute(
-        select(Invitation).join(SessionSpeaker, Invitation.link_id == SessionSpeaker.id)
-        .join(AgendaItem, SessionSpeaker.item_id == AgendaItem.id)
-        .where(SessionSpeaker.speaker_id == speaker.id).order_by(AgendaItem.starts_at, AgendaItem.id)).scalars())
+        select(Invitation).where(Invitation.speaker_id == speaker.id)
+        .order_by(Invitation.invited_at, Invitation.id)).scalars())
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What an invitation is to, in words and times for its email and the speaker's page: a session,
+    a showcase slot (`item` its showcase session) or a webinar (`meeting` and `item` None)."""
+    title: str
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+    zone: str
+    event_name: str                       # the meeting's name, or "a webinar"
+    room: str = ""
+    venue: str = ""
+    meeting: Meeting | None = None
+    item: AgendaItem | None = None
+    detail: str = ""                      # a showcase slot's order and planned time
+
+
+def session_invited(invitation: Invitation) -> Invited | None:
+    """What a session invitation is to (None for the others: workflows.invitations.describe)."""
+    link = invitation.link
+    if link is None:
+        return None
+    item, meeting = link.item, link.item.meeting
+    return Invited(item.title, invitation.role, item.starts_at, item.ends_at, meeting.timezone, meeting.name,
+                   item.room.name if item.room else "", meeting.venue or "", meeting, item)
 
 
 @dataclass(frozen=True)
@@ -144,7 +191,7 @@ def queue_invitation_reminders(now: datetime | None = None) -> int:
     done = set(db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))).scalars())
     queued = 0
     for invitation in waiting:
-        if reminder_key(invitation.id) in done or not invitation.link.speaker.email:
+        if reminder_key(invitation.id) in done or not invitation.speaker.email:
             continue
         try:
             with db.session.begin_nested():

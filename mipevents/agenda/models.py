@@ -110,13 +110,17 @@ class SessionSpeaker(db.Model):
 
 
 class Invitation(db.Model):
-    """Staff asked this speaker to take this role on this session; the speaker answers through an
-    "invitation" private link (people.Token, subject: this row). Personal data: erased with the person."""
+    """Staff asked this speaker to take a role: on a session (`link`), or presenting a showcase slot or a
+    webinar (those rows point at their invitation: showcase.ShowcaseSlot.invitation_id,
+    webinars.WebinarPresenter.invitation_id). The speaker answers through an "invitation" private link
+    (people.Token, subject: this row). Personal data: erased with the person."""
 
     __tablename__ = "speaker_invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    link_id: Mapped[int] = mapped_column(ForeignKey("session_speakers.id", ondelete="CASCADE"), unique=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("session_speakers.id", ondelete="CASCADE"), unique=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="speaker", server_default="speaker")
     status: Mapped[str] = mapped_column(String(20), default="invited")
     note: Mapped[str] = mapped_column(Text, default="")          # staff's personal note in the email
     reason: Mapped[str] = mapped_column(Text, default="")        # the speaker's reason for declining
@@ -124,7 +128,8 @@ class Invitation(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    link: Mapped[SessionSpeaker] = relationship(back_populates="invitation")
+    link: Mapped[SessionSpeaker | None] = relationship(back_populates="invitation")
+    speaker: Mapped[Speaker] = relationship()
 
     __table_args__ = (
         CheckConstraint("status IN ('invited', 'accepted', 'declined')", name="status_known"),

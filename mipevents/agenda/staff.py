@@ -27,6 +27,7 @@ from mipevents.core.web import query_id, status_change
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.speakers.models import Speaker
+from mipevents.workflows import invitations as invitation_work
 
 staff_bp = Blueprint("agenda_staff", __name__, url_prefix="/staff")
 
@@ -457,8 +458,13 @@ def remind(invitation_id):
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"Reminded {invitation.link.speaker.display_name}.", "success")
-    return redirect(url_for(".meeting_invitations", meeting_id=invitation.link.item.meeting_id), 303)
+            flash(f"Reminded {invitation.speaker.display_name}.", "success")
+    what = invitation_work.describe(invitation)
+    if what is not None and what.meeting is not None:
+        return redirect(url_for(".meeting_invitations", meeting_id=what.meeting.id), 303)
+    webinar_id = invitation_work.webinar_id_of(invitation)
+    return redirect(url_for("webinars_staff.edit_webinar", webinar_id=webinar_id) if webinar_id
+                    else url_for("webinars_staff.list_webinars"), 303)
 
 
 @staff_bp.route("/meetings/<int:meeting_id>/invitations")

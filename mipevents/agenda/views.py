@@ -13,6 +13,7 @@ from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.meetings.queries import is_past, meeting_version, public_meeting_head_or_404
+from mipevents.workflows import invitations as invitation_work
 from mipevents.workflows import speakers as speaker_work
 from mipevents.workflows import write_ups
 
@@ -106,7 +107,7 @@ def changes(slug):
 
 def _invitation_or_404(token):
     invitation = invitations.invitation_for_token(token)
-    if invitation is None:
+    if invitation is None or invitation_work.describe(invitation) is None:
         abort(404)
     return invitation
 
@@ -120,9 +121,10 @@ def _private(response):
 
 
 def _own_page(token, invitation, answer_form=None, profile_form=None, logistics_form=None, status=200):
-    speaker = invitation.link.speaker
-    meeting = invitation.link.item.meeting
-    if logistics_form is None:
+    speaker = invitation.speaker
+    what = invitation_work.describe(invitation)
+    meeting = what.meeting                  # None for a webinar: no travel, no briefing book
+    if logistics_form is None and meeting is not None:
         logistics_form = SpeakerLogisticsForm(obj=speaker_work.speaker_travel(speaker, meeting))
     draft = speaker_work.profile_draft(speaker)
     if profile_form is None:
@@ -132,9 +134,15 @@ def _own_page(token, invitation, answer_form=None, profile_form=None, logistics_
         answer_form = RespondToInvitationForm(data={"decision": invitation.status if invitation.status != "invited" else None,
                                                     "reason": invitation.reason})
     return _private(make_response(render_template(
-        "agenda/invitation.html", token=token, invitation=invitation, speaker=speaker, item=invitation.link.item,
-        meeting=meeting, others=invitations.speaker_invitations(speaker), draft=draft,
+        "agenda/invitation.html", token=token, invitation=invitation, speaker=speaker, what=what, item=what.item,
+        meeting=meeting, others=_in_time_order(invitations.speaker_invitations(speaker)), draft=draft,
         answer_form=answer_form, profile_form=profile_form, logistics_form=logistics_form), status))
+
+
+def _in_time_order(found):
+    """The speaker's invitations with what each is to, by when it happens (those to nothing left out)."""
+    described = [(invitation, invitation_work.describe(invitation)) for invitation in found]
+    return sorted(((i, what) for i, what in described if what is not None), key=lambda pair: (pair[1].starts_at, pair[0].id))
 
 
 @bp.route("/speakers/invitation/<token>")
@@ -164,7 +172,7 @@ def propose_profile(token):
         upload = form.photo.data
         photo = upload.read(limit + 1) if upload and getattr(upload, "filename", "") else None
         try:
-            draft = speaker_work.propose_profile_changes(invitation.link.speaker, form.values(), photo, max_bytes=limit)
+            draft = speaker_work.propose_profile_changes(invitation.speaker, form.values(), photo, max_bytes=limit)
         except speaker_work.ProfileProblem as exc:
             db.session.rollback()
             getattr(form, exc.field or "photo", form.photo).errors.append(str(exc))
@@ -179,10 +187,13 @@ def propose_profile(token):
 @bp.route("/speakers/invitation/<token>/travel", methods=["POST"])
 def save_travel(token):
     invitation = _invitation_or_404(token)
+    meeting = invitation_work.describe(invitation).meeting
+    if meeting is None:
+        abort(404)              # a webinar: no travel to tell
     form = SpeakerLogisticsForm()
     if not form.validate_on_submit():
         return _own_page(token, invitation, logistics_form=form, status=422)
-    speaker_work.save_speaker_travel(invitation.link.speaker, invitation.link.item.meeting, form.values())
+    speaker_work.save_speaker_travel(invitation.speaker, meeting, form.values())
     db.session.commit()
     flash("Saved your travel and A/V details.", "success")
     return _private(redirect(url_for(".invitation", token=token) + "#travel-details", 303))

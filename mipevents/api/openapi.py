@@ -98,7 +98,14 @@ SCHEMAS = {
         "meeting": _object({"slug": STRING, "name": STRING, "links": _links("self")}),
     }),
     "MeetingSpeaker": {"allOf": [_ref("Speaker"), _object({"roles": {"type": "array", "items": _ref("SpeakerRole")}})]},
-    "SpeakerProfile": {"allOf": [_ref("Speaker"), _object({"roles": {"type": "array", "items": _ref("SpeakerRole")}})]},
+    "SpeakerWebinar": _object({
+        "id": {"type": "integer"}, "slug": STRING, "title": STRING,
+        "status": {"type": "string", "enum": ["published", "cancelled"]}, "role": {"type": "string", "enum": ["presenter"]},
+        "starts_at": INSTANT, "ends_at": INSTANT, "starts_at_local": LOCAL, "timezone": STRING,
+        "links": _links("self", "html"),
+    }),
+    "SpeakerProfile": {"allOf": [_ref("Speaker"), _object({"roles": {"type": "array", "items": _ref("SpeakerRole")},
+                                                           "webinars": {"type": "array", "items": _ref("SpeakerWebinar")}})]},
     "ShowcaseSlot": _object({
         "id": {"type": "integer"}, "order": {"type": "integer", "minimum": 1}, "title": STRING, "summary": STRING,
         "topic": STRING, "link_url": _nullable(STRING),
@@ -111,7 +118,11 @@ SCHEMAS = {
                             "status": {"type": "string", "enum": ["published", "cancelled"]}, "links": _links("self")}),
     }),
     "Webinar": _object({
-        "id": {"type": "integer"}, "slug": STRING, "title": STRING, "description": STRING, "presenters": STRING,
+        "id": {"type": "integer"}, "slug": STRING, "title": STRING, "description": STRING,
+        "presenters": {**STRING, "description": "The presenters as one text, a line each"},
+        "speakers": {"type": "array", "description": "The presenters' speaker profiles, in order",
+                     "items": _object({**SPEAKER_SUMMARY, "role": {"type": "string", "enum": ["presenter"]},
+                                       "links": _links("self", "html")})},
         "status": {"type": "string", "enum": ["published", "cancelled"]},
         "starts_at": INSTANT, "ends_at": INSTANT, "starts_at_local": LOCAL, "ends_at_local": LOCAL,
         "timezone": STRING, "zone_abbrev": STRING,

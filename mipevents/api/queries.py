@@ -2,7 +2,7 @@
 each page loaded in a fixed number of queries whatever the agenda's size."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -14,7 +14,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import Speaker
-from mipevents.webinars.models import Webinar
+from mipevents.webinars.models import Webinar, WebinarPresenter
 
 PUBLIC = visibility.PUBLIC_STATUSES
 
@@ -157,20 +157,36 @@ def public_speaker_links(speaker_id: int) -> list[SessionSpeaker]:
 
 
 def speaker_version(speaker_id: int) -> tuple | None:
-    """What a speaker's public profile depends on: their edits and the agenda versions of the
-    public meetings they speak at; None when there is no such speaker or nothing public."""
+    """What a speaker's public profile depends on: their edits, the agenda versions of the public
+    meetings they speak at and the versions of the public webinars they present (one query); None
+    when there is no such speaker or nothing public."""
     row = db.session.execute(select(Speaker.updated_at, Speaker.photo_version).where(Speaker.id == speaker_id)).one_or_none()
     if row is None:
         return None
-    meetings = db.session.execute(
-        select(Meeting.id, Meeting.agenda_version).distinct()
-        .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
-        .join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
-        .where(SessionSpeaker.speaker_id == speaker_id, *visibility.public_events(Meeting))
-        .order_by(Meeting.id)).all()
-    if not meetings:
+    meetings = (select(literal("meeting").label("kind"), Meeting.id, Meeting.agenda_version.label("version")).distinct()
+                .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+                .join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
+                .where(SessionSpeaker.speaker_id == speaker_id, *visibility.public_events(Meeting)))
+    webinars = (select(literal("webinar").label("kind"), Webinar.id, Webinar.version.label("version"))
+                .join(WebinarPresenter, WebinarPresenter.webinar_id == Webinar.id)
+                .where(WebinarPresenter.speaker_id == speaker_id, *visibility.public_events(Webinar)))
+    rows = sorted(db.session.execute(union_all(meetings, webinars)).all(), key=lambda r: (r.kind, r.id))
+    if not rows:
         return None
-    return str(row.updated_at), row.photo_version, tuple(tuple(m) for m in meetings)
+    meetings = [(r.id, r.version) for r in rows if r.kind == "meeting"]
+    webinars = [(r.id, r.version) for r in rows if r.kind == "webinar"]
+    return str(row.updated_at), row.photo_version, tuple(tuple(m) for m in meetings), tuple(tuple(w) for w in webinars)
+
+
+def speaker(speaker_id: int) -> Speaker | None:
+    return db.session.get(Speaker, speaker_id)
+
+
+def public_speaker_webinars(speaker_id: int) -> list[Webinar]:
+    """The public webinars a speaker presents, in start order."""
+    return list(db.session.execute(
+        _public_webinars().join(WebinarPresenter, WebinarPresenter.webinar_id == Webinar.id)
+        .where(WebinarPresenter.speaker_id == speaker_id).order_by(Webinar.starts_at, Webinar.id)).scalars())
 
 
 # ------------------------------------------------------------------------------------------ showcase
@@ -191,6 +207,11 @@ def _public_webinars():
     return select(Webinar).where(*visibility.public_events(Webinar))
 
 
+def _with_presenters(stmt):
+    """Their presenters' profiles in one more query, however many webinars."""
+    return stmt.options(selectinload(Webinar.presenter_links).joinedload(WebinarPresenter.speaker))
+
+
 def webinars_version() -> tuple:
     count, latest, versions = db.session.execute(
         select(func.count(), func.max(Webinar.updated_at), func.sum(Webinar.version))).one()
@@ -200,8 +221,10 @@ def webinars_version() -> tuple:
 def webinars_page(limit: int, offset: int) -> Page:
     """Public webinars in start order (past ones too: the list is keyed by versions, not the clock)."""
     count = select(func.count()).select_from(Webinar).where(*visibility.public_events(Webinar))
-    return _page(_public_webinars().order_by(Webinar.starts_at, Webinar.id), count, limit, offset)
+    return _page(_with_presenters(_public_webinars()).order_by(Webinar.starts_at, Webinar.id), count, limit, offset)
 
 
 def public_webinar(slug: str) -> Webinar | None:
-    return db.session.execute(_public_webinars().where(Webinar.slug == slug)).scalar_one_or_none()
+    stmt = _public_webinars().where(Webinar.slug == slug).options(
+        joinedload(Webinar.presenter_links).joinedload(WebinarPresenter.speaker))
+    return db.session.execute(stmt).unique().scalar_one_or_none()

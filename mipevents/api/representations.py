@@ -88,6 +88,15 @@ def speaker_json(speaker, base: str) -> dict:
             "links": _speaker_links(speaker, base)}
 
 
+def speaker_webinar_json(webinar, base: str) -> dict:
+    """A webinar a speaker presents, as their profile lists it."""
+    zone = webinar.timezone
+    return {"id": webinar.id, "slug": webinar.slug, "title": webinar.title, "status": webinar.status, "role": "presenter",
+            "starts_at": _utc(webinar.starts_at), "ends_at": _utc(webinar.ends_at),
+            "starts_at_local": _local(webinar.starts_at, zone), "timezone": zone,
+            "links": {"self": f"{base}/api/v1/webinars/{webinar.slug}", "html": f"{base}/webinars/{webinar.slug}/"}}
+
+
 def speaker_role_json(link, base: str) -> dict:
     """One of a speaker's roles: the session (with its meeting) and the role on it."""
     item = link.item
@@ -141,6 +150,8 @@ def webinar_json(webinar, base: str) -> dict:
     return {
         "id": webinar.id, "slug": webinar.slug, "title": webinar.title, "description": webinar.description,
         "presenters": webinar.presenters, "status": webinar.status,
+        "speakers": [{**_speaker_fields(link.speaker, base), "role": link.role,
+                      "links": _speaker_links(link.speaker, base)} for link in webinar.presenter_links],
         "starts_at": _utc(webinar.starts_at), "ends_at": _utc(webinar.ends_at),
         "starts_at_local": _local(webinar.starts_at, zone), "ends_at_local": _local(webinar.ends_at, zone),
         "timezone": zone, "zone_abbrev": zone_abbrev(zone, webinar.starts_at),

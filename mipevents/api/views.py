@@ -173,10 +173,12 @@ def show_speaker(speaker_id):
 
     def build():
         links = queries.public_speaker_links(speaker_id)
-        if not links:
+        webinars = queries.public_speaker_webinars(speaker_id)
+        if not links and not webinars:
             return json_error(404, "not_found", "There is no public speaker with that id.")
-        speaker = links[0].speaker
-        return jsonify({**rep.speaker_json(speaker, _base()), "roles": [rep.speaker_role_json(link, _base()) for link in links]})
+        speaker = links[0].speaker if links else queries.speaker(speaker_id)
+        return jsonify({**rep.speaker_json(speaker, _base()), "roles": [rep.speaker_role_json(link, _base()) for link in links],
+                        "webinars": [rep.speaker_webinar_json(w, _base()) for w in webinars]})
 
     return cached_response(("api.speaker", speaker_id), version, build)
 

@@ -405,7 +405,7 @@ class SpeakerTarget:
 def speaker_of_invitation(raw: str) -> Speaker | None:
     """The speaker whose live invitation link this is (agenda's rule), or None."""
     invitation = invitation_for_token(raw)
-    return invitation.link.speaker if invitation is not None else None
+    return invitation.speaker if invitation is not None else None
 
 
 def speaker_targets(speaker: Speaker) -> list[SpeakerTarget]:

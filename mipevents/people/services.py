@@ -9,7 +9,7 @@ from mipevents.core.db_types import UTCDateTime
 from mipevents.core.text import email_key
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.people.models import Person, Token
+from mipevents.people.models import Person, SchedulerApproval, Token
 
 
 def normalise_email(email: str) -> str:
@@ -138,3 +138,16 @@ def reset_token(person: Person, purpose: str, subject_id: int | None = None) -> 
     """'Reset my link': revoke all of that purpose and issue one new token."""
     revoke_tokens(person, purpose, subject_id)
     return mint_token(person, purpose, subject_id)
+
+
+def approved_schedulers(person_id: int | None) -> list[Person]:
+    """The schedulers this person approved from their own inbox and has not removed (never one who
+    only asked: a scheduler's word proves nothing). They get copies of what is sent to the person
+    about their roles (speaker invitations, briefing books)."""
+    if person_id is None:
+        return []
+    return list(db.session.execute(
+        select(Person).join(SchedulerApproval, SchedulerApproval.scheduler_id == Person.id)
+        .where(SchedulerApproval.person_id == person_id, SchedulerApproval.approved_at.is_not(None),
+               SchedulerApproval.revoked_at.is_(None), Person.erased_at.is_(None), Person.id != person_id)
+        .order_by(SchedulerApproval.id)).scalars())

@@ -155,9 +155,12 @@ def meeting_speaker_people(meeting: Meeting) -> list[tuple[Person, Speaker]]:
 def for_invitation_link(raw: str) -> tuple[Person, Meeting] | None:
     """Whose book, and of which meeting, a speaker's live invitation link opens (None: no such link)."""
     invitation = invitation_for_token(raw)
-    if invitation is None or invitation.link.speaker.person is None:
+    if invitation is None or invitation.speaker.person is None:
         return None
-    return invitation.link.speaker.person, invitation.link.item.meeting
+    if invitation.link is not None:
+        return invitation.speaker.person, invitation.link.item.meeting
+    slot = db.session.execute(select(ShowcaseSlot).where(ShowcaseSlot.invitation_id == invitation.id)).scalar_one_or_none()
+    return (invitation.speaker.person, slot.item.meeting) if slot is not None else None   # a webinar has no book
 
 
 def for_manage_link(raw: str) -> tuple[Person, Meeting] | None:

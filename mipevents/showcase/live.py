@@ -35,6 +35,22 @@ class RunState:
         return None
 
 
+def stored_state(run, ids: list[int], current_id: int | None) -> RunState:
+    """A stored run (a showcase's ShowcaseRun or a room's StageRun: state, deadline_at, remaining_us,
+    added_seconds) as the machine's value; `ids` are the run's slots or sessions in order and
+    `current_id` the one it stored as current. A run whose current one left the order is idle again."""
+    if run is None or run.state == "idle":
+        return RunState()
+    if run.state == "finished":
+        return RunState(status="finished")
+    index = next((i for i, found in enumerate(ids) if found == current_id), None)
+    if index is None:
+        return RunState()
+    remaining = timedelta(microseconds=run.remaining_us) if run.remaining_us is not None else None
+    return RunState(status=run.state, index=index, deadline_at=run.deadline_at, remaining=remaining,
+                    added=timedelta(seconds=run.added_seconds))
+
+
 @dataclass(frozen=True)
 class Mark:
     """A fact to record on the slot at `index`: it "started" or "ended" at `at`."""

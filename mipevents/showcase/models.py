@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mipevents.agenda.models import AgendaItem
+from mipevents.agenda.models import AgendaItem, Invitation
 from mipevents.core.db_types import UTCDateTime
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
@@ -33,11 +33,14 @@ class ShowcaseSlot(db.Model):
     actual_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actual_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     external_id: Mapped[str | None] = mapped_column(String(80))
+    # The presenting speaker's invitation to this slot (agenda.Invitation), once staff sent one.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("speaker_invitations.id", ondelete="SET NULL"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     item: Mapped[AgendaItem] = relationship()
     speaker: Mapped[Speaker | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
 
     __table_args__ = (
         CheckConstraint("duration_seconds IS NULL OR duration_seconds > 0", name="duration_positive"),

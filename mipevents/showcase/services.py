@@ -15,7 +15,7 @@ from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.meetings.services import touch
-from mipevents.showcase.live import InvalidAction, LiveRun, Mark, RunState
+from mipevents.showcase.live import InvalidAction, LiveRun, Mark, RunState, stored_state
 from mipevents.showcase.models import ShowcaseRun, ShowcaseSlot, StageRun
 from mipevents.showcase.queries import lineup, plan
 from mipevents.speakers.models import Speaker
@@ -176,16 +176,7 @@ def run_for(item: AgendaItem) -> ShowcaseRun | None:
 
 def to_state(run: ShowcaseRun | None, slots: list[ShowcaseSlot]) -> RunState:
     """The stored run as the state machine's value (a run whose slot vanished is idle again)."""
-    if run is None or run.state == "idle":
-        return RunState()
-    if run.state == "finished":
-        return RunState(status="finished")
-    index = next((i for i, s in enumerate(slots) if s.id == run.current_slot_id), None)
-    if index is None:
-        return RunState()
-    remaining = timedelta(microseconds=run.remaining_us) if run.remaining_us is not None else None
-    return RunState(status=run.state, index=index, deadline_at=run.deadline_at, remaining=remaining,
-                    added=timedelta(seconds=run.added_seconds))
+    return stored_state(run, [s.id for s in slots], run.current_slot_id if run is not None else None)
 
 
 def _store(run: ShowcaseRun, state: RunState, slots: list[ShowcaseSlot]) -> None:

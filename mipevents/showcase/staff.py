@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts.permissions import staff_required
+from mipevents.agenda.forms import InviteSpeakerForm
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
@@ -14,6 +15,7 @@ from mipevents.meetings.models import Meeting
 from mipevents.showcase import queries, services
 from mipevents.showcase.forms import AddSlotForm, EditSlotForm, UpdateTimingForm
 from mipevents.showcase.models import ShowcaseSlot
+from mipevents.workflows import invitations as invitation_work
 
 staff_bp = Blueprint("showcase_staff", __name__, url_prefix="/staff/showcase")
 
@@ -126,6 +128,26 @@ def move_slot(slot_id):
     services.move_slot(slot, direction, actor=current_user)
     db.session.commit()
     return redirect(url_for(".lineup", item_id=item_id, _anchor=f"slot-{slot_id}"), 303)
+
+
+@staff_bp.route("/slots/<int:slot_id>/invite", methods=["POST"])
+@staff_required
+def invite_slot(slot_id):
+    """Invite the slot's mayor the way a session's speakers are (their answer, profile and travel)."""
+    slot = _slot_or_404(slot_id)
+    form = InviteSpeakerForm()
+    if not form.validate_on_submit():
+        flash("The note is too long: at most 2,000 characters.", "error")
+        return redirect(url_for(".lineup", item_id=slot.item_id, _anchor=f"slot-{slot_id}"), 303)
+    try:
+        invitation_work.invite_slot(slot, form.note.data or "", actor=current_user)
+    except invitation_work.InvitationProblem as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Invited {slot.speaker.display_name}: the email is on its way.", "success")
+    return redirect(url_for(".lineup", item_id=slot.item_id, _anchor=f"slot-{slot_id}"), 303)
 
 
 @staff_bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])

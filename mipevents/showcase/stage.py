@@ -1,6 +1,7 @@
 """A room's running order for one day as pure rules: its cues (the room's sessions), how late the run
-is against its plan, the expected starts of the sessions still to come, planned against actual per
-session, and CSV cells a spreadsheet will not run. Plain values, aware UTC instants, no database."""
+is against its plan, the expected starts of the sessions still to come, and CSV cells a spreadsheet
+will not run (planned against actual is showcase.timing's ReportRow). Plain values, aware UTC
+instants, no database."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -108,32 +109,6 @@ def late_words(delay: timedelta) -> str:
     """'Running about 8 minutes late' (to the nearest minute)."""
     minutes = max(round(delay.total_seconds() / 60), 1)
     return f"Running about {minutes} minute{'s' if minutes != 1 else ''} late"
-
-
-@dataclass(frozen=True)
-class TimedSession:
-    """Planned against actual for one session of the run. Seconds; actual ones None when not run."""
-
-    cue: Cue
-    actual_starts_at: datetime | None
-    actual_ends_at: datetime | None
-
-    @property
-    def actual_seconds(self) -> float | None:
-        if self.actual_starts_at is None or self.actual_ends_at is None:
-            return None
-        return (self.actual_ends_at - self.actual_starts_at).total_seconds()
-
-    @property
-    def start_delay_seconds(self) -> float | None:
-        """How much later than planned it started (negative: earlier)."""
-        return None if self.actual_starts_at is None else (self.actual_starts_at - self.cue.starts_at).total_seconds()
-
-    @property
-    def over_seconds(self) -> float | None:
-        """How much longer than planned it ran (negative: shorter)."""
-        actual = self.actual_seconds
-        return None if actual is None else actual - self.cue.seconds
 
 
 def csv_cell(value) -> str:

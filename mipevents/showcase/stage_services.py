@@ -17,8 +17,9 @@ from mipevents.people.models import Token
 from mipevents.people.services import mint_token, person_for_email, token_hash
 from mipevents.showcase import queries, stage
 from mipevents.showcase import services as showcase_services
-from mipevents.showcase.live import InvalidAction, LiveRun, Mark, RunState
+from mipevents.showcase.live import InvalidAction, LiveRun, Mark, RunState, stored_state
 from mipevents.showcase.models import SessionTiming, ShowcaseRun, StageRun
+from mipevents.showcase.timing import ReportRow
 
 LINK_PURPOSES = ("display", "speaker_view")
 TOGGLES = {"blackout": "is_blackout", "hide-timer": "is_timer_hidden"}
@@ -65,16 +66,7 @@ def run_for(room_id: int, day: date) -> StageRun | None:
 
 def to_state(run: StageRun | None, day_cues: list[stage.Cue]) -> RunState:
     """The stored run as the state machine's value (a run whose session left the day is idle)."""
-    if run is None or run.state == "idle":
-        return RunState()
-    if run.state == "finished":
-        return RunState(status="finished")
-    index = next((i for i, c in enumerate(day_cues) if c.id == run.current_item_id), None)
-    if index is None:
-        return RunState()
-    remaining = timedelta(microseconds=run.remaining_us) if run.remaining_us is not None else None
-    return RunState(status=run.state, index=index, deadline_at=run.deadline_at, remaining=remaining,
-                    added=timedelta(seconds=run.added_seconds))
+    return stored_state(run, [c.id for c in day_cues], run.current_item_id if run is not None else None)
 
 
 def _store(run: StageRun, state: RunState, day_cues: list[stage.Cue]) -> None:
@@ -316,10 +308,10 @@ def meeting_live(meeting: Meeting, now: datetime | None = None) -> dict:
 
 # -- records ----------------------------------------------------------------------------------------
 
-def report(room: Room, day: date) -> list[stage.TimedSession]:
-    """Planned against actual for each session of the room's day."""
+def report(room: Room, day: date) -> list[ReportRow]:
+    """Planned against actual for each session of the room's day (each row's `cue` is its session)."""
     _, day_cues = cues(room, day)
     timings = {t.item_id: t for t in db.session.execute(
         select(SessionTiming).where(SessionTiming.item_id.in_([c.id for c in day_cues]))).scalars()}
-    return [stage.TimedSession(c, getattr(timings.get(c.id), "actual_started_at", None),
-                               getattr(timings.get(c.id), "actual_ended_at", None)) for c in day_cues]
+    return [ReportRow(i, c.starts_at, c.seconds, getattr(timings.get(c.id), "actual_started_at", None),
+                      getattr(timings.get(c.id), "actual_ended_at", None), cue=c) for i, c in enumerate(day_cues)]

@@ -1,7 +1,9 @@
 """Showcase timing as pure arithmetic: planned starts, whether a line-up fits its session, and the
-overtime report. Plain values in and out (seconds as ints, aware UTC instants), no database."""
+overtime report (its planned-against-actual row is also each room's stage report's). Plain values
+in and out (seconds as ints, aware UTC instants), no database."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,15 @@ def mmss(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class ReportRow:
-    """Planned against actual for one presenter. Seconds; `actual_seconds` None when not run."""
+    """Planned against actual for one presenter of a showcase, or one session of a room's run (then
+    `cue` is the session, a stage.Cue). Seconds; the actual ones None when not run."""
 
     index: int
     planned_starts_at: datetime
     planned_seconds: int
     actual_starts_at: datetime | None
     actual_ends_at: datetime | None
+    cue: Any = None
 
     @property
     def actual_seconds(self) -> float | None:
@@ -81,8 +85,13 @@ class ReportRow:
         return (self.actual_ends_at - self.actual_starts_at).total_seconds()
 
     @property
+    def start_delay_seconds(self) -> float | None:
+        """How much later than planned it started (negative: earlier)."""
+        return None if self.actual_starts_at is None else (self.actual_starts_at - self.planned_starts_at).total_seconds()
+
+    @property
     def over_seconds(self) -> float | None:
-        """Positive when the presenter ran over, negative when they finished early."""
+        """Positive when it ran over, negative when it finished early."""
         actual = self.actual_seconds
         return None if actual is None else actual - self.planned_seconds
 

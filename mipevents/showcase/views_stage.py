@@ -287,7 +287,7 @@ def report_csv(meeting_id, day):
     for room, rows in _report_rows(meeting, parsed):
         for row in rows:
             writer.writerow([stage.csv_cell(v) for v in (
-                room.name, row.cue.title, row.cue.kind, row.cue.starts_at.isoformat(), row.cue.seconds,
+                room.name, row.cue.title, row.cue.kind, row.planned_starts_at.isoformat(), row.planned_seconds,
                 row.actual_starts_at.isoformat() if row.actual_starts_at else None,
                 row.actual_ends_at.isoformat() if row.actual_ends_at else None,
                 None if row.actual_seconds is None else round(row.actual_seconds),

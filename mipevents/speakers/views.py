@@ -1,4 +1,4 @@
-"""Public pages of the speakers area: a meeting's speakers, one speaker's profile across meetings,
+"""Public pages of the speakers area: a meeting's speakers, one speaker's profile across meetings and webinars,
 and their photo (bytes from the database, with an ETag). Emails are never shown."""
 from flask import Blueprint, abort, current_app, render_template
 from markupsafe import Markup
@@ -58,7 +58,8 @@ def show_speaker(speaker_id):
     return cached_response(
         ("speaker", speaker_id), version,
         lambda: render_template("speakers/show_speaker.html", speaker=speaker,
-                                by_meeting=speaker_pages.by_meeting(speaker_pages.speaker_appearances(speaker_id))))
+                                by_meeting=speaker_pages.by_meeting(speaker_pages.speaker_appearances(speaker_id)),
+                                webinars=speaker_pages.speaker_webinars(speaker_id) if versions[1] else []))
 
 
 @bp.route("/speakers/<int:speaker_id>/photo")

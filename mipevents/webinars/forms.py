@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from mipevents.core.forms import Form, known_zone, web_address, zone_choices
 from mipevents.core.timeutil import to_local, wall_clock_to_utc
+from mipevents.webinars import presenters
 
 
 class EditWebinarForm(Form):
@@ -16,7 +17,12 @@ class EditWebinarForm(Form):
     ends = TimeField("Ends", validators=[DataRequired(message="Enter the end time (HH:MM).")])
     timezone = SelectField("Time zone", default="America/Chicago", validators=[known_zone()], validate_choice=False)
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
-    presenters = TextAreaField("Presenters (one a line)", validators=[Optional(), Length(max=5000)])
+    presenters = TextAreaField(
+        "Presenters (one a line)", validators=[Optional(), Length(max=5000)],
+        description="Honorific, name, position and, where you know it, the email in angle brackets "
+                    "(Mayor Elena Rivera, Mayor of Dubuque, IA <elena@example.org>). Each line links to a speaker "
+                    "profile: the one with that email, else a new one (never another profile with the same name). "
+                    "The email stays private.")
     capacity = IntegerField("Seats", validators=[Optional(), NumberRange(min=0, max=100_000, message="Enter a number from 0 to 100,000.")])
     join_url = URLField("Join link (private: only confirmed registrants see it)",
                         validators=[Optional(), Length(max=500)])
@@ -61,7 +67,7 @@ class EditWebinarForm(Form):
         return cls(data={
             "title": webinar.title, "slug": webinar.slug, "timezone": webinar.timezone, "day": start.date(),
             "starts": start.time(), "ends": to_local(webinar.ends_at, webinar.timezone).time(),
-            "description": webinar.description, "presenters": webinar.presenters, "capacity": webinar.capacity,
+            "description": webinar.description, "presenters": presenters.staff_lines(webinar) or webinar.presenters, "capacity": webinar.capacity,
             "join_url": webinar.join_url, "closes_day": closes.date() if closes else None,
             "closes_time": closes.time() if closes else None,
         })

@@ -9,7 +9,8 @@ from mipevents.accounts import audit
 from mipevents.core import visibility
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.webinars.models import Webinar
+from mipevents.webinars import presenters
+from mipevents.webinars.models import Webinar, WebinarPresenter
 
 PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
 # Changes that subscribed calendars must follow.
@@ -66,9 +67,11 @@ def _check(values: dict, webinar: Webinar | None = None) -> None:
 def create_webinar(values: dict, *, actor=None) -> Webinar:
     """A new draft webinar (public only once published)."""
     _check(values)
-    webinar = Webinar(status="draft", **{k: values.get(k) for k in EDITABLE_FIELDS if k in values})
+    webinar = Webinar(status="draft", **{k: values.get(k) for k in EDITABLE_FIELDS if k in values and k != "presenters"})
     db.session.add(webinar)
     db.session.flush()
+    if values.get("presenters"):
+        _set_presenters(webinar, values["presenters"], actor=actor)
     audit.record("webinar.create", webinar, actor=actor, summary=f"Created webinar {webinar.title}",
                  after=_snapshot(webinar))
     return webinar
@@ -79,16 +82,40 @@ def update_webinar(webinar: Webinar, values: dict, *, actor=None) -> bool:
     a higher SEQUENCE when the time, title, link or status changed."""
     _check(values, webinar)
     before = _snapshot(webinar)
-    changed = [key for key in EDITABLE_FIELDS if key in values and getattr(webinar, key) != values[key]]
+    changed = [key for key in EDITABLE_FIELDS
+               if key in values and key != "presenters" and getattr(webinar, key) != values[key]]
+    text = values.get("presenters")
+    if text is not None and presenters.split_entries(text) != presenters.split_entries(presenters.staff_lines(webinar)):
+        changed.append("presenters")
     if not changed:
         return False
     for key in changed:
-        setattr(webinar, key, values[key])
+        if key == "presenters":
+            _set_presenters(webinar, text, actor=actor)
+        else:
+            setattr(webinar, key, values[key])
     _bump(webinar, calendar=any(key in CALENDAR_FIELDS for key in changed))
     db.session.flush()
     audit.record("webinar.update", webinar, actor=actor, summary=f"Edited {', '.join(changed)}",
                  before=before, after=_snapshot(webinar))
     return True
+
+
+def presenter_changed(speaker_id: int) -> None:
+    """A presenter's profile changed: each webinar listing them moves its version on (caches) and its
+    public line follows the profile."""
+    webinars = db.session.execute(select(Webinar).join(WebinarPresenter, WebinarPresenter.webinar_id == Webinar.id)
+                                  .where(WebinarPresenter.speaker_id == speaker_id)).scalars().all()
+    for webinar in webinars:
+        webinar.presenters = "\n".join(presenters.display_line(link.speaker) for link in webinar.presenter_links)
+        _bump(webinar, calendar=False)
+
+
+def _set_presenters(webinar: Webinar, text: str, *, actor) -> None:
+    try:
+        presenters.set_presenters(webinar, text, actor=actor)
+    except presenters.PresenterProblem as exc:
+        raise WebinarProblem(str(exc), "presenters") from None
 
 
 def _bump(webinar: Webinar, *, calendar: bool) -> None:

@@ -1,15 +1,17 @@
 """Staff pages for webinars under /staff/webinars/: the list with registration counts, create and
-edit (local date and times in the webinar's zone), publish and cancel."""
+edit (local date and times in the webinar's zone), publish and cancel, invite its presenters."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from mipevents.accounts.permissions import staff_required
+from mipevents.agenda.forms import InviteSpeakerForm
 from mipevents.core.web import status_change
 from mipevents.extensions import db
 from mipevents.webinars import services
 from mipevents.webinars.forms import EditWebinarForm
-from mipevents.webinars.models import Webinar
+from mipevents.webinars.models import Webinar, WebinarPresenter
+from mipevents.workflows import invitations as invitation_work
 from mipevents.workflows import webinars as webinar_work
 
 staff_bp = Blueprint("webinars_staff", __name__, url_prefix="/staff")
@@ -90,3 +92,23 @@ def publish_webinar(webinar_id):
 def cancel_webinar(webinar_id):
     return _status_change(webinar_id, services.cancel_webinar,
                           "Cancelled “{row.title}”. It stays listed, marked cancelled; email the registrants to tell them.")
+
+
+@staff_bp.route("/webinar-presenters/<int:presenter_id>/invite", methods=["POST"])
+@staff_required
+def invite_presenter(presenter_id):
+    """Invite a presenter the way a session's speakers are (their answer and profile, from their link)."""
+    presenter = db.get_or_404(WebinarPresenter, presenter_id)
+    form = InviteSpeakerForm()
+    if not form.validate_on_submit():
+        flash("The note is too long: at most 2,000 characters.", "error")
+    else:
+        try:
+            invitation_work.invite_presenter(presenter, form.note.data or "", actor=current_user)
+        except invitation_work.InvitationProblem as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"Invited {presenter.speaker.display_name}: the email is on its way.", "success")
+    return redirect(url_for(".edit_webinar", webinar_id=presenter.webinar_id), 303)

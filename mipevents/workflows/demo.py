@@ -17,6 +17,7 @@ from mipevents.people.services import person_for_email
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import Speaker, SpeakerLogistics
 from mipevents.webinars.models import Webinar
+from mipevents.webinars.presenters import set_presenters
 from mipevents.workflows.followup_demo import load_followup_demo
 
 STAFF_EMAIL = "staff@mipevents.local"
@@ -72,6 +73,8 @@ def load_demo(today: date | None = None) -> dict:
     summer = _summer_meeting(speakers, today)
     _invitations(summer, speakers, today)
     webinar = _webinar(today)
+    # Its presenters are the demo's speaker profiles (their pages list the webinar).
+    set_presenters(webinar, "Mayor Elena Rivera <rivera@example.org>\nRamón Ortiz <ortiz@example.org>", actor=None)
     load_calls_demo(today)
     password = secrets.token_urlsafe(12)
     accounts.create_user(STAFF_EMAIL, password, role="admin", name="Demo Staff")
@@ -237,7 +240,8 @@ def _invitations(meeting: Meeting, sp, today: date) -> None:
         status, days_ago, reason = INVITATIONS.get(keys[link.speaker_id], (None, 0, ""))
         if status:
             invited = noon - timedelta(days=days_ago)
-            db.session.add(Invitation(link_id=link.id, status=status, reason=reason, invited_at=invited,
+            db.session.add(Invitation(link_id=link.id, speaker_id=link.speaker_id, role=link.role, status=status,
+                                      reason=reason, invited_at=invited,
                                       responded_at=None if status == "invited" else invited + timedelta(days=2)))
     db.session.add(SpeakerLogistics(
         speaker_id=sp["kowalski"].id, meeting_id=meeting.id, av_needs="Slides from a laptop; a lapel microphone.",

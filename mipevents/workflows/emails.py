@@ -3,7 +3,6 @@ registration emails carry the event's .ics from the feeds area."""
 from functools import partial
 
 from mipevents.accounts import emails as accounts_emails
-from mipevents.agenda import emails as agenda_emails
 from mipevents.agenda import invitations
 from mipevents.calls import emails as calls_emails
 from mipevents.feeds import ics
@@ -14,6 +13,7 @@ from mipevents.registration import emails as registration_emails
 from mipevents.registration import scheduler_emails
 from mipevents.registration.models import Registration
 from mipevents.workflows import change_notices
+from mipevents.workflows import invitations as invitation_work
 
 
 def calendar_attachment(registration: Registration) -> Attachment | None:
@@ -41,7 +41,7 @@ BUILDERS = {
     "calls.application": calls_emails.build_application,
     "calls.reminder": calls_emails.build_reminder,
     "calls.decision": calls_emails.build_decision,
-    invitations.KIND: agenda_emails.build_invitation,
+    invitations.KIND: invitation_work.build_email,
     printing_emails.KIND: printing_emails.build_briefing_book,
     **{kind: followup_emails.build_followup for kind in followup_emails.KINDS},
 }

@@ -1,4 +1,4 @@
-"""Speakers across the agenda and the showcase: the public pages' composition (who speaks at a meeting
+"""Speakers across the agenda, the showcase and webinars: the public pages' composition (who speaks at a meeting
 and in which roles, where one speaker appears across meetings, and the versions their cached pages
 depend on), and a profile's edits, which show on every meeting the speaker appears on. A speaker is
 public only through a published (or cancelled) session of a public meeting (or a published showcase
@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import select, union
+from sqlalchemy import literal, select, union, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from mipevents.agenda import queries as agenda_queries
@@ -22,6 +22,9 @@ from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers import drafts, logistics
 from mipevents.speakers import services as speakers
 from mipevents.speakers.models import ProfileDraft, Speaker, SpeakerLogistics
+from mipevents.webinars import presenters as webinar_presenters
+from mipevents.webinars import services as webinars
+from mipevents.webinars.models import Webinar
 
 PUBLIC_STATUSES = visibility.PUBLIC_STATUSES
 
@@ -182,33 +185,44 @@ def by_meeting(appearances: list[Appearance]) -> list[tuple[Meeting, list[Appear
     return sorted(groups.values(), key=lambda g: (g[0].starts_on, g[0].id), reverse=True)
 
 
-def speaker_meeting_versions(speaker_id: int) -> tuple:
-    """One small query: (meeting id, agenda_version) of every public meeting the speaker appears
-    on. A change to any of their sessions (or their removal from one) changes it."""
+def speaker_meeting_versions(speaker_id: int):
+    """(kind "meeting", meeting id, agenda_version) of every public meeting the speaker appears on, as
+    a statement. A change to any of their sessions (or their removal from one) changes it."""
     linked = (select(AgendaItem.meeting_id).join(SessionSpeaker, SessionSpeaker.item_id == AgendaItem.id)
               .where(SessionSpeaker.speaker_id == speaker_id, AgendaItem.status.in_(PUBLIC_STATUSES)))
     presenting = (select(AgendaItem.meeting_id).join(ShowcaseSlot, ShowcaseSlot.item_id == AgendaItem.id)
                   .where(ShowcaseSlot.speaker_id == speaker_id, ShowcaseSlot.status == "published",
                          AgendaItem.status.in_(PUBLIC_STATUSES)))
     ids = union(linked, presenting).subquery()
-    rows = db.session.execute(
-        select(Meeting.id, Meeting.agenda_version).where(Meeting.id.in_(select(ids.c.meeting_id)),
-                                                         *visibility.public_events(Meeting))
-        .order_by(Meeting.id)
-    ).all()
-    return tuple((row.id, row.agenda_version) for row in rows)
+    return (select(literal("meeting").label("kind"), Meeting.id, Meeting.agenda_version.label("version"))
+            .where(Meeting.id.in_(select(ids.c.meeting_id)), *visibility.public_events(Meeting)))
+
+
+def _public_versions(speaker_id: int) -> tuple[tuple, tuple]:
+    """One query: ((meeting id, agenda_version) of every public meeting the speaker appears on, (webinar
+    id, version) of every public webinar they present). A change to any of them changes it."""
+    rows = db.session.execute(union_all(speaker_meeting_versions(speaker_id),
+                                        webinar_presenters.public_webinar_versions(speaker_id))).all()
+    rows = sorted(rows, key=lambda row: (row.kind, row.id))
+    return (tuple((row.id, row.version) for row in rows if row.kind == "meeting"),
+            tuple((row.id, row.version) for row in rows if row.kind == "webinar"))
 
 
 def public_speaker_or_404(speaker_id: int) -> tuple[Speaker, tuple]:
-    """The speaker and the versions their public pages depend on; 404 unless they appear on at
-    least one public session (a speaker on drafts only stays private)."""
+    """The speaker and the versions their public pages depend on, (meetings, webinars); 404 unless they appear on at
+    least one public session or present a public webinar (a speaker on drafts only stays private)."""
     speaker = db.session.get(Speaker, speaker_id)
     if speaker is None:
         abort(404)
-    versions = speaker_meeting_versions(speaker_id)
-    if not versions:
+    versions, presenting = _public_versions(speaker_id)
+    if not versions and not presenting:
         abort(404)
-    return speaker, versions
+    return speaker, (versions, presenting)
+
+
+def speaker_webinars(speaker_id: int) -> list[Webinar]:
+    """The public webinars a speaker presents, the latest first."""
+    return webinar_presenters.public_webinars_of(speaker_id)
 
 
 # ---------------------------------------------------------------------------------------------- staff edits
@@ -217,6 +231,7 @@ def _shown_anew(speaker: Speaker) -> None:
     """The profile changed: every meeting whose public pages show the speaker moves its version on."""
     for meeting in agenda_queries.meetings_showing_speaker(speaker.id):
         touch(meeting)
+    webinars.presenter_changed(speaker.id)
 
 
 def update_speaker(speaker: Speaker, values: dict, *, actor) -> bool:

@@ -245,3 +245,99 @@ def test_erasing_the_speaker_removes_invitations_drafts_and_travel(staff_client,
     assert db.session.execute(select(ProfileDraft)).all() == []
     assert db.session.execute(select(SpeakerLogistics)).all() == []
     assert _link(item, tacoma).role == "moderator"
+
+
+def test_an_approved_scheduler_gets_a_copy_with_a_link_that_ends_when_removed(staff_client, smtp_server, panel):
+    """The speaker's office answers for them once the speaker approved it from their own inbox; a
+    scheduler who only asked gets nothing, and a removed one's link stops at once."""
+    from mipevents.people.models import SchedulerApproval
+    from mipevents.people.services import person_for_email
+
+    _, item, tacoma, dubuque = panel
+    now = datetime.now(UTC)
+    office = person_for_email("office@tacoma.example", "Tacoma office")
+    asker = person_for_email("someone@elsewhere.example", "Asked only")
+    approval = SchedulerApproval(person_id=tacoma.person_id, scheduler_id=office.id, requested_at=now, approved_at=now)
+    db.session.add_all([approval, SchedulerApproval(person_id=dubuque.person_id, scheduler_id=asker.id, requested_at=now)])
+    db.session.commit()
+
+    _invite(staff_client, item, tacoma)
+    _invite(staff_client, item, dubuque)
+    assert smtp_server.to("someone@elsewhere.example") == []
+    [copy] = smtp_server.to("office@tacoma.example")
+    assert copy["Subject"] == f"For Mayor Victoria Woodards: invitation to speak: Housing that works, {item.meeting.name}"
+    body = copy.get_body(("plain",)).get_content()
+    assert "You manage Mayor Victoria Woodards's registrations" in body
+    own, theirs = _path_in(smtp_server.to("mayor@tacoma.example")[0]), _path_in(copy)
+    assert own != theirs
+    client = staff_client.application.test_client()
+    assert client.post(theirs + "/answer", data={"decision": "accepted"}).status_code == 303
+    assert db.session.execute(select(Invitation.status).where(Invitation.link_id == _link(item, tacoma).id)).scalar_one() == "accepted"
+
+    # The speaker removes the office: its link opens nothing, the speaker's own still works, and a
+    # reminder's copy goes to nobody.
+    approval.revoked_at = datetime.now(UTC)
+    db.session.commit()
+    assert (client.get(theirs).status_code, client.get(own).status_code) == (404, 200)
+    invitation = db.session.execute(select(Invitation).where(Invitation.link_id == _link(item, dubuque).id)).scalar_one()
+    smtp_server.messages.clear()
+    assert staff_client.post(f"/staff/invitations/{invitation.id}/remind").status_code == 303
+    send_pending()
+    assert [to for to, _ in smtp_server.messages] == [["mayor@dubuque.example"]]
+
+
+def test_staff_invite_a_showcase_mayor_and_a_webinar_presenter_the_same_way(staff_client, smtp_server, panel,
+                                                                             make_item, make_webinar, make_speaker):
+    from mipevents.showcase.models import ShowcaseSlot
+    from mipevents.webinars.models import WebinarPresenter
+
+    meeting, _, tacoma, dubuque = panel
+    showcase = make_item(meeting, at=datetime(2031, 1, 23, 14, 0), minutes=45, kind="showcase", status="draft",
+                         title="Innovation Showcase")
+    db.session.add_all([ShowcaseSlot(item_id=showcase.id, presenter_name="Mayor A", title="Idea A", position=0),
+                        ShowcaseSlot(item_id=showcase.id, speaker_id=dubuque.id, presenter_name=dubuque.display_name,
+                                     title="Flood buyouts", position=1)])
+    webinar = make_webinar(title="Financing flood resilience", status="draft")
+    presenter = make_speaker(name="Ramón Ortiz", email="ramon@finance.example", honorific="")
+    db.session.add(WebinarPresenter(webinar_id=webinar.id, speaker_id=presenter.id))
+    db.session.commit()
+    slot = db.session.execute(select(ShowcaseSlot).where(ShowcaseSlot.speaker_id == dubuque.id)).scalar_one()
+    link = db.session.execute(select(WebinarPresenter)).scalar_one()
+
+    lineup = staff_client.get(f"/staff/showcase/{showcase.id}").get_data(as_text=True)
+    assert "No speaker profile" in lineup and "Not invited" in lineup
+    assert staff_client.post(f"/staff/showcase/slots/{slot.id}/invite", data={"note": "Three minutes!"}).status_code == 303
+    assert staff_client.post(f"/staff/showcase/slots/{slot.id}/invite").status_code == 303     # once only
+    assert staff_client.post(f"/staff/webinar-presenters/{link.id}/invite").status_code == 303
+    send_pending()
+
+    [mayor_mail] = smtp_server.to("mayor@dubuque.example")
+    assert mayor_mail["Subject"] == f"Invitation to speak: Innovation Showcase: “Flood buyouts”, {meeting.name}"
+    body = mayor_mail.get_body(("plain",)).get_content()
+    assert "Your slot: presenting 2 of 2, planned at 2:03 PM ET for 3 minutes" in body
+    assert "Three minutes!" in body
+    [presenter_mail] = smtp_server.to("ramon@finance.example")
+    assert presenter_mail["Subject"] == "Invitation to speak: Financing flood resilience, webinar"
+
+    speaker_client = staff_client.application.test_client()
+    mayor_page = speaker_client.get(_path_in(mayor_mail))
+    assert mayor_page.status_code == 200
+    assert "A/V, travel and hotel" in mayor_page.get_data(as_text=True)
+    assert speaker_client.post(_path_in(mayor_mail) + "/answer", data={"decision": "accepted"}).status_code == 303
+    path = _path_in(presenter_mail)
+    page = speaker_client.get(path).get_data(as_text=True)
+    assert "You are invited to present a webinar." in page and "A/V, travel and hotel" not in page
+    assert speaker_client.get(path + "/briefing").status_code == 404                    # a webinar has no book
+    assert speaker_client.post(path + "/travel", data={}).status_code == 404
+    assert speaker_client.post(path + "/answer", data={"decision": "declined", "reason": "Travelling"}).status_code == 303
+
+    assert "Accepted" in staff_client.get(f"/staff/showcase/{showcase.id}").get_data(as_text=True)
+    assert "Declined</span>" not in staff_client.get(f"/staff/webinars/{webinar.id}/edit").get_data(as_text=True)
+    assert "Declined: Travelling" in staff_client.get(f"/staff/webinars/{webinar.id}/edit").get_data(as_text=True)
+
+    # Erasing the presenter takes their invitation; the webinar keeps its (emptied) presenter.
+    from mipevents.workflows.erasure import erase_person
+    erase_person(presenter.person, actor=None)
+    db.session.commit()
+    assert db.session.execute(select(Invitation).where(Invitation.speaker_id == presenter.id)).scalars().all() == []
+    assert db.session.get(WebinarPresenter, link.id).invitation_id is None

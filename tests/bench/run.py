@@ -28,6 +28,9 @@ from datetime import UTC, date, datetime, timedelta
 from http.client import HTTPConnection
 from pathlib import Path
 
+from tests.bench.print_pack import PRINT_TARGETS, print_pack_timings
+from tests.bench.print_pack import report as print_pack_report
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 PG_URL = os.environ.get("MIPEVENTS_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/mipevents_bench")
@@ -438,10 +441,9 @@ def bench_database(label: str, database_url: str, files: dict) -> dict:
         print(f"  in-process uncached, {largest}: {what:18} median {ms['median']:6.1f} ms  min {ms['min']:6.1f} ms  "
               f"CPU {ms['cpu']:6.1f} ms", flush=True)
     oversold = oversold_check(database_url)
-    printing = print_pack_timings(database_url, largest) if PRINT_PACK else {}
-    for what, target in PRINT_TARGETS.items():
-        if what in printing:
-            print(f"  {largest.rsplit('-', 1)[1]:6} {what}: {printing[what]:.2f} s (target ≤ {target:.0f} s)", flush=True)
+    printing = print_pack_timings(database_url, largest, env_for(database_url)) if PRINT_PACK else {}
+    if printing:
+        print("\n".join(print_pack_report(printing, largest.rsplit('-', 1)[1])), flush=True)
     return {"database": label, "rows": rows, "import_seconds": prepared["import_seconds"], "oversold": oversold,
             "printing": {"meeting": largest, **printing}, "in_process": {"meeting": largest, **profiled},
             "load": os.getloadavg()}
@@ -462,53 +464,6 @@ def uncached_rows(database_url: str, rows: list) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-PRINT_TARGETS = {"briefing book, busiest speaker (PDF)": 2.0, "300 badges (PDF)": 20.0}
-
-
-def print_pack_timings(database_url: str, slug: str) -> dict:
-    """Seconds to build the busiest speaker's briefing book and 300 badges of one convening, as PDF,
-    in a warm process (what the private page's PDF link and the background badge build each do)."""
-    script = r"""
-import json, sys, time
-from sqlalchemy import select, func
-from mipevents import create_app
-from mipevents.extensions import db
-from mipevents.meetings.models import Meeting
-from mipevents.agenda.models import AgendaItem
-from mipevents.agenda.models import SessionSpeaker
-from mipevents.speakers.models import Speaker
-from mipevents.people.services import person_for_email
-from mipevents.printing import badges, briefing, jobs, pdf
-app = create_app()
-with app.test_request_context():
-    meeting = db.session.execute(select(Meeting).where(Meeting.slug == sys.argv[1])).scalar_one()
-    speaker_id = db.session.execute(select(SessionSpeaker.speaker_id).join(AgendaItem)
-        .where(AgendaItem.meeting_id == meeting.id).group_by(SessionSpeaker.speaker_id)
-        .order_by(func.count().desc(), SessionSpeaker.speaker_id).limit(1)).scalar_one()
-    speaker = db.session.get(Speaker, speaker_id)
-    if speaker.person is None:
-        speaker.person = person_for_email(f"busiest-{speaker.id}@bench.invalid", speaker.name)
-        db.session.flush()
-    pdf.html_to_pdf('<link rel="stylesheet" href="css/print.css"><p>warm</p>')   # a serving process has loaded Pango and the fonts
-    started = time.perf_counter()
-    book = briefing.briefing_pdf(speaker.person, meeting)
-    book_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    made = badges.build_badges(meeting, badges.badge_registrations(meeting)[:300])
-    sheet = badges.SHEETS["letter"]
-    data = pdf.html_to_pdf(jobs.render_badges(meeting, sheet, made, css_href="css/print.css"))
-    badge_seconds = time.perf_counter() - started
-    db.session.rollback()
-    print(json.dumps({"briefing book, busiest speaker (PDF)": book_seconds, "300 badges (PDF)": badge_seconds,
-                      "badges": len(made), "book_bytes": len(book), "badge_bytes": len(data)}))
-"""
-    result = subprocess.run([PYTHON, "-c", script, slug], cwd=ROOT, env=env_for(database_url), capture_output=True, text=True)
-    if result.returncode != 0:
-        print(result.stderr[-2000:])
-        return {}
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def oversold_check(database_url: str) -> int:

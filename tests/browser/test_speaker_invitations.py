@@ -1,5 +1,5 @@
 """A speaker on a phone answers their invitation, uploads a headshot and edits their bio; staff review
-and publish the change; the new pages pass axe."""
+and publish the change, and invite them to present a webinar too; the new pages pass axe."""
 import re
 from datetime import date, datetime
 
@@ -10,9 +10,10 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def invited(app, make_meeting, make_room, make_item, make_speaker):
+def invited(app, make_meeting, make_room, make_item, make_speaker, make_webinar):
     from mipevents.accounts.services import create_user
     from mipevents.extensions import db
+    from mipevents.webinars.models import WebinarPresenter
 
     meeting = make_meeting(slug="winter-2031", name="Winter 2031 Meeting", starts_on=date(2031, 1, 22),
                            ends_on=date(2031, 1, 24), timezone="America/New_York")
@@ -20,9 +21,12 @@ def invited(app, make_meeting, make_room, make_item, make_speaker):
     speaker = make_speaker(name="Victoria Woodards", email="mayor@tacoma.example", position="Mayor of Tacoma, WA")
     item = make_item(meeting, at=datetime(2031, 1, 22, 10, 30), room=room, title="Housing that works",
                      speakers=[(speaker, "panelist")])
+    webinar = make_webinar(title="Housing finance hour", status="published")
+    db.session.add(WebinarPresenter(webinar_id=webinar.id, speaker_id=speaker.id))
     user = create_user("planner@example.org", PASSWORD, role="staff", name="Planner")
     db.session.commit()
-    return {"item_id": item.id, "meeting_id": meeting.id, "speaker_id": speaker.id, "email": user.email}
+    return {"item_id": item.id, "meeting_id": meeting.id, "speaker_id": speaker.id, "email": user.email,
+            "webinar_id": webinar.id}
 
 
 def _headshot(tmp_path):
@@ -77,3 +81,11 @@ def test_a_speaker_accepts_on_a_phone_and_staff_publish_their_bio(invited, live_
     phone.goto(f"{live_server.url}/speakers/{invited['speaker_id']}")
     assert "Mayor of Tacoma since 2018; housing first." in phone.locator("main").inner_text()
     assert phone.locator("main img").first.get_attribute("alt") == "Mayor Woodards smiling"
+    assert phone.locator("#webinars-heading + ul .title").all_inner_texts() == ["Housing finance hour"]
+    assert_accessible(phone)
+
+    page.goto(f"{live_server.url}/staff/webinars/{invited['webinar_id']}/edit")
+    assert_accessible(page)
+    page.get_by_role("button", name="Invite Mayor Victoria Woodards").click()
+    page.wait_for_load_state()
+    assert page.locator("#presenters-heading + ul .invitation-status").all_inner_texts() == ["Invited"]

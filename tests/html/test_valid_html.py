@@ -66,7 +66,7 @@ def _paths():
              f"/staff/meetings/{summer_id}/tents", f"/staff/meetings/{summer_id}/briefing/{keynote.person_id}",
              "/staff/registrations/?q=a", "/staff/registrations/?status=confirmed&kind=meeting",
              f"/staff/registrations/{registration_id()}/edit", f"/staff/meetings/{item.meeting_id}/registrations/message",
-             f"/staff/webinars/{webinar.id}/registrants",
+             f"/staff/webinars/{webinar.id}/registrants", f"/staff/webinars/{webinar.id}/edit",
              f"/staff/after/session/{story.item_id}", f"/staff/after/slot/{showcase_slot_id()}",
              f"/staff/after/webinar/{webinar.id}", f"/staff/after/surveys/{survey.id}/results",
              f"/staff/after/followup/meeting/{item.meeting_id}", f"/staff/after/followup/webinar/{webinar.id}",
@@ -105,7 +105,10 @@ def _private_pages():
     manage = mint_token(outcome.registration.person, "manage", outcome.registration.id)
     private = mint_token(application.person, "application", application.id)
     invitation = db.session.execute(select(Invitation).where(Invitation.status == "invited").order_by(Invitation.id)).scalars().first()
-    invited = mint_token(invitation.link.speaker.person, "invitation", invitation.id)
+    invited = mint_token(invitation.speaker.person, "invitation", invitation.id)
+    from mipevents.workflows.invitations import invite_presenter
+    presenting = invite_presenter(webinar.presenter_links[0], actor=None)          # a webinar's presenter
+    presenter = mint_token(presenting.speaker.person, "invitation", presenting.id)
     from mipevents.followup.models import Survey
     attendee = db.session.get(Survey, db.session.execute(select(Survey.id)).scalars().first()).item.meeting
     registration = db.session.execute(select(Registration).where(Registration.meeting_id == attendee.id)
@@ -125,6 +128,7 @@ def _private_pages():
             f"/meetings/{summer.slug}/register/check-your-email", f"/webinars/{webinar.slug}/register/thanks",
             f"/calls/application/{private}", f"/speakers/invitation/{invited}",
             f"/speakers/invitation/{invited}/briefing", f"/speakers/invitation/{invited}/materials",
+            f"/speakers/invitation/{presenter}",
             f"/followup/{followup}", f"/followup/{followup}/unsubscribe", f"/followup/{withdrawn}"]
 
 

@@ -9,6 +9,8 @@ from pypdf import PdfReader
 
 from mipevents.extensions import db
 from mipevents.notify.delivery import send_pending
+from mipevents.people.models import SchedulerApproval
+from mipevents.people.services import person_for_email
 from mipevents.printing.briefing import briefing_book
 from mipevents.workflows.reminders import queue_due_reminders
 from tests.support.links import delivered_link
@@ -76,6 +78,14 @@ def test_the_speaker_opens_their_book_from_their_invitation_link(staff_client, c
 def test_each_speaker_gets_the_book_once_a_week_before(make_app, smtp_server, convening):
     app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
     with app.app_context():
+        # The keynote mayor's office, which she approved, gets a copy; one that only asked gets nothing.
+        mayor = person_for_email("mayor@keynote.example")
+        now = datetime.now(UTC)
+        db.session.add_all([
+            SchedulerApproval(person_id=mayor.id, scheduler_id=person_for_email("office@keynote.example").id,
+                              requested_at=now, approved_at=now),
+            SchedulerApproval(person_id=mayor.id, scheduler_id=person_for_email("asker@example.net").id, requested_at=now)])
+        db.session.commit()
         first_session = datetime(2031, 7, 9, 15, 30, tzinfo=UTC)     # 10:30 AM CT
         assert queue_due_reminders(first_session - timedelta(days=8)) == 0
         assert queue_due_reminders(first_session - timedelta(days=6)) == 2
@@ -87,3 +97,7 @@ def test_each_speaker_gets_the_book_once_a_week_before(make_app, smtp_server, co
     assert attachment.get_content_type() == "application/pdf"
     assert "10:30 AM–11:30 AM CT" in _pdf_text(attachment.get_content())
     assert [m["Subject"] for m in smtp_server.to("ana@example.org")] == ["Your briefing book: Summer Meeting 2031"]
+    [copy] = smtp_server.to("office@keynote.example")
+    assert copy["Subject"] == "Briefing book of Mayor Zoë Nuñez-Ødegaard: Summer Meeting 2031"
+    assert [a.get_content_type() for a in copy.iter_attachments()] == ["application/pdf"]
+    assert smtp_server.to("asker@example.net") == []

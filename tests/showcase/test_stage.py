@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from mipevents.showcase.live import RunState
-from mipevents.showcase.stage import Cue, TimedSession, clean_message, csv_cell, cues_for_day, expected_starts, late_by, late_words, running_late, start_bound
+from mipevents.showcase.stage import Cue, clean_message, csv_cell, cues_for_day, expected_starts, late_by, late_words, running_late, start_bound
+from mipevents.showcase.timing import ReportRow
 
 T0 = datetime(2025, 1, 22, 15, 0, tzinfo=UTC)        # 10:00 AM in Washington
 MIN = timedelta(minutes=1)
@@ -91,9 +92,9 @@ def test_late_words_round_to_the_minute(delay, words):
 
 def test_planned_against_actual_per_session():
     cue = Cue(1, "Panel", "panel", T0, T0 + 30 * MIN)
-    ran = TimedSession(cue, T0 + 2 * MIN, T0 + 38 * MIN)
+    ran = ReportRow(0, cue.starts_at, cue.seconds, T0 + 2 * MIN, T0 + 38 * MIN, cue=cue)
     assert (ran.actual_seconds, ran.start_delay_seconds, ran.over_seconds) == (2160.0, 120.0, 360.0)
-    not_run = TimedSession(cue, None, None)
+    not_run = ReportRow(0, cue.starts_at, cue.seconds, None, None, cue=cue)
     assert (not_run.actual_seconds, not_run.start_delay_seconds, not_run.over_seconds) == (None, None, None)
 
 

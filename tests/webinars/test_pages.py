@@ -88,7 +88,7 @@ def test_the_webinar_page_takes_a_constant_number_of_queries(client, make_webina
         client.get(small_url)
     with count_queries() as many:
         client.get(big_url)
-    assert few.count == many.count == 4   # the webinar, its seats, its materials and its write-up
+    assert few.count == many.count == 5   # the webinar, its presenters, its seats, its materials and its write-up
 
 
 def test_the_list_is_cached_and_shows_upcoming_first(client, make_webinar):

@@ -21,6 +21,7 @@ def test_demo_loads_the_winter_meeting_summer_meeting_and_webinar(app):
     webinar = db.session.execute(select(Webinar)).scalar_one()
     assert webinar.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("America/Chicago")).hour == 12
     assert (webinar.ends_at - webinar.starts_at).total_seconds() == 3600
+    assert [link.speaker.email for link in webinar.presenter_links] == ["rivera@example.org", "ortiz@example.org"]
 
 
 def test_demo_refuses_a_database_that_holds_meetings_unless_if_empty(app, make_meeting):
