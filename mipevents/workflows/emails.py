@@ -40,6 +40,8 @@ BUILDERS = {
     "calls.application": calls_emails.build_application,
     "calls.reminder": calls_emails.build_reminder,
     "calls.decision": calls_emails.build_decision,
+    "calls.scheduler_request": calls_emails.build_scheduler_request,
+    "calls.scheduler_added": calls_emails.build_scheduler_added,
     invitations.KIND: agenda_emails.build_invitation,
     printing_emails.KIND: printing_emails.build_briefing_book,
     **{kind: followup_emails.build_followup for kind in followup_emails.KINDS},

@@ -98,9 +98,18 @@ def _private_pages():
     registration = db.session.execute(select(Registration).where(Registration.meeting_id == attendee.id)
                                       .order_by(Registration.id)).scalars().first()
     followup = mint_token(registration.person, "survey", registration.id)
+    # The scheduler consent pages: the person's approval page, and the one-click removals' confirmations.
+    from mipevents.calls.services import ask_scheduler
+    from mipevents.registration import schedulers
+    outcome.registration.scheduler_email = "aide@city.gov"
+    application.scheduler_email = "clerk@city.gov"
+    approval = schedulers.ask(outcome.registration.person_id, "helper@city.gov", registration_id=outcome.registration.id)
+    ask_scheduler(application, "helper@city.gov")
+    consent = mint_token(outcome.registration.person, "approval", approval.id)
     db.session.commit()
     return [f"/manage/{manage}", f"/calls/application/{private}", f"/speakers/invitation/{invited}",
-            f"/speakers/invitation/{invited}/briefing", f"/followup/{followup}", f"/followup/{followup}/unsubscribe"]
+            f"/speakers/invitation/{invited}/briefing", f"/followup/{followup}", f"/followup/{followup}/unsubscribe",
+            f"/consent/{consent}", f"/manage/{manage}/scheduler/remove", f"/calls/application/{private}/scheduler/remove"]
 
 
 def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):
