@@ -26,6 +26,10 @@ def _context(msg: OutboxMessage) -> dict:
         "link": _link(msg, application, to_scheduler), "home": base_url() + "/",
         "feed_url": f"{base_url()}/calendar/{tokens.feed_token(application.person_id)}.ics"
         if msg.context.get("with_feed") and not to_scheduler else "",
+        # An accepted cohort member's private page of the cohort's events (a cohort-only event is
+        # reached through it alone).
+        "member_url": f"{base_url()}/cohort/{tokens.new_link(application.person_id, 'member')}"
+        if msg.context.get("with_feed") and not to_scheduler else "",
         "deadline": local_moment(call.deadline_at, call.timezone, utcnow()),
         "to_scheduler": to_scheduler, "org": current_app.config["MIPEVENTS_ORG_NAME"],
         **{k: v for k, v in msg.context.items() if k not in ("application_id", "with_link", "with_feed")},

@@ -106,10 +106,31 @@ def _private_pages():
     approval = schedulers.ask(outcome.registration.person_id, "helper@city.gov", registration_id=outcome.registration.id)
     ask_scheduler(application, "helper@city.gov")
     consent = mint_token(outcome.registration.person, "approval", approval.id)
+    # A cohort member's private page of their cohorts' events (the demo's cohorts, one webinar of theirs).
+    from mipevents.cohorts.models import Cohort
+    from mipevents.cohorts.services import add_member
+    for cohort in db.session.execute(select(Cohort)).scalars():
+        add_member(cohort, {"email": "ada@city.gov", "name": "Ada Mayor", "city": "Madison", "state": "WI"}, actor=None)
+    from datetime import UTC, date, datetime, timedelta
+
+    from mipevents.agenda.models import AgendaItem
+    from mipevents.meetings.models import Meeting
+    start = datetime(2027, 3, 2, 15, 0, tzinfo=UTC)
+    academy = Meeting(slug="cohort-academy", name="Cohort academy", kind="academy", status="published",
+                      starts_on=date(2027, 3, 2), ends_on=date(2027, 3, 3), timezone="America/Chicago", cohort_id=cohort.id)
+    db.session.add_all([academy, AgendaItem(meeting=academy, title="Zoning labs", kind="workshop", starts_at=start,
+                                            ends_at=start + timedelta(hours=1), status="published"),
+                        Webinar(slug="cohort-call", title="Cohort call", starts_at=start, ends_at=start + timedelta(hours=1),
+                                status="published", cohort_id=cohort.id)])
+    db.session.flush()
+    services.register(db.session.execute(select(Webinar).where(Webinar.slug == "cohort-call")).scalar_one(),
+                      {"first_name": "Ada", "last_name": "Mayor", "email": "ada@city.gov", "role": "mayor"})
+    member = mint_token(outcome.registration.person, "member")
     db.session.commit()
     return [f"/manage/{manage}", f"/calls/application/{private}", f"/speakers/invitation/{invited}",
             f"/speakers/invitation/{invited}/briefing", f"/followup/{followup}", f"/followup/{followup}/unsubscribe",
-            f"/consent/{consent}", f"/manage/{manage}/scheduler/remove", f"/calls/application/{private}/scheduler/remove"]
+            f"/consent/{consent}", f"/manage/{manage}/scheduler/remove", f"/calls/application/{private}/scheduler/remove",
+            f"/cohort/{member}"]
 
 
 def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):

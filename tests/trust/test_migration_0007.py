@@ -111,9 +111,9 @@ def test_the_owner_of_what_a_scheduler_held_before_gets_an_approval_request_of_i
         upgrade(revision="0009")
         with db.engine.connect() as conn:
             before = conn.execute(sa.text("SELECT max(id) FROM outbox_messages")).scalar_one()
-        upgrade(revision="0010_scheduler_requests")
+        upgrade(revision="0010_trust_consent")
         downgrade(revision="0009")
-        upgrade(revision="0010_scheduler_requests")      # the second run asks no one again
+        upgrade(revision="0010_trust_consent")      # the second run asks no one again
         with db.engine.connect() as conn:
             queued = conn.execute(sa.text("SELECT to_email, kind FROM outbox_messages WHERE id > :id ORDER BY id"),
                                   {"id": before}).all()

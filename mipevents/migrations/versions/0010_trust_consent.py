@@ -1,7 +1,8 @@
-"""scheduler requests: the owner of everything a scheduler held before the trust model gets an email of
-its own asking whether to approve that scheduler; application schedulers get their waiting approval too
+"""trust consent: cohort members' private links (purpose "member"); the owner of everything a scheduler
+held before the trust model gets an email of its own asking whether to approve that scheduler, and
+application schedulers get their waiting approval too
 
-Revision ID: 0010_scheduler_requests
+Revision ID: 0010_trust_consent
 Revises: 0009
 Create Date: 2026-12-05 15:00:00
 
@@ -10,7 +11,7 @@ and an approval row waiting, and re-sent the owner her links; this one asks the 
 its own (the approval link is made at delivery), whether that scheduler may act for her, and does the
 same for the schedulers of applications. An approval that was already asked about (an outbox row of
 the request kinds names it) is not asked again, so the revision is safe on a database that ran 0007
-long ago. Data only: the downgrade leaves the queued emails and approval rows in place.
+long ago.
 
 """
 import json
@@ -23,12 +24,16 @@ import mipevents.core.db_types
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_scheduler_requests'
+revision = '0010_trust_consent'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
 
 REQUEST_KINDS = ('scheduler_request', 'calls.scheduler_request')
+OLD_PURPOSES = ("purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin', 'display', 'speaker_view', "
+                "'survey', 'scheduler', 'scheduler_app', 'approval')")
+NEW_PURPOSES = ("purpose IN ('manage', 'feed', 'application', 'invitation', 'checkin', 'display', 'speaker_view', "
+                "'survey', 'scheduler', 'scheduler_app', 'approval', 'member')")
 
 Instant = mipevents.core.db_types.UTCDateTime(timezone=True)
 people = sa.table('people', sa.column('id', sa.Integer), sa.column('email', sa.String), sa.column('name', sa.String),
@@ -64,6 +69,9 @@ def _context(value):
 
 
 def upgrade():
+    with op.batch_alter_table('tokens', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_tokens_purpose_known'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_tokens_purpose_known'), NEW_PURPOSES)
     conn = op.get_bind()
     now = datetime.now(UTC)
     for app in conn.execute(sa.select(applications).where(applications.c.scheduler_email != '')).all():
@@ -110,4 +118,9 @@ def _queue(conn, now, kind, to_email, person_id, context):
 
 
 def downgrade():
-    pass
+    # A member's link cannot exist under the old rule: it stops working. The queued emails and the
+    # approval rows stay (data only).
+    op.execute(sa.text("DELETE FROM tokens WHERE purpose = 'member'"))
+    with op.batch_alter_table('tokens', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_tokens_purpose_known'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_tokens_purpose_known'), OLD_PURPOSES)
