@@ -14,7 +14,7 @@ from mipevents.calls.deadlines import local_moment
 from mipevents.calls.models import Answer, Application, Call, CallQuestion, Review
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.notify.outbox import enqueue
+from mipevents.notify.outbox import Queued, enqueue, enqueue_many
 from mipevents.people.models import Person, SchedulerApproval, Token
 from mipevents.people.services import normalise_email, person_for_email, revoke_tokens, token_hash
 from mipevents.registration import schedulers
@@ -141,19 +141,23 @@ def _answer_existing(application: Application, scheduler_email: str) -> None:
     mayor's own address gets their link; a scheduler named in the post who is not already theirs is
     asked about in an email of its own to the mayor (approve_scheduler: one click from her inbox)."""
     scheduler_email = normalise_email(scheduler_email)
-    enqueue("calls.application", application.email, {"application_id": application.id, "event": "again",
-                                                      "with_link": True}, person=application.person)
+    enqueue_many([Queued("calls.application", application.email, {"application_id": application.id, "event": "again",
+                                                                  "with_link": True}, application.person_id,
+                         dedupe_key=schedulers.repeat_key("application", application.id))])
     if scheduler_email and scheduler_email not in (application.email, normalise_email(application.scheduler_email)):
         ask_scheduler(application, scheduler_email)
 
 
-def ask_scheduler(application: Application, scheduler_email: str, *, now: datetime | None = None) -> SchedulerApproval:
+def ask_scheduler(application: Application, scheduler_email: str, *,
+                  now: datetime | None = None) -> SchedulerApproval | None:
     """Someone asked to act for the mayor on her existing application: until she approves from her
     own inbox they get nothing of it (they are told the request went to her). A scheduler she
     already approved (for a registration or an application) is attached at once, and she is told."""
     now = now or utcnow()
     scheduler = person_for_email(scheduler_email)
     approval = schedulers.approval_between(application.person_id, scheduler.id)
+    if not (approval is not None and approval.is_approved) and not schedulers.may_ask(application.person_id, approval, now):
+        return approval      # asked already, or too often today: nothing more is sent
     if approval is None:
         approval = SchedulerApproval(person_id=application.person_id, scheduler_id=scheduler.id, requested_at=now)
         db.session.add(approval)
