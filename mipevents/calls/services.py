@@ -246,7 +246,7 @@ def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime 
     previous = application.status if application is not None else "draft"
     status = states.next_status(previous, action)
     if application is None:
-        person = person_for_email(values.email, values.mayor_name.strip())
+        person = person_for_email(values.email, values.mayor_name.strip(), fill_name=False)   # a public post
         application = Application(call_id=call.id, person=person, email=person.email, status="draft")
         try:
             with db.session.begin_nested():
