@@ -152,7 +152,8 @@ def ask_scheduler(application: Application, scheduler_email: str, *,
                   now: datetime | None = None) -> SchedulerApproval | None:
     """Someone asked to act for the mayor on her existing application: until she approves from her
     own inbox they get nothing of it (they are told the request went to her). A scheduler she
-    already approved (for a registration or an application) is attached at once, and she is told."""
+    already approved (for a registration or an application) is attached at once to an application
+    that has no scheduler, and she is told; one she has is never replaced by a post."""
     now = now or utcnow()
     scheduler = person_for_email(scheduler_email)
     approval = schedulers.approval_between(application.person_id, scheduler.id)
@@ -165,7 +166,8 @@ def ask_scheduler(application: Application, scheduler_email: str, *,
     approval.requested_at = now
     db.session.flush()
     if approval.is_approved:
-        attach_scheduler(application, approval)
+        if not application.scheduler_email:     # a post never replaces the scheduler she has
+            attach_scheduler(application, approval)
         return approval
     enqueue("calls.scheduler_request", application.email, {"application_id": application.id,
                                                             "approval_id": approval.id}, person=application.person)

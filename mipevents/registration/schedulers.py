@@ -51,7 +51,8 @@ def ask(person_id: int, scheduler_email: str, *, registration_id: int,
     """A post named `scheduler_email` for the person's existing registration: nothing of it changes.
     The person gets "let this scheduler manage it for you?" (an approval link made at delivery); the
     scheduler is told the request went to the person, and nothing more. A scheduler the person
-    already approved is attached at once (the person is told, with the link to remove them)."""
+    already approved is attached at once to a registration that has none (the person is told, with
+    the link to remove them); a registration's scheduler is never replaced by a post."""
     now = now or utcnow()
     scheduler_id, _ = person_id_for_email(scheduler_email)
     approval = approval_between(person_id, scheduler_id)
@@ -64,7 +65,10 @@ def ask(person_id: int, scheduler_email: str, *, registration_id: int,
     approval.requested_at = now
     db.session.flush()
     if approval.is_approved:
-        attach(db.session.get(Registration, registration_id), approval)
+        registration = db.session.get(Registration, registration_id)
+        # Only the person's own link changes who her scheduler is: a post never replaces one.
+        if registration.scheduler_person_id is None:
+            attach(registration, approval)
         return approval
     person = db.session.get(Person, person_id)
     registration = db.session.get(Registration, registration_id)

@@ -67,3 +67,31 @@ def test_posting_a_mayors_address_again_and_again_does_not_flood_her_inbox(start
     assert db.session.execute(select(func.count()).select_from(Token).where(
         Token.purpose == "manage", Token.person_id == mayor_id, Token.revoked_at.is_(None))).scalar_one() == 2
     assert db.session.execute(select(func.count()).select_from(OutboxMessage)).scalar_one() == len(smtp_server.messages)
+
+
+def test_a_post_never_replaces_the_scheduler_a_mayor_has(client, make_webinar, make_call):
+    """Even naming another scheduler she once approved, a post leaves her registration's scheduler and
+    her application's as they are (only her own link changes them), and their links keep working."""
+    from datetime import UTC, datetime
+
+    from mipevents.calls.models import Application
+    from mipevents.people.models import SchedulerApproval
+    from mipevents.people.services import person_for_email
+    from mipevents.registration.models import Registration
+
+    webinar = make_webinar()
+    call = make_call()
+    db.session.commit()
+    person = {"first_name": "Kim", "last_name": "Norton", "email": MAYOR, "role": "mayor", "consent": True}
+    api = f"/api/v1/webinars/{webinar.slug}/registrations"
+    assert client.post(api, json={**person, "scheduler_email": "aide@tacoma.gov"}).status_code == 202
+    client.post(f"/calls/{call.slug}/apply", data=form_data(call, scheduler_email="aide@tacoma.gov"))   # no CSRF in tests
+    mayor, once = person_for_email(MAYOR), person_for_email("former@tacoma.gov")
+    db.session.add(SchedulerApproval(person_id=mayor.id, scheduler_id=once.id, approved_at=datetime.now(UTC)))
+    db.session.commit()
+
+    assert client.post(api, json={**person, "scheduler_email": "former@tacoma.gov"}).status_code == 202
+    client.post(f"/calls/{call.slug}/apply", data=form_data(call, scheduler_email="former@tacoma.gov"))
+    db.session.commit()
+    assert db.session.execute(select(Registration.scheduler_email)).scalar_one() == "aide@tacoma.gov"
+    assert db.session.execute(select(Application.scheduler_email)).scalar_one() == "aide@tacoma.gov"
