@@ -1,7 +1,8 @@
 """An attack on an open call through its public form, against a real server: knowing a mayor's email,
 post their application again with other answers and your own address as scheduler. The application
 must stay byte for byte what its owner submitted (reviewed and shortlisted), and the attacker's
-mailbox must hold no link to it."""
+mailbox must hold no link to it. The mayor is asked, in an email of its own, and only her one click
+from her own inbox lets someone act for her; another click in the email that tells her ends it."""
 import re
 
 import requests
@@ -24,6 +25,13 @@ def _post_form(server, call, data):
         csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
         return browser.post(f"{server.url}/calls/{call.slug}/apply", data={**data, "csrf_token": csrf},
                             timeout=30, allow_redirects=False)
+
+
+def _form_post(session, url, **data):
+    page = session.get(url, timeout=30)
+    assert page.status_code == 200, page.text[:300]
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    return session.post(url, data={**data, "csrf_token": csrf}, timeout=30, allow_redirects=False)
 
 
 def _snapshot():
@@ -77,25 +85,10 @@ def test_a_post_with_the_mayors_email_changes_nothing_and_links_nothing(start_se
         p for p in private_paths(links_in([request]), server.url) if p.startswith("/consent/")}
 
 
-def _form_post(session, url, **data):
-    page = session.get(url, timeout=30)
-    assert page.status_code == 200, page.text[:300]
-    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
-    return session.post(url, data={**data, "csrf_token": csrf}, timeout=30, allow_redirects=False)
 
-
-def test_the_mayor_approves_a_clerk_with_one_click_and_removes_them_with_another(start_server, make_app, make_call,
-                                                                                smtp_server):
-    """A clerk asks to act for the mayor on her application: until she approves from her own inbox the
-    clerk has nothing of it; her one click gives the clerk a link of their own, and the click in the
-    email that tells her takes it away again."""
+    # Then the mayor's clerk asks the same way: her one click in her own inbox gives the clerk a link of
+    # their own, and the click in the email that tells her takes it away again.
     clerk = "clerk@tacoma.gov"
-    call = make_call()
-    db.session.commit()
-    server = start_server(workers=1)
-    mail = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port,
-                    MIPEVENTS_BASE_URL=server.url)
-    assert _post_form(server, call, form_data(call)).status_code == 302
     assert _post_form(server, call, form_data(call, scheduler_email=clerk, mayor_name="Someone else")).status_code == 302
 
     def deliver():
@@ -104,7 +97,7 @@ def test_the_mayor_approves_a_clerk_with_one_click_and_removes_them_with_another
     deliver()
     [asked] = smtp_server.to(clerk)
     assert private_paths(links_in([asked]), server.url) == set()      # nothing of hers yet
-    [consent] = [p for p in private_paths(links_in(smtp_server.to(VICTIM)), server.url) if p.startswith("/consent/")]
+    [consent] = [p for p in private_paths(links_in(smtp_server.to(VICTIM)[-1:]), server.url) if p.startswith("/consent/")]
     with requests.Session() as mayors_browser:
         page = mayors_browser.get(server.url + consent, timeout=30).text
         assert f"your application to “{call.title}”" in page
@@ -123,4 +116,4 @@ def test_the_mayor_approves_a_clerk_with_one_click_and_removes_them_with_another
         assert _form_post(mayors_browser, server.url + remove).status_code == 303
     assert requests.get(server.url + clerks_link, timeout=30).status_code == 404
     db.session.commit()
-    assert db.session.execute(select(Application.scheduler_email)).scalar_one() == ""
+    assert db.session.execute(select(Application.scheduler_email).where(Application.email == VICTIM)).scalar_one() == ""
