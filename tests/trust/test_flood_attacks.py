@@ -46,9 +46,9 @@ def test_posting_a_mayors_address_again_and_again_does_not_flood_her_inbox(start
         before = len(smtp_server.messages)
 
         answers = {requests.post(api, json={**person, "scheduler_email": f"s{n}@evil.example"}, timeout=30).text
-                   for n in range(5)}
+                   for n in range(4)}
         redirects = {apply(scheduler_email=f"a{n}@evil.example", mayor_name="Mallory").headers["Location"]
-                     for n in range(2)}
+                     for n in range(1)}
     assert answers == {first.text} and redirects == {applied.headers["Location"]}   # as for anyone new
 
     with mail.app_context():
