@@ -34,6 +34,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None        # the CSRF token lives as long as the signed session
+    # A staff session ends this long after signing in, and after this long without a request.
+    MIPEVENTS_STAFF_SESSION_SECONDS = 24 * 3600
+    MIPEVENTS_STAFF_IDLE_SECONDS = 2 * 3600
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

@@ -1,14 +1,13 @@
 """Staff sessions end a day after signing in and after two hours without a request (an open control
 page's polling is a request, so a live run keeps its operator signed in; the run itself lives in the
 database and goes on whatever happens to the session). Pages warn ten minutes before the end, from
-/staff/session, which reports without counting as activity."""
+/staff/session, which reports without counting as activity. Both lengths are settings
+(MIPEVENTS_STAFF_SESSION_SECONDS, MIPEVENTS_STAFF_IDLE_SECONDS)."""
 import time
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import current_user, logout_user
 
-ABSOLUTE_SECONDS = 24 * 3600
-IDLE_SECONDS = 2 * 3600
 WARN_SECONDS = 10 * 60
 # A request refreshes "last seen" at most this often (the session cookie is then rewritten).
 SEEN_GRANULARITY = 30
@@ -28,7 +27,8 @@ def ends_at(now: float | None = None) -> float | None:
     signed_in, seen = session.get("signed_in_at"), session.get("seen_at")
     if signed_in is None or seen is None:
         return None
-    return min(signed_in + ABSOLUTE_SECONDS, seen + IDLE_SECONDS)
+    config = current_app.config
+    return min(signed_in + config["MIPEVENTS_STAFF_SESSION_SECONDS"], seen + config["MIPEVENTS_STAFF_IDLE_SECONDS"])
 
 
 def check() -> None:

@@ -4,7 +4,7 @@ slots, is work across areas: workflows.call_decisions.)"""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -14,9 +14,10 @@ from mipevents.calls.deadlines import local_moment
 from mipevents.calls.models import Answer, Application, Call, CallQuestion, Review
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.notify.outbox import enqueue
-from mipevents.people.models import Token
+from mipevents.notify.outbox import Queued, enqueue, enqueue_many
+from mipevents.people.models import Person, SchedulerApproval, Token
 from mipevents.people.services import normalise_email, person_for_email, revoke_tokens, token_hash
+from mipevents.registration import schedulers
 
 
 class CallClosed(Exception):
@@ -138,17 +139,89 @@ def _confirm(application: Application, event: str) -> None:
 def _answer_existing(application: Application, scheduler_email: str) -> None:
     """A public post for an email that already has an application to this call changes nothing. The
     mayor's own address gets their link; a scheduler named in the post who is not already theirs is
-    told the request went to the mayor, and the mayor is told who asked (only the mayor's own link
-    can make someone their scheduler)."""
+    asked about in an email of its own to the mayor (approve_scheduler: one click from her inbox)."""
     scheduler_email = normalise_email(scheduler_email)
-    asked = scheduler_email and scheduler_email not in (application.email, application.scheduler_email)
-    context = {"application_id": application.id, "event": "again", "with_link": True}
-    if asked:
-        context["asked_by"] = scheduler_email
-    enqueue("calls.application", application.email, context, person=application.person)
-    if asked:
-        enqueue("calls.application", scheduler_email, {"application_id": application.id, "event": "asked",
-                                                        "to_scheduler": True}, person=person_for_email(scheduler_email))
+    enqueue_many([Queued("calls.application", application.email, {"application_id": application.id, "event": "again",
+                                                                  "with_link": True}, application.person_id,
+                         dedupe_key=schedulers.repeat_key("application", application.id))])
+    if scheduler_email and scheduler_email not in (application.email, normalise_email(application.scheduler_email)):
+        ask_scheduler(application, scheduler_email)
+
+
+def ask_scheduler(application: Application, scheduler_email: str, *,
+                  now: datetime | None = None) -> SchedulerApproval | None:
+    """Someone asked to act for the mayor on her existing application: until she approves from her
+    own inbox they get nothing of it (they are told the request went to her). A scheduler she
+    already approved (for a registration or an application) is attached at once to an application
+    that has no scheduler, and she is told; one she has is never replaced by a post."""
+    now = now or utcnow()
+    scheduler = person_for_email(scheduler_email)
+    approval = schedulers.approval_between(application.person_id, scheduler.id)
+    if not (approval is not None and approval.is_approved) and not schedulers.may_ask(application.person_id, approval, now):
+        return approval      # asked already, or too often today: nothing more is sent
+    if approval is None:
+        approval = SchedulerApproval(person_id=application.person_id, scheduler_id=scheduler.id, requested_at=now)
+        db.session.add(approval)
+    approval.application_id = application.id
+    approval.requested_at = now
+    db.session.flush()
+    if approval.is_approved:
+        if not application.scheduler_email:     # a post never replaces the scheduler she has
+            attach_scheduler(application, approval)
+        return approval
+    enqueue("calls.scheduler_request", application.email, {"application_id": application.id,
+                                                            "approval_id": approval.id}, person=application.person)
+    enqueue("calls.application", scheduler.email, {"application_id": application.id, "event": "asked",
+                                                   "to_scheduler": True}, person=scheduler)
+    return approval
+
+
+def attach_scheduler(application: Application, approval: SchedulerApproval) -> None:
+    """An approved scheduler becomes the scheduler of the application: the previous one's links stop,
+    the new one is emailed their own link to it, and the mayor is told with the one click that
+    removes them."""
+    scheduler = approval.scheduler
+    if normalise_email(application.scheduler_email) == scheduler.email:
+        return
+    revoke_scheduler_links(application)
+    application.scheduler_email = scheduler.email
+    db.session.flush()
+    enqueue("calls.application", scheduler.email, {"application_id": application.id, "event": "approved",
+                                                   "with_link": True, "to_scheduler": True}, person=scheduler)
+    enqueue("calls.scheduler_added", application.email, {"application_id": application.id},
+            person=application.person)
+
+
+def approve_scheduler(approval: SchedulerApproval) -> Application | None:
+    """The mayor approved the scheduler from her own inbox: the application the request was about (if
+    it is still hers) gets them as its scheduler."""
+    application = db.session.get(Application, approval.application_id) if approval.application_id else None
+    if application is None or application.person_id != approval.person_id:
+        return None
+    attach_scheduler(application, approval)
+    return application
+
+
+def revoke_scheduler_links(application: Application) -> None:
+    db.session.execute(update(Token).where(Token.purpose == "scheduler_app", Token.subject_id == application.id,
+                                           Token.revoked_at.is_(None)).values(revoked_at=utcnow()))
+
+
+def remove_scheduler(application: Application, *, now: datetime | None = None) -> bool:
+    """The mayor removes the scheduler of her application (one click from her email or her page): their
+    links to it stop and her approval of them is revoked. Returns whether there was one."""
+    if not application.scheduler_email:
+        return False
+    now = now or utcnow()
+    revoke_scheduler_links(application)
+    db.session.execute(update(SchedulerApproval).where(
+        SchedulerApproval.person_id == application.person_id,
+        SchedulerApproval.scheduler_id.in_(select(Person.id).where(
+            Person.email == normalise_email(application.scheduler_email)))
+    ).values(revoked_at=now))
+    application.scheduler_email = ""
+    db.session.flush()
+    return True
 
 
 def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime | None = None,
@@ -175,7 +248,7 @@ def apply(call: Call, values: ApplicationValues, *, submit: bool, now: datetime 
     previous = application.status if application is not None else "draft"
     status = states.next_status(previous, action)
     if application is None:
-        person = person_for_email(values.email, values.mayor_name.strip())
+        person = person_for_email(values.email, values.mayor_name.strip(), fill_name=False)   # a public post
         application = Application(call_id=call.id, person=person, email=person.email, status="draft")
         try:
             with db.session.begin_nested():

@@ -6,6 +6,7 @@ from mipevents.calls import queries, services, states
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.forms import form_for_call
 from mipevents.calls.models import APPLICATION_STATUSES, POPULATION_BANDS
+from mipevents.core.forms import Form
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db, limiter
@@ -171,3 +172,23 @@ def reset_link(token):
     services.reset_link(application)
     db.session.commit()
     return render_template("calls/link_reset.html", call=application.call)
+
+
+@bp.route("/calls/application/<token>/scheduler/remove", methods=["GET", "POST"])
+@limiter.limit(_form_limit, methods=["POST"])
+def remove_scheduler(token):
+    """The mayor's one click (from the email that told her) that removes her application's scheduler: a
+    GET asks, the POST removes (so a mail scanner opening the link changes nothing)."""
+    application = _application_or_404(token)
+    if not _is_owners_link(token):
+        abort(404)
+    form = Form()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        services.remove_scheduler(application)
+        db.session.commit()
+        flash("The scheduler is removed: their link no longer opens your application.", "success")
+    if request.method == "POST" or not application.scheduler_email:
+        return redirect(url_for(".application", token=token), 303)
+    return render_template("calls/remove_scheduler.html", application=application, token=token, form=form)

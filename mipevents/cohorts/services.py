@@ -8,7 +8,8 @@ from mipevents.accounts import audit
 from mipevents.cohorts.models import Cohort, CohortMember, Programme
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
-from mipevents.people.services import person_for_email
+from mipevents.notify.outbox import enqueue
+from mipevents.people.services import person_for_email, revoke_tokens
 
 
 def public_programme(slug: str) -> Programme | None:
@@ -104,4 +105,22 @@ def add_member(cohort: Cohort, values: dict, *, actor) -> CohortMember:
         raise already from None
     cohort.version += 1
     audit.record("add_cohort_member", cohort, actor=actor, summary=f"Added {member.name} to “{cohort.name}”")
+    send_member_link(member)
     return member
+
+
+def send_member_link(member: CohortMember, *, reset: bool = False) -> None:
+    """Email the member their private page of the cohort's events (the link is made at delivery)."""
+    enqueue("cohorts.member_link", member.person.email, {"member_id": member.id, "reset": reset}, person=member.person)
+
+
+def member_of(person_id: int) -> CohortMember | None:
+    """One of the person's memberships (the first), or None when they belong to no cohort."""
+    return db.session.execute(select(CohortMember).where(CohortMember.person_id == person_id)
+                              .order_by(CohortMember.id).limit(1)).scalar_one_or_none()
+
+
+def reset_member_link(member: CohortMember) -> None:
+    """"Reset my link": every member link of the person stops working and a new one is emailed."""
+    revoke_tokens(member.person, "member")
+    send_member_link(member, reset=True)

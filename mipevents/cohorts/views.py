@@ -1,10 +1,13 @@
 """Public pages of the cohorts area: a programme, and one cohort with its published members
-(names and cities only)."""
-from flask import Blueprint, abort, render_template
+(names and cities only); and a member's private page of their cohorts' events (their own link)."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from mipevents.cohorts import services
+from mipevents.core.forms import Form
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
+from mipevents.extensions import db, limiter
+from mipevents.people.services import resolve_token
 from mipevents.workflows import cohorts as cohort_pages
 
 bp = Blueprint("cohorts", __name__)
@@ -38,3 +41,51 @@ def show_cohort(slug):
         calls = cohort_pages.open_calls([cohort.id], now)
         return render_template("cohorts/show_cohort.html", cohort=cohort, programme=cohort.programme, calls=calls, now=now)
     return cached_response(("cohorts.show_cohort", slug), version, build)
+
+
+def _limit():
+    return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def _member_or_404(token):
+    """The membership a live member link opens (the person's own link: emailed to them alone), else 404."""
+    found = resolve_token(token, "member")
+    member = services.member_of(found.person_id) if found is not None else None
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/cohort/<token>")
+def member_page(token):
+    """A cohort member's private page: each of their cohorts' meetings and webinars (cohort-only events
+    included: this page is how members reach them), each agenda, and their own registrations."""
+    member = _member_or_404(token)
+    return render_template("cohorts/member.html", member=member, token=token, form=Form(),
+                           cohorts=cohort_pages.member_page(member.person_id))
+
+
+@bp.route("/cohort/<token>/send/<int:registration_id>", methods=["POST"])
+@limiter.limit(_limit)
+def send_registration_link(token, registration_id):
+    """Email the member the link to one of their registrations (links are never shown on a GET)."""
+    member = _member_or_404(token)
+    if not Form().validate_on_submit():
+        abort(400)
+    if cohort_pages.send_registration_link(member.person_id, registration_id) is None:
+        abort(404)
+    db.session.commit()
+    flash(f"We have emailed the link to your registration to {member.person.email}.", "success")
+    return redirect(url_for(".member_page", token=token), 303)
+
+
+@bp.route("/cohort/<token>/reset", methods=["POST"])
+@limiter.limit(_limit)
+def reset_member_link(token):
+    """Cut off every link to this page (one was forwarded?) and email the member a new one."""
+    member = _member_or_404(token)
+    if not Form().validate_on_submit():
+        abort(400)
+    services.reset_member_link(member)
+    db.session.commit()
+    return render_template("cohorts/member_link_reset.html", member=member)

@@ -3,7 +3,7 @@ carrying a secret link to another site; HTTPS pinned in production (Strict-Trans
 from flask import Flask, request
 
 # Pages that show personal data or carry a private link in their address.
-PRIVATE_PREFIXES = ("/staff/", "/manage/", "/calls/application/", "/scheduler/", "/consent/")
+PRIVATE_PREFIXES = ("/staff/", "/manage/", "/calls/application/", "/scheduler/", "/consent/", "/cohort/")
 # Staff-only pages outside /staff/ (the live control page and its actions).
 PRIVATE_ENDPOINTS = ("showcase.control", "showcase.control_action")
 

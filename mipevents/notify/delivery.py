@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, NotSupportedError, ProgrammingError
 
 from mipevents.core.database import lock_row
 from mipevents.core.text import clean_text
@@ -196,17 +196,41 @@ def deliver(msg: OutboxMessage, now: datetime) -> bool:
     return True
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Whether a failure to write may pass if tried again: a locked or busy database, a lost
+    connection, a failover's read-only moment, a serialisation conflict. A refused value (too long,
+    a constraint, a type the column cannot hold) or a bug fails the same way every time."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    return not isinstance(exc, (DataError, IntegrityError, ProgrammingError, NotSupportedError))
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except DBAPIError:   # the connection itself is gone: the next attempt takes a new one
+        db.session.remove()
+
+
 def _record_sent(row_id: int, *, subject: str, message_id: str) -> None:
     """The server accepted the message: write that down, however long the database stays locked
     or unreachable (a busy SQLite, a PostgreSQL failover). Giving up would leave the row
     `sending` for the stale-claim sweep to send again; only a crash here may cause one resend,
     with the same Message-ID. Each attempt is a fresh transaction taking the write lock first
-    (BEGIN IMMEDIATE on SQLite), so it cannot fail to upgrade a read snapshot."""
+    (BEGIN IMMEDIATE on SQLite), so it cannot fail to upgrade a read snapshot.
+
+    A failure that trying again cannot cure (the database refuses what is written) ends the loop:
+    the row is marked `failed` with the reason, so it is neither retried forever nor sent again."""
     wait = RECORD_RETRY_FIRST
     while True:
         try:
             db.session.rollback()
             msg = lock_row(OutboxMessage, row_id)
+            if msg is None:   # erased while it was on its way: nothing is left to record or resend
+                db.session.rollback()
+                return
             msg.status = "sent"
             msg.sent_at = utcnow()
             msg.subject = subject
@@ -215,13 +239,37 @@ def _record_sent(row_id: int, *, subject: str, message_id: str) -> None:
             msg.last_error = ""
             db.session.commit()
             return
-        except DBAPIError as exc:
-            try:
-                db.session.rollback()
-            except DBAPIError:   # the connection itself is gone: the next attempt takes a new one
-                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 (sorted below: retried or recorded, never re-sent)
+            _rollback_quietly()
+            if not is_transient(exc):
+                _record_unrecordable(row_id, exc)
+                return
             log.warning("email %s was accepted; recording it failed (%s), retrying in %.2f s",
                         row_id, type(exc.orig).__name__ if exc.orig is not None else exc, wait)
+            time.sleep(wait)
+            wait = min(wait * 2, RECORD_RETRY_LONGEST)
+
+
+def _record_unrecordable(row_id: int, exc: BaseException) -> None:
+    """The server accepted the message but the database refuses its record: mark the row `failed`
+    (terminal: no sender takes it again) with the reason, in the smallest write there is, itself
+    retried while the database is only unavailable."""
+    reason = (f"accepted by the mail server but not recorded as sent: {type(exc).__name__}: "
+              f"{str(exc).splitlines()[0] if str(exc) else ''}")[:2000]
+    log.error("email %s was accepted; recording it is refused for good: %s", row_id, reason)
+    wait = RECORD_RETRY_FIRST
+    while True:
+        try:
+            db.session.rollback()
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+                               .values(status="failed", sent_at=utcnow(), last_error=reason))
+            db.session.commit()
+            return
+        except Exception as again:  # noqa: BLE001
+            _rollback_quietly()
+            if not is_transient(again):
+                log.error("email %s: even its failure cannot be recorded: %s", row_id, again)
+                return
             time.sleep(wait)
             wait = min(wait * 2, RECORD_RETRY_LONGEST)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import insert
 
-from mipevents.core.database import execute, prebuilt
+from mipevents.core.database import execute, insert_or_ignore, prebuilt
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.notify.models import OutboxMessage
@@ -58,11 +58,18 @@ class Queued:
     to_email: str
     context: dict
     person_id: int | None = None
+    # A message that must exist once only (per key): a second one with the same key is dropped.
+    dedupe_key: str | None = None
 
 
 @prebuilt
 def _insert_messages(dialect_name: str):
     return insert(OutboxMessage.__table__)
+
+
+@prebuilt
+def _insert_message_once(dialect_name: str):
+    return insert_or_ignore(OutboxMessage.__table__, ["dedupe_key"], dialect_name)
 
 
 def enqueue_many(messages: list[Queued]) -> None:
@@ -72,7 +79,12 @@ def enqueue_many(messages: list[Queued]) -> None:
         return
     now = utcnow()
     rows = [{"kind": m.kind, "to_email": m.to_email, "context": m.context, "person_id": m.person_id,
-             "dedupe_key": None, "status": "pending", "attempts": 0, "next_attempt_at": now, "claimed_at": None,
-             "last_error": "", "message_id": "", "subject": "", "created_at": now, "sent_at": None}
+             "dedupe_key": m.dedupe_key, "status": "pending", "attempts": 0, "next_attempt_at": now,
+             "claimed_at": None, "last_error": "", "message_id": "", "subject": "", "created_at": now, "sent_at": None}
             for m in messages]
-    execute(_insert_messages, rows[0] if len(rows) == 1 else rows)   # one row: no executemany round trip
+    once = [row for row in rows if row["dedupe_key"] is not None]
+    rows = [row for row in rows if row["dedupe_key"] is None]
+    for row in once:
+        execute(_insert_message_once, row)
+    if rows:
+        execute(_insert_messages, rows[0] if len(rows) == 1 else rows)   # one row: no executemany round trip

@@ -19,8 +19,9 @@ from mipevents.extensions import db
 #   scheduler     a scheduler's page of one registration they made (subject: the registration)
 #   scheduler_app a scheduler's page of one application they made (subject: the application)
 #   approval      the owner's "let this scheduler manage it for me" (subject: the SchedulerApproval)
+#   member        a cohort member's private page of their cohorts' events (the person alone)
 TOKEN_PURPOSES = ("manage", "feed", "application", "invitation", "checkin", "display", "speaker_view", "survey",
-                  "scheduler", "scheduler_app", "approval")
+                  "scheduler", "scheduler_app", "approval", "member")
 
 
 class Person(db.Model):

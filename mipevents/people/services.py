@@ -17,15 +17,17 @@ def normalise_email(email: str) -> str:
     return email_key(email)
 
 
-def person_for_email(email: str, name: str = "") -> Person:
-    """The one Person with this email, created if new (flushed, not committed).
+def person_for_email(email: str, name: str = "", *, fill_name: bool = True) -> Person:
+    """The one Person with this email, created if new (flushed, not committed). `name` names a new
+    person; with `fill_name` (staff and imports, who know) it also names one who has no name yet. A
+    public post passes fill_name=False: an address proves nothing, so it never changes a person.
 
     Two requests creating the same new person race on the unique email; the loser's flush
     fails inside a savepoint and it reads the winner's row instead."""
     key = normalise_email(email)
     person = db.session.execute(select(Person).where(Person.email == key)).scalar_one_or_none()
     if person is not None:
-        if name and not person.name:
+        if fill_name and name and not person.name:
             person.name = name
         return person
     person = Person(email=key, name=name or "")
@@ -50,7 +52,8 @@ def _person_id(dialect_name: str):
 
 
 def person_id_for_email(email: str, name: str = "") -> tuple[int, bool]:
-    """The id of the one Person with this email, created if new; and whether this call created it.
+    """The id of the one Person with this email, created (with `name`) if new; and whether this call
+    created it. For public posts: an existing person is never changed (not even a missing name).
 
     No ORM object and one statement for a new person (the hot path of registering): a concurrent
     insert of the same email makes this one a no-op that then reads the winner's row."""
@@ -58,10 +61,7 @@ def person_id_for_email(email: str, name: str = "") -> tuple[int, bool]:
     created = execute(_insert_person, {"email": key, "name": name or "", "created_at": utcnow()}).scalar()
     if created is not None:
         return created, True
-    person_id, known_name = execute(_person_id, {"email": key}).one()
-    if name and not known_name:
-        db.session.execute(update(Person).where(Person.id == person_id, Person.name == "").values(name=name))
-    return person_id, False
+    return execute(_person_id, {"email": key}).one()[0], False
 
 
 def _hash(raw: str) -> str:

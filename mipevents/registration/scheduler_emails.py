@@ -31,12 +31,21 @@ def build_request(msg) -> BuiltMessage:
     if approval is None:
         raise LookupError("the approval request no longer exists")
     link = f"{base_url()}/consent/{tokens.new_link(registration.person_id, 'approval', approval.id)}"
-    text = (f"Dear {registration.first_name or registration.name or 'registrant'},\n\n"
-            f"{approval.scheduler.email} registered your address for {name} and asked to manage your "
+    greeting = f"Dear {registration.first_name or registration.name or 'registrant'},\n\n"
+    if msg.context.get("existing"):
+        # Their scheduler from before: they keep their link to this one registration, nothing more.
+        text = (f"{greeting}{approval.scheduler.email} registered you for {name} and keeps a link to that one "
+                "registration. They cannot see your personal calendar feed or your other registrations.\n\n"
+                f"If you want {approval.scheduler.email} to manage your registrations and applications for you, "
+                f"approve it with one click here:\n{link}\n\n"
+                "If you do not know them, ignore this email, and remove them with the link in the email we sent "
+                f"you about your registration.\n{_footer()}")
+        return BuiltMessage(subject=f"Do you approve your scheduler? {name}", text=text)
+    text = (f"{greeting}{approval.scheduler.email} registered your address for {name} and asked to manage your "
             "registration for you (as a scheduler or assistant would). You were already registered, so "
             "nothing has changed and they have not been given your registration.\n\n"
-            f"If you want {approval.scheduler.email} to manage your registrations for you, approve it here:\n"
-            f"{link}\n\nIf you do not know them, ignore this email: they get nothing.\n{_footer()}")
+            f"If you want {approval.scheduler.email} to manage your registrations for you, approve it with one "
+            f"click here:\n{link}\n\nIf you do not know them, ignore this email: they get nothing.\n{_footer()}")
     return BuiltMessage(subject=f"Someone asked to manage your registration: {name}", text=text)
 
 

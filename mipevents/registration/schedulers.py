@@ -3,9 +3,9 @@ new registration reaches that one registration through their own link; naming a 
 registration that exists changes nothing but asks the person, at their own address, to approve them
 (one SchedulerApproval per person and scheduler, untouched by "reset my links"); the person can
 remove a scheduler in one click, which revokes the scheduler's links and the approval."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
@@ -14,6 +14,31 @@ from mipevents.people.models import Person, SchedulerApproval, Token
 from mipevents.people.services import person_id_for_email, resolve_token
 from mipevents.registration.models import Registration
 
+# A post about what a person already has reaches her inbox at most once per REPEAT_WINDOW ("you were
+# already registered"), and scheduler requests at most REQUESTS_PER_DAY a day: someone who knows her
+# address cannot flood her inbox (or others', through the scheduler address) from many addresses.
+REPEAT_WINDOW = timedelta(minutes=15)
+REQUESTS_PER_DAY = 3
+
+
+def repeat_key(what: str, row_id: int, now: datetime | None = None) -> str:
+    """The outbox dedupe key of "you already have one" for this row in the current window."""
+    window = int((now or utcnow()).timestamp() // REPEAT_WINDOW.total_seconds())
+    return f"repeat:{what}:{row_id}:{window}"
+
+
+def may_ask(person_id: int, approval: SchedulerApproval | None, now: datetime) -> bool:
+    """Whether a new request to approve a scheduler may go to the person: not while the same request
+    waits (asked in the last day), nor beyond REQUESTS_PER_DAY requests a day (any schedulers)."""
+    day_ago = now - timedelta(days=1)
+    if approval is not None and not approval.is_approved and approval.revoked_at is None \
+            and approval.requested_at >= day_ago:
+        return False
+    recent = db.session.execute(select(func.count()).select_from(SchedulerApproval).where(
+        SchedulerApproval.person_id == person_id, SchedulerApproval.approved_at.is_(None),
+        SchedulerApproval.requested_at >= day_ago)).scalar_one()
+    return recent < REQUESTS_PER_DAY
+
 
 def approval_between(person_id: int, scheduler_id: int) -> SchedulerApproval | None:
     return db.session.execute(select(SchedulerApproval).where(
@@ -21,14 +46,18 @@ def approval_between(person_id: int, scheduler_id: int) -> SchedulerApproval | N
     ).scalar_one_or_none()
 
 
-def ask(person_id: int, scheduler_email: str, *, registration_id: int, now: datetime | None = None) -> SchedulerApproval:
+def ask(person_id: int, scheduler_email: str, *, registration_id: int,
+        now: datetime | None = None) -> SchedulerApproval | None:
     """A post named `scheduler_email` for the person's existing registration: nothing of it changes.
     The person gets "let this scheduler manage it for you?" (an approval link made at delivery); the
     scheduler is told the request went to the person, and nothing more. A scheduler the person
-    already approved is attached at once (the person is told, with the link to remove them)."""
+    already approved is attached at once to a registration that has none (the person is told, with
+    the link to remove them); a registration's scheduler is never replaced by a post."""
     now = now or utcnow()
     scheduler_id, _ = person_id_for_email(scheduler_email)
     approval = approval_between(person_id, scheduler_id)
+    if not (approval is not None and approval.is_approved) and not may_ask(person_id, approval, now):
+        return approval      # asked already, or too often today: nothing more is sent
     if approval is None:
         approval = SchedulerApproval(person_id=person_id, scheduler_id=scheduler_id, requested_at=now)
         db.session.add(approval)
@@ -36,7 +65,10 @@ def ask(person_id: int, scheduler_email: str, *, registration_id: int, now: date
     approval.requested_at = now
     db.session.flush()
     if approval.is_approved:
-        attach(db.session.get(Registration, registration_id), approval)
+        registration = db.session.get(Registration, registration_id)
+        # Only the person's own link changes who her scheduler is: a post never replaces one.
+        if registration.scheduler_person_id is None:
+            attach(registration, approval)
         return approval
     person = db.session.get(Person, person_id)
     registration = db.session.get(Registration, registration_id)

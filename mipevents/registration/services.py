@@ -313,7 +313,7 @@ def _repeat(registration: Registration, scheduler_email: str = "") -> Outcome:
     told that the person was asked (registration.schedulers.ask)."""
     enqueue_many([Queued("registration_repeat", registration.email or registration.person.email,
                          {"registration_id": registration.id, "status": registration.status},
-                         registration.person_id)])
+                         registration.person_id, dedupe_key=schedulers.repeat_key("registration", registration.id))])
     if scheduler_email and scheduler_email != normalise_email(registration.scheduler_email):
         schedulers.ask(registration.person_id, scheduler_email, registration_id=registration.id)
     return Outcome(registration.id, registration.status, repeat=True)

@@ -44,6 +44,7 @@ from mipevents.registration.forms import (
 )
 from mipevents.registration.models import Registration
 from mipevents.webinars import services as webinars
+from mipevents.workflows import consent
 from mipevents.workflows.emails import calendar_attachment
 
 bp = Blueprint("registration", __name__)
@@ -517,10 +518,10 @@ def approve_scheduler(token):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        schedulers.approve(approval)
+        consent.approve(approval)
         db.session.commit()
     return _private(make_response(render_template("registration/consent.html", approval=approval, form=form,
-                                                  done=approval.is_approved)))
+                                                  done=approval.is_approved, about=consent.about(approval))))
 
 
 @bp.route("/manage/<token>/scheduler/remove", methods=["GET", "POST"])

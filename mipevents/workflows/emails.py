@@ -5,6 +5,7 @@ from functools import partial
 from mipevents.accounts import emails as accounts_emails
 from mipevents.agenda import invitations
 from mipevents.calls import emails as calls_emails
+from mipevents.cohorts import emails as cohorts_emails
 from mipevents.feeds import ics
 from mipevents.followup import emails as followup_emails
 from mipevents.notify.outbox import Attachment
@@ -41,6 +42,9 @@ BUILDERS = {
     "calls.application": calls_emails.build_application,
     "calls.reminder": calls_emails.build_reminder,
     "calls.decision": calls_emails.build_decision,
+    "calls.scheduler_request": calls_emails.build_scheduler_request,
+    "calls.scheduler_added": calls_emails.build_scheduler_added,
+    "cohorts.member_link": cohorts_emails.build_member_link,
     invitations.KIND: invitation_work.build_email,
     printing_emails.KIND: printing_emails.build_briefing_book,
     **{kind: followup_emails.build_followup for kind in followup_emails.KINDS},

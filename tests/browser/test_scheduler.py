@@ -110,9 +110,9 @@ def test_the_mayor_approves_a_scheduler_who_asked_from_her_inbox(start_server, m
     consent = delivered_link(_latest_to("mayor@elm.gov", "scheduler_request"), r"/consent/([A-Za-z0-9_-]{40,})")
     page = new_page(width=390, height=844, is_mobile=True, has_touch=True)
     page.goto(f"{server.url}/consent/{consent}")
-    assert page.get_by_role("heading", level=1).inner_text() == f"Let {SCHEDULER} manage your registrations?"
+    assert page.get_by_role("heading", level=1).inner_text() == f"Let {SCHEDULER} act for you?"
     assert_accessible(page)
-    page.get_by_role("button", name="Yes, let them manage it").click()
+    page.get_by_role("button", name="Yes, let them act for me").click()
     assert page.locator(".lead").inner_text().startswith(f"Done: {SCHEDULER} may manage your registrations")
     assert_accessible(page)
     scheduler_link = delivered_link(_latest_to(SCHEDULER, "registration_repeat"), MANAGE)

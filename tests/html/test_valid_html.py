@@ -123,12 +123,41 @@ def _private_pages():
     attending = services.register(summer, {"first_name": "Ada", "last_name": "Mayor", "email": "ada@city.gov", "role": "mayor",
                                            "city": "Madison", "state": "WI", "extras_asked": True, "extras": []})
     meeting_manage = mint_token(attending.registration.person, "manage", attending.registration.id)
+    # The scheduler consent pages: the person's approval page, and the one-click removals' confirmations.
+    from mipevents.calls.services import ask_scheduler
+    from mipevents.registration import schedulers
+    outcome.registration.scheduler_email = "aide@city.gov"
+    application.scheduler_email = "clerk@city.gov"
+    approval = schedulers.ask(outcome.registration.person_id, "helper@city.gov", registration_id=outcome.registration.id)
+    ask_scheduler(application, "helper@city.gov")
+    consent = mint_token(outcome.registration.person, "approval", approval.id)
+    # A cohort member's private page of their cohorts' events (the demo's cohorts, one webinar of theirs).
+    from mipevents.cohorts.models import Cohort
+    from mipevents.cohorts.services import add_member
+    for cohort in db.session.execute(select(Cohort)).scalars():
+        add_member(cohort, {"email": "ada@city.gov", "name": "Ada Mayor", "city": "Madison", "state": "WI"}, actor=None)
+    from datetime import UTC, date, datetime, timedelta
+
+    from mipevents.agenda.models import AgendaItem
+    from mipevents.meetings.models import Meeting
+    start = datetime(2027, 3, 2, 15, 0, tzinfo=UTC)
+    academy = Meeting(slug="cohort-academy", name="Cohort academy", kind="academy", status="published",
+                      starts_on=date(2027, 3, 2), ends_on=date(2027, 3, 3), timezone="America/Chicago", cohort_id=cohort.id)
+    db.session.add_all([academy, AgendaItem(meeting=academy, title="Zoning labs", kind="workshop", starts_at=start,
+                                            ends_at=start + timedelta(hours=1), status="published"),
+                        Webinar(slug="cohort-call", title="Cohort call", starts_at=start, ends_at=start + timedelta(hours=1),
+                                status="published", cohort_id=cohort.id)])
+    db.session.flush()
+    services.register(db.session.execute(select(Webinar).where(Webinar.slug == "cohort-call")).scalar_one(),
+                      {"first_name": "Ada", "last_name": "Mayor", "email": "ada@city.gov", "role": "mayor"})
+    member = mint_token(outcome.registration.person, "member")
     db.session.commit()
     return [f"/manage/{manage}", f"/manage/{meeting_manage}", "/manage/no-such-link", "/manage/lost-link",
             f"/meetings/{summer.slug}/register/check-your-email", f"/webinars/{webinar.slug}/register/thanks",
             f"/calls/application/{private}", f"/speakers/invitation/{invited}",
             f"/speakers/invitation/{invited}/briefing", f"/speakers/invitation/{invited}/materials",
-            f"/speakers/invitation/{presenter}",
+            f"/speakers/invitation/{presenter}", f"/consent/{consent}", f"/manage/{manage}/scheduler/remove",
+            f"/calls/application/{private}/scheduler/remove", f"/cohort/{member}",
             f"/followup/{followup}", f"/followup/{followup}/unsubscribe", f"/followup/{withdrawn}"]
 
 

@@ -103,3 +103,66 @@ def test_a_registration_email_that_cannot_be_rendered_is_retried_then_failed_nev
         assert (msg.status, msg.attempts, msg.last_error) == (
             "failed", 2, f"LookupError: registration {outcome.registration_id} no longer exists")
     assert smtp_server.to("ada@city.gov") == []
+
+
+_REFUSE_SENT = {
+    "sqlite": ["CREATE TRIGGER refuse_sent BEFORE UPDATE OF status ON outbox_messages "
+               "WHEN NEW.status = 'sent' AND NEW.to_email = 'refused@example.org' "
+               "BEGIN SELECT RAISE(ABORT, 'this row may not become sent'); END"],
+    "postgresql": ["CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   "IF NEW.status = 'sent' AND NEW.to_email = 'refused@example.org' THEN "
+                   "RAISE EXCEPTION 'this row may not become sent' USING ERRCODE = 'check_violation'; END IF; "
+                   "RETURN NEW; END $$",
+                   "CREATE TRIGGER refuse_sent BEFORE UPDATE ON outbox_messages FOR EACH ROW EXECUTE FUNCTION refuse_sent()"],
+}
+_ALLOW_SENT = {"sqlite": ["DROP TRIGGER IF EXISTS refuse_sent"],
+               "postgresql": ["DROP TRIGGER IF EXISTS refuse_sent ON outbox_messages", "DROP FUNCTION IF EXISTS refuse_sent()"]}
+
+
+def _run(statements):
+    from sqlalchemy import text
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+def test_an_acceptance_the_database_refuses_to_record_is_failed_with_its_reason_and_never_sent_again(
+        make_app, smtp_server):
+    """A permanent refusal while recording "sent" (here a constraint the database enforces) ends in
+    `failed` with the reason instead of a loop that never returns; a row erased while its message was
+    on its way is left gone; the rest of the pass goes on, and nothing is sent twice, even once every
+    claim has gone stale."""
+    app = _smtp_app(make_app, smtp_server)
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        for name in ("refused", "erased", "plain"):
+            enqueue("test_hello", f"{name}@example.org", {"name": name, "manage_token": "t"})
+        db.session.commit()
+        engine = db.engine
+        erased_id = db.session.execute(select(OutboxMessage.id).where(
+            OutboxMessage.to_email == "erased@example.org")).scalar_one()
+        db.session.commit()
+
+        def erase_while_on_its_way(received):
+            if received["To"] == "erased@example.org":
+                with engine.begin() as conn:   # another connection, from the server's thread
+                    conn.execute(delete(OutboxMessage).where(OutboxMessage.id == erased_id))
+
+        smtp_server.on_accept = erase_while_on_its_way
+        _run(_REFUSE_SENT[dialect])
+        try:
+            result = delivery.send_pending()
+        finally:
+            _run(_ALLOW_SENT[dialect])
+            smtp_server.on_accept = None
+        assert (result.sent, result.failed, result.deferred) == (3, 0, 0)   # each was accepted once
+        rows = {m.to_email: m for m in db.session.execute(select(OutboxMessage)).scalars()}
+        refused = rows["refused@example.org"]
+        assert sorted(rows) == ["plain@example.org", "refused@example.org"]
+        assert (refused.status, refused.attempts, refused.sent_at is not None) == ("failed", 1, True)
+        assert refused.last_error.startswith("accepted by the mail server but not recorded as sent: IntegrityError: ")
+        assert "this row may not become sent" in refused.last_error
+        assert rows["plain@example.org"].status == "sent"
+        assert delivery.send_pending(now=utcnow() + timedelta(days=1)).sent == 0   # stale claims swept: none
+    assert sorted(m["To"] for _rcpts, m in smtp_server.messages) == [
+        "erased@example.org", "plain@example.org", "refused@example.org"]

@@ -83,3 +83,56 @@ def test_links_that_went_to_a_scheduler_are_revoked_and_the_rest_keep_working(em
             columns = {c["name"] for c in sa.inspect(conn).get_columns("tokens")}
             assert "secret" not in columns and "scheduler_approvals" not in sa.inspect(conn).get_table_names()
         db.engine.dispose()
+
+
+def test_the_owner_of_what_a_scheduler_held_before_gets_an_approval_request_of_its_own(empty_database_url, smtp_server):
+    """Revision 0010: each owner whose registration or application had a scheduler under the old rule is
+    asked, in an email of its own, whether to approve that scheduler (one click from the link in it);
+    a second run asks no one twice."""
+    from mipevents.notify import delivery
+    from tests.trust.helpers import links_in
+
+    settings = _settings(empty_database_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    app = create_app(settings)
+    with app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as conn:
+            ids = _old_shapes(conn)
+            applicant = _insert(conn, "people", email="chief@oak.gov", name="Chief")
+            meeting = _insert(conn, "meetings", slug="summer", name="Summer Meeting", kind="summer", status="published",
+                              timezone="America/Chicago", cohort_id=None)
+            call = _insert(conn, "calls", slug="showcase", title="Showcase proposals", kind="showcase", cohort_id=None,
+                           meeting_id=meeting, status="published", opens_at=NOW - timedelta(days=9),
+                           deadline_at=NOW + timedelta(days=9), decisions_released_at=None)
+            ids["application"] = _insert(conn, "applications", call_id=call, person_id=applicant, email="chief@oak.gov",
+                                         mayor_name="Mayor Oak", scheduler_email="Clerk@Oak.gov", status="submitted",
+                                         submitted_at=NOW, withdrawn_at=None, decided_at=None,
+                                         decision_released_at=None, showcase_slot_id=None)
+        upgrade(revision="0014_invitation_subjects")
+        with db.engine.connect() as conn:
+            before = conn.execute(sa.text("SELECT max(id) FROM outbox_messages")).scalar_one()
+        upgrade(revision="0015_trust_consent")
+        downgrade(revision="0014_invitation_subjects")
+        upgrade(revision="0015_trust_consent")      # the second run asks no one again
+        with db.engine.connect() as conn:
+            queued = conn.execute(sa.text("SELECT to_email, kind FROM outbox_messages WHERE id > :id ORDER BY id"),
+                                  {"id": before}).all()
+            waiting = conn.execute(sa.text(
+                "SELECT p.email, s.email, a.registration_id, a.application_id FROM scheduler_approvals a "
+                "JOIN people p ON p.id = a.person_id JOIN people s ON s.id = a.scheduler_id ORDER BY a.id")).all()
+        assert [tuple(row) for row in queued] == [("mayor@elm.gov", "scheduler_request"),
+                                                  ("chief@oak.gov", "calls.scheduler_request")]
+        assert [tuple(row) for row in waiting] == [("mayor@elm.gov", "aide@elm.gov", ids["scheduled_registration"], None),
+                                                   ("chief@oak.gov", "clerk@oak.gov", None, ids["application"])]
+        delivery.send_pending()
+        db.session.remove()
+        db.engine.dispose()
+    [to_mayor] = smtp_server.to("mayor@elm.gov")[-1:]
+    [to_chief] = smtp_server.to("chief@oak.gov")[-1:]
+    assert to_mayor["Subject"] == "Do you approve your scheduler? Water rates"
+    assert to_chief["Subject"] == "Do you approve your scheduler? Showcase proposals"
+    for message in (to_mayor, to_chief):
+        [consent] = [link for link in links_in([message]) if "/consent/" in link]
+        with app.test_client() as client:
+            page = client.get(consent.removeprefix(settings["MIPEVENTS_BASE_URL"]))
+            assert page.status_code == 200

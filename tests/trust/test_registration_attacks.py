@@ -124,7 +124,7 @@ def test_the_owner_approves_a_scheduler_from_her_inbox_and_removes_them_in_one_s
     db.session.commit()
     request = db.session.execute(select(OutboxMessage).where(OutboxMessage.kind == "scheduler_request")).scalar_one()
     consent = delivered_link(request, r"/consent/([A-Za-z0-9_-]{40,})")
-    assert "Let aide@elm.gov manage your registrations?" in client.get(f"/consent/{consent}").get_data(as_text=True)
+    assert "Let aide@elm.gov act for you?" in client.get(f"/consent/{consent}").get_data(as_text=True)
     assert db.session.execute(select(Registration.scheduler_email)).scalar_one() == ""   # a GET changes nothing
     assert client.post(f"/consent/{consent}").status_code == 200
     registration = db.session.execute(select(Registration)).scalar_one()
