@@ -382,3 +382,25 @@ def test_an_invitation_whose_slot_or_presenter_goes_away_is_withdrawn_and_never_
     # The new presenter can be invited afresh.
     assert staff_client.post(f"/staff/showcase/slots/{slot.id}/invite").status_code == 303
     assert slot.invitation is not None and slot.invitation.speaker_id == tacoma.id
+
+
+def test_a_declined_showcase_presenter_warns_on_the_lineup_and_before_publishing(staff_client, panel, make_item):
+    from mipevents.showcase.models import ShowcaseSlot
+    from mipevents.workflows import invitations as invitation_work
+
+    meeting, _, _, dubuque = panel
+    item = make_item(meeting, at=datetime(2031, 1, 23, 14, 0), minutes=45, kind="showcase", status="draft",
+                     title="Innovation Showcase")
+    slot = ShowcaseSlot(item_id=item.id, speaker_id=dubuque.id, presenter_name="Mayor Cavanagh", title="Buyouts", position=0)
+    db.session.add(slot)
+    db.session.flush()
+    invitations.respond(invitation_work.invite_slot(slot, actor=None), "declined", "Travelling")
+    db.session.commit()
+
+    lineup = staff_client.get(f"/staff/showcase/{item.id}").get_data(as_text=True)
+    assert re.search(rf'<li data-declined-slot="{slot.id}">(.*?)</li>', lineup).group(1) == (
+        "Mayor Brad Cavanagh declined “Buyouts” (Travelling).")
+    publish = staff_client.get(f"/staff/meetings/{meeting.id}/publish").get_data(as_text=True)
+    assert re.search(rf'<li data-conflict="declined:{dubuque.id}:{item.id}">(.*?)\n', publish).group(1) == (
+        "Mayor Brad Cavanagh (showcase slot “Buyouts”) declined “Innovation Showcase” (Travelling).")
+    assert staff_client.post(f"/staff/meetings/{meeting.id}/publish", data={}).status_code == 422
