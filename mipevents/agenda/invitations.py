@@ -174,11 +174,17 @@ def session_invited(invitation: Invitation) -> Invited | None:
 
 @dataclass(frozen=True)
 class InvitationRow:
-    """One line of a meeting's invitation list: `waiting_days` counts from the invitation (no reply)."""
-    link: SessionSpeaker
+    """One line of a meeting's invitation list: a session role (`link`) or a showcase slot (`slot`,
+    workflows.invitations adds those); `waiting_days` counts from the invitation (no reply)."""
+    link: SessionSpeaker | None
     invitation: Invitation | None
     waiting_days: int | None
     travel: SpeakerLogistics | None = None      # their A/V, travel and hotel for this meeting
+    slot: object | None = None                  # a showcase.ShowcaseSlot (a floor above this one)
+
+
+def waiting_days(invitation: Invitation | None, now: datetime) -> int | None:
+    return (now - invitation.invited_at).days if invitation is not None and invitation.status == "invited" else None
 
 
 def meeting_invitations(meeting: Meeting, now: datetime | None = None) -> list[InvitationRow]:
@@ -191,10 +197,7 @@ def meeting_invitations(meeting: Meeting, now: datetime | None = None) -> list[I
                  selectinload(SessionSpeaker.invitation))
         .order_by(AgendaItem.starts_at, AgendaItem.id, SessionSpeaker.position)).scalars().all()
     travel = meeting_logistics(meeting)
-    return [InvitationRow(link, link.invitation,
-                          (now - link.invitation.invited_at).days
-                          if link.invitation is not None and link.invitation.status == "invited" else None,
-                          travel.get(link.speaker_id))
+    return [InvitationRow(link, link.invitation, waiting_days(link.invitation, now), travel.get(link.speaker_id))
             for link in links]
 
 

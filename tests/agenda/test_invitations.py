@@ -404,3 +404,9 @@ def test_a_declined_showcase_presenter_warns_on_the_lineup_and_before_publishing
     assert re.search(rf'<li data-conflict="declined:{dubuque.id}:{item.id}">(.*?)\n', publish).group(1) == (
         "Mayor Brad Cavanagh (showcase slot “Buyouts”) declined “Innovation Showcase” (Travelling).")
     assert staff_client.post(f"/staff/meetings/{meeting.id}/publish", data={}).status_code == 422
+    listing = staff_client.get(f"/staff/meetings/{meeting.id}/invitations").get_data(as_text=True)
+    assert "0 accepted, 1 declined, 0 waiting for an answer, 2 not invited yet." in listing
+    row = re.search(rf'<tr id="slot-{slot.id}">(.*?)</tr>', listing, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", " ", row).split()) == (
+        "Mayor Brad Cavanagh Innovation Showcase: “Buyouts” Thursday, January 23, 2:00 PM ET Showcase presenter "
+        "Declined : Travelling")
