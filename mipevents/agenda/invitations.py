@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +17,7 @@ from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import enqueue
+from mipevents.people.models import Token
 from mipevents.people.services import approved_schedulers, person_for_email, resolve_token
 from mipevents.speakers.logistics import meeting_logistics
 from mipevents.speakers.models import Speaker, SpeakerLogistics
@@ -101,12 +102,35 @@ def respond(invitation: Invitation, decision: str, reason: str = "", *, now: dat
                  + (f"“{invitation.link.item.title}”" if invitation.link is not None else f"invitation {invitation.id}"))
 
 
+def withdraw(invitation: Invitation, why: str, *, actor, now: datetime | None = None) -> None:
+    """Its subject went away (a showcase slot's speaker changed or the slot was removed, a webinar
+    presenter was removed): the invitation is withdrawn, every private link to it (the speaker's and
+    their schedulers' copies) is revoked, and its emails still waiting are not sent (no reminder
+    goes out for it, none fails at delivery and is retried)."""
+    if invitation.status == "withdrawn":
+        return
+    now = now or utcnow()
+    invitation.status = "withdrawn"
+    invitation.responded_at = now
+    db.session.execute(update(Token).where(Token.purpose == PURPOSE, Token.subject_id == invitation.id,
+                                           Token.revoked_at.is_(None)).values(revoked_at=now))
+    waiting = db.session.execute(select(OutboxMessage).where(
+        OutboxMessage.kind == KIND, OutboxMessage.status == "pending")).scalars()
+    for msg in waiting:
+        if (msg.context or {}).get("invitation_id") == invitation.id:
+            msg.status = "failed"
+            msg.last_error = "not sent: the invitation was withdrawn"
+    db.session.flush()
+    audit.record("withdraw_invitation", invitation, actor=actor,
+                 summary=f"Withdrew {invitation.speaker.display_name}'s invitation ({why})")
+
+
 def invitation_for_token(raw: str) -> Invitation | None:
     token = resolve_token(raw, PURPOSE)
     if token is None or token.subject_id is None:
         return None
     invitation = db.session.get(Invitation, token.subject_id)
-    if invitation is None:
+    if invitation is None or invitation.status == "withdrawn":
         return None
     speaker_person = invitation.speaker.person_id
     if token.person_id != speaker_person and not is_approved_scheduler(speaker_person, token.person_id):
@@ -150,11 +174,17 @@ def session_invited(invitation: Invitation) -> Invited | None:
 
 @dataclass(frozen=True)
 class InvitationRow:
-    """One line of a meeting's invitation list: `waiting_days` counts from the invitation (no reply)."""
-    link: SessionSpeaker
+    """One line of a meeting's invitation list: a session role (`link`) or a showcase slot (`slot`,
+    workflows.invitations adds those); `waiting_days` counts from the invitation (no reply)."""
+    link: SessionSpeaker | None
     invitation: Invitation | None
     waiting_days: int | None
     travel: SpeakerLogistics | None = None      # their A/V, travel and hotel for this meeting
+    slot: object | None = None                  # a showcase.ShowcaseSlot (a floor above this one)
+
+
+def waiting_days(invitation: Invitation | None, now: datetime) -> int | None:
+    return (now - invitation.invited_at).days if invitation is not None and invitation.status == "invited" else None
 
 
 def meeting_invitations(meeting: Meeting, now: datetime | None = None) -> list[InvitationRow]:
@@ -167,10 +197,7 @@ def meeting_invitations(meeting: Meeting, now: datetime | None = None) -> list[I
                  selectinload(SessionSpeaker.invitation))
         .order_by(AgendaItem.starts_at, AgendaItem.id, SessionSpeaker.position)).scalars().all()
     travel = meeting_logistics(meeting)
-    return [InvitationRow(link, link.invitation,
-                          (now - link.invitation.invited_at).days
-                          if link.invitation is not None and link.invitation.status == "invited" else None,
-                          travel.get(link.speaker_id))
+    return [InvitationRow(link, link.invitation, waiting_days(link.invitation, now), travel.get(link.speaker_id))
             for link in links]
 
 

@@ -132,7 +132,7 @@ class Invitation(db.Model):
     speaker: Mapped[Speaker] = relationship()
 
     __table_args__ = (
-        CheckConstraint("status IN ('invited', 'accepted', 'declined')", name="status_known"),
+        CheckConstraint("status IN ('invited', 'accepted', 'declined', 'withdrawn')", name="status_known"),
     )
 
 

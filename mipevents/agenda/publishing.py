@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from mipevents.accounts import audit
 from mipevents.agenda.conflicts import Conflict, Placed, find_conflicts
-from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
+from mipevents.agenda.models import AgendaItem, AgendaRelease, Invitation, SessionSpeaker
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_day, format_time, isoformat_z, to_local, utcnow
 from mipevents.extensions import db
@@ -55,15 +55,35 @@ def showcase_seconds(item_ids: list[int]) -> dict[int, int]:
     return {item_id: int(total) + max(count - 1, 0) * changeover for item_id, count, total, changeover in rows}
 
 
+def declined_slots(item_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+    """Per showcase session: its slot presenters who declined their invitation, as (speaker id,
+    "name (slot “title”)", reason), in line-up order (one query)."""
+    found: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    if item_ids:
+        rows = db.session.execute(
+            select(ShowcaseSlot, Invitation).join(Invitation, Invitation.id == ShowcaseSlot.invitation_id)
+            .where(ShowcaseSlot.item_id.in_(item_ids), Invitation.status == "declined")
+            .options(selectinload(Invitation.speaker))
+            .order_by(ShowcaseSlot.item_id, ShowcaseSlot.position, ShowcaseSlot.id)).all()
+        for slot, invitation in rows:
+            found[slot.item_id].append((invitation.speaker_id,
+                                        f"{invitation.speaker.display_name} (showcase slot “{slot.title}”)",
+                                        invitation.reason))
+    return found
+
+
 def placed(items: list[AgendaItem]) -> list[Placed]:
-    seconds = showcase_seconds([i.id for i in items if i.kind == "showcase"])
+    showcases = [i.id for i in items if i.kind == "showcase"]
+    seconds = showcase_seconds(showcases)
+    slots_declined = declined_slots(showcases)
     return [Placed(id=i.id, title=i.title, starts_at=i.starts_at, ends_at=i.ends_at, room_id=i.room_id,
                    room_name=i.room.name if i.room else "",
                    speakers=tuple((link.speaker_id, link.speaker.display_name) for link in i.speaker_links),
                    is_cancelled=i.status == "cancelled", kind=i.kind, showcase_seconds=seconds.get(i.id, 0),
                    declined=tuple((link.speaker_id, link.speaker.display_name, link.invitation.reason)
                                   for link in i.speaker_links
-                                  if link.invitation is not None and link.invitation.status == "declined"))
+                                  if link.invitation is not None and link.invitation.status == "declined")
+                   + tuple(slots_declined.get(i.id, ())))
             for i in items]
 
 

@@ -471,7 +471,7 @@ def remind(invitation_id):
 @staff_required
 def meeting_invitations(meeting_id):
     meeting = db.get_or_404(Meeting, meeting_id)
-    rows = invitations.meeting_invitations(meeting)
+    rows = invitation_work.meeting_invitations(meeting)    # sessions' speakers and showcase presenters
     counts = {status: sum(1 for r in rows if r.invitation and r.invitation.status == status)
               for status in ("invited", "accepted", "declined")}
     return render_template("staff/agenda/meeting_invitations.html", meeting=meeting, rows=rows, counts=counts,

@@ -3,7 +3,7 @@ endpoints exactly as DESIGN.md's contract defines them, and the schedule exports
 from mipevents.core import vocabulary as vocab
 from mipevents.registration.forms import LIMITS, MEETING_TYPES, WEBINAR_ROLES
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 DEMO_MEETING = "winter-2025"
 
 
@@ -48,6 +48,11 @@ SPEAKER_SUMMARY = {
 }
 SPEAKER_ROLE = {"type": "string", "enum": list(vocab.SPEAKER_ROLES)}
 
+# Public materials only (registrants-only files never appear in the API).
+MATERIALS = {"type": "array", "description": "Public slides, documents, recordings and links, after the event",
+             "items": _object({"title": STRING, "kind": {"type": "string", "enum": ["file", "link", "recording"]},
+                               "url": URL})}
+
 SCHEMAS = {
     "Error": ERROR,
     "Meeting": _object({
@@ -82,9 +87,7 @@ SCHEMAS = {
                      "description": "An off-site session's own place (a site visit, a reception at another venue); null at the venue"},
         "speakers": {"type": "array", "items": _ref("SessionSpeaker")},
         "sequence": {"type": "integer", "description": "Rises with every published change to time, place, title or status"},
-        "materials": {"type": "array", "description": "Public slides, documents, recordings and links, after the event",
-                      "items": _object({"title": STRING, "kind": {"type": "string", "enum": ["file", "link", "recording"]},
-                                        "url": URL})},
+        "materials": MATERIALS,
         "links": _links("self", "html", "ics"),
     }),
     "Speaker": _object({**SPEAKER_SUMMARY, "bio": STRING, "photo_url": _nullable(URL), "links": _links("self", "html")}),
@@ -113,6 +116,7 @@ SCHEMAS = {
                               "speaker_id": _nullable({"type": "integer"}),
                               "links": _nullable(_links("self", "html"))}),
         "duration_seconds": {"type": "integer", "minimum": 1},
+        "materials": MATERIALS,
         "planned_starts_at": INSTANT, "planned_ends_at": INSTANT, "planned_starts_at_local": LOCAL, "timezone": STRING,
         "session": _object({"id": {"type": "integer"}, "title": STRING,
                             "status": {"type": "string", "enum": ["published", "cancelled"]}, "links": _links("self")}),
@@ -127,6 +131,7 @@ SCHEMAS = {
         "starts_at": INSTANT, "ends_at": INSTANT, "starts_at_local": LOCAL, "ends_at_local": LOCAL,
         "timezone": STRING, "zone_abbrev": STRING,
         "registration_closes_at": {**INSTANT, "description": "Registration closes then (at the start at the latest)"},
+        "materials": MATERIALS,
         "links": _links("self", "html", "ics", "registrations"),
     }),
     "Received": _object({

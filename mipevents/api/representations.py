@@ -115,9 +115,9 @@ def speaker_role_json(link, base: str) -> dict:
     }
 
 
-def lineup_json(slots, meeting, base: str) -> list[dict]:
+def lineup_json(slots, meeting, base: str, materials: dict | None = None) -> list[dict]:
     """The line-up in order, each slot with its planned start: the session's start plus the
-    slots and changeovers before it."""
+    slots and changeovers before it; `materials`: each slot's public materials, by slot id."""
     result = []
     clock: dict[int, datetime] = {}
     for slot in slots:
@@ -136,6 +136,7 @@ def lineup_json(slots, meeting, base: str) -> list[dict]:
                 "links": _speaker_links(speaker, base) if speaker is not None else None,
             },
             "duration_seconds": slot.seconds,
+            "materials": [material_json(m, base) for m in (materials or {}).get(slot.id, ())],
             "planned_starts_at": _utc(starts), "planned_ends_at": _utc(ends),
             "planned_starts_at_local": _local(starts, meeting.timezone), "timezone": meeting.timezone,
             "session": {"id": item.id, "title": item.title, "status": item.status,
@@ -144,7 +145,7 @@ def lineup_json(slots, meeting, base: str) -> list[dict]:
     return result
 
 
-def webinar_json(webinar, base: str) -> dict:
+def webinar_json(webinar, base: str, materials=()) -> dict:
     zone = webinar.timezone
     api = f"{base}/api/v1/webinars/{webinar.slug}"
     return {
@@ -156,6 +157,7 @@ def webinar_json(webinar, base: str) -> dict:
         "starts_at_local": _local(webinar.starts_at, zone), "ends_at_local": _local(webinar.ends_at, zone),
         "timezone": zone, "zone_abbrev": zone_abbrev(zone, webinar.starts_at),
         "registration_closes_at": _utc(webinar.closes_at),
+        "materials": [material_json(m, base) for m in materials],
         "links": {"self": api, "html": f"{base}/webinars/{webinar.slug}/", "ics": f"{base}/webinars/{webinar.slug}.ics",
                   "registrations": f"{api}/registrations"},
     }

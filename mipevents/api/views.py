@@ -10,6 +10,7 @@ from mipevents.api.params import BadParameters, pagination, session_query
 from mipevents.core.http_cache import cached_response
 from mipevents.core.web import json_error
 from mipevents.followup import queries as followup
+from mipevents.followup.public_materials import public_materials_of_slots, public_materials_of_webinars
 from mipevents.meetings.queries import meeting_version, public_meeting_head
 from mipevents.workflows import import_schema
 
@@ -158,7 +159,8 @@ def showcase_lineup(slug):
     def build():
         meeting = head.load()
         slots = queries.showcase_lineup(meeting)
-        return jsonify({"meeting": meeting.slug, "data": rep.lineup_json(slots, meeting, _base())})
+        materials = public_materials_of_slots([slot.id for slot in slots])
+        return jsonify({"meeting": meeting.slug, "data": rep.lineup_json(slots, meeting, _base(), materials)})
 
     return cached_response(("api.showcase", head.id), meeting_version(head), build)
 
@@ -191,7 +193,9 @@ def list_webinars():
 
     def build():
         page = queries.webinars_page(limit, offset)
-        return jsonify(_listing(page, [rep.webinar_json(w, _base()) for w in page.rows], "/api/v1/webinars", {}))
+        materials = public_materials_of_webinars([w.id for w in page.rows])
+        rows = [rep.webinar_json(w, _base(), materials.get(w.id, ())) for w in page.rows]
+        return jsonify(_listing(page, rows, "/api/v1/webinars", {}))
 
     return cached_response(("api.webinars", limit, offset), queries.webinars_version(), build)
 
@@ -202,7 +206,8 @@ def show_webinar(slug):
     if webinar is None:
         abort(404, description="There is no public webinar with that slug.")
     return cached_response(("api.webinar", webinar.id), (webinar.version, str(webinar.updated_at)),
-                           lambda: jsonify(rep.webinar_json(webinar, _base())))
+                           lambda: jsonify(rep.webinar_json(
+                               webinar, _base(), public_materials_of_webinars([webinar.id]).get(webinar.id, ()))))
 
 
 # ------------------------------------------------------------------------------------------ schedule

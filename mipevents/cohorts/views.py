@@ -62,7 +62,29 @@ def member_page(token):
     included: this page is how members reach them), each agenda, and their own registrations."""
     member = _member_or_404(token)
     return render_template("cohorts/member.html", member=member, token=token, form=Form(),
-                           cohorts=cohort_pages.member_page(member.person_id))
+                           cohorts=cohort_pages.member_page(member.person_id),
+                           can_one_click=cohort_pages.member_registration_values(member) is not None)
+
+
+STATUS_WORDS = {"confirmed": "you are registered", "waitlisted": "you are on the waitlist",
+                "pending": "your registration waits for our staff's approval"}
+
+
+@bp.route("/cohort/<token>/register/<any(meeting, webinar):kind>/<int:event_id>", methods=["POST"])
+@limiter.limit(_limit)
+def register_member(token, kind, event_id):
+    """One click: register the member (their own link proves who they are) for an open event of their
+    cohort, through the normal registration (capacity, waitlist, approval, confirmation email)."""
+    member = _member_or_404(token)
+    if not Form().validate_on_submit():
+        abort(400)
+    outcome = cohort_pages.register_member(member, kind, event_id)
+    if outcome is None:
+        abort(404)
+    db.session.commit()
+    flash(f"Done: {STATUS_WORDS.get(outcome.status, 'we have your registration')}. We have emailed the details "
+          f"to {member.person.email}.", "success")
+    return redirect(url_for(".member_page", token=token), 303)
 
 
 @bp.route("/cohort/<token>/send/<int:registration_id>", methods=["POST"])

@@ -21,7 +21,7 @@ SPEAKER_ROLES = {
     "keynote": "Keynote", "moderator": "Moderator", "panelist": "Panelist",
     "presenter": "Presenter", "speaker": "Speaker",
 }
-INVITATION_STATUSES = {"invited": "Invited", "accepted": "Accepted", "declined": "Declined"}
+INVITATION_STATUSES = {"invited": "Invited", "accepted": "Accepted", "declined": "Declined", "withdrawn": "Withdrawn"}
 PRESS_STATUSES = {
     "open": "Open to press", "chatham_house": "Chatham House rule", "closed": "Closed to press",
 }

@@ -42,6 +42,8 @@ def target_columns(target) -> dict:
 
 
 def _touch(target) -> None:
+    if isinstance(target, Webinar):
+        target.version += 1   # the webinar's public representations (the API) are cached by it
     meeting = target.item.meeting if isinstance(target, ShowcaseSlot) else getattr(target, "meeting", None)
     if meeting is not None:
         touch(meeting)

@@ -5,11 +5,13 @@ from flask import Blueprint, Response, abort, current_app, flash, make_response,
 
 from mipevents.core.http_cache import cached_response
 from mipevents.core.markdown import render as render_markdown
+from mipevents.core.text import email_key
 from mipevents.core.timeutil import utcnow
 from mipevents.core.web import upload_limit
-from mipevents.extensions import csrf, db
-from mipevents.followup import queries, services
+from mipevents.extensions import csrf, db, limiter
+from mipevents.followup import links, queries, services
 from mipevents.followup.forms import AddOwnMaterialForm
+from mipevents.registration.forms import SendMyLinkForm
 from mipevents.registration.models import Registration
 
 bp = Blueprint("followup", __name__)
@@ -109,9 +111,41 @@ def _registration_or_404(token: str, *, expired_is_fine: bool = False) -> Regist
         abort(404)
     if link.state == "revoked" or (link.state == "expired" and not expired_is_fine):
         event = link.registration.event
+        # A withdrawn link whose survey is still open offers a fresh one (to the address on record).
+        form = SendMyLinkForm() if link.state == "revoked" and links.is_still_open(link.registration, utcnow()) else None
         abort(_private((render_template("followup/link_gone.html", state=link.state, closed_at=link.closed_at,
-                                        event=event, is_webinar=link.registration.webinar_id is not None), 410)))
+                                        event=event, is_webinar=link.registration.webinar_id is not None,
+                                        form=form), 410)))
     return link.registration
+
+
+def _link_request_key() -> str:
+    return "followup-link-request:" + email_key(request.form.get("email") or "")[:254]
+
+
+def _registration_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTRATION"]
+
+
+def _link_request_limit() -> str:
+    return current_app.config["RATELIMIT_LINK_REQUEST"]
+
+
+@bp.route("/followup/lost-link", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(_link_request_limit, methods=["POST"], key_func=_link_request_key,
+               error_message="We have already sent this address its follow-up link several times in the last hour. "
+                             "Look for it in the inbox (and the spam folder), or try again later.")
+def lost_link():
+    """"Email me my link" for the follow-up page: whoever asks, a fresh link goes only to the address
+    on record, only while its survey is open, and the answer is the same whether or not it is known."""
+    form = SendMyLinkForm()
+    if form.validate_on_submit():
+        links.queue_fresh_links(form.email.data, utcnow())
+        db.session.commit()
+        return _private(render_template("followup/lost_link.html", form=form, sent_to=form.email.data.strip()))
+    return _private((render_template("followup/lost_link.html", form=form, sent_to=None),
+                     422 if request.method == "POST" else 200))
 
 
 def _page(token: str, registration: Registration, errors: dict | None = None, status: int = 200, given=None):

@@ -90,9 +90,12 @@ def _release_stale_claims(now: datetime) -> None:
     of the SenderLock delivers, and it records every acceptance before its next pass, so a claim
     older than MAIL_STALE_CLAIM_SECONDS is never one whose acceptance is still being recorded."""
     stale = timedelta(seconds=float(current_app.config["MAIL_STALE_CLAIM_SECONDS"]))
+    # A `sending` row without a claim is one the server accepted and the database refused to
+    # record in any other way (_record_unrecordable): never offered again.
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - stale)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at.is_not(None),
+               OutboxMessage.claimed_at < now - stale)
         .values(status="pending", next_attempt_at=now)
     )
 
@@ -253,7 +256,9 @@ def _record_sent(row_id: int, *, subject: str, message_id: str) -> None:
 def _record_unrecordable(row_id: int, exc: BaseException) -> None:
     """The server accepted the message but the database refuses its record: mark the row `failed`
     (terminal: no sender takes it again) with the reason, in the smallest write there is, itself
-    retried while the database is only unavailable."""
+    retried while the database is only unavailable. If even that is refused, the row only loses
+    its claim (a nullable column no constraint reads): it stays `sending` with no claim, which the
+    stale-claim sweep never offers again."""
     reason = (f"accepted by the mail server but not recorded as sent: {type(exc).__name__}: "
               f"{str(exc).splitlines()[0] if str(exc) else ''}")[:2000]
     log.error("email %s was accepted; recording it is refused for good: %s", row_id, reason)
@@ -268,7 +273,29 @@ def _record_unrecordable(row_id: int, exc: BaseException) -> None:
         except Exception as again:  # noqa: BLE001
             _rollback_quietly()
             if not is_transient(again):
-                log.error("email %s: even its failure cannot be recorded: %s", row_id, again)
+                log.error("email %s: even its failure cannot be recorded (%s); it keeps no claim, so it "
+                          "is never sent again", row_id, again)
+                _drop_claim(row_id)
+                return
+            time.sleep(wait)
+            wait = min(wait * 2, RECORD_RETRY_LONGEST)
+
+
+def _drop_claim(row_id: int) -> None:
+    """The last resort of _record_unrecordable: clear the row's claim and nothing else, retried
+    while the database is only unavailable."""
+    wait = RECORD_RETRY_FIRST
+    while True:
+        try:
+            db.session.rollback()
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(claimed_at=None))
+            db.session.commit()
+            return
+        except Exception as again:  # noqa: BLE001
+            _rollback_quietly()
+            if not is_transient(again):
+                log.critical("email %s was accepted and nothing about it can be recorded: the stale-claim "
+                             "sweep may send it again: %s", row_id, again)
                 return
             time.sleep(wait)
             wait = min(wait * 2, RECORD_RETRY_LONGEST)

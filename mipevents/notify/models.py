@@ -25,6 +25,8 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set while a sender holds the row; `sending` without it: accepted by the mail server, refused
+    # by the database as sent and as failed, and never offered again (notify.delivery).
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str] = mapped_column(String(200), default="")

@@ -8,6 +8,7 @@ from functools import cache
 from sqlalchemy import bindparam, func, select
 
 from mipevents.accounts import audit
+from mipevents.agenda import invitations
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import visibility
 from mipevents.core.database import lock_row
@@ -78,6 +79,9 @@ def update_slot(slot: ShowcaseSlot, values: dict, *, actor=None) -> bool:
     """Save staff's edit of a slot; True when something changed."""
     values = _presenter_values(values)
     before = _snapshot(slot)
+    if "speaker_id" in values and values["speaker_id"] != slot.speaker_id and slot.invitation is not None:
+        invitations.withdraw(slot.invitation, f"“{slot.title}” has another presenter now", actor=actor)
+        slot.invitation = None
     for key in SLOT_FIELDS:
         if key in values and getattr(slot, key) != values[key]:
             setattr(slot, key, values[key])
@@ -95,6 +99,8 @@ def update_slot(slot: ShowcaseSlot, values: dict, *, actor=None) -> bool:
 
 def remove_slot(slot: ShowcaseSlot, *, actor=None) -> None:
     item = slot.item
+    if slot.invitation is not None:
+        invitations.withdraw(slot.invitation, f"“{slot.title}” was removed from the line-up", actor=actor)
     audit.record("remove_showcase_slot", slot, actor=actor, meeting_id=item.meeting_id,
                  summary=f"Removed “{slot.title}” ({slot.presenter_name}) from {item.title}", before=_snapshot(slot))
     status = slot.status

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import literal, select
 from sqlalchemy.orm import joinedload
 
+from mipevents.agenda import invitations
 from mipevents.core import visibility
 from mipevents.extensions import db
 from mipevents.people.services import normalise_email
@@ -108,6 +109,8 @@ def set_presenters(webinar: Webinar, text: str, *, actor) -> list[Speaker]:
     by_speaker = {link.speaker_id: link for link in webinar.presenter_links}
     for link in list(webinar.presenter_links):
         if link.speaker_id not in {s.id for s in chosen}:
+            if link.invitation is not None:
+                invitations.withdraw(link.invitation, f"no longer presenting “{webinar.title}”", actor=actor)
             webinar.presenter_links.remove(link)
     for position, speaker in enumerate(chosen):
         link = by_speaker.get(speaker.id)

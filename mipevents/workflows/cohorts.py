@@ -11,10 +11,12 @@ from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.models import Call
 from mipevents.calls.queries import open_calls_of_cohorts
 from mipevents.cohorts.models import Cohort, CohortMember
+from mipevents.core.timeutil import utcnow
 from mipevents.core.visibility import PUBLIC_STATUSES
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.registration import emails as registration_emails
+from mipevents.registration import services as registration_services
 from mipevents.registration.models import Registration
 from mipevents.webinars.models import Webinar
 
@@ -33,6 +35,15 @@ class MemberEvent:
     webinar: Webinar | None
     items: list[AgendaItem]
     registration: Registration | None
+    can_register: bool = False     # not registered, and registration is open
+
+    @property
+    def kind(self) -> str:
+        return "webinar" if self.webinar is not None else "meeting"
+
+    @property
+    def event(self):
+        return self.webinar or self.meeting
 
     @property
     def starts_at(self):
@@ -47,7 +58,7 @@ class MemberEvent:
         return (day, event.id)
 
 
-def member_page(person_id: int) -> list[tuple[Cohort, list[MemberEvent]]]:
+def member_page(person_id: int, now: datetime | None = None) -> list[tuple[Cohort, list[MemberEvent]]]:
     """For a cohort member's private page (opened by their own link): each cohort they belong to, with its
     meetings and webinars (published or cancelled: drafts stay with staff), each meeting's published
     and cancelled sessions, and the member's registration for each. Cohort-only events are shown here,
@@ -74,12 +85,50 @@ def member_page(person_id: int) -> list[tuple[Cohort, list[MemberEvent]]]:
             Registration.webinar_id.in_([w.id for w in webinars] or [0])))).scalars())
     by_meeting = {r.meeting_id: r for r in registrations if r.meeting_id is not None}
     by_webinar = {r.webinar_id: r for r in registrations if r.webinar_id is not None}
+    now = now or utcnow()
     page = []
     for cohort in cohorts:
         events = [MemberEvent(m, None, items[m.id], by_meeting.get(m.id)) for m in meetings if m.cohort_id == cohort.id]
         events += [MemberEvent(None, w, [], by_webinar.get(w.id)) for w in webinars if w.cohort_id == cohort.id]
+        for event in events:
+            event.can_register = event.registration is None and registration_services.is_open(event.event, now)
         page.append((cohort, sorted(events, key=lambda e: e.sort_key)))
     return page
+
+
+def member_registration_values(member: CohortMember) -> dict | None:
+    """What a one-click registration from the member's page says about them: their name (a leading
+    "Mayor" is their role), city and state as staff recorded the membership, and their own address
+    (the link that opened the page was emailed to it). None without a name to register."""
+    words = (member.name or member.person.name or "").split()
+    is_mayor = bool(words) and words[0].casefold() == "mayor"
+    if is_mayor:
+        words = words[1:]
+    if not words:
+        return None
+    return {"first_name": words[0], "last_name": " ".join(words[1:]), "email": member.person.email,
+            "role": "mayor" if is_mayor else "other", "title": "Mayor" if is_mayor else "",
+            "city": member.city, "state": member.state, "consent": True}
+
+
+def register_member(member: CohortMember, kind: str, event_id: int,
+                    now: datetime | None = None) -> registration_services.Outcome | None:
+    """Register the member (opened by their own private link, so their address is proven) for an
+    event of their cohorts that they are not registered for, through the normal registration service
+    (capacity, waitlist, approval, the confirmation email). None when the event is not one of theirs,
+    they are already registered, it is not open, or there is no name to register."""
+    now = now or utcnow()
+    values = member_registration_values(member)
+    for _cohort, events in member_page(member.person_id, now):
+        for event in events:
+            if event.kind == kind and event.event.id == event_id:
+                if not event.can_register or values is None:
+                    return None
+                try:
+                    return registration_services.register(event.event, values, source="web", now=now)
+                except registration_services.RegistrationClosed:
+                    return None
+    return None
 
 
 def members_registration(person_id: int, registration_id: int) -> Registration | None:

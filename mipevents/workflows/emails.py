@@ -8,6 +8,7 @@ from mipevents.calls import emails as calls_emails
 from mipevents.cohorts import emails as cohorts_emails
 from mipevents.feeds import ics
 from mipevents.followup import emails as followup_emails
+from mipevents.followup import links as followup_links
 from mipevents.notify.outbox import Attachment
 from mipevents.printing import emails as printing_emails
 from mipevents.registration import emails as registration_emails
@@ -48,4 +49,5 @@ BUILDERS = {
     invitations.KIND: invitation_work.build_email,
     printing_emails.KIND: printing_emails.build_briefing_book,
     **{kind: followup_emails.build_followup for kind in followup_emails.KINDS},
+    followup_links.KIND: followup_links.build_fresh_links,
 }

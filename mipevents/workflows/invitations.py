@@ -1,17 +1,22 @@
 """Invitations beyond a session's speakers: staff invite a showcase slot's mayor or a webinar's presenter
 the same way (the agenda's Invitation, its email, link and reminders); the slot or presenter row points
 at it. And what any invitation is to, for its email and the speaker's page."""
+from datetime import datetime
+
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from mipevents.agenda import emails as agenda_emails
 from mipevents.agenda import invitations
-from mipevents.agenda.models import Invitation
-from mipevents.core.timeutil import format_time
+from mipevents.agenda.models import AgendaItem, Invitation
+from mipevents.core.timeutil import format_time, utcnow
 from mipevents.extensions import db
+from mipevents.meetings.models import Meeting
 from mipevents.notify.models import OutboxMessage
 from mipevents.notify.outbox import BuiltMessage
 from mipevents.showcase import queries as showcase_queries
 from mipevents.showcase.models import ShowcaseSlot
+from mipevents.speakers.logistics import meeting_logistics
 from mipevents.webinars.models import WebinarPresenter
 
 InvitationProblem = invitations.InvitationProblem
@@ -88,3 +93,27 @@ def build_email(msg: OutboxMessage) -> BuiltMessage:
         raise LookupError(f"invitation {msg.context['invitation_id']} is no longer to anything")
     return agenda_emails.build_invitation(msg, invitation, what)
 
+
+
+def meeting_invitations(meeting: Meeting, now: datetime | None = None) -> list[invitations.InvitationRow]:
+    """Every speaker role of the meeting, invited or not: its sessions' speakers and its showcase
+    slots' presenters who have a speaker profile, by session time, then order."""
+    now = now or utcnow()
+    rows = invitations.meeting_invitations(meeting, now)
+    slots = db.session.execute(
+        select(ShowcaseSlot).join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
+        .where(AgendaItem.meeting_id == meeting.id, ShowcaseSlot.speaker_id.is_not(None))
+        .options(selectinload(ShowcaseSlot.speaker), selectinload(ShowcaseSlot.item),
+                 selectinload(ShowcaseSlot.invitation))).scalars().all()
+    if not slots:
+        return rows
+    travel = meeting_logistics(meeting)
+    rows += [invitations.InvitationRow(None, slot.invitation, invitations.waiting_days(slot.invitation, now),
+                                       travel.get(slot.speaker_id), slot) for slot in slots]
+
+    def order(row):
+        if row.slot is not None:
+            return (row.slot.item.starts_at, row.slot.item_id, 1, row.slot.position, row.slot.id)
+        return (row.link.item.starts_at, row.link.item_id, 0, row.link.position, row.link.id)
+
+    return sorted(rows, key=order)

@@ -341,3 +341,72 @@ def test_staff_invite_a_showcase_mayor_and_a_webinar_presenter_the_same_way(staf
     db.session.commit()
     assert db.session.execute(select(Invitation).where(Invitation.speaker_id == presenter.id)).scalars().all() == []
     assert db.session.get(WebinarPresenter, link.id).invitation_id is None
+
+
+def test_an_invitation_whose_slot_or_presenter_goes_away_is_withdrawn_and_never_reminded(
+        staff_client, smtp_server, panel, make_item, make_webinar, make_speaker):
+    from mipevents.notify.models import OutboxMessage
+    from mipevents.showcase import services as showcase
+    from mipevents.showcase.models import ShowcaseSlot
+    from mipevents.webinars import presenters
+    from mipevents.webinars.models import WebinarPresenter
+
+    meeting, _, tacoma, dubuque = panel
+    item = make_item(meeting, at=datetime(2031, 1, 23, 14, 0), minutes=45, kind="showcase", status="draft")
+    slot = ShowcaseSlot(item_id=item.id, speaker_id=dubuque.id, presenter_name="Mayor Cavanagh", title="Buyouts", position=0)
+    webinar = make_webinar(title="Financing flood resilience", status="draft")
+    ramon = make_speaker(name="Ramón Ortiz", email="ramon@finance.example")
+    db.session.add_all([slot, WebinarPresenter(webinar_id=webinar.id, speaker_id=ramon.id)])
+    db.session.commit()
+    link = db.session.execute(select(WebinarPresenter)).scalar_one()
+    assert staff_client.post(f"/staff/showcase/slots/{slot.id}/invite").status_code == 303
+    assert staff_client.post(f"/staff/webinar-presenters/{link.id}/invite").status_code == 303
+    send_pending()
+    paths = [_path_in(smtp_server.to(a)[0]) for a in ("mayor@dubuque.example", "ramon@finance.example")]
+    old = [slot.invitation, link.invitation]
+    invitations.remind(old[0], actor=None)       # a reminder still waiting in the outbox when the slot changes
+    db.session.commit()
+
+    showcase.update_slot(slot, {"speaker_id": tacoma.id, "presenter_name": ""}, actor=None)
+    presenters.set_presenters(webinar, "", actor=None)
+    db.session.commit()
+
+    assert [i.status for i in old] == ["withdrawn", "withdrawn"] and slot.invitation is None
+    speaker_client = staff_client.application.test_client()
+    assert [speaker_client.get(p).status_code for p in paths] == [404, 404]
+    assert queue_due_reminders(datetime.now(UTC) + timedelta(days=8)) == 0
+    assert send_pending().sent == 0
+    assert db.session.execute(select(OutboxMessage.status, OutboxMessage.last_error).where(
+        OutboxMessage.status != "sent")).all() == [("failed", "not sent: the invitation was withdrawn")]
+    assert [len(smtp_server.to(a)) for a in ("mayor@dubuque.example", "ramon@finance.example")] == [1, 1]
+    # The new presenter can be invited afresh.
+    assert staff_client.post(f"/staff/showcase/slots/{slot.id}/invite").status_code == 303
+    assert slot.invitation is not None and slot.invitation.speaker_id == tacoma.id
+
+
+def test_a_declined_showcase_presenter_warns_on_the_lineup_and_before_publishing(staff_client, panel, make_item):
+    from mipevents.showcase.models import ShowcaseSlot
+    from mipevents.workflows import invitations as invitation_work
+
+    meeting, _, _, dubuque = panel
+    item = make_item(meeting, at=datetime(2031, 1, 23, 14, 0), minutes=45, kind="showcase", status="draft",
+                     title="Innovation Showcase")
+    slot = ShowcaseSlot(item_id=item.id, speaker_id=dubuque.id, presenter_name="Mayor Cavanagh", title="Buyouts", position=0)
+    db.session.add(slot)
+    db.session.flush()
+    invitations.respond(invitation_work.invite_slot(slot, actor=None), "declined", "Travelling")
+    db.session.commit()
+
+    lineup = staff_client.get(f"/staff/showcase/{item.id}").get_data(as_text=True)
+    assert re.search(rf'<li data-declined-slot="{slot.id}">(.*?)</li>', lineup).group(1) == (
+        "Mayor Brad Cavanagh declined “Buyouts” (Travelling).")
+    publish = staff_client.get(f"/staff/meetings/{meeting.id}/publish").get_data(as_text=True)
+    assert re.search(rf'<li data-conflict="declined:{dubuque.id}:{item.id}">(.*?)\n', publish).group(1) == (
+        "Mayor Brad Cavanagh (showcase slot “Buyouts”) declined “Innovation Showcase” (Travelling).")
+    assert staff_client.post(f"/staff/meetings/{meeting.id}/publish", data={}).status_code == 422
+    listing = staff_client.get(f"/staff/meetings/{meeting.id}/invitations").get_data(as_text=True)
+    assert "0 accepted, 1 declined, 0 waiting for an answer, 2 not invited yet." in listing
+    row = re.search(rf'<tr id="slot-{slot.id}">(.*?)</tr>', listing, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", " ", row).split()) == (
+        "Mayor Brad Cavanagh Innovation Showcase: “Buyouts” Thursday, January 23, 2:00 PM ET Showcase presenter "
+        "Declined : Travelling")

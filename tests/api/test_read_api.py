@@ -236,3 +236,28 @@ def test_a_session_lists_its_public_materials(client, agenda):
     assert client.get(f"/api/v1/meetings/winter-2025/sessions/{panel.id}").get_json()["materials"] == expected
     listed = client.get("/api/v1/meetings/winter-2025/sessions").get_json()["data"]
     assert [s["materials"] for s in listed] == [expected, [], [], []]
+
+
+def test_showcase_slots_and_webinars_list_their_public_materials_only(client, agenda, make_webinar):
+    from mipevents.followup import services as followup
+
+    meeting, items, people = agenda
+    slot = ShowcaseSlot(item_id=items["showcase"].id, title="Rain gardens", position=1, presenter_name="Mayor Okafor")
+    webinar = make_webinar(slug="flood-money")
+    db.session.add(slot)
+    db.session.commit()
+    assert client.get("/api/v1/webinars/flood-money").get_json()["materials"] == []   # cached now
+    followup.add_link(slot, kind="link", title="The ordinance", url="https://city.example.gov/o", is_public=True, actor=None)
+    followup.add_file(slot, title="Hidden", data=b"%PDF-1.7\n", max_bytes=1024, is_public=False, actor=None)
+    video = followup.add_link(webinar, kind="recording", title="Recording", url="https://video.example.org/w",
+                              is_public=True, actor=None)
+    slides = followup.add_file(webinar, title="Deck", data=b"%PDF-1.7\n", max_bytes=1024, is_public=True, actor=None)
+    followup.add_link(webinar, kind="link", title="Registrants only", url="https://x.example.org/", is_public=False,
+                      actor=None)
+    db.session.commit()
+    lineup = client.get("/api/v1/meetings/winter-2025/showcase").get_json()["data"]
+    assert lineup[0]["materials"] == [{"title": "The ordinance", "kind": "link", "url": "https://city.example.gov/o"}]
+    expected = [{"title": "Recording", "kind": "recording", "url": video.url},
+                {"title": "Deck", "kind": "file", "url": f"{BASE}/materials/{slides.id}/Deck.pdf"}]
+    assert client.get("/api/v1/webinars/flood-money").get_json()["materials"] == expected
+    assert client.get("/api/v1/webinars").get_json()["data"][0]["materials"] == expected

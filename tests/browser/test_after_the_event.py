@@ -1,7 +1,8 @@
 """After the meeting: a panelist attaches her slides from her private speaker link; on a phone, a mayor
 opens the past Winter Meeting, reads the write-up, downloads the slides, and answers the survey from
 the follow-up email's private link; staff then see the answer in the results and who added the
-panelist's slides. axe finds no serious or critical problem on any of these pages."""
+panelist's slides, and withdraw the links, after which her old link offers a fresh one by email. axe
+finds no serious or critical problem on any of these pages."""
 import re
 from datetime import date
 
@@ -109,3 +110,15 @@ def test_a_mayor_reads_downloads_and_answers_then_staff_see_it(smtp_app, smtp_se
     row = desk.get_by_role("row").filter(has_text="Panelist's deck")
     assert row.get_by_role("cell").nth(3).inner_text().startswith(f"{role.speaker.display_name} (speaker) · ")
     assert_accessible(desk)
+
+    # Staff withdraw the follow-up links (one was forwarded?): while the survey is open, the mayor's
+    # old link offers a fresh one, sent to her own address.
+    desk.goto(f"{server.url}/staff/after/followup/meeting/{winter.id}")
+    desk.get_by_role("button", name=re.compile(r"^Withdraw all \d+ links$")).click()
+    page.goto(server.url + link)
+    assert page.get_by_role("heading", level=1).inner_text() == "This link no longer works"
+    assert_accessible(page)
+    page.get_by_label("Your email address").fill("lucia.ferro@example.org")
+    page.get_by_role("button", name="Email me my link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    assert_accessible(page)

@@ -93,3 +93,44 @@ def test_a_link_expires_with_its_last_survey_and_staff_withdraw_an_event_s_links
         "survey"] * 3
     assert db.session.execute(select(AuditEntry.summary).where(AuditEntry.action == "followup.revoke_links")
                               ).scalar_one() == "Revoked 3 follow-up links"
+
+
+def test_a_withdrawn_link_offers_a_fresh_one_by_email_while_its_survey_is_open(make_app, smtp_server, links):
+    """To the address on record only, the same answer for any address, limited per address; an
+    expired link stays expired."""
+    import re
+
+    from mipevents.notify.delivery import send_pending
+
+    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port,
+                   RATELIMIT_ENABLED=True, RATELIMIT_LINK_REQUEST="2 per hour")
+    with app.app_context():
+        client = app.test_client()
+        services.revoke_followup_links(links["meeting"], actor=None)
+        db.session.commit()
+        gone = client.get(f"/followup/{links['ana']}")
+        assert gone.status_code == 410 and ">Email me my link</button>" in gone.get_data(as_text=True)
+        assert client.get("/followup/lost-link").status_code == 200
+        known = client.post("/followup/lost-link", data={"email": "ANA@city.gov"})
+        unknown = client.post("/followup/lost-link", data={"email": "nobody@city.gov"})
+        assert (known.status_code, known.headers["Cache-Control"]) == (200, "no-store")
+        assert (known.get_data(as_text=True).replace("ANA@city.gov", "X")
+                == unknown.get_data(as_text=True).replace("nobody@city.gov", "X"))
+        send_pending()
+        [mail] = smtp_server.messages
+        assert mail[0] == ["ana@city.gov"] and mail[1]["Subject"] == "Your follow-up link"
+        fresh = re.search(r"http://[^/\s]+(/followup/[\w-]{20,})", mail[1].get_body(("plain",)).get_content()).group(1)
+        assert client.get(fresh).status_code == 200
+        assert client.get(f"/followup/{links['ana']}").status_code == 410          # the withdrawn one stays so
+        # Per address, whoever asks: the third request in the hour is refused and sends nothing.
+        assert client.post("/followup/lost-link", data={"email": "ana@city.gov"}).status_code == 200
+        assert client.post("/followup/lost-link", data={"email": "Ana@City.gov"}).status_code == 429
+        assert client.post("/followup/lost-link", data={"email": "not an address"}).status_code == 422
+
+        from mipevents.followup.models import Survey
+        db.session.get(Survey, links["survey"].id).closes_at = utcnow() - timedelta(minutes=1)   # it closes
+        db.session.commit()
+        assert ">Email me my link</button>" not in client.get(f"/followup/{links['bo']}").get_data(as_text=True)
+        assert client.post("/followup/lost-link", data={"email": "bo@city.gov"}).status_code == 200
+        send_pending()
+        assert [rcpts for rcpts, _ in smtp_server.messages] == [["ana@city.gov"], ["ana@city.gov"]]

@@ -158,7 +158,8 @@ def _private_pages():
             f"/speakers/invitation/{invited}/briefing", f"/speakers/invitation/{invited}/materials",
             f"/speakers/invitation/{presenter}", f"/consent/{consent}", f"/manage/{manage}/scheduler/remove",
             f"/calls/application/{private}/scheduler/remove", f"/cohort/{member}",
-            f"/followup/{followup}", f"/followup/{followup}/unsubscribe", f"/followup/{withdrawn}"]
+            f"/followup/{followup}", f"/followup/{followup}/unsubscribe", "/followup/lost-link",
+            f"/followup/{withdrawn}"]
 
 
 def test_every_kind_of_page_is_valid_html(app, client, login_as, tmp_path):

@@ -166,3 +166,42 @@ def test_an_acceptance_the_database_refuses_to_record_is_failed_with_its_reason_
         assert delivery.send_pending(now=utcnow() + timedelta(days=1)).sent == 0   # stale claims swept: none
     assert sorted(m["To"] for _rcpts, m in smtp_server.messages) == [
         "erased@example.org", "plain@example.org", "refused@example.org"]
+
+
+_REFUSE_ENDING = {
+    "sqlite": ["CREATE TRIGGER refuse_ending BEFORE UPDATE OF status ON outbox_messages "
+               "WHEN NEW.status IN ('sent', 'failed') AND NEW.to_email = 'refused@example.org' "
+               "BEGIN SELECT RAISE(ABORT, 'this row may not end'); END"],
+    "postgresql": ["CREATE FUNCTION refuse_ending() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   "IF NEW.status IN ('sent', 'failed') AND NEW.to_email = 'refused@example.org' THEN "
+                   "RAISE EXCEPTION 'this row may not end' USING ERRCODE = 'check_violation'; END IF; "
+                   "RETURN NEW; END $$",
+                   "CREATE TRIGGER refuse_ending BEFORE UPDATE ON outbox_messages FOR EACH ROW EXECUTE FUNCTION refuse_ending()"],
+}
+_ALLOW_ENDING = {"sqlite": ["DROP TRIGGER IF EXISTS refuse_ending"],
+                 "postgresql": ["DROP TRIGGER IF EXISTS refuse_ending ON outbox_messages",
+                                "DROP FUNCTION IF EXISTS refuse_ending()"]}
+
+
+def test_an_acceptance_refused_as_sent_and_as_failed_keeps_no_claim_and_is_never_sent_again(make_app, smtp_server):
+    """Even when the database refuses both `sent` and `failed` for a row the server accepted, the
+    row loses its claim, and the stale-claim sweep (here a day later, the refusal still in force)
+    never offers it again."""
+    app = _smtp_app(make_app, smtp_server)
+    with app.app_context():
+        dialect = db.engine.dialect.name
+        for name in ("refused", "plain"):
+            enqueue("test_hello", f"{name}@example.org", {"name": name, "manage_token": "t"})
+        db.session.commit()
+        _run(_REFUSE_ENDING[dialect])
+        try:
+            assert delivery.send_pending().sent == 2
+            assert delivery.send_pending(now=utcnow() + timedelta(days=1)).sent == 0
+            rows = {m.to_email: (m.status, m.claimed_at, m.attempts)
+                    for m in db.session.execute(select(OutboxMessage)).scalars()}
+        finally:
+            db.session.rollback()   # the reads above hold a lock the trigger's removal waits for
+            _run(_ALLOW_ENDING[dialect])
+        assert rows["refused@example.org"] == ("sending", None, 1)
+        assert rows["plain@example.org"][0] == "sent"
+    assert sorted(m["To"] for _rcpts, m in smtp_server.messages) == ["plain@example.org", "refused@example.org"]

@@ -76,3 +76,41 @@ def test_a_members_page_lists_their_cohorts_events_to_them_alone(client, make_ap
     _deliver(make_app, smtp_server)
     [reset] = [m for m in smtp_server.to(MEMBER) if m["Subject"] == f"Your cohort: {cohort.name}"][1:]
     assert client.get(_page_path(reset)).status_code == 200
+
+
+def test_a_member_registers_in_one_click_from_their_page_within_capacity(client, make_app, smtp_server, make_cohort,
+                                                                          make_meeting, make_webinar):
+    from datetime import UTC, date, timedelta
+
+    from mipevents.people.services import mint_token
+    from mipevents.registration.models import Registration
+
+    cohort, other = make_cohort(status="published"), make_cohort(status="published")
+    soon = date.today() + timedelta(days=30)
+    academy = make_meeting(name="Housing Academy", cohort_id=cohort.id, capacity=1, starts_on=soon, ends_on=soon)
+    call = make_webinar(title="Cohort call", cohort_id=cohort.id)
+    past = make_webinar(title="Last month's call", cohort_id=cohort.id, starts_at=datetime.now(UTC) - timedelta(days=30))
+    elsewhere = make_webinar(title="Another cohort's call", cohort_id=other.id)
+    member = cohorts.add_member(cohort, {"email": MEMBER, "name": "Mayor Kim Norton", "city": "Rochester", "state": "MN"},
+                                actor=None)
+    registration.register(academy, {"first_name": "Bo", "last_name": "First", "email": "bo@x.gov", "role": "mayor",
+                                    "consent": True})                     # takes the one seat
+    path = f"/cohort/{mint_token(member.person, 'member')}"
+    db.session.commit()
+
+    page = client.get(path).get_data(as_text=True)
+    assert page.count(">Register me<") == 2 and "You are not registered, and registration is closed." in page
+    for event in (("webinar", call.id), ("meeting", academy.id)):
+        assert client.post(f"{path}/register/{event[0]}/{event[1]}").status_code == 303
+    for kind, event_id in (("webinar", call.id), ("webinar", past.id), ("webinar", elsewhere.id), ("meeting", 999999)):
+        assert client.post(f"{path}/register/{kind}/{event_id}").status_code == 404   # again, closed, not theirs
+    assert client.post(f"/cohort/{'A' * 43}/register/webinar/{call.id}").status_code == 404
+    mine = db.session.execute(select(Registration).where(Registration.email == MEMBER)
+                              .order_by(Registration.id)).scalars().all()
+    assert [(r.webinar_id, r.meeting_id, r.status, r.first_name, r.last_name, r.role, r.city) for r in mine] == [
+        (call.id, None, "confirmed", "Kim", "Norton", "mayor", "Rochester"),
+        (None, academy.id, "waitlisted", "Kim", "Norton", "mayor", "Rochester")]
+    page = client.get(path).get_data(as_text=True)
+    assert ">Register me<" not in page and "Your registration: <strong>Waitlisted</strong>" in page
+    _deliver(make_app, smtp_server)
+    assert len(smtp_server.to(MEMBER)) == 3      # the cohort welcome, and a confirmation of each registration
