@@ -14,6 +14,7 @@ import mipevents.accounts.staff
 import mipevents.accounts.views
 import mipevents.agenda.models
 import mipevents.agenda.staff
+import mipevents.agenda.staff_sessions
 import mipevents.agenda.views
 import mipevents.api.registrations
 import mipevents.api.views
@@ -94,6 +95,7 @@ BLUEPRINTS = (
 
 # Modules that add routes to a blueprint defined in another module of their area.
 ROUTE_MODULES = (
+    mipevents.agenda.staff_sessions,    # agenda.staff.staff_bp: one session's pages
     mipevents.registration.manage,      # registration.views.bp: the registrant's private pages
 )
 
