@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts.permissions import reviewer_required, staff_required
-from mipevents.calls import queries, services, states
+from mipevents.calls import queries, review, services, states
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.forms import AddQuestionForm, ChangeStatusForm, EditCallForm, ReviewApplicationForm
 from mipevents.calls.models import APPLICATION_STATUSES, CALL_KINDS, POPULATION_BANDS, QUESTION_KINDS, Application, Call, CallQuestion, Review
@@ -154,7 +154,7 @@ def _review_args():
 def applications(call_id):
     call = db.get_or_404(Call, call_id)
     status, sort, descending = _review_args()
-    rows = services.review_rows(call, current_user, status=status, sort=sort, descending=descending)
+    rows = review.review_rows(call, current_user, status=status, sort=sort, descending=descending)
     return render_template("calls/staff/applications.html", call=call, rows=rows, status=status, sort=sort,
                            descending=descending, sort_labels=SORT_LABELS, waiting=queries.decisions_waiting(call),
                            now=utcnow(), wording=deadline_wording, **_vocab())
@@ -171,7 +171,7 @@ def _cell(value) -> str:
 def export_applications(call_id):
     call = db.get_or_404(Call, call_id)
     status, sort, descending = _review_args()
-    rows = services.review_rows(call, current_user, status=status, sort=sort, descending=descending)
+    rows = review.review_rows(call, current_user, status=status, sort=sort, descending=descending)
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["id", "status", "submitted", "mayor", "email", "scheduler_email", "city", "state", "population"]
@@ -205,7 +205,7 @@ def _application(application_id) -> Application:
 
 def _show(application, review_form=None, status_form=None, code=200):
     call = application.call
-    row = services.review_row(application, current_user)
+    row = review.review_row(application, current_user)
     if review_form is None:
         review_form = ReviewApplicationForm(formdata=None, data={"score": row.my_review.score, "notes": row.my_review.notes}
                                             if row.my_review else None)
@@ -229,7 +229,7 @@ def review_application(application_id):
         abort(409, "Only submitted applications are reviewed.")
     if not form.validate_on_submit():
         return _show(application, review_form=form, code=422)
-    services.save_review(application, current_user, form.score.data, form.notes.data or "")
+    review.save_review(application, current_user, form.score.data, form.notes.data or "")
     db.session.commit()
     flash("Your score is saved.", "success")
     return redirect(url_for(".show_application", application_id=application.id))
@@ -243,7 +243,7 @@ def change_status(application_id):
     if not form.validate_on_submit():
         return _show(application, status_form=form, code=422)
     try:
-        new = services.change_status(application, form.action.data, actor=current_user)
+        new = review.change_status(application, form.action.data, actor=current_user)
     except states.InvalidTransition as problem:
         db.session.rollback()
         form.action.errors.append(str(problem).capitalize() + ".")
