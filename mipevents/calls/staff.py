@@ -16,6 +16,7 @@ from mipevents.calls.models import APPLICATION_STATUSES, CALL_KINDS, POPULATION_
 from mipevents.cohorts.models import Cohort, Programme
 from mipevents.core.database import lock_row
 from mipevents.core.forms import zone_choices
+from mipevents.core.text import csv_cell
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -160,12 +161,6 @@ def applications(call_id):
                            now=utcnow(), wording=deadline_wording, **_vocab())
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @staff_bp.route("/calls/<int:call_id>/applications.csv")
 @reviewer_required
 def export_applications(call_id):
@@ -178,7 +173,7 @@ def export_applications(call_id):
     if call.is_showcase:
         header += ["title", "summary"]
     header += [q.prompt for q in call.questions] + ["your_score", "average", "reviews"]
-    writer.writerow([_cell(h) for h in header])   # the prompts are staff-written text
+    writer.writerow([csv_cell(h) for h in header])   # the prompts are staff-written text
     for row in rows:
         a = row.application
         submitted = to_local(a.submitted_at, call.timezone).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""
@@ -190,7 +185,7 @@ def export_applications(call_id):
         values += [answers.get(q.id, "") for q in call.questions]
         values += [row.my_review.score if row.my_review else "",
                    row.average if row.average is not None else "", row.review_count if row.may_see else ""]
-        writer.writerow([_cell(v) for v in values])
+        writer.writerow([csv_cell(v) for v in values])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{call.slug}-applications.csv"',
                              "Cache-Control": "private, no-store"})

@@ -70,10 +70,13 @@ def is_slug(text: str) -> bool:
 
 
 def csv_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (instants as ISO UTC)."""
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with =, +, -, @, a tab or
+    a carriage return gets a leading apostrophe. Numbers are written as they are, instants as ISO UTC."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return isoformat_z(value)
+    if isinstance(value, int | float):
+        return str(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from mipevents.accounts.permissions import staff_required
 from mipevents.core import visibility
 from mipevents.core.http_cache import etag_for
+from mipevents.core.text import csv_cell
 from mipevents.core.timeutil import utcnow
 from mipevents.core.web import base_url
 from mipevents.extensions import db, limiter
@@ -286,7 +287,7 @@ def report_csv(meeting_id, day):
                      "actual_seconds", "start_delay_seconds", "over_seconds"])
     for room, rows in _report_rows(meeting, parsed):
         for row in rows:
-            writer.writerow([stage.csv_cell(v) for v in (
+            writer.writerow([csv_cell(v) for v in (
                 room.name, row.cue.title, row.cue.kind, row.planned_starts_at.isoformat(), row.planned_seconds,
                 row.actual_starts_at.isoformat() if row.actual_starts_at else None,
                 row.actual_ends_at.isoformat() if row.actual_ends_at else None,
