@@ -27,7 +27,7 @@ from mipevents.workflows.emails import calendar_attachment
 # ------------------------------------------------------------------------------- the private manage page
 
 def dead_link():
-    """A manage or scheduler link that opens nothing (never valid, reset, or its scheduler removed):
+    """A manage, scheduler or consent link that opens nothing (never valid, reset, revoked, or its scheduler removed):
     404, with the way to get a working link by email (only to an address on record)."""
     abort(private(make_response(render_template("registration/dead_link.html", form=SendMyLinkForm()), 404)))
 
@@ -308,10 +308,11 @@ def _sessions_page(token: str, registration_id: int, form: ChooseSessionsForm, p
 
 @bp.route("/consent/<token>", methods=["GET", "POST"])
 def approve_scheduler(token):
-    """The person approves a scheduler who asked, from the link in her own inbox (a GET changes nothing)."""
+    """The person approves a scheduler who asked, from the link in her own inbox (a GET changes nothing);
+    a link that opens nothing (never valid, or revoked) answers as a dead manage link does."""
     approval = schedulers.approval_for_token(token)
     if approval is None:
-        abort(404)
+        dead_link()
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate_on_submit():
