@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 
 from mipevents.core.text import email_key
 from mipevents.core.timeutil import to_local
+from mipevents.core.web import private_page
 from mipevents.extensions import db, limiter
 from mipevents.people import tokens
 from mipevents.people.services import reset_token, resolve_token
@@ -20,7 +21,7 @@ from mipevents.registration.forms import (
     UpdateMeetingDetailsForm,
 )
 from mipevents.registration.models import Registration
-from mipevents.registration.views import bp, extra_items, meeting_day_links, private, registration_limit
+from mipevents.registration.views import bp, extra_items, meeting_day_links, registration_limit
 from mipevents.workflows import consent
 from mipevents.workflows.emails import calendar_attachment
 
@@ -29,7 +30,7 @@ from mipevents.workflows.emails import calendar_attachment
 def dead_link():
     """A manage, scheduler or consent link that opens nothing (never valid, reset, revoked, or its scheduler removed):
     404, with the way to get a working link by email (only to an address on record)."""
-    abort(private(make_response(render_template("registration/dead_link.html", form=SendMyLinkForm()), 404)))
+    abort(private_page(make_response(render_template("registration/dead_link.html", form=SendMyLinkForm()), 404)))
 
 
 def opened_or_404(raw: str) -> access.Opened:
@@ -85,7 +86,7 @@ def _manage_page(token, registration, form=None, status=200, is_owner=True):
         picked = [item for item in sessions.choosable_items(meeting_id) if item.id in chosen]
         joined = sessions.joined_extras(registration)
     position = queries.waitlist_position(registration)
-    return private(make_response(render_template(
+    return private_page(make_response(render_template(
         "registration/manage.html", token=token, registration=registration, event=registration.event,
         position=position, status_line=emails.status_line(registration.status, position),
         feed_url=_feed_url(registration, is_owner), is_owner=is_owner, manage_url=emails.manage_url(token),
@@ -106,7 +107,7 @@ def registration_calendar(token):
     attachment = calendar_attachment(registration_for_token(token))
     if attachment is None:
         abort(404)
-    return private(make_response(attachment.data, {"Content-Type": "text/calendar; charset=utf-8"}))
+    return private_page(make_response(attachment.data, {"Content-Type": "text/calendar; charset=utf-8"}))
 
 
 @bp.route("/manage/<token>/feed", methods=["POST"])
@@ -181,7 +182,7 @@ def cancel(token):
         db.session.commit()
         flash("Your registration is cancelled. We have sent you an email to confirm it.", "success")
         return redirect(url_for(".manage", token=token), 303)
-    return private(make_response(render_template(
+    return private_page(make_response(render_template(
         "registration/cancel.html", token=token, registration=registration, event=registration.event,
         form=form), 422 if request.method == "POST" else 200))
 
@@ -241,9 +242,9 @@ def lost_link():
     if form.validate_on_submit():
         emails.queue_links(form.email.data)
         db.session.commit()
-        return private(make_response(render_template("registration/lost_link.html", form=form,
+        return private_page(make_response(render_template("registration/lost_link.html", form=form,
                                                       sent_to=form.email.data.strip())))
-    return private(make_response(render_template("registration/lost_link.html", form=form, sent_to=None),
+    return private_page(make_response(render_template("registration/lost_link.html", form=form, sent_to=None),
                                   422 if request.method == "POST" else 200))
 
 
@@ -301,7 +302,7 @@ def _sessions_page(token: str, registration_id: int, form: ChooseSessionsForm, p
         joined=[item for item in sessions.joined_extras(registration) if item.kind not in sessions.CHOOSABLE_KINDS],
         counts=sessions.taken(item.id for item in items if item.capacity is not None), problems=problems,
         feed_url=feed_url, manage_url=manage_url), status))
-    return private(response)
+    return private_page(response)
 
 
 # ------------------------------------------------------------------- schedulers and the person's consent
@@ -319,7 +320,7 @@ def approve_scheduler(token):
             abort(400)
         consent.approve(approval)
         db.session.commit()
-    return private(make_response(render_template("registration/consent.html", approval=approval, form=form,
+    return private_page(make_response(render_template("registration/consent.html", approval=approval, form=form,
                                                   done=approval.is_approved, about=consent.about(approval))))
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.email_typos import hint_data
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import private_page
 from mipevents.extensions import db, limiter
 from mipevents.meetings import queries as meeting_queries
 from mipevents.meetings.queries import public_meeting_or_404
@@ -48,14 +49,6 @@ def extra_items(meeting_id: int) -> list[AgendaItem]:
 
 def registration_limit() -> str:
     return current_app.config["RATELIMIT_REGISTRATION"]
-
-
-def private(response):
-    """The page carries a secret link or a form's answers: no caching anywhere, no referrer, no indexing."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
 
 
 # ------------------------------------------------------------------------------------------ signing up
@@ -164,14 +157,14 @@ def register_for_meeting(slug):
 def meeting_registered(slug):
     meeting = public_meeting_or_404(slug)
     sent = _sent("meeting", meeting.id) or {}
-    return private(make_response(render_template(
+    return private_page(make_response(render_template(
         "registration/meeting_registered.html", meeting=meeting, sent=sent, day_links=meeting_day_links(meeting),
         needs_approval=sent.get("role") in (meeting.approval_roles or []),
         is_full=queries.seats_left(meeting) == 0)))
 
 
 def _webinar_closed(webinar, status):
-    return private(make_response(render_template("registration/webinar_closed.html", webinar=webinar), status))
+    return private_page(make_response(render_template("registration/webinar_closed.html", webinar=webinar), status))
 
 
 @bp.route("/webinars/<slug>/register", methods=["GET", "POST"])
@@ -198,7 +191,7 @@ def register_for_webinar(slug):
         # New or repeat: the same answer; only the email says "you were already registered".
         return redirect(url_for(".webinar_registered", slug=webinar.slug), 303)
     status = 422 if request.method == "POST" else 200
-    return private(make_response(render_template(
+    return private_page(make_response(render_template(
         "registration/webinar_register.html", webinar=webinar, form=form, privacy_notice=PRIVACY_NOTICE,
         refilled=refilled, typo_hints=hint_data()), status))
 
@@ -206,6 +199,6 @@ def register_for_webinar(slug):
 @bp.route("/webinars/<slug>/register/thanks")
 def webinar_registered(slug):
     webinar = webinars.public_webinar_or_404(slug)
-    return private(make_response(render_template(
+    return private_page(make_response(render_template(
         "registration/webinar_registered.html", webinar=webinar, sent=_sent("webinar", webinar.id) or {},
         is_full=queries.seats_left(webinar) == 0)))

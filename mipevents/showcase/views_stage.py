@@ -17,7 +17,7 @@ from mipevents.core import visibility
 from mipevents.core.http_cache import etag_for
 from mipevents.core.text import csv_cell
 from mipevents.core.timeutil import utcnow
-from mipevents.core.web import base_url
+from mipevents.core.web import base_url, private_page
 from mipevents.extensions import db, limiter
 from mipevents.meetings.models import Meeting, Room
 from mipevents.showcase import services as showcase_services
@@ -39,12 +39,6 @@ def _linked_room_or_404(token: str, purpose: str) -> tuple[Room, date]:
     return room, stage.local_today(utcnow(), room.meeting.timezone)
 
 
-def private(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 def room_context(room: Room, day: date, state_url: str) -> dict:
     items, day_cues = stage_services.cues(room, day)
     state = stage_services.stage_state(room, day, items, day_cues, stage_services.run_for(room.id, day))
@@ -59,7 +53,7 @@ def _page(token: str, purpose: str):
     room, day = _linked_room_or_404(token, purpose)
     endpoint, template = PAGES[purpose]
     context = room_context(room, day, url_for(endpoint, token=token))
-    return private(make_response(render_template(template, **context)))
+    return private_page(make_response(render_template(template, **context)))
 
 
 def room_state_response(room: Room, day: date):
@@ -73,7 +67,7 @@ def room_state_response(room: Room, day: date):
         response = jsonify(stage_services.stage_state(room, day, items, day_cues, stage_services.run_for(room.id, day)))
     response.set_etag(etag)
     response.headers["X-Server-Time-Ms"] = f"{showcase_services.now_ms():.3f}"
-    return private(response)
+    return private_page(response)
 
 
 @bp.route("/stage/<token>")
@@ -166,7 +160,7 @@ def index(meeting_id):
 
 def _render_control(room: Room, day: date, links: dict | None = None, status: int = 200):
     context = room_context(room, day, url_for(".state", meeting_id=room.meeting_id, day=day.isoformat(), room_id=room.id))
-    response = private(Response(render_template(
+    response = private_page(Response(render_template(
         "showcase/stage_control.html", labels=LABELS, allowed_actions=allowed_actions(context["state"]),
         presets=stage.MESSAGE_PRESETS, limit=stage.MESSAGE_LIMIT, links=links or {}, **context), status=status))
     return response
