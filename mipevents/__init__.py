@@ -14,6 +14,7 @@ import mipevents.accounts.staff
 import mipevents.accounts.views
 import mipevents.agenda.models
 import mipevents.agenda.staff
+import mipevents.agenda.staff_sessions
 import mipevents.agenda.views
 import mipevents.api.registrations
 import mipevents.api.views
@@ -36,6 +37,7 @@ import mipevents.people.models
 import mipevents.printing.models
 import mipevents.printing.staff
 import mipevents.printing.views
+import mipevents.registration.manage
 import mipevents.registration.models
 import mipevents.registration.staff
 import mipevents.registration.staff_hub
@@ -72,7 +74,8 @@ MODELS = (
 )
 
 # Every blueprint: each area's public pages (`bp` in views.py), then its staff screens (`staff_bp`
-# in staff.py, under /staff/), then the API.
+# in staff.py, under /staff/), then the API. A blueprint too long for one module takes its routes
+# from a second one, imported above: ROUTE_MODULES.
 BLUEPRINTS = (
     mipevents.meetings.views.bp, mipevents.meetings.staff.staff_bp,
     mipevents.agenda.views.bp, mipevents.agenda.staff.staff_bp,
@@ -88,6 +91,12 @@ BLUEPRINTS = (
     mipevents.followup.views.bp, mipevents.followup.staff.staff_bp,
     mipevents.accounts.views.bp, mipevents.accounts.staff.staff_bp,
     mipevents.api.views.bp, mipevents.api.registrations.bp,
+)
+
+# Modules that add routes to a blueprint defined in another module of their area.
+ROUTE_MODULES = (
+    mipevents.agenda.staff_sessions,    # agenda.staff.staff_bp: one session's pages
+    mipevents.registration.manage,      # registration.views.bp: the registrant's private pages
 )
 
 # Every command group (`flask --app wsgi <group> …`), and `urls`, the URL table.

@@ -1,19 +1,16 @@
-"""Staff pages of the agenda: the builder grid (a day as rooms × time), adding and editing sessions
-and their speakers, inviting speakers (each meeting's invitations, with their A/V and travel, and a
-one-click reminder), cancelling, and publishing with the conflict list and an explicit acknowledgement."""
+"""Staff pages of the agenda: the builder grid (a day as rooms × time, moving sessions), publishing with
+the conflict list and an explicit acknowledgement, and inviting speakers (each meeting's invitations,
+with their A/V and travel, and a one-click reminder). Adding, editing, cancelling and previewing a
+session are in staff_sessions.py, on this same blueprint."""
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from mipevents.accounts.permissions import staff_required
-from mipevents.agenda import invitations, queries, services
-from mipevents.agenda.conflicts import Conflict, conflicting_ids, conflicts_of
+from mipevents.agenda import invitations, services
+from mipevents.agenda.conflicts import Conflict, conflicting_ids
 from mipevents.agenda.forms import (
-    AddSessionSpeakerForm,
-    EditSessionForm,
-    FindSpeakerForm,
     InviteSpeakerForm,
     MoveSessionForm,
     PublishAgendaForm,
@@ -21,12 +18,9 @@ from mipevents.agenda.forms import (
 )
 from mipevents.agenda.models import AgendaItem, AgendaRelease, Invitation, SessionSpeaker
 from mipevents.agenda.publishing import OpenConflicts, changes_since_release, count_words, items_by_day, meeting_conflicts, meeting_items, publish_agenda
-from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import to_local
-from mipevents.core.web import query_id, status_change
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.speakers.models import Speaker
 from mipevents.workflows import invitations as invitation_work
 
 staff_bp = Blueprint("agenda_staff", __name__, url_prefix="/staff")
@@ -34,7 +28,7 @@ staff_bp = Blueprint("agenda_staff", __name__, url_prefix="/staff")
 ROW = timedelta(minutes=15)      # the builder grid's rows: a 75-minute panel spans five of them
 
 
-def _flash_conflicts(item: AgendaItem) -> None:
+def flash_conflicts(item: AgendaItem) -> None:
     for conflict in services.conflicts_for(item):
         flash(conflict.message, "warning")
 
@@ -128,8 +122,8 @@ def _builder_page(meeting: Meeting, day: date | None, move_form=None, pending=No
                            titles={i.id: i.title for i in items},
                            drafts=sum(1 for i in items if i.status == "draft"),
                            since=changes_since_release(meeting, items), move_form=move_form, pending=pending,
-                           moving=moving, clashes=_clashes(pending, moving.id if moving else None),
-                           resubmit=_resubmit()), status
+                           moving=moving, clashes=clashes(pending, moving.id if moving else None),
+                           resubmit=resubmit()), status
 
 
 @staff_bp.route("/meetings/<int:meeting_id>/agenda")
@@ -143,14 +137,14 @@ def builder(meeting_id):
     return _builder_page(meeting, day)
 
 
-def _resubmit() -> list[tuple[str, str]]:
+def resubmit() -> list[tuple[str, str]]:
     """The fields of the post being confirmed, to send again with the confirmation."""
     if request.method != "POST":
         return []
     return [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirm", "accept_conflict")]
 
 
-def _clashes(pending: list[Conflict] | None, item_id: int | None) -> list[str]:
+def clashes(pending: list[Conflict] | None, item_id: int | None) -> list[str]:
     """The titles of the other sessions in the conflicts a change would make public."""
     ids = [i for c in pending or [] for i in c.item_ids if i != item_id]
     titles = []
@@ -160,7 +154,7 @@ def _clashes(pending: list[Conflict] | None, item_id: int | None) -> list[str]:
     return titles
 
 
-def _unconfirmed(warned: list[Conflict]) -> list[Conflict]:
+def unconfirmed(warned: list[Conflict]) -> list[Conflict]:
     """The conflicts a change would make public that the person has not confirmed: a confirmation
     covers exactly the conflicts listed on the page they read, sent with its own button."""
     accepted = set(request.form.getlist("accept_conflict")) if request.form.get("confirm") == "yes" else set()
@@ -174,7 +168,7 @@ def move_item(meeting_id):
     Moving a public session into a double booking asks for a confirmation first."""
     meeting = db.get_or_404(Meeting, meeting_id)
     form = MoveSessionForm(meeting, meeting_items(meeting), prefix="move")
-    day = _arg_date("day", request.form)
+    day = arg_date("day", request.form)
     if not form.validate_on_submit():
         return _builder_page(meeting, day, move_form=form, status=422)
     item = db.session.get(AgendaItem, form.item_id.data)
@@ -183,7 +177,7 @@ def move_item(meeting_id):
     except services.SessionProblem as exc:
         getattr(form, exc.field or "room_id", form.room_id).errors.append(str(exc))
         return _builder_page(meeting, day, move_form=form, status=422)
-    pending = _unconfirmed(services.conflicts_if_saved(item, new)) if item.is_public else []
+    pending = unconfirmed(services.conflicts_if_saved(item, new)) if item.is_public else []
     if pending:
         return _builder_page(meeting, day, move_form=form, pending=pending, moving=item, status=409)
     changed = services.move_item(item, new, actor=current_user)
@@ -194,199 +188,17 @@ def move_item(meeting_id):
               f" on {form.day.data:%b} {form.day.data.day}, {item.room.name if item.room else 'no room'}.{public}", "success")
     else:
         flash("Nothing changed: the session is already there.", "info")
-    _flash_conflicts(item)
+    flash_conflicts(item)
     new_day = to_local(item.starts_at, meeting.timezone).date()
     return redirect(url_for(".builder", meeting_id=meeting.id, day=new_day.isoformat()), 303)
 
 
-@staff_bp.route("/meetings/<int:meeting_id>/sessions/new", methods=["GET", "POST"])
-@staff_required
-def add_item(meeting_id):
-    meeting = db.get_or_404(Meeting, meeting_id)
-    form = EditSessionForm(meeting)
-    if request.method == "GET":
-        form.day.data = _arg_date("day") or meeting.starts_on
-        form.room_id.data = request.args.get("room", 0, type=query_id)
-    if form.validate_on_submit():
-        try:
-            item = services.add_item(meeting, form.values(), actor=current_user)
-        except services.SessionProblem as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "title").errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(f"Added “{item.title}” as a draft: it becomes public when you publish the agenda.", "success")
-            _flash_conflicts(item)
-            return redirect(url_for(".edit_item", item_id=item.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("staff/agenda/edit_item.html", meeting=meeting, form=form, item=None), status
-
-
-def _arg_date(name, source=None):
+def arg_date(name, source=None):
     try:
         return date.fromisoformat((request.args if source is None else source).get(name, ""))
     except ValueError:
         return None
 
-
-def _item_page(item: AgendaItem, form, speaker_form=None, status=200, pending=None, confirm_action=None):
-    conflicts = conflicts_of(meeting_conflicts(item.meeting), item.id)
-    find_form = FindSpeakerForm(formdata=request.args, prefix="find")
-    query = (find_form.q.data or "").strip() if find_form.validate() else ""
-    matches, total = services.search_speakers(query)
-    if not query and total > services.SHOW_ALL_UP_TO:
-        matches = []
-    if speaker_form is None:
-        speaker_form = AddSessionSpeakerForm(matches, prefix="speaker")
-    elif not speaker_form.speaker_id.choices:
-        speaker_form.speaker_id.choices = [(s.id, s.display_name + (f" — {s.position}" if s.position else "")) for s in matches]
-    return render_template("staff/agenda/edit_item.html", meeting=item.meeting, form=form, item=item,
-                           conflicts=conflicts, speaker_form=speaker_form, find_form=find_form, query=query,
-                           total_matches=total, pending=pending, confirm_action=confirm_action,
-                           clashes=_clashes(pending, item.id), resubmit=_resubmit()), status
-
-
-@staff_bp.route("/sessions/<int:item_id>/edit", methods=["GET", "POST"])
-@staff_required
-def edit_item(item_id):
-    item = db.get_or_404(AgendaItem, item_id)
-    form = EditSessionForm(item.meeting) if request.method == "POST" else EditSessionForm.for_item(item)
-    if form.validate_on_submit():
-        try:
-            new = services.edit_values(item.meeting, form.values())
-        except services.SessionProblem as exc:
-            getattr(form, exc.field or "title").errors.append(str(exc))
-        else:
-            # A published session's edit is public at once: a double booking it would create is
-            # confirmed before the save, never only reported after it.
-            pending = _unconfirmed(services.conflicts_if_saved(item, new)) if item.is_public else []
-            if pending:
-                return _item_page(item, form, status=409, pending=pending,
-                                  confirm_action=url_for(".edit_item", item_id=item.id))
-            changed = services.update_item(item, form.values(), actor=current_user, new=new)
-            db.session.commit()
-            if changed:
-                public = " It is public at once." if item.is_public else ""
-                flash(f"Saved “{item.title}”.{public}", "success")
-            else:
-                flash("Nothing changed.", "info")
-            _flash_conflicts(item)
-            return redirect(url_for(".edit_item", item_id=item.id), 303)
-    return _item_page(item, form, status=422 if request.method == "POST" else 200)
-
-
-@staff_bp.route("/sessions/<int:item_id>/speakers", methods=["POST"])
-@staff_required
-def add_speaker(item_id):
-    item = db.get_or_404(AgendaItem, item_id)
-    speaker_form = AddSessionSpeakerForm(prefix="speaker")
-    speaker = db.session.get(Speaker, speaker_form.speaker_id.data) if speaker_form.validate_on_submit() else None
-    if speaker is None:
-        if not speaker_form.speaker_id.errors:
-            speaker_form.speaker_id.errors.append("Choose a speaker from the list.")
-        return _item_page(item, EditSessionForm.for_item(item), speaker_form, status=422)
-    pending = _unconfirmed(services.conflicts_if_saved(item, speaker=speaker)) if item.is_public else []
-    if pending:
-        speaker_form.speaker_id.choices = [(speaker.id, speaker.display_name)]
-        return _item_page(item, EditSessionForm.for_item(item), speaker_form, status=409, pending=pending,
-                          confirm_action=url_for(".add_speaker", item_id=item.id))
-    services.add_speaker(item, speaker, role=speaker_form.role.data, position=speaker_form.position.data,
-                         actor=current_user)
-    db.session.commit()
-    flash(f"{speaker.display_name} is on “{item.title}”.", "success")
-    _flash_conflicts(item)
-    return redirect(url_for(".edit_item", item_id=item.id), 303)
-
-
-# ---------------------------------------------------------------------------------------------- preview
-
-def _preview(html: str):
-    """A staff preview: never stored by any cache, never indexed."""
-    response = make_response(html)
-    response.headers["Cache-Control"] = "no-store"     # as every /staff/ page (core.private_pages)
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-@staff_bp.route("/meetings/<int:meeting_id>/preview/agenda")
-@staff_required
-def preview_agenda(meeting_id):
-    """The agenda as the public will see it once published: drafts included, the public template."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    items = [i for i in meeting_items(meeting) if i.status in ("draft", "published", "cancelled")]
-    kinds = [k for k in vocab.SESSION_KINDS if any(i.kind == k for i in items)]
-    return _preview(render_template(
-        "staff/preview/agenda.html", meeting=meeting, filters=queries.AgendaFilters(), problem=None,
-        days=queries.by_day_and_block(items, meeting.timezone), shown_count=len(items), total_count=len(items),
-        tracks=queries.tracks(items), kinds=kinds, meeting_days=queries.meeting_days(meeting),
-        preview_drafts=sum(1 for i in items if i.status == "draft"), rows=_preview_rows(meeting, items)))
-
-
-def _preview_rows(meeting, items) -> dict:
-    """The public agenda's row of each session, rendered afresh (a preview keeps nothing)."""
-    row = current_app.jinja_env.get_template("agenda/_session_row.html")
-    return {item.id: Markup(row.render(meeting=meeting, item=item, vocab=vocab)) for item in items}  # noqa: S704 (Jinja escaped it)
-
-
-@staff_bp.route("/sessions/<int:item_id>/preview")
-@staff_required
-def preview_session(item_id):
-    item = db.get_or_404(AgendaItem, item_id)
-    return _preview(render_template("staff/preview/session.html", meeting=item.meeting, item=item))
-
-
-@staff_bp.route("/sessions/<int:item_id>/speakers/<int:link_id>/remove", methods=["POST"])
-@staff_required
-def remove_speaker(item_id, link_id):
-    item = db.get_or_404(AgendaItem, item_id)
-    link = db.get_or_404(SessionSpeaker, link_id)
-    if link.item_id != item.id:
-        abort(404)
-    services.remove_speaker(item, link, actor=current_user)
-    db.session.commit()
-    flash("Removed the speaker.", "success")
-    return redirect(url_for(".edit_item", item_id=item.id), 303)
-
-
-def _status_change(item_id, change, done: str):
-    item = db.get_or_404(AgendaItem, item_id)
-    return status_change(item, change, refused=services.SessionProblem, done=done,
-                         back=url_for(".edit_item", item_id=item.id))
-
-
-@staff_bp.route("/sessions/<int:item_id>/cancel", methods=["POST"])
-@staff_required
-def cancel_item(item_id):
-    return _status_change(item_id, services.cancel_item, "Cancelled “{row.title}”: it stays on the agenda, marked cancelled.")
-
-
-@staff_bp.route("/sessions/<int:item_id>/restore", methods=["POST"])
-@staff_required
-def restore_item(item_id):
-    """Reinstating is public at once: a double booking it would bring back is confirmed first."""
-    item = db.get_or_404(AgendaItem, item_id)
-    if item.status == "cancelled":
-        pending = _unconfirmed(services.conflicts_if_saved(item, reinstate=True))
-        if pending:
-            return _item_page(item, EditSessionForm.for_item(item), status=409, pending=pending,
-                              confirm_action=url_for(".restore_item", item_id=item.id))
-    return _status_change(item_id, services.restore_item, "Reinstated “{row.title}”.")
-
-
-@staff_bp.route("/sessions/<int:item_id>/delete", methods=["POST"])
-@staff_required
-def delete_item(item_id):
-    item = db.get_or_404(AgendaItem, item_id)
-    meeting_id, title = item.meeting_id, item.title
-    try:
-        services.delete_item(item, actor=current_user)
-    except services.SessionProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".edit_item", item_id=item.id), 303)
-    db.session.commit()
-    flash(f"Deleted the draft “{title}”.", "success")
-    return redirect(url_for(".builder", meeting_id=meeting_id), 303)
 
 
 @staff_bp.route("/meetings/<int:meeting_id>/publish", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from mipevents.core import vocabulary as vocab
 from mipevents.core.cache import Region
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import private_page
 from mipevents.extensions import db
 from mipevents.meetings.queries import is_past, meeting_version, public_meeting_head_or_404
 from mipevents.workflows import invitations as invitation_work
@@ -112,14 +113,6 @@ def _invitation_or_404(token):
     return invitation
 
 
-def _private(response):
-    """The page carries a secret link: no caching anywhere, no referrer, no indexing."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
 def _own_page(token, invitation, answer_form=None, profile_form=None, logistics_form=None, status=200):
     speaker = invitation.speaker
     what = invitation_work.describe(invitation)
@@ -133,7 +126,7 @@ def _own_page(token, invitation, answer_form=None, profile_form=None, logistics_
     if answer_form is None:
         answer_form = RespondToInvitationForm(data={"decision": invitation.status if invitation.status != "invited" else None,
                                                     "reason": invitation.reason})
-    return _private(make_response(render_template(
+    return private_page(make_response(render_template(
         "agenda/invitation.html", token=token, invitation=invitation, speaker=speaker, what=what, item=what.item,
         meeting=meeting, others=_in_time_order(invitations.speaker_invitations(speaker)), draft=draft,
         answer_form=answer_form, profile_form=profile_form, logistics_form=logistics_form), status))
@@ -160,7 +153,7 @@ def answer(token):
     db.session.commit()
     flash("Thank you: you accepted. Please check your profile below." if invitation.status == "accepted"
           else "Thank you for letting us know.", "success")
-    return _private(redirect(url_for(".invitation", token=token), 303))
+    return private_page(redirect(url_for(".invitation", token=token), 303))
 
 
 @bp.route("/speakers/invitation/<token>/profile", methods=["POST"])
@@ -180,7 +173,7 @@ def propose_profile(token):
             db.session.commit()
             flash("Thank you: our staff will review your changes before they are public." if draft
                   else "Nothing changed.", "success" if draft else "info")
-            return _private(redirect(url_for(".invitation", token=token) + "#profile", 303))
+            return private_page(redirect(url_for(".invitation", token=token) + "#profile", 303))
     return _own_page(token, invitation, profile_form=form, status=422 if request.method == "POST" else 200)
 
 
@@ -196,4 +189,4 @@ def save_travel(token):
     speaker_work.save_speaker_travel(invitation.speaker, meeting, form.values())
     db.session.commit()
     flash("Saved your travel and A/V details.", "success")
-    return _private(redirect(url_for(".invitation", token=token) + "#travel-details", 303))
+    return private_page(redirect(url_for(".invitation", token=token) + "#travel-details", 303))

@@ -1,7 +1,6 @@
 """The frab / c3voc schedule exports (schedule.xml and its "schedule v1" JSON form) of a meeting's
 public agenda, as plain functions of the meeting, its sessions and the site's base URL."""
 import re
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -9,6 +8,7 @@ from datetime import date, datetime, timedelta
 from lxml import etree
 
 from mipevents.core import vocabulary as vocab
+from mipevents.core.text import slugify
 from mipevents.core.timeutil import local_day_bounds, to_local
 
 GENERATOR = {"name": "mipevents", "version": "0.1.0"}
@@ -27,13 +27,6 @@ def acronym(slug: str) -> str:
     ([a-z0-9_], at least 4 characters; hyphens only in the JSON schema's year form, so none)."""
     text = re.sub(r"[^a-z0-9_]+", "_", slug.lower()).strip("_")
     return text.ljust(4, "_")
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """ASCII lower-case words joined by hyphens ("Lucía's plan" -> "lucias-plan"), or ""."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return words[:limit].strip("-")
 
 
 def _guid(base_url: str, path: str) -> str:

@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts.permissions import reviewer_required, staff_required
-from mipevents.calls import queries, services, states
+from mipevents.calls import queries, review, services, states
 from mipevents.calls.deadlines import deadline_wording
 from mipevents.calls.forms import AddQuestionForm, ChangeStatusForm, EditCallForm, ReviewApplicationForm
 from mipevents.calls.models import APPLICATION_STATUSES, CALL_KINDS, POPULATION_BANDS, QUESTION_KINDS, Application, Call, CallQuestion, Review
 from mipevents.cohorts.models import Cohort, Programme
 from mipevents.core.database import lock_row
 from mipevents.core.forms import zone_choices
+from mipevents.core.text import csv_cell
 from mipevents.core.timeutil import to_local, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -154,16 +155,10 @@ def _review_args():
 def applications(call_id):
     call = db.get_or_404(Call, call_id)
     status, sort, descending = _review_args()
-    rows = services.review_rows(call, current_user, status=status, sort=sort, descending=descending)
+    rows = review.review_rows(call, current_user, status=status, sort=sort, descending=descending)
     return render_template("calls/staff/applications.html", call=call, rows=rows, status=status, sort=sort,
                            descending=descending, sort_labels=SORT_LABELS, waiting=queries.decisions_waiting(call),
                            now=utcnow(), wording=deadline_wording, **_vocab())
-
-
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @staff_bp.route("/calls/<int:call_id>/applications.csv")
@@ -171,14 +166,14 @@ def _cell(value) -> str:
 def export_applications(call_id):
     call = db.get_or_404(Call, call_id)
     status, sort, descending = _review_args()
-    rows = services.review_rows(call, current_user, status=status, sort=sort, descending=descending)
+    rows = review.review_rows(call, current_user, status=status, sort=sort, descending=descending)
     out = io.StringIO()
     writer = csv.writer(out)
     header = ["id", "status", "submitted", "mayor", "email", "scheduler_email", "city", "state", "population"]
     if call.is_showcase:
         header += ["title", "summary"]
     header += [q.prompt for q in call.questions] + ["your_score", "average", "reviews"]
-    writer.writerow([_cell(h) for h in header])   # the prompts are staff-written text
+    writer.writerow([csv_cell(h) for h in header])   # the prompts are staff-written text
     for row in rows:
         a = row.application
         submitted = to_local(a.submitted_at, call.timezone).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""
@@ -190,7 +185,7 @@ def export_applications(call_id):
         values += [answers.get(q.id, "") for q in call.questions]
         values += [row.my_review.score if row.my_review else "",
                    row.average if row.average is not None else "", row.review_count if row.may_see else ""]
-        writer.writerow([_cell(v) for v in values])
+        writer.writerow([csv_cell(v) for v in values])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{call.slug}-applications.csv"',
                              "Cache-Control": "private, no-store"})
@@ -205,7 +200,7 @@ def _application(application_id) -> Application:
 
 def _show(application, review_form=None, status_form=None, code=200):
     call = application.call
-    row = services.review_row(application, current_user)
+    row = review.review_row(application, current_user)
     if review_form is None:
         review_form = ReviewApplicationForm(formdata=None, data={"score": row.my_review.score, "notes": row.my_review.notes}
                                             if row.my_review else None)
@@ -229,7 +224,7 @@ def review_application(application_id):
         abort(409, "Only submitted applications are reviewed.")
     if not form.validate_on_submit():
         return _show(application, review_form=form, code=422)
-    services.save_review(application, current_user, form.score.data, form.notes.data or "")
+    review.save_review(application, current_user, form.score.data, form.notes.data or "")
     db.session.commit()
     flash("Your score is saved.", "success")
     return redirect(url_for(".show_application", application_id=application.id))
@@ -243,7 +238,7 @@ def change_status(application_id):
     if not form.validate_on_submit():
         return _show(application, status_form=form, code=422)
     try:
-        new = services.change_status(application, form.action.data, actor=current_user)
+        new = review.change_status(application, form.action.data, actor=current_user)
     except states.InvalidTransition as problem:
         db.session.rollback()
         form.action.errors.append(str(problem).capitalize() + ".")

@@ -1,6 +1,7 @@
 """The URL table: every route of an app, its blueprint and view, and the services, queries and
 workflows the view calls (read from the view's own code), as `flask --app wsgi urls` prints it and
 the README shows it."""
+import dis
 import inspect
 from dataclasses import dataclass
 from types import ModuleType
@@ -27,42 +28,51 @@ def _short(module_name: str) -> str:
     return module_name.removeprefix(PACKAGE)
 
 
-def _names(code) -> set[str]:
-    """The global names a function's code uses, its lambdas' and inner functions' included."""
-    names = set(code.co_names)
+def _globals(code) -> set[str]:
+    """The global names a function's own code loads (not attribute names: `x.state` is no use of a
+    global `state`), its lambdas', comprehensions' and inner functions' included."""
+    names = {instruction.argval for instruction in dis.get_instructions(code)
+             if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
     for const in code.co_consts:
         if inspect.iscode(const):
-            names |= _names(const)
+            names |= _globals(const)
     return names
 
 
-def _callees(view) -> list[str]:
-    """The package's modules a view refers to by name (its services, queries and workflows), also
-    through the helper functions of its own module."""
+def _callees(view, own_modules: frozenset[str] = frozenset()) -> list[str]:
+    """The package's modules a view calls (its services, queries and workflows): the modules and
+    functions its code loads by name, also through the helper functions it calls from its own module
+    or another module of its blueprint (`own_modules`), which are followed, not named."""
     function = inspect.unwrap(view)
+    own = own_modules | {function.__module__}
     found, seen, todo = set(), set(), [function]
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen.add(current)
-        for name in _names(current.__code__):
+        for name in _globals(current.__code__):
             value = current.__globals__.get(name)
             if isinstance(value, ModuleType):
                 module = value.__name__
             elif inspect.isfunction(value) or inspect.isclass(value):
                 module = value.__module__
-                if module == function.__module__ and inspect.isfunction(value):
-                    todo.append(value)          # a helper of the view's own module: follow it
+                if module in own and inspect.isfunction(value):
+                    todo.append(inspect.unwrap(value))   # a helper of the view's own modules: follow it
+                    continue
             else:
                 continue
-            if (module.startswith(PACKAGE) and not module.startswith(PLUMBING) and module != function.__module__
+            if (module.startswith(PACKAGE) and not module.startswith(PLUMBING) and module not in own
                     and not module.endswith((".forms", ".models", ".permissions"))):
                 found.add(_short(module))
     return sorted(found)
 
 
 def url_table(app: Flask) -> list[Route]:
+    # The modules each blueprint's views live in (one blueprint may take routes from two modules).
+    modules: dict[str, set[str]] = {}
+    for endpoint, view in app.view_functions.items():
+        modules.setdefault(endpoint.rpartition(".")[0], set()).add(inspect.unwrap(view).__module__)
     rows = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
@@ -70,10 +80,11 @@ def url_table(app: Flask) -> list[Route]:
         module = function.__module__
         if not module.startswith(PACKAGE):
             continue                                 # Flask's own static route
+        blueprint = rule.endpoint.rpartition(".")[0]
         path = module.removeprefix(PACKAGE).replace(".", "/") + ".py"
         rows.append(Route(url=rule.rule, methods=", ".join(sorted(rule.methods - {"HEAD", "OPTIONS"})),
-                          blueprint=rule.endpoint.rpartition(".")[0] or "(app)", view=f"{path}: {function.__name__}",
-                          calls=", ".join(_callees(view))))
+                          blueprint=blueprint or "(app)", view=f"{path}: {function.__name__}",
+                          calls=", ".join(_callees(view, frozenset(modules.get(blueprint, ()))))))
     return sorted(rows, key=lambda r: (r.url, r.methods))
 
 

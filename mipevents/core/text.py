@@ -69,11 +69,26 @@ def is_slug(text: str) -> bool:
     return bool(SLUG.match(text or ""))
 
 
+def slugify(text: str, limit: int = 60) -> str:
+    """The one way a web address is made from a name: lower-case ASCII words joined by single hyphens
+    ("Lucía's plan — Tacoma, WA" -> "lucias-plan-tacoma-wa"), accents and apostrophes dropped, at most `limit`
+    characters, cut between words when there is a word to cut at; "" when no letter or digit is left."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z0-9]+", "-", folded.replace("'", "")).strip("-")   # "Lucía's": "lucias", as "Lucía’s"
+    if len(words) > limit:
+        cut = words[:limit + 1]
+        words = cut.rsplit("-", 1)[0] if "-" in cut else words[:limit]
+    return words
+
+
 def csv_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (instants as ISO UTC)."""
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with =, +, -, @, a tab or
+    a carriage return gets a leading apostrophe. Numbers are written as they are, instants as ISO UTC."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return isoformat_z(value)
+    if isinstance(value, int | float):
+        return str(value)
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -122,6 +122,15 @@ def init_app(app: Flask) -> None:
                 "vocab": vocab, "roles_for": roles_for}
 
 
+def private_page(response):
+    """A page that carries a secret link or a form's answers: no cache keeps it, no referrer leaves
+    it, no search engine indexes it."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def status_change(row, change, *, refused: type[Exception], done: str, back: str):
     """A staff button that changes one row's status (publish, cancel, restore…): `change(row,
     actor=current_user)`, then commit and flash `done` (formatted with `row` and `n`, what `change`

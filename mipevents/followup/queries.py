@@ -1,8 +1,5 @@
 """Reading what came after the event: the public write-ups and materials (by the one visibility rule,
-drafts invisible), what a registrant's private page shows, and survey results for staff."""
-import csv
-import io
-from collections import Counter
+drafts invisible), what a registrant's private page shows, and a speaker's own materials (survey results: results.py)."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -314,82 +311,6 @@ def registrant_materials(registration: Registration) -> list[Material]:
 def answer_of(survey: Survey, registration: Registration) -> SurveyAnswer | None:
     return db.session.execute(select(SurveyAnswer).where(
         SurveyAnswer.survey_id == survey.id, SurveyAnswer.registration_id == registration.id)).scalar_one_or_none()
-
-
-# -- results for staff ---------------------------------------------------------------------------
-
-@dataclass
-class QuestionResult:
-    text: str
-    kind: str
-    counts: list = field(default_factory=list)     # [(label, n)]
-    average: float | None = None
-    texts: list = field(default_factory=list)
-
-
-@dataclass
-class Results:
-    survey: Survey
-    answers: int
-    questions: list
-    try_counts: list                               # [(label, n)]
-    try_share_yes: float | None
-    try_what: list
-    ideas: list                                    # [(slot, yes, answered, share)]
-
-
-def _share(yes: int, answered: int) -> float | None:
-    return round(yes / answered, 3) if answered else None
-
-
-def results(survey: Survey) -> Results:
-    rows = [a.answers for a in db.session.execute(select(SurveyAnswer).where(
-        SurveyAnswer.survey_id == survey.id).order_by(SurveyAnswer.id)).scalars()]
-    questions = []
-    for q in survey.questions:
-        given = [r[q["key"]] for r in rows if q["key"] in r]
-        result = QuestionResult(q["text"], q["kind"])
-        if q["kind"] == "rating":
-            counter = Counter(given)
-            result.counts = [(str(n), counter.get(n, 0)) for n in range(1, 6)]
-            result.average = round(sum(given) / len(given), 2) if given else None
-        elif q["kind"] == "choice":
-            counter = Counter(given)
-            result.counts = [(o, counter.get(o, 0)) for o in q["options"]]
-        else:
-            result.texts = given
-        questions.append(result)
-    tries = Counter(r["try"] for r in rows if "try" in r)
-    ideas = []
-    for slot in ideas_asked(survey):
-        said = Counter(r[f"try:{slot.id}"] for r in rows if f"try:{slot.id}" in r)
-        answered = sum(said.values())
-        ideas.append((slot, said.get("yes", 0), answered, _share(said.get("yes", 0), answered)))
-    return Results(survey, len(rows), questions, [(label, tries.get(key, 0)) for key, label in TRY_CHOICES],
-                   _share(tries.get("yes", 0), sum(tries.values())), [r["try_what"] for r in rows if "try_what" in r],
-                   ideas)
-
-
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def results_csv(survey: Survey) -> str:
-    """One row per answer (no names: answers are private to staff, and the file travels)."""
-    slots = ideas_asked(survey)
-    header = ["answered_at"] + [q["text"] for q in survey.questions] + ["Will you try something from this in your city?",
-                                                                        "What?"] + [f"Try: {s.title}" for s in slots]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_cell(h) for h in header])
-    for row in db.session.execute(select(SurveyAnswer).where(SurveyAnswer.survey_id == survey.id)
-                                  .order_by(SurveyAnswer.id)).scalars():
-        a = row.answers
-        writer.writerow([_cell(v) for v in [row.updated_at.isoformat()] + [a.get(q["key"], "") for q in survey.questions]
-                         + [a.get("try", ""), a.get("try_what", "")] + [a.get(f"try:{s.id}", "") for s in slots]])
-    return out.getvalue()
 
 
 # -- a speaker's own materials -------------------------------------------------------------------

@@ -2,7 +2,6 @@
 survey answer; opting out of follow-up email. Plain functions taking `actor=`; they add and flush,
 the view commits. A change to what a meeting's pages show moves its agenda_version (caches)."""
 import re
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -10,6 +9,7 @@ from sqlalchemy import select, update
 from mipevents.accounts import audit
 from mipevents.agenda.models import AgendaItem
 from mipevents.core import storage
+from mipevents.core.text import slugify
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.followup import uploads
@@ -47,11 +47,6 @@ def _touch(target) -> None:
     meeting = target.item.meeting if isinstance(target, ShowcaseSlot) else getattr(target, "meeting", None)
     if meeting is not None:
         touch(meeting)
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80] or "story"
 
 
 # -- materials -----------------------------------------------------------------------------------
@@ -148,7 +143,7 @@ def save_story(target, values: dict, *, actor) -> Story:
         story = Story(**target_columns(target))
         db.session.add(story)
     story.title = values["title"]
-    story.slug = slugify(values["title"])
+    story.slug = slugify(values["title"], 80) or "story"
     story.author = values.get("author", "")
     story.summary = values.get("summary", "")
     story.body = values.get("body", "")

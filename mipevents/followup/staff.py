@@ -8,6 +8,7 @@ from mipevents.agenda.models import AgendaItem
 from mipevents.core.web import upload_limit
 from mipevents.extensions import db
 from mipevents.followup import queries, services
+from mipevents.followup import results as survey_results
 from mipevents.followup.forms import AddMaterialForm, AddPhotoForm, EditStoryForm, EditSurveyForm
 from mipevents.followup.models import Material, StoryPhoto, Survey
 from mipevents.meetings.models import Meeting
@@ -178,14 +179,14 @@ def save_survey(kind, target_id):
 @staff_required
 def results(survey_id):
     survey = db.get_or_404(Survey, survey_id)
-    return render_template("followup/staff_results.html", survey=survey, results=queries.results(survey))
+    return render_template("followup/staff_results.html", survey=survey, results=survey_results.results(survey))
 
 
 @staff_bp.route("/surveys/<int:survey_id>/results.csv")
 @staff_required
 def results_csv(survey_id):
     survey = db.get_or_404(Survey, survey_id)
-    return Response(queries.results_csv(survey), mimetype="text/csv", headers={
+    return Response(survey_results.results_csv(survey), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="survey-{survey.id}.csv"', "Cache-Control": "no-store"})
 
 

@@ -1,13 +1,12 @@
 """Staff changes to meetings and rooms: create, edit, unpublish, cancel; each audited, and each
 public change moves the meeting's agenda_version on (`touch`: caches) and, where calendars show it,
 SEQUENCE. What the meeting's sessions do alongside is in workflows.meetings."""
-import re
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import func, select
 
 from mipevents.accounts import audit
+from mipevents.core.text import slugify
 from mipevents.core.timeutil import isoformat_z, wall_clock_to_utc
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
@@ -73,11 +72,7 @@ def slug_from_name(name: str, exclude_id: int | None = None) -> str:
     """A web address made from a name, not used by another meeting: "Summer Meeting 2026 — Tacoma, WA"
     -> "summer-meeting-2026-tacoma-wa" (accents dropped, at most SLUG_LENGTH characters, cut at a
     word), then "-2", "-3"… when it is taken."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    base = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    if len(base) > SLUG_LENGTH:
-        base = base[:SLUG_LENGTH].rsplit("-", 1)[0] if "-" in base[:SLUG_LENGTH] else base[:SLUG_LENGTH]
-    base = base or "meeting"
+    base = slugify(name, SLUG_LENGTH) or "meeting"
     candidate, n = base, 2
     while slug_taken(candidate, exclude_id):
         candidate, n = f"{base}-{n}", n + 1

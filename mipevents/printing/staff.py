@@ -12,7 +12,7 @@ from mipevents.accounts.permissions import staff_required
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.people.models import Person
-from mipevents.printing import badges, briefing, emails, jobs, pdf, privacy  # noqa: F401  (privacy: registers an eraser)
+from mipevents.printing import badges, briefing, emails, jobs, pdf
 from mipevents.printing.models import PrintJob
 
 staff_bp = Blueprint("printing_staff", __name__, url_prefix="/staff")

@@ -1,25 +1,16 @@
 """The registration core shared by meetings and webinars: one registration per person and event,
-capacity taken under a lock (never oversold), a waitlist in order with automatic promotion,
+capacity taken under a lock (never oversold, seats.py), a waitlist in order with automatic promotion,
 approval for the roles a meeting names, and every change's email queued in the same transaction.
 
 The view (or API) commits once after these return; on an exception it rolls back and nothing of
-the attempt remains.
-
-Every registration to one event serialises on the event's lock, so `register` holds it for as
-little as possible: the person, the registration row (pending until its seat is decided) and the
-private links are written first; the lock then covers only the seat decision (one read of the
-seat count kept by the database, see models.SeatCount), the status, and the outbox row. On SQLite
-the lock is the database's write lock (BEGIN IMMEDIATE), which must come before the first write,
-so there it is taken first."""
+the attempt remains."""
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Integer, bindparam, case, func, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 
-from mipevents.core.database import execute, insert_or_ignore, is_sqlite, lock_row, prebuilt
-from mipevents.core.db_types import UTCDateTime
+from mipevents.core.database import execute, is_sqlite
 from mipevents.core.timeutil import local_day_bounds, utcnow
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
@@ -27,20 +18,24 @@ from mipevents.notify.outbox import Queued, enqueue_many
 from mipevents.people.models import Person, SchedulerApproval
 from mipevents.people.services import normalise_email, person_id_for_email
 from mipevents.registration import schedulers
-from mipevents.registration.models import Registration, SeatCount
+from mipevents.registration.models import Registration
 from mipevents.registration.queries import confirmed_count, seats_left, waitlist_position
+from mipevents.registration.seats import (
+    Event,
+    RegistrationClosed,
+    decide,
+    insert_meeting_registration,
+    insert_webinar_registration,
+    lock_event,
+    notify,
+    seat_status,
+)
 from mipevents.registration.sessions import drop_choices
 from mipevents.webinars.models import Webinar
-
-Event = Meeting | Webinar
 
 # The fields a registrant gives; the registration keeps its own copy.
 PERSONAL_FIELDS = ("first_name", "last_name", "email", "role", "title", "organization", "city", "state", "phone",
                    "dietary_needs", "accessibility_needs", "question", "extras", "extras_asked", "is_listed", "scheduler_email")
-
-
-class RegistrationClosed(Exception):
-    """Registration for this event is not open (before it opens, after the deadline, or cancelled)."""
 
 
 class NotAllowed(Exception):
@@ -86,142 +81,6 @@ def is_open(event: Event, now: datetime | None = None) -> bool:
     return now < end_of_last_day
 
 
-# What the seat decision reads of an event (is_open, the capacity, the roles needing approval).
-DECISION_COLUMNS = {
-    Webinar: ("status", "capacity", "registration_closes_at", "starts_at"),
-    Meeting: ("status", "capacity", "registration_opens_at", "registration_closes_at", "ends_on", "timezone",
-              "approval_roles"),
-}
-
-
-def _lock_statement(model):
-    @prebuilt
-    def build(dialect_name: str):
-        table = model.__table__
-        return (select(*(table.c[name] for name in DECISION_COLUMNS[model]))
-                .where(table.c.id == bindparam("event_id")).with_for_update(key_share=True))
-    return build
-
-
-_LOCK_EVENT = {model: _lock_statement(model) for model in DECISION_COLUMNS}
-
-
-def _lock(event: Event) -> Event:
-    """The event's capacity lock (core.database.lock_row), the event returned fresh.
-
-    On PostgreSQL, for an event the session holds, one Core statement locks the row and refreshes
-    what the decision reads (an ORM load of the whole row costs three times the Python). FOR NO
-    KEY UPDATE: `register` inserts the registration (its foreign key check share-locks this row)
-    before it takes the lock, so FOR UPDATE would deadlock two registrations."""
-    if is_sqlite() or event not in db.session:
-        locked = lock_row(type(event), event.id, allow_children=True)
-    else:
-        db.session.flush()
-        row = execute(_LOCK_EVENT[type(event)], {"event_id": event.id}).first()
-        if row is not None:
-            for name, value in zip(DECISION_COLUMNS[type(event)], row, strict=True):
-                set_committed_value(event, name, value)
-        locked = event if row is not None else None
-    if locked is None:
-        raise RegistrationClosed("this event no longer exists")
-    return locked
-
-
-def _needs_approval(event: Event, role: str) -> bool:
-    return isinstance(event, Meeting) and role in (event.approval_roles or [])
-
-
-def _seat_status(event: Event) -> str:
-    left = seats_left(event)
-    return "confirmed" if left is None or left > 0 else "waitlisted"
-
-
-def _queue(kind: str, registration_id: int, status: str, person_id: int, to_email: str, *,
-           scheduler_email: str = "", scheduler_id: int | None = None, extra: dict | None = None) -> None:
-    """Queue `kind` to the registrant (and their scheduler). The rows hold no link: each message's
-    private links are made when it is delivered (registration.emails)."""
-    context = {"registration_id": registration_id, "status": status, **(extra or {})}
-    messages = [Queued(kind, to_email, context, person_id)]
-    if scheduler_email:
-        if scheduler_id is None:
-            scheduler_id, _ = person_id_for_email(scheduler_email)
-        messages.append(Queued(kind, scheduler_email, {**context, "to_scheduler": True}, scheduler_id))
-    enqueue_many(messages)
-
-
-def _notify(kind: str, registration: Registration, *, extra: dict | None = None) -> None:
-    """Queue `kind` to the registrant (and their scheduler)."""
-    _queue(kind, registration.id, registration.status, registration.person_id,
-           registration.email or registration.person.email, scheduler_email=registration.scheduler_email,
-           scheduler_id=registration.scheduler_person_id, extra=extra)
-
-
-@prebuilt
-def _insert_webinar_registration(dialect_name: str):
-    table = Registration.__table__
-    return insert_or_ignore(table, ["person_id", "webinar_id"], dialect_name).returning(table.c.id)
-
-
-@prebuilt
-def _insert_meeting_registration(dialect_name: str):
-    table = Registration.__table__
-    return insert_or_ignore(table, ["person_id", "meeting_id"], dialect_name).returning(table.c.id)
-
-
-@prebuilt
-def _set_status(dialect_name: str):
-    """SET the columns the parameters name, for the registration `registration_id`."""
-    table = Registration.__table__
-    return update(table).where(table.c.id == bindparam("registration_id"))
-
-
-def _seat_decision(event_column_name: str):
-    """One statement that decides a seat and writes it: confirmed while the event's seat count
-    (read by this statement, so after the lock was granted) is under `capacity`, else waitlisted."""
-    table, seats = Registration.__table__, SeatCount.__table__
-    taken = func.coalesce(select(seats.c.confirmed).where(seats.c[event_column_name] == bindparam("event_id"))
-                          .scalar_subquery(), 0)
-    has_seat = taken < bindparam("capacity", type_=Integer)
-    now = bindparam("now", type_=UTCDateTime)
-    return (update(table).where(table.c.id == bindparam("registration_id"))
-            .values(status=case((has_seat, "confirmed"), else_="waitlisted"),
-                    confirmed_at=case((has_seat, now), else_=None),
-                    queued_at=now, updated_at=now, cancelled_at=None,
-                    consent_at=bindparam("consent_time", type_=UTCDateTime))
-            .returning(table.c.status))
-
-
-@prebuilt
-def _decide_meeting_seat(dialect_name: str):
-    return _seat_decision("meeting_id")
-
-
-@prebuilt
-def _decide_webinar_seat(dialect_name: str):
-    return _seat_decision("webinar_id")
-
-
-def _decide(event: Event, registration: Registration | None, registration_id: int, fields: dict,
-            now: datetime, consent_at: datetime | None) -> str:
-    """Under the event's lock: the registration's status decided and written; returns it.
-
-    A new registration with a capacity to respect takes one statement (the count and the write);
-    a revived one goes through the ORM, so that the loaded object follows."""
-    approval = _needs_approval(event, fields["role"])
-    if registration is None and event.capacity is not None and not approval:
-        return execute(_decide_meeting_seat if isinstance(event, Meeting) else _decide_webinar_seat,
-                       {"registration_id": registration_id, "event_id": event.id, "capacity": event.capacity,
-                        "now": now, "consent_time": consent_at}).scalar_one()
-    status = "pending" if approval else _seat_status(event)
-    decided = {"status": status, "queued_at": now, "cancelled_at": None, "updated_at": now,
-               "confirmed_at": now if status == "confirmed" else None, "consent_at": consent_at}
-    if registration is None:
-        execute(_set_status, {"registration_id": registration_id, **decided})
-    else:
-        db.session.execute(update(Registration).where(Registration.id == registration_id).values(**decided, **fields))
-    return status
-
-
 def register(event: Event, values: dict, *, source: str = "web", now: datetime | None = None) -> Outcome:
     """Register the person named by values["email"] for `event`.
 
@@ -236,7 +95,7 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
     db.session.flush()   # the statements below bypass the ORM's autoflush
     lock_first = is_sqlite()
     if lock_first:
-        event = _lock(event)
+        event = lock_event(event)
     if not is_open(event, now):
         raise RegistrationClosed("registration is closed")
     email = normalise_email(values["email"])
@@ -261,20 +120,20 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
     # Pending (holding no seat) until the seat is decided below, in this same transaction.
     meeting = isinstance(event, Meeting)
     registration_id = execute(
-        _insert_meeting_registration if meeting else _insert_webinar_registration,
+        insert_meeting_registration if meeting else insert_webinar_registration,
         {"person_id": person_id, "meeting_id" if meeting else "webinar_id": event.id, "status": "pending",
          **fields}).scalar()
     if registration_id is None:   # a concurrent request registered this person first
         return _repeat(_registration_of(person_id, event), scheduler_email)
 
     if not lock_first:
-        event = _lock(event)
+        event = lock_event(event)
     # Read the clock only once the lock is held: queued_at then follows the order in which
     # concurrent registrations took the lock, so the waitlist order is the order seats were decided.
     now = now or utcnow()
     if not is_open(event, now):
         raise RegistrationClosed("registration is closed")
-    status = _decide(event, None, registration_id, fields, now, now if values.get("consent", True) else None)
+    status = decide(event, None, registration_id, fields, now, now if values.get("consent", True) else None)
     context = {"registration_id": registration_id, "status": status}
     messages = [Queued("registration_received", to_email, context, person_id)]
     if scheduler_id is not None:
@@ -287,17 +146,17 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
 def register_again(registration: Registration, *, now: datetime | None = None) -> Outcome:
     """The registrant's own "register again" (from their private page) for a cancelled or declined
     registration: it rejoins the end of the queue; its details stay as they were."""
-    event = _lock(registration.event)
+    event = lock_event(registration.event)
     registration = db.session.get(Registration, registration.id)
     if registration.is_active:
         raise NotAllowed("this registration is not cancelled")
     now = now or utcnow()
     if not is_open(event, now):
         raise RegistrationClosed("registration is closed")
-    status = _decide(event, registration, registration.id, {"role": registration.role}, now,
+    status = decide(event, registration, registration.id, {"role": registration.role}, now,
                      registration.consent_at or now)
     db.session.refresh(registration)
-    _notify("registration_received", registration)
+    notify("registration_received", registration)
     return Outcome(registration.id, status)
 
 
@@ -333,7 +192,7 @@ def _promote(event: Event, now: datetime) -> list[Registration]:
         nxt.status = "confirmed"
         nxt.confirmed_at = now
         db.session.flush()
-        _notify("registration_promoted", nxt)
+        notify("registration_promoted", nxt)
         promoted.append(nxt)
         if left is not None:
             left -= 1
@@ -343,7 +202,7 @@ def _promote(event: Event, now: datetime) -> list[Registration]:
 def cancel(registration: Registration, *, now: datetime | None = None, by_staff=None) -> list[Registration]:
     """Cancel; a freed seat goes to the next on the waitlist. Returns who was promoted."""
     now = now or utcnow()
-    event = _lock(registration.event)
+    event = lock_event(registration.event)
     registration = db.session.get(Registration, registration.id)
     if not registration.is_active:
         raise NotAllowed("this registration is already cancelled")
@@ -351,22 +210,22 @@ def cancel(registration: Registration, *, now: datetime | None = None, by_staff=
     registration.status = "cancelled"
     registration.cancelled_at = now
     drop_choices(registration)   # a revived registration must not hold seats it gave up
-    _notify("registration_cancelled", registration, extra={"by_staff": bool(by_staff)})
+    notify("registration_cancelled", registration, extra={"by_staff": bool(by_staff)})
     return _promote(event, now) if held_seat else []
 
 
 def approve(registration: Registration, *, actor=None, now: datetime | None = None) -> Registration:
     """Staff approval of a pending registration: a free seat, or the waitlist."""
     now = now or utcnow()
-    event = _lock(registration.event)
+    event = lock_event(registration.event)
     registration = db.session.get(Registration, registration.id)
     if registration.status != "pending":
         raise NotAllowed("only a registration awaiting approval can be approved")
-    registration.status = _seat_status(event)
+    registration.status = seat_status(event)
     registration.queued_at = now
     registration.confirmed_at = now if registration.status == "confirmed" else None
     db.session.flush()
-    _notify("registration_approved", registration)
+    notify("registration_approved", registration)
     return registration
 
 
@@ -385,7 +244,7 @@ def seat_from_waitlist(registration: Registration, *, capacity: int | None = Non
     seat is free at the capacity there will be, so nobody is seated past it silently. Returns the
     registration and the capacity before, when it was raised."""
     now = now or utcnow()
-    event = _lock(registration.event)
+    event = lock_event(registration.event)
     registration = db.session.get(Registration, registration.id)
     if registration.status != "waitlisted":
         raise NotAllowed("only a waitlisted registration can be moved into a seat")
@@ -397,7 +256,7 @@ def seat_from_waitlist(registration: Registration, *, capacity: int | None = Non
         raise NoFreeSeat(event.capacity, confirmed_count(event) + 1)
     registration.status, registration.confirmed_at = "confirmed", now
     db.session.flush()
-    _notify("registration_promoted", registration)
+    notify("registration_promoted", registration)
     return registration, raised_from
 
 
@@ -407,13 +266,13 @@ def decline(registration: Registration, *, actor=None, now: datetime | None = No
         raise NotAllowed("only a registration awaiting approval or waitlisted can be declined")
     registration.status = "declined"
     drop_choices(registration)
-    _notify("registration_declined", registration)
+    notify("registration_declined", registration)
     return registration
 
 
 def promote_waitlist(event: Event, *, now: datetime | None = None) -> list[Registration]:
     """After staff raise a capacity: fill the new seats from the waitlist."""
-    return _promote(_lock(event), now or utcnow())
+    return _promote(lock_event(event), now or utcnow())
 
 
 def update_details(registration: Registration, values: dict) -> Registration:

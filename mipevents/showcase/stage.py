@@ -111,17 +111,6 @@ def late_words(delay: timedelta) -> str:
     return f"Running about {minutes} minute{'s' if minutes != 1 else ''} late"
 
 
-def csv_cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula: text starting with =, +, -, @, a tab or
-    a carriage return gets a leading apostrophe. Numbers are written as they are."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def clean_message(text: str) -> str:
     """A message to the stage as it is shown: one line, spaces collapsed, at most MESSAGE_LIMIT
     characters. Raises ValueError for an empty one (clearing is its own action)."""

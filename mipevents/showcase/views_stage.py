@@ -15,8 +15,9 @@ from sqlalchemy import select
 from mipevents.accounts.permissions import staff_required
 from mipevents.core import visibility
 from mipevents.core.http_cache import etag_for
+from mipevents.core.text import csv_cell
 from mipevents.core.timeutil import utcnow
-from mipevents.core.web import base_url
+from mipevents.core.web import base_url, private_page
 from mipevents.extensions import db, limiter
 from mipevents.meetings.models import Meeting, Room
 from mipevents.showcase import services as showcase_services
@@ -38,12 +39,6 @@ def _linked_room_or_404(token: str, purpose: str) -> tuple[Room, date]:
     return room, stage.local_today(utcnow(), room.meeting.timezone)
 
 
-def private(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 def room_context(room: Room, day: date, state_url: str) -> dict:
     items, day_cues = stage_services.cues(room, day)
     state = stage_services.stage_state(room, day, items, day_cues, stage_services.run_for(room.id, day))
@@ -58,7 +53,7 @@ def _page(token: str, purpose: str):
     room, day = _linked_room_or_404(token, purpose)
     endpoint, template = PAGES[purpose]
     context = room_context(room, day, url_for(endpoint, token=token))
-    return private(make_response(render_template(template, **context)))
+    return private_page(make_response(render_template(template, **context)))
 
 
 def room_state_response(room: Room, day: date):
@@ -72,7 +67,7 @@ def room_state_response(room: Room, day: date):
         response = jsonify(stage_services.stage_state(room, day, items, day_cues, stage_services.run_for(room.id, day)))
     response.set_etag(etag)
     response.headers["X-Server-Time-Ms"] = f"{showcase_services.now_ms():.3f}"
-    return private(response)
+    return private_page(response)
 
 
 @bp.route("/stage/<token>")
@@ -165,7 +160,7 @@ def index(meeting_id):
 
 def _render_control(room: Room, day: date, links: dict | None = None, status: int = 200):
     context = room_context(room, day, url_for(".state", meeting_id=room.meeting_id, day=day.isoformat(), room_id=room.id))
-    response = private(Response(render_template(
+    response = private_page(Response(render_template(
         "showcase/stage_control.html", labels=LABELS, allowed_actions=allowed_actions(context["state"]),
         presets=stage.MESSAGE_PRESETS, limit=stage.MESSAGE_LIMIT, links=links or {}, **context), status=status))
     return response
@@ -286,7 +281,7 @@ def report_csv(meeting_id, day):
                      "actual_seconds", "start_delay_seconds", "over_seconds"])
     for room, rows in _report_rows(meeting, parsed):
         for row in rows:
-            writer.writerow([stage.csv_cell(v) for v in (
+            writer.writerow([csv_cell(v) for v in (
                 room.name, row.cue.title, row.cue.kind, row.planned_starts_at.isoformat(), row.planned_seconds,
                 row.actual_starts_at.isoformat() if row.actual_starts_at else None,
                 row.actual_ends_at.isoformat() if row.actual_ends_at else None,

@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from mipevents.agenda.models import AgendaItem
+from mipevents.core.text import slugify
 from mipevents.extensions import db
 from mipevents.followup import services
 from mipevents.meetings.models import Meeting
@@ -89,7 +90,7 @@ def load_followup_demo(winter: Meeting) -> None:
     flood, inclusion = _item(winter, FLOOD_PANEL), _item(winter, INCLUSION_PANEL)
     for panel in (flood, inclusion):
         services.add_link(panel, kind="recording", title=f"{panel.title} (video)", is_public=True, actor=None,
-                          url=f"https://video.example.org/winter-2025/{services.slugify(panel.title)}")
+                          url=f"https://video.example.org/winter-2025/{slugify(panel.title)}")
         services.add_file(panel, title=f"{panel.title} slides", data=_slides_pdf(panel.title),
                           max_bytes=5 * 1024 * 1024, is_public=True, actor=None)
     published = flood.ends_at + timedelta(days=14)

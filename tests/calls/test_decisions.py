@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from mipevents.calls import services
+from mipevents.calls import review, services
 from mipevents.calls.models import Application
 from mipevents.cohorts.models import CohortMember
 from mipevents.extensions import db
@@ -38,8 +38,8 @@ def test_releasing_decisions_twice_sends_each_applicant_one_email(mail_app, smtp
     call = make_call()
     staff = _staff()
     yes, no, undecided = _submitted(call, application_values, ["yes@a.gov", "no@b.gov", "later@c.gov"])
-    services.change_status(yes, "accept", actor=staff)
-    services.change_status(no, "decline", actor=staff)
+    review.change_status(yes, "accept", actor=staff)
+    review.change_status(no, "decline", actor=staff)
     db.session.commit()
     send_pending()
     smtp_server.messages.clear()
@@ -73,9 +73,9 @@ def test_a_late_decision_is_released_on_its_own(app, make_call, application_valu
     call = make_call()
     staff = _staff()
     first, second = _submitted(call, application_values, ["one@a.gov", "two@b.gov"])
-    services.change_status(first, "accept", actor=staff)
+    review.change_status(first, "accept", actor=staff)
     call_decisions.release_decisions(call, actor=staff)
-    services.change_status(second, "decline", actor=staff)
+    review.change_status(second, "decline", actor=staff)
     assert call_decisions.release_decisions(call, actor=staff) == 1
     keys = db.session.execute(select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "calls.decision")
                               .order_by(OutboxMessage.id)).scalars().all()
@@ -88,10 +88,10 @@ def test_a_released_decision_cannot_change(app, make_call, application_values):
     call = make_call()
     staff = _staff()
     (application,) = _submitted(call, application_values, ["one@a.gov"])
-    services.change_status(application, "accept", actor=staff)
+    review.change_status(application, "accept", actor=staff)
     call_decisions.release_decisions(call, actor=staff)
     with pytest.raises(InvalidTransition):
-        services.change_status(application, "decline", actor=staff)
+        review.change_status(application, "decline", actor=staff)
 
 
 def test_an_accepted_showcase_proposal_joins_the_line_up_last_with_its_planned_time(app, make_call, make_meeting, make_item,
@@ -106,7 +106,7 @@ def test_an_accepted_showcase_proposal_joins_the_line_up_last_with_its_planned_t
     call = make_call(kind="showcase", meeting=meeting, questions=False, title="Showcase proposals")
     staff = _staff()
     (proposal,) = _submitted(call, application_values, ["nguyen@tempe.gov"])
-    services.change_status(proposal, "accept", actor=staff)
+    review.change_status(proposal, "accept", actor=staff)
     version = meeting.agenda_version
     call_decisions.release_decisions(call, actor=staff)
     db.session.commit()
@@ -129,7 +129,7 @@ def test_release_without_a_showcase_session_changes_nothing(app, make_call, make
     call = make_call(kind="showcase", meeting=meeting, questions=False)
     staff = _staff()
     (proposal,) = _submitted(call, application_values, ["x@a.gov"])
-    services.change_status(proposal, "accept", actor=staff)
+    review.change_status(proposal, "accept", actor=staff)
     with pytest.raises(call_decisions.ReleaseProblem):
         call_decisions.release_decisions(call, actor=staff)
     assert proposal.decision_released_at is None
@@ -141,7 +141,7 @@ def test_reviewers_see_the_others_scores_only_after_scoring(client, login_as, ma
     call = make_call()
     (application,) = _submitted(call, application_values, ["one@a.gov"])
     first = _staff("first@mip.test", role="reviewer")
-    services.save_review(application, first, 5, "Strong, clear plan.")
+    review.save_review(application, first, 5, "Strong, clear plan.")
     db.session.commit()
     me = login_as("reviewer")
     url = f"/staff/calls/applications/{application.id}"
@@ -193,9 +193,9 @@ def test_the_review_list_sorts_filters_and_exports(client, login_as, make_call, 
     a, b, c = _submitted(call, application_values, ["b@x.gov", "a@x.gov", "c@x.gov"])
     a.city, b.city, c.city = "Bend", "Austin", "Cary"
     me = login_as("staff")
-    services.save_review(a, me, 2)
-    services.save_review(b, me, 5)
-    services.change_status(c, "shortlist", actor=me)
+    review.save_review(a, me, 2)
+    review.save_review(b, me, 5)
+    review.change_status(c, "shortlist", actor=me)
     db.session.commit()
     html = client.get(f"/staff/calls/{call.id}/applications?sort=average&dir=desc").get_data(as_text=True)
     assert html.index("Mayor A") < html.index("Mayor B") < html.index("Mayor C")

@@ -5,7 +5,7 @@ from wtforms import DateField, IntegerField, PasswordField, StringField, TextAre
 from wtforms.validators import Length, NumberRange, Optional
 
 from mipevents.core.forms import Form
-from mipevents.core.text import TextProblem, clean_text, has_controls
+from mipevents.core.text import TextProblem, clean_text, csv_cell, has_controls, slugify
 
 
 def test_clean_text_normalises_strips_and_drops_control_characters():
@@ -97,3 +97,17 @@ def test_every_form_of_the_application_is_built_on_the_base_form(app):
     ours = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("mipevents.")]
     assert len(ours) >= 25
     assert [cls.__qualname__ for cls in ours if not issubclass(cls, Form)] == []
+
+
+def test_csv_cells_never_start_a_formula():
+    """The one formula guard of every CSV export (registrations, applications, survey answers, stage timing)."""
+    assert [csv_cell(v) for v in ("=HYPERLINK(1)", "+1", "-2", "@SUM", "\tx", "\rx", "Panel", None, 360, -5.0)] == [
+        "'=HYPERLINK(1)", "'+1", "'-2", "'@SUM", "'\tx", "'\rx", "Panel", "", "360", "-5.0"]
+
+
+def test_one_slug_rule_for_every_web_address_made_from_a_name():
+    assert [slugify(t) for t in ("Summer Meeting 2026 — Tacoma, WA", "Lucía's plan", "Lucía’s plan", "  ---  ", "東京")] == [
+        "summer-meeting-2026-tacoma-wa", "lucias-plan", "lucias-plan", "", ""]
+    # Cut between words when there is one to cut at, never past the limit.
+    assert [slugify("alpha beta gamma", limit) for limit in (16, 15, 10, 9, 3)] == [
+        "alpha-beta-gamma", "alpha-beta", "alpha-beta", "alpha", "alp"]

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from mipevents.core.timeutil import set_clock, utcnow
 from mipevents.extensions import db
-from mipevents.followup import queries, services
+from mipevents.followup import results as survey_results
+from mipevents.followup import services
 from mipevents.followup.models import FollowupOptOut, SurveyAnswer
 from mipevents.people.models import Token
 from mipevents.people.services import mint_token, person_for_email
@@ -70,10 +71,10 @@ def test_one_answer_per_person_editable_until_the_survey_closes(client, survey, 
     assert "<h1>This link has expired</h1>" in gone.get_data(as_text=True)
     assert db.session.execute(select(SurveyAnswer.answers)).scalar_one()["q1"] == 5
 
-    results = queries.results(survey)
+    results = survey_results.results(survey)
     assert (results.answers, results.try_counts, results.questions[0].average) == (
         1, [("Yes", 0), ("Maybe", 1), ("No", 0)], 5.0)
-    assert queries.results_csv(survey).splitlines()[1].split(",")[1:] == ["5", "The money", "'=HYPERLINK(1)", "maybe", ""]
+    assert survey_results.results_csv(survey).splitlines()[1].split(",")[1:] == ["5", "The money", "'=HYPERLINK(1)", "maybe", ""]
 
 
 def test_a_link_opens_only_its_own_registration_s_surveys(client, survey, make_meeting):
@@ -100,7 +101,7 @@ def test_a_showcase_survey_asks_of_each_idea_and_staff_see_the_share_of_yes(clie
         services.answer(survey, _registration(meeting, f"m{n}@city.gov"),
                         {f"try:{slots[0].id}": first, f"try:{slots[1].id}": second, "try": "yes"})
     db.session.commit()
-    assert [(slot.title, yes, answered, share) for slot, yes, answered, share in queries.results(survey).ideas] == [
+    assert [(slot.title, yes, answered, share) for slot, yes, answered, share in survey_results.results(survey).ideas] == [
         ("Lead lines", 2, 3, 0.667), ("Missing middle", 1, 2, 0.5)]
     assert client.get(f"/staff/after/surveys/{survey.id}/results").status_code == 302   # staff only
     login_as("staff")

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from mipevents.core.email_typos import suggest_email
+from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
 from mipevents.feeds import events, personal
 from mipevents.notify.models import OutboxMessage
 from mipevents.people import tokens
-from mipevents.people.models import Person
-from mipevents.people.services import mint_token
+from mipevents.people.models import Person, SchedulerApproval
+from mipevents.people.services import mint_token, person_id_for_email, revoke_tokens
 from mipevents.registration import services
 from mipevents.registration.models import Registration
 from mipevents.workflows.emails import BUILDERS
@@ -207,7 +208,16 @@ def test_a_dead_link_offers_email_me_my_link_with_one_answer_for_every_address(m
         token = mint_token(registration.person, "manage", registration.id)
         db.session.commit()
         client.post(f"/manage/{token}/reset")
-        for path in (f"/manage/{token}", f"/manage/{token}/sessions", "/manage/never-a-token", "/scheduler/never-a-token"):
+        # A scheduler's consent link, revoked: the person's own inbox had it, the way back is the same.
+        scheduler_id, _ = person_id_for_email("aide@town.gov")
+        approval = SchedulerApproval(person_id=registration.person_id, scheduler_id=scheduler_id, requested_at=utcnow())
+        db.session.add(approval)
+        db.session.flush()
+        consent = mint_token(registration.person, "approval", approval.id)
+        revoke_tokens(registration.person, "approval")
+        db.session.commit()
+        for path in (f"/manage/{token}", f"/manage/{token}/sessions", "/manage/never-a-token", "/scheduler/never-a-token",
+                     f"/consent/{consent}", "/consent/never-a-token"):
             dead = client.get(path)
             assert dead.status_code == 404, path
             assert dead.headers["Cache-Control"] == "no-store"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from mipevents.showcase.live import RunState
-from mipevents.showcase.stage import Cue, clean_message, csv_cell, cues_for_day, expected_starts, late_by, late_words, running_late, start_bound
+from mipevents.showcase.stage import Cue, clean_message, cues_for_day, expected_starts, late_by, late_words, running_late, start_bound
 from mipevents.showcase.timing import ReportRow
 
 T0 = datetime(2025, 1, 22, 15, 0, tzinfo=UTC)        # 10:00 AM in Washington
@@ -96,11 +96,6 @@ def test_planned_against_actual_per_session():
     assert (ran.actual_seconds, ran.start_delay_seconds, ran.over_seconds) == (2160.0, 120.0, 360.0)
     not_run = ReportRow(0, cue.starts_at, cue.seconds, None, None, cue=cue)
     assert (not_run.actual_seconds, not_run.start_delay_seconds, not_run.over_seconds) == (None, None, None)
-
-
-def test_csv_cells_never_start_a_formula():
-    assert [csv_cell(v) for v in ("=HYPERLINK(1)", "+1", "-2", "@SUM", "\tx", "Panel", None, 360, -5.0)] == [
-        "'=HYPERLINK(1)", "'+1", "'-2", "'@SUM", "'\tx", "Panel", "", "360", "-5.0"]
 
 
 def test_messages_are_one_trimmed_line_of_at_most_140_characters():
