@@ -66,7 +66,7 @@ def local_path(target: str) -> str:
 
 def back():
     """Back to the page the action came from (a local path only), else the hub."""
-    return redirect(local_path(request.form.get("next", "")) or url_for(".index"), 303)
+    return redirect(local_path(request.values.get("next", "")) or url_for(".index"), 303)
 
 
 def _registration(registration_id: int) -> Registration:
@@ -86,11 +86,20 @@ def _refused(refused: services.NotAllowed):
     return back()
 
 
-@hub_bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@hub_bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @staff_required
 def cancel(registration_id):
+    """A confirmation page first (what happens, and a button that says it); only its post, which
+    carries `confirm`, cancels. A post without it (a stray click, an old form) shows the page."""
+    registration = _registration(registration_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        if not registration.is_active:
+            flash(f"The registration of {registration.name} is already {registration.status}.", "info")
+            return back()
+        return render_template("registration/hub/confirm_cancel.html", registration=registration,
+                               next=local_path(request.values.get("next", "")) or url_for(".index"))
     try:
-        promoted = services.cancel(_registration(registration_id), by_staff=current_user)
+        promoted = services.cancel(registration, by_staff=current_user)
     except services.NotAllowed as refused:
         return _refused(refused)
     registration = db.session.get(Registration, registration_id)

@@ -48,7 +48,10 @@ def test_staff_find_a_meeting_registrant_from_the_hub_and_cancel_them(
     row = page.get_by_role("row", name="Rosa Alvarez")
     assert row.get_by_role("cell").nth(2).inner_text() == "Confirmed"
     assert_accessible(page)
-    row.get_by_role("button", name="Cancel the registration of Rosa Alvarez").click()
+    row.get_by_role("link", name="Cancel the registration of Rosa Alvarez").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Cancel the registration of Rosa Alvarez?"
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, cancel the registration of Rosa Alvarez").click()
     page.get_by_text("Cancelled the registration of Rosa Alvarez; they were emailed. Tom Berg moved up from the waitlist.").wait_for()
     assert page.get_by_role("row", name="Rosa Alvarez").get_by_role("cell").nth(2).inner_text() == "Cancelled"
 
