@@ -268,14 +268,14 @@ def test_staff_cancel_a_registrant_and_the_next_in_line_moves_up(client, login_a
     db.session.commit()
     first_id, second_id = first.id, second.id
     login_as("staff")
-    assert client.post(f"/staff/registrations/{second_id + 100}/cancel").status_code == 404
+    assert client.post(f"/staff/registrations/{second_id + 100}/cancel", data={"confirm": "yes"}).status_code == 404
     response = client.post(f"/staff/registrations/{first_id}/cancel",
-                           data={"next": f"/staff/webinars/{webinar.id}/registrants"})
+                           data={"next": f"/staff/webinars/{webinar.id}/registrants", "confirm": "yes"})
     assert (response.status_code, response.headers["Location"]) == (303, f"/staff/webinars/{webinar.id}/registrants")
     assert [db.session.get(Registration, i).status for i in (first_id, second_id)] == ["cancelled", "confirmed"]
     cancelled = db.session.execute(select(OutboxMessage).where(OutboxMessage.kind == "registration_cancelled")).scalar_one()
     assert (cancelled.to_email, cancelled.context["by_staff"]) == ("person1@example.org", True)
-    again = client.post(f"/staff/registrations/{first_id}/cancel", follow_redirects=True)
+    again = client.post(f"/staff/registrations/{first_id}/cancel", data={"confirm": "yes"}, follow_redirects=True)
     assert "This registration is already cancelled." in again.get_data(as_text=True)
 
 
