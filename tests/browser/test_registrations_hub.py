@@ -104,3 +104,14 @@ def test_staff_find_a_meeting_registrant_from_the_hub_and_cancel_them(
     assert page.locator("#checkin-list .checkin-row:not([hidden])").count() == 1
     assert page.locator("#checkin-count").inner_text() == "1 person shown"
     page.get_by_role("button", name="Check in Ana Katz").wait_for()
+
+    # A webinar's message is previewed the same way.
+    page.goto(f"{server.url}/staff/registrations/")
+    page.get_by_role("link", name="Email registrants of Heat webinar").click()
+    page.get_by_label("Subject").fill("New link")
+    page.get_by_label("Message").fill("The link changed.")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("heading", name="Preview: 0 people get this email").wait_for()
+    assert page.get_by_text("Nobody matches these choices: no email would be sent.").is_visible()
+    assert page.get_by_role("button", name="Send to").count() == 0
+    assert_accessible(page)
