@@ -250,3 +250,6 @@ def test_staff_reorder_with_buttons_and_by_dragging(start_server, new_page, staf
     page.get_by_label("Title of the idea").fill("Bus lanes in a week")
     page.get_by_role("button", name="Add presenter").click()
     page.get_by_text("Added “Bus lanes in a week” (Ana Ruiz).").wait_for()
+    page.get_by_role("link", name="Edit Ana Ruiz").click()
+    assert page.get_by_label("Speaker", exact=True).evaluate("(s) => s.selectedOptions[0].text") == "Ana Ruiz (Tacoma, WA)"
+    assert_accessible(page)
