@@ -11,9 +11,10 @@ NOTIFIED = ("starts_at", "ends_at", "room", "status")
 
 
 def session_state(item: AgendaItem) -> dict:
-    """What a notice compares: plain values (UTC ISO instants, the room's name)."""
+    """What a notice compares: plain values (UTC ISO instants, the room's name or an off-site
+    session's own place, and which of the two it is)."""
     return {"title": item.title, "starts_at": isoformat_z(item.starts_at), "ends_at": isoformat_z(item.ends_at),
-            "room": item.place, "status": item.status,
+            "room": item.place, "offsite": item.is_offsite, "status": item.status,
             "sequence": item.sequence or 0}
 
 
@@ -25,6 +26,10 @@ def _plain_state(before: dict) -> dict:
         if key in before:
             value = before[key]
             state[key] = isoformat_z(value) if isinstance(value, datetime) else value
+    if "offsite" in before:
+        state["offsite"] = bool(before["offsite"])
+    elif "location_name" in before or "location_address" in before:
+        state["offsite"] = bool(before.get("location_name") or before.get("location_address"))
     if "room" in before:
         state["room"] = before["room"] or ""
     elif "room_id" in before:

@@ -12,6 +12,9 @@ from mipevents.extensions import db
 
 class Meeting(db.Model):
     __tablename__ = "meetings"
+    # Whether the public sees a showcase line-up: set on the meeting a public page loads from its head
+    # (meetings.queries); not a column.
+    has_public_showcase = False
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

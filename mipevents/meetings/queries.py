@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, current_app
-from sqlalchemy import event, inspect, select
+from sqlalchemy import column, event, exists, inspect, select, table
 from sqlalchemy.orm import Session
 
 from mipevents.core import visibility
@@ -70,13 +70,16 @@ class MeetingHead:
     agenda_published_at: datetime | None
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
+    has_public_showcase: bool = False
 
     def load(self) -> Meeting:
         """The meeting itself, for building a response the cache did not hold: one query, or none
-        when this request read the head from the database."""
+        when this request read the head from the database. It carries the head's showcase flag (for
+        the meeting's tabs)."""
         meeting = db.session.info.get("meetings_read", {}).get(self.id) or db.session.get(Meeting, self.id)
         if not shown_to_public(meeting):
             abort(404)
+        meeting.has_public_showcase = self.has_public_showcase
         return meeting
 
 
@@ -92,14 +95,25 @@ def public_meeting_head(slug: str) -> MeetingHead | None:
     return head or None
 
 
+# The agenda's sessions table, by name: whether a meeting has a showcase the public sees (a session
+# of kind "showcase", published or cancelled, as showcase.queries.showcase_items reads it) rides on
+# the head's own query. The meetings floor sits below the agenda's and does not import its model;
+# any change to such a session touches the meeting (its version), which drops the head.
+_SESSIONS = table("agenda_items", column("meeting_id"), column("kind"), column("status"))
+_HAS_PUBLIC_SHOWCASE = exists().where(_SESSIONS.c.meeting_id == Meeting.id, _SESSIONS.c.kind == "showcase",
+                                      _SESSIONS.c.status.in_(("published", "cancelled")))
+
+
 def _read_head(slug: str) -> MeetingHead | bool:
     # The whole row, not just the head's columns, held by this request's session (whose identity
     # map alone would let it go): `load()` then reuses it.
-    meeting = db.session.execute(select(Meeting).where(Meeting.slug == slug)).scalar_one_or_none()
+    row = db.session.execute(select(Meeting, _HAS_PUBLIC_SHOWCASE.label("has_public_showcase"))
+                             .where(Meeting.slug == slug)).one_or_none()
+    meeting = row[0] if row else None
     if not shown_to_public(meeting):
         return False
     db.session.info.setdefault("meetings_read", {})[meeting.id] = meeting
-    return MeetingHead(*(getattr(meeting, name) for name in _HEAD_COLUMNS))
+    return MeetingHead(*(getattr(meeting, name) for name in _HEAD_COLUMNS), has_public_showcase=bool(row[1]))
 
 
 def public_meeting_head_or_404(slug: str) -> MeetingHead:

@@ -49,19 +49,29 @@ class EmailTypoCheck:
     (`check_typos`): the JSON API takes what it is given."""
 
     check_typos = False
-    email_suggestion: str | None = None
+
+    @property
+    def typo_suggestions(self) -> dict[str, str]:
+        """{field name: the address suggested for it}, for the fields whose typo this post found."""
+        return self.__dict__.setdefault("_typo_suggestions", {})
+
+    @property
+    def email_suggestion(self) -> str | None:
+        return self.typo_suggestions.get("email")
 
     def check_email_typo(self, field) -> None:
+        """The same question for any address field: its choice comes back as `<field name>_choice`
+        (the registrant's `email`, and a scheduler's own `scheduler_email`)."""
         if not self.check_typos or not field.data:
             return
         suggestion = suggest_email(field.data)
         if suggestion is None:
             return
-        choice = (self.email_choice.data or "").strip()
+        choice = (self[f"{field.name}_choice"].data or "").strip()
         if choice == suggestion:
             field.data = suggestion
         elif choice != field.data.strip():
-            self.email_suggestion = suggestion
+            self.typo_suggestions[field.name] = suggestion
             raise ValidationError(f"Did you mean {suggestion}? Choose the address to use.")
 
 
@@ -88,6 +98,7 @@ class WebinarRegistrationFields(EmailTypoCheck, Form):
     consent = BooleanField("I agree that my details are used as described above.",
                            validators=[DataRequired(message="Tick the box to agree, or we cannot register you.")])
     email_choice = StringField("Which address?", validators=[Optional()])
+    scheduler_email_choice = StringField("Which address?", validators=[Optional()])
 
     def validate_email(self, field):
         self.check_email_typo(field)
@@ -95,6 +106,7 @@ class WebinarRegistrationFields(EmailTypoCheck, Form):
     def validate_scheduler_email(self, field):
         if field.data and self.email.data and email_key(field.data) == email_key(self.email.data):
             raise ValidationError("This is the registrant's email: leave it empty when you register yourself.")
+        self.check_email_typo(field)
 
     def validate_role(self, field):
         if field.data not in WEBINAR_ROLES:
@@ -200,6 +212,7 @@ class RegisterForMeetingForm(EmailTypoCheck, Form):
     # A field people never see: bots that fill every field fill it too.
     website = StringField("Leave this field empty", validators=[Optional()])
     email_choice = StringField("Which address?", validators=[Optional()])
+    scheduler_email_choice = StringField("Which address?", validators=[Optional()])
 
     def set_extras(self, items) -> None:
         """The meeting's reception and site-visit sessions as the extras' choices."""
@@ -211,6 +224,7 @@ class RegisterForMeetingForm(EmailTypoCheck, Form):
     def validate_scheduler_email(self, field):
         if field.data and self.email.data and email_key(field.data) == email_key(self.email.data):
             raise ValidationError("This is the attendee's email: leave it empty when you register yourself.")
+        self.check_email_typo(field)
 
     @property
     def is_bot(self) -> bool:

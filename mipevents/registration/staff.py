@@ -1,14 +1,13 @@
 """Staff pages for registrations (under /staff/; the hub and the per-person actions are staff_hub's):
 a meeting's registrants (the list with filters, search and counts, decline, the CSV for the venue, registration settings, the check-in desk at the
 door, the session change notices waiting to go out) and a webinar's (the list with search and
-counts, CSV export, attendance from the platform's report, a message to all registrants)."""
+counts, CSV export, attendance from the platform's report; the message to them is staff_hub's)."""
 import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from mipevents.accounts import audit
 from mipevents.accounts.permissions import staff_required
@@ -19,8 +18,8 @@ from mipevents.core.timeutil import format_time, to_local
 from mipevents.core.web import query_id
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
-from mipevents.registration import attendance, checkin_codes, emails, queries, services, sessions
-from mipevents.registration.forms import MEETING_TYPES, TYPE_LABELS, EditRegistrationSettingsForm, MessageRegistrantsForm
+from mipevents.registration import attendance, checkin_codes, queries, services, sessions
+from mipevents.registration.forms import MEETING_TYPES, TYPE_LABELS, EditRegistrationSettingsForm
 from mipevents.registration.models import Registration, SessionChoice
 from mipevents.webinars.models import Webinar
 from mipevents.workflows import change_notices as notices
@@ -93,32 +92,6 @@ def import_attendance(webinar_id):
                 db.session.commit()
     return render_template("registration/staff/import_attendance.html", webinar=webinar, result=result,
                            error=error), status
-
-
-@staff_bp.route("/webinars/<int:webinar_id>/message", methods=["GET", "POST"])
-@staff_required
-def message_registrants(webinar_id):
-    webinar = db.get_or_404(Webinar, webinar_id)
-    form = MessageRegistrantsForm()
-    if form.validate_on_submit():
-        statuses = ("confirmed", "waitlisted") if form.include_waitlisted.data else ("confirmed",)
-        recipients = db.session.execute(
-            select(Registration).options(joinedload(Registration.person))
-            .where(Registration.webinar_id == webinar.id, Registration.status.in_(statuses))
-            .order_by(Registration.id)
-        ).scalars().all()
-        for registration in recipients:
-            emails.queue_message(registration, form.subject.data, form.body.data, actor=current_user)
-        audit.record("webinar.message_registrants", webinar, actor=current_user,
-                     summary=f"Emailed {len(recipients)} registrants: {form.subject.data}")
-        db.session.commit()
-        flash(f"Your message is queued for {len(recipients)} {'person' if len(recipients) == 1 else 'people'}.",
-              "success")
-        return redirect(url_for(".webinar_registrants", webinar_id=webinar.id), 303)
-    status = 422 if request.method == "POST" else 200
-    counts = queries.registration_counts([webinar.id])[webinar.id]
-    return render_template("registration/staff/message_registrants.html", webinar=webinar, form=form,
-                           counts=counts), status
 
 
 # ---------------------------------------------------------------------------------------------- meetings

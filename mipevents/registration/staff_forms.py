@@ -1,5 +1,5 @@
 """Forms of staff's registrations hub: one registration's details as staff edit them, and the email to
-a meeting's registrants that is previewed before it is sent, and sent once."""
+a meeting's or a webinar's registrants that is previewed before it is sent, and sent once."""
 import hashlib
 import re
 import secrets
@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from mipevents.core import vocabulary as vocab
 from mipevents.core.forms import Form
-from mipevents.registration.forms import LIMITS, MEETING_TYPES, MessageMeetingRegistrantsForm
+from mipevents.registration.forms import LIMITS, MEETING_TYPES, MessageMeetingRegistrantsForm, MessageRegistrantsForm
 
 
 def _text(label, limit, required=False):
@@ -73,19 +73,18 @@ class EditRegistrationForm(Form):
         return values
 
 
-class MessagePreviewForm(MessageMeetingRegistrantsForm):
-    """The meeting message, previewed first: the preview gives the send button a key made of a fresh
-    nonce and the exact message, and only a send with the key of what is on the form queues it (once
-    per key: a double submit queues nothing more)."""
+class SendOnce:
+    """A message previewed first: the preview gives the send button a key made of a fresh nonce and a
+    digest of the exact message and its recipients' choice, and only a send with the key of what is on
+    the form queues it (once per key: a double submit queues nothing more)."""
 
-    to_schedulers = BooleanField("Also send it to their schedulers (whoever registered them for them), each with "
-                                 "their own link to that registration")
     send_key = HiddenField()
 
+    def digest_parts(self) -> list[str]:
+        return [self.subject.data or "", self.body.data or ""]
+
     def content_digest(self) -> str:
-        parts = [self.subject.data or "", self.body.data or "", ",".join(sorted(self.statuses.data or [])),
-                 ",".join(sorted(self.types.data or [])), "schedulers" if self.to_schedulers.data else ""]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+        return hashlib.sha256("\x1f".join(self.digest_parts()).encode()).hexdigest()[:32]
 
     def new_send_key(self) -> str:
         return f"{secrets.token_urlsafe(16)}.{self.content_digest()}"
@@ -98,3 +97,35 @@ class MessagePreviewForm(MessageMeetingRegistrantsForm):
     @property
     def nonce(self) -> str:
         return (self.send_key.data or "").partition(".")[0]
+
+
+class MessagePreviewForm(SendOnce, MessageMeetingRegistrantsForm):
+    """The email to a meeting's registrants by status and type, previewed first and sent once."""
+
+    to_schedulers = BooleanField("Also send it to their schedulers (whoever registered them for them), each with "
+                                 "their own link to that registration")
+
+    def digest_parts(self) -> list[str]:
+        return [*super().digest_parts(), ",".join(sorted(self.statuses.data or [])),
+                ",".join(sorted(self.types.data or [])), "schedulers" if self.to_schedulers.data else ""]
+
+    def chosen_statuses(self) -> list[str]:
+        return list(self.statuses.data)
+
+    @property
+    def copies_to_schedulers(self) -> bool:
+        return bool(self.to_schedulers.data)
+
+
+class WebinarMessagePreviewForm(SendOnce, MessageRegistrantsForm):
+    """The email to a webinar's registrants (the confirmed, and with the box the waitlisted), previewed
+    first and sent once."""
+
+    def digest_parts(self) -> list[str]:
+        return [*super().digest_parts(), "waitlisted" if self.include_waitlisted.data else ""]
+
+    def chosen_statuses(self) -> list[str]:
+        return ["confirmed", "waitlisted"] if self.include_waitlisted.data else ["confirmed"]
+
+    # A webinar's registrants sign up for themselves: no scheduler gets a copy.
+    copies_to_schedulers = False

@@ -2,7 +2,7 @@
 across all their registrants with filters by status, type and kind of event (paged by the database),
 the per-person actions for both kinds of event (edit, cancel, resend the confirmation, approve, seat
 from the waitlist or raise the capacity explicitly for them), and an email to a meeting's registrants
-by status and type through the outbox, previewed first and sent once."""
+by status and type, or to a webinar's, through the outbox, previewed first and sent once."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from mipevents.meetings.models import Meeting
 from mipevents.registration import emails, queries, services
 from mipevents.registration.forms import MEETING_TYPES
 from mipevents.registration.models import Registration
-from mipevents.registration.staff_forms import EditRegistrationForm, MessagePreviewForm
+from mipevents.registration.staff_forms import EditRegistrationForm, MessagePreviewForm, SendOnce, WebinarMessagePreviewForm
 from mipevents.webinars.models import Webinar
 
 hub_bp = Blueprint("registration_hub", __name__, url_prefix="/staff")
@@ -66,7 +66,7 @@ def local_path(target: str) -> str:
 
 def back():
     """Back to the page the action came from (a local path only), else the hub."""
-    return redirect(local_path(request.form.get("next", "")) or url_for(".index"), 303)
+    return redirect(local_path(request.values.get("next", "")) or url_for(".index"), 303)
 
 
 def _registration(registration_id: int) -> Registration:
@@ -86,11 +86,20 @@ def _refused(refused: services.NotAllowed):
     return back()
 
 
-@hub_bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@hub_bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @staff_required
 def cancel(registration_id):
+    """A confirmation page first (what happens, and a button that says it); only its post, which
+    carries `confirm`, cancels. A post without it (a stray click, an old form) shows the page."""
+    registration = _registration(registration_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        if not registration.is_active:
+            flash(f"The registration of {registration.name} is already {registration.status}.", "info")
+            return back()
+        return render_template("registration/hub/confirm_cancel.html", registration=registration,
+                               next=local_path(request.values.get("next", "")) or url_for(".index"))
     try:
-        promoted = services.cancel(_registration(registration_id), by_staff=current_user)
+        promoted = services.cancel(registration, by_staff=current_user)
     except services.NotAllowed as refused:
         return _refused(refused)
     registration = db.session.get(Registration, registration_id)
@@ -173,47 +182,68 @@ def edit(registration_id):
         422 if request.method == "POST" else 200
 
 
-def _recipients(meeting: Meeting, form: MessagePreviewForm) -> list[Registration]:
+def _recipients(event: Meeting | Webinar, form: SendOnce) -> list[Registration]:
+    column = Registration.meeting_id if isinstance(event, Meeting) else Registration.webinar_id
     stmt = (select(Registration).options(joinedload(Registration.person))
-            .where(Registration.meeting_id == meeting.id, Registration.status.in_(form.statuses.data)))
-    if form.types.data:
+            .where(column == event.id, Registration.status.in_(form.chosen_statuses())))
+    if isinstance(form, MessagePreviewForm) and form.types.data:
         stmt = stmt.where(Registration.role.in_(form.types.data))
     return list(db.session.execute(stmt.order_by(Registration.id)).scalars())
 
 
-@hub_bp.route("/meetings/<int:meeting_id>/registrations/message", methods=["GET", "POST"])
-@staff_required
-def message_meeting(meeting_id):
-    """Write, preview (who gets it, and the email as the first of them reads it), then send: the send
-    button carries the key of what was previewed, and a key is sent once."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    form = MessagePreviewForm()
+def _message(event: Meeting | Webinar, form: SendOnce, *, action: str, sent_to: str, render):
+    """One flow for the message to a meeting's and to a webinar's registrants: write, preview (who gets
+    it, and the email as the first of them reads it), then send. The send button carries the key of
+    what was previewed, and a key is sent once (a double submit, a resubmitted form or a second tab
+    queue nothing more)."""
     preview = None
     valid = form.validate_on_submit()
     # Edited after its preview: previewed again rather than sent.
     changed = not valid and request.method == "POST" and set(form.errors) == {"send_key"}
     if valid or changed:
-        recipients = _recipients(meeting, form)
+        recipients = _recipients(event, form)
         if valid and form.send_key.data and request.form.get("action") == "send":
             queued = emails.queue_message_once(recipients, form.subject.data, form.body.data, key=form.nonce,
-                                               actor=current_user, to_schedulers=form.to_schedulers.data)
+                                               actor=current_user, to_schedulers=form.copies_to_schedulers)
             if queued:
-                audit.record("meeting.message_registrants", meeting, actor=current_user, meeting_id=meeting.id,
+                audit.record(action, event, actor=current_user, meeting_id=event.id if isinstance(event, Meeting) else None,
                              summary=f"Emailed {queued} registrants: {form.subject.data}")
                 flash(f"Your message is queued for {queued} {'person' if queued == 1 else 'people'}.", "success")
             else:
                 flash("This message was already sent: it was not sent again.", "info")
             db.session.commit()
-            return redirect(url_for("registration_staff.meeting_registrations", meeting_id=meeting.id), 303)
+            return redirect(sent_to, 303)
         subject, text = emails.preview_message(recipients[0], form.subject.data, form.body.data) if recipients else ("", "")
         form.send_key.data = form.new_send_key()
         schedulers = sum(1 for r in recipients if r.scheduler_email and r.scheduler_person_id is not None) \
-            if form.to_schedulers.data else 0
+            if form.copies_to_schedulers else 0
         preview = {"recipients": recipients[:PREVIEW_NAMES], "count": len(recipients), "subject": subject, "text": text,
                    "changed": changed, "schedulers": schedulers}
-    status = 200 if request.method == "GET" or preview is not None else 422
-    return render_template("registration/hub/message_meeting.html", meeting=meeting, form=form, preview=preview,
-                           counts=queries.meeting_counts([meeting.id])[meeting.id]), status
+    return render(form, preview), 200 if request.method == "GET" or preview is not None else 422
+
+
+@hub_bp.route("/meetings/<int:meeting_id>/registrations/message", methods=["GET", "POST"])
+@staff_required
+def message_meeting(meeting_id):
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return _message(
+        meeting, MessagePreviewForm(), action="meeting.message_registrants",
+        sent_to=url_for("registration_staff.meeting_registrations", meeting_id=meeting.id),
+        render=lambda form, preview: render_template(
+            "registration/hub/message_meeting.html", meeting=meeting, form=form, preview=preview,
+            counts=queries.meeting_counts([meeting.id])[meeting.id]))
+
+
+@hub_bp.route("/webinars/<int:webinar_id>/message", methods=["GET", "POST"])
+@staff_required
+def message_webinar(webinar_id):
+    webinar = db.get_or_404(Webinar, webinar_id)
+    return _message(
+        webinar, WebinarMessagePreviewForm(), action="webinar.message_registrants",
+        sent_to=url_for("registration_staff.webinar_registrants", webinar_id=webinar.id),
+        render=lambda form, preview: render_template(
+            "registration/hub/message_webinar.html", webinar=webinar, form=form, preview=preview,
+            counts=queries.registration_counts([webinar.id])[webinar.id]))
 
 
 # How many recipients the preview names.

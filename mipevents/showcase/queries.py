@@ -75,15 +75,15 @@ def fit(item: AgendaItem, slots: list[ShowcaseSlot]) -> timing.Fit:
     return timing.fit(item.starts_at, item.ends_at, [s.seconds for s in slots], item.changeover_seconds)
 
 
-def speakers_to_pick(meeting: Meeting) -> list[Speaker]:
-    """Speakers on any session of the meeting or presenting in its showcase, by name: the
-    presenters staff pick from (and every slot's current speaker, so an edit keeps it)."""
+def speakers_to_pick(meeting: Meeting, limit: int | None = None) -> list[Speaker]:
+    """Speakers on any session of the meeting or presenting in its showcase, by name (at most
+    `limit`): the presenters staff pick from before they search."""
     on_sessions = (select(SessionSpeaker.speaker_id).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id)
                    .where(AgendaItem.meeting_id == meeting.id))
     presenting = (select(ShowcaseSlot.speaker_id).join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
                   .where(AgendaItem.meeting_id == meeting.id, ShowcaseSlot.speaker_id.is_not(None)))
     stmt = (select(Speaker).where(Speaker.id.in_(on_sessions.union(presenting)))
-            .order_by(Speaker.name, Speaker.id))
+            .order_by(Speaker.name, Speaker.id).limit(limit))
     return list(db.session.execute(stmt).scalars())
 
 

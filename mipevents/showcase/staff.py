@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mipevents.accounts.permissions import staff_required
-from mipevents.agenda.forms import InviteSpeakerForm
+from mipevents.agenda import services as agenda_services
+from mipevents.agenda.forms import FindSpeakerForm, InviteSpeakerForm
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.timeutil import utcnow
 from mipevents.extensions import db
@@ -15,6 +16,7 @@ from mipevents.meetings.models import Meeting
 from mipevents.showcase import queries, services
 from mipevents.showcase.forms import AddSlotForm, EditSlotForm, UpdateTimingForm
 from mipevents.showcase.models import ShowcaseSlot
+from mipevents.speakers.models import Speaker
 from mipevents.workflows import invitations as invitation_work
 
 staff_bp = Blueprint("showcase_staff", __name__, url_prefix="/staff/showcase")
@@ -45,12 +47,39 @@ def index():
     return render_template("showcase/staff_index.html", rows=rows)
 
 
+class SpeakerSearch:
+    """The slot form's speaker picker, searchable on the server like a session's (it works without
+    JavaScript with any number of speakers): a GET form `find-q` searches every profile; without a
+    search the meeting's own speakers are listed while they are few. A post's choices are the
+    speaker it names, whichever search found them; the slot's current speaker is always a choice."""
+
+    def __init__(self, item: AgendaItem, keep: Speaker | None = None):
+        self.find_form = FindSpeakerForm(formdata=request.args, prefix="find")
+        self.query = (self.find_form.q.data or "").strip() if self.find_form.validate() else ""
+        self.total = 0
+        if request.method == "POST":
+            posted = request.form.get("speaker_id", type=int)
+            chosen = db.session.get(Speaker, posted) if posted and 0 < posted < 2**31 else None
+            self.speakers = [chosen] if chosen else []
+        elif self.query:
+            self.speakers, self.total = agenda_services.search_speakers(self.query)
+        else:
+            own = queries.speakers_to_pick(item.meeting, limit=agenda_services.SHOW_ALL_UP_TO + 1)
+            self.speakers = own if len(own) <= agenda_services.SHOW_ALL_UP_TO else []
+        if keep is not None and keep not in self.speakers:
+            self.speakers = [keep, *self.speakers]
+
+
 def _render_lineup(item, add_form=None, timing_form=None, status=200):
     slots = queries.lineup(item)
-    add_form = add_form or AddSlotForm(speakers=queries.speakers_to_pick(item.meeting), formdata=None)
+    search = SpeakerSearch(item)
+    if add_form is None:
+        add_form = AddSlotForm(speakers=search.speakers, formdata=None)
+        if search.query and search.speakers:
+            add_form.speaker_id.data = search.speakers[0].id     # the best match, ready to add
     timing_form = timing_form or UpdateTimingForm(formdata=None, obj=item)
     return render_template("showcase/staff_lineup.html", item=item, meeting=item.meeting, plan=queries.plan(item, slots),
-                           fit=queries.fit(item, slots), add_form=add_form, timing_form=timing_form,
+                           fit=queries.fit(item, slots), add_form=add_form, timing_form=timing_form, search=search,
                            public_count=sum(1 for s in slots if s.status == "published")), status
 
 
@@ -64,7 +93,7 @@ def lineup(item_id):
 @staff_required
 def add_slot(item_id):
     item = _item_or_404(item_id)
-    form = AddSlotForm(speakers=queries.speakers_to_pick(item.meeting))
+    form = AddSlotForm(speakers=SpeakerSearch(item).speakers)
     if not form.validate_on_submit():
         return _render_lineup(item, add_form=form, status=422)
     slot = services.add_slot(item, form.to_values(), actor=current_user, position=form.position.data)
@@ -155,7 +184,8 @@ def invite_slot(slot_id):
 def edit_slot(slot_id):
     slot = _slot_or_404(slot_id)
     item = slot.item
-    form = EditSlotForm(speakers=queries.speakers_to_pick(item.meeting), obj=slot)
+    search = SpeakerSearch(item, keep=slot.speaker)
+    form = EditSlotForm(speakers=search.speakers, obj=slot)
     if form.validate_on_submit():
         services.update_slot(slot, form.to_values(), actor=current_user)
         db.session.commit()
@@ -164,7 +194,8 @@ def edit_slot(slot_id):
     if request.method == "GET":
         form.speaker_id.data = slot.speaker_id or 0
     status = 422 if request.method == "POST" else 200
-    return render_template("showcase/staff_edit_slot.html", form=form, slot=slot, item=item, meeting=item.meeting), status
+    return render_template("showcase/staff_edit_slot.html", form=form, slot=slot, item=item, meeting=item.meeting,
+                           search=search), status
 
 
 @staff_bp.route("/slots/<int:slot_id>/remove", methods=["POST"])

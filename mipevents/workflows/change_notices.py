@@ -187,7 +187,7 @@ def _parse(value: str | None) -> datetime | None:
 
 @dataclass
 class ChangeLine:
-    what: str          # "Time", "Room", "Status"
+    what: str          # "Time", "Room" (or "Place" for an off-site session), "Status"
     before: str
     after: str
 
@@ -204,7 +204,10 @@ def change_lines(before: dict, after: dict, zone: str) -> list[ChangeLine]:
     if before.get("starts_at") != after.get("starts_at") or before.get("ends_at") != after.get("ends_at"):
         lines.append(ChangeLine("Time", when(before), when(after)))
     if before.get("room", after.get("room")) != after.get("room"):
-        lines.append(ChangeLine("Room", before.get("room") or "No room given", after.get("room") or "No room given"))
+        # "Room" only when both sides are rooms: a move to or from an off-site place is a "Place".
+        what = "Place" if before.get("offsite") or after.get("offsite") else "Room"
+        lines.append(ChangeLine(what, before.get("room") or f"No {what.lower()} given",
+                                after.get("room") or f"No {what.lower()} given"))
     if before.get("status") != after.get("status"):
         lines.append(ChangeLine("Status", "Cancelled" if before.get("status") == "cancelled" else "Taking place",
                                 "Cancelled" if after.get("status") == "cancelled" else "Taking place"))

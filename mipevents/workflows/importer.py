@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
 from mipevents.agenda.publishing import meeting_conflicts, publish_agenda
 from mipevents.core import vocabulary as vocab
+from mipevents.core.timeutil import canonical_zone
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting, Room
 from mipevents.meetings.services import touch
@@ -98,7 +99,7 @@ def import_meeting(data: dict, *, draft: bool = False, with_registrants: bool = 
     city, state = _split_city(m.get("city", ""))
     kind = next((k for k in vocab.MEETING_KINDS if slug.startswith(k) or m["name"].lower().startswith(k)), "workshop")
     values = {"name": m["name"], "city": city, "state": state, "venue": m.get("venue", ""),
-              "address": m.get("address", ""), "timezone": m["timezone"], "kind": kind,
+              "address": m.get("address", ""), "timezone": canonical_zone(m["timezone"]), "kind": kind,
               "starts_on": date.fromisoformat(m["start"]), "ends_on": date.fromisoformat(m["end"])}
     if meeting is None:
         meeting = Meeting(slug=slug, external_id=slug, status="draft", description=m.get("description", ""),
@@ -246,7 +247,7 @@ def _import_webinars(rows, report):
     for w in rows:
         zone = ZoneInfo(w["timezone"])
         starts = _local(w["start"], zone, w["slug"])
-        values = {"title": w["title"], "description": w.get("description", ""), "timezone": w["timezone"],
+        values = {"title": w["title"], "description": w.get("description", ""), "timezone": canonical_zone(w["timezone"]),
                   "starts_at": starts, "ends_at": starts + timedelta(minutes=int(w.get("minutes") or 60)),
                   "capacity": w.get("capacity"), "join_url": w.get("join_url", ""),
                   "registration_closes_at": _local(w["closes"], zone, w["slug"]) if w.get("closes") else None,

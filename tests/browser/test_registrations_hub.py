@@ -48,7 +48,10 @@ def test_staff_find_a_meeting_registrant_from_the_hub_and_cancel_them(
     row = page.get_by_role("row", name="Rosa Alvarez")
     assert row.get_by_role("cell").nth(2).inner_text() == "Confirmed"
     assert_accessible(page)
-    row.get_by_role("button", name="Cancel the registration of Rosa Alvarez").click()
+    row.get_by_role("link", name="Cancel the registration of Rosa Alvarez").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Cancel the registration of Rosa Alvarez?"
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, cancel the registration of Rosa Alvarez").click()
     page.get_by_text("Cancelled the registration of Rosa Alvarez; they were emailed. Tom Berg moved up from the waitlist.").wait_for()
     assert page.get_by_role("row", name="Rosa Alvarez").get_by_role("cell").nth(2).inner_text() == "Cancelled"
 
@@ -101,3 +104,14 @@ def test_staff_find_a_meeting_registrant_from_the_hub_and_cancel_them(
     assert page.locator("#checkin-list .checkin-row:not([hidden])").count() == 1
     assert page.locator("#checkin-count").inner_text() == "1 person shown"
     page.get_by_role("button", name="Check in Ana Katz").wait_for()
+
+    # A webinar's message is previewed the same way.
+    page.goto(f"{server.url}/staff/registrations/")
+    page.get_by_role("link", name="Email registrants of Heat webinar").click()
+    page.get_by_label("Subject").fill("New link")
+    page.get_by_label("Message").fill("The link changed.")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("heading", name="Preview: 0 people get this email").wait_for()
+    assert page.get_by_text("Nobody matches these choices: no email would be sent.").is_visible()
+    assert page.get_by_role("button", name="Send to").count() == 0
+    assert_accessible(page)

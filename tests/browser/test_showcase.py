@@ -215,7 +215,12 @@ def test_practice_timer_counts_in_the_browser_only(start_server, new_page, showc
     assert page.locator(".timer").get_attribute("data-status") == "paused"
 
 
-def test_staff_reorder_with_buttons_and_by_dragging(start_server, new_page, staff_login, showcase):
+def test_staff_reorder_with_buttons_and_by_dragging(start_server, new_page, staff_login, showcase, assert_accessible):
+    from mipevents.extensions import db
+    from mipevents.speakers.models import Speaker
+
+    db.session.add(Speaker(name="Ana Ruiz", city="Tacoma", state="WA"))
+    db.session.commit()
     server = start_server(workers=1)
     page = new_page()
     staff_login(page, server, showcase["email"], PASSWORD)
@@ -235,3 +240,16 @@ def test_staff_reorder_with_buttons_and_by_dragging(start_server, new_page, staf
         top = rows.nth(0).evaluate("(row) => row.getBoundingClientRect().top + 1")
         rows.nth(0).dispatch_event("drop", {"dataTransfer": transfer, "clientY": top})
     assert page.evaluate(names) == ["Mayor Thu Nguyen", "Mayor Daniel Okafor", "Mayor Elena Rivera"]
+
+    # A presenter from the speaker profiles, found by a search on the server (keyboard only).
+    page.get_by_role("searchbox", name="Find a speaker").fill("tacoma")
+    page.get_by_role("searchbox", name="Find a speaker").press("Enter")
+    page.get_by_role("status").filter(has_text="1 speaker matches “tacoma”").wait_for()
+    assert page.get_by_label("Speaker", exact=True).evaluate("(s) => s.selectedOptions[0].text") == "Ana Ruiz (Tacoma, WA)"
+    assert_accessible(page)
+    page.get_by_label("Title of the idea").fill("Bus lanes in a week")
+    page.get_by_role("button", name="Add presenter").click()
+    page.get_by_text("Added “Bus lanes in a week” (Ana Ruiz).").wait_for()
+    page.get_by_role("link", name="Edit Ana Ruiz").click()
+    assert page.get_by_label("Speaker", exact=True).evaluate("(s) => s.selectedOptions[0].text") == "Ana Ruiz (Tacoma, WA)"
+    assert_accessible(page)

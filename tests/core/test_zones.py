@@ -1,13 +1,15 @@
 """Time zones: the pickers offer the canonical zones (US first), never the ~600 names with their aliases,
 and migration 0011 rewrites stored aliases to the canonical names; a fixed offset stays as it is."""
+import importlib.util
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from lxml import html
 
 from mipevents import create_app
-from mipevents.core.timeutil import canonical_zones
+from mipevents.core.timeutil import ZONE_ALIASES, canonical_zones
 from mipevents.extensions import db
 from tests.conftest import _settings
 from tests.trust.test_migration_0007 import _insert
@@ -61,3 +63,18 @@ def test_migration_0011_rewrites_stored_aliases_to_canonical_names(empty_databas
         assert webinar == "Asia/Kolkata"
         assert [slug for slug in sorted(after) if after[slug] != before[slug]] == ["m1"]   # caches rebuild its pages
         db.engine.dispose()
+
+
+def test_every_model_stores_an_alias_as_its_canonical_name(make_meeting, make_webinar):
+    meeting, webinar = make_meeting(timezone="US/Eastern"), make_webinar()
+    webinar.timezone = "Asia/Calcutta"
+    db.session.commit()
+    assert (meeting.timezone, webinar.timezone) == ("America/New_York", "Asia/Kolkata")
+    us, others = canonical_zones()
+    assert set(ZONE_ALIASES.values()) <= set(us + others) and not set(ZONE_ALIASES) & set(us + others)
+    # The migration keeps its own literal copy, written from the same map.
+    spec = importlib.util.spec_from_file_location("m0012", Path(__file__).resolve().parents[2]
+                                                  / "mipevents/migrations/versions/0012_canonical_zones.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.ALIASES == ZONE_ALIASES

@@ -72,7 +72,9 @@ def _paths():
              f"/staff/after/followup/meeting/{item.meeting_id}", f"/staff/after/followup/webinar/{webinar.id}",
              f"/staff/meetings/{summer_id}/preview", f"/staff/meetings/{summer_id}/preview/agenda",
              f"/staff/sessions/{item.id}/preview", f"/staff/sessions/{item.id}/edit?find-q=mayor",
-             f"/staff/meetings/{summer_id}/edit", f"/staff/calls/{call.id}/edit"]
+             f"/staff/meetings/{summer_id}/edit", f"/staff/calls/{call.id}/edit",
+             f"/staff/registrations/{registration_id()}/cancel", f"/staff/webinars/{webinar.id}/message",
+             f"/staff/showcase/{showcase.id}?find-q=mayor", f"/staff/showcase/slots/{showcase_slot_id()}/edit?find-q=a"]
     return public, staff
 
 

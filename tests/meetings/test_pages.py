@@ -251,3 +251,23 @@ def test_signed_in_staff_never_see_an_unpublished_meeting_that_a_cached_head_sti
 def test_the_meetings_folder_leads_to_the_home_page_that_lists_them(client):
     answer = client.get("/meetings/")
     assert (answer.status_code, answer.headers["Location"]) == (301, "/")
+
+
+def test_the_showcase_tab_shows_only_when_the_public_sees_a_showcase(client, make_meeting, make_item, count_queries):
+    meeting = make_meeting()
+    draft = make_item(meeting, kind="showcase", title="Lightning round", status="draft")
+    db.session.commit()
+    tabs = "//nav[contains(@class, 'meeting-nav')]//a"
+    for path in ("", "agenda", "speakers", "changes"):
+        assert "Innovation Showcase" not in texts(client.get(f"/meetings/{meeting.slug}/{path}").get_data(as_text=True), tabs)
+    draft.status = "published"
+    touch(meeting)           # what publishing does: the head and the pages move on
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.slug}/").get_data(as_text=True)
+    assert texts(page, tabs) == ["Overview", "Agenda", "Speakers", "Innovation Showcase", "Agenda changes"]
+    # The flag rides on the head's one query.
+    queries.HEADS.delete(meeting.slug)
+    with count_queries() as read:
+        head = queries.public_meeting_head(meeting.slug)
+    assert (head.has_public_showcase, read.count) == (True, 1)
+    assert client.get(f"/meetings/{meeting.slug}/showcase").status_code == 200

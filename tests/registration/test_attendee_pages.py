@@ -104,6 +104,24 @@ def test_the_confirmation_page_names_the_address_is_the_same_for_a_repeat_and_fi
     taken = client.post(f"/meetings/{meeting.slug}/register", data=form(email="mayor@gmial.con",
                                                                         email_choice="mayor@gmail.com"))
     assert taken.status_code == 303 and outbox()[len(before):] == [("registration_received", "mayor@gmail.com")]
+    # The scheduler's own address is asked about the same way, on both forms.
+    aide = client.post(f"/meetings/{meeting.slug}/register", data=form(2, scheduler_email="aide@town.ogr"))
+    html = aide.get_data(as_text=True)
+    assert aide.status_code == 422 and outbox() == before + [("registration_received", "mayor@gmail.com")]
+    assert "Did you mean aide@town.org? Choose the address to use." in html
+    assert '<input type="radio" name="scheduler_email_choice" id="scheduler_email_choice-suggested" value="aide@town.org" checked>' in html
+    assert 'id="scheduler_email-typo"' in html and html.count("data-typo-domains=") == 2
+    fixed = client.post(f"/meetings/{meeting.slug}/register", data=form(2, scheduler_email="aide@town.ogr",
+                                                                        scheduler_email_choice="aide@town.org"))
+    assert fixed.status_code == 303
+    assert db.session.execute(select(Registration.scheduler_email).where(
+        Registration.email == "mayor2@town.gov")).scalar_one() == "aide@town.org"
+    before = outbox()
+    webinar_aide = client.post(f"/webinars/{webinar.slug}/register", data={
+        "first_name": "Bo", "last_name": "Lee", "email": "bo@elm.gov", "role": "mayor", "consent": "y",
+        "scheduler_email": "aide@gmial.com"})
+    assert webinar_aide.status_code == 422 and "Did you mean aide@gmail.com?" in webinar_aide.get_data(as_text=True)
+    assert outbox() == before
     kept = client.post(f"/webinars/{webinar.slug}/register", data={
         "first_name": "Ann", "last_name": "Lee", "email": "ann@elm.gvo", "email_choice": "ann@elm.gvo", "role": "mayor",
         "consent": "y"})

@@ -94,8 +94,18 @@ def test_cancel_and_resend_from_the_hub(client, login_as, meeting):
     first, _, third = register(meeting, 1), register(meeting, 2), register(meeting, 3)
     assert statuses() == ["confirmed", "confirmed", "waitlisted"]
     login_as("staff")
-    response = client.post(f"/staff/registrations/{first.id}/cancel", data={"next": "/staff/registrations/?q=first"})
+    # One click only asks: the confirmation page says what happens, and only its own button cancels.
+    for asked in (client.get(f"/staff/registrations/{first.id}/cancel?next=/staff/registrations/%3Fq%3Dfirst"),
+                  client.post(f"/staff/registrations/{first.id}/cancel", data={"next": "/staff/registrations/?q=first"})):
+        page = asked.get_data(as_text=True)
+        assert asked.status_code == 200 and "<h1>Cancel the registration of First1 Last01?</h1>" in page
+        assert '<input type="hidden" name="confirm" value="yes">' in page and 'href="/staff/registrations/?q=first">No, keep it' in page
+    assert statuses() == ["confirmed", "confirmed", "waitlisted"]
+    response = client.post(f"/staff/registrations/{first.id}/cancel", data={"next": "/staff/registrations/?q=first",
+                                                                           "confirm": "yes"})
     assert (response.status_code, response.headers["Location"]) == (303, "/staff/registrations/?q=first")
+    already = client.get(f"/staff/registrations/{first.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    assert "The registration of First1 Last01 is already cancelled." in already
     assert statuses() == ["cancelled", "confirmed", "confirmed"]
     assert kinds()[-2:] == [("registration_cancelled", "p1@example.org"), ("registration_promoted", "p3@example.org")]
     assert client.post(f"/staff/registrations/{third.id}/resend").status_code == 303
@@ -103,7 +113,7 @@ def test_cancel_and_resend_from_the_hub(client, login_as, meeting):
     assert (resent.kind, resent.to_email, resent.context["resent"]) == ("registration_received", "p3@example.org", True)
     refused = client.post(f"/staff/registrations/{first.id}/resend", follow_redirects=True).get_data(as_text=True)
     assert "A cancelled or declined registration has no confirmation to resend." in refused
-    assert client.post("/staff/registrations/99999/cancel").status_code == 404
+    assert client.post("/staff/registrations/99999/cancel", data={"confirm": "yes"}).status_code == 404
     assert [e.action for e in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
             if e.action.startswith("registration.")] == ["registration.cancel", "registration.resend"]
 
@@ -277,7 +287,7 @@ def test_the_hub_is_for_staff_only(client, login_as, meeting):
     first, waiting = register(meeting, 1), None
     register(meeting, 2)
     waiting = register(meeting, 3)
-    posts = [(f"/staff/registrations/{first.id}/cancel", {}), (f"/staff/registrations/{first.id}/resend", {}),
+    posts = [(f"/staff/registrations/{first.id}/cancel", {"confirm": "yes"}), (f"/staff/registrations/{first.id}/resend", {}),
              (f"/staff/registrations/{waiting.id}/promote", {"capacity": "9"}),
              (f"/staff/registrations/{waiting.id}/approve", {}),
              (f"/staff/registrations/{first.id}/edit", {"first_name": "X", "last_name": "Y", "role": "guest"}),
@@ -311,7 +321,7 @@ def test_the_hub_actions_need_their_csrf_token(make_app):
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/staff/login").get_data(as_text=True))
         assert client.post("/staff/login", data={"email": "csrf@mipevents.test", "password": "correct horse battery staple",
                                                  "csrf_token": token.group(1)}).status_code == 302
-        for url, data in [(f"/staff/registrations/{first.id}/cancel", {}), (f"/staff/registrations/{waiting.id}/promote",
+        for url, data in [(f"/staff/registrations/{first.id}/cancel", {"confirm": "yes"}), (f"/staff/registrations/{waiting.id}/promote",
                                                                             {"capacity": "2"}),
                           (f"/staff/registrations/{first.id}/resend", {}),
                           (f"/staff/registrations/{first.id}/edit", {"first_name": "X", "last_name": "Y", "role": "guest"}),

@@ -3,9 +3,12 @@ the practice timer, the control page and its actions, and the staff line-up scre
 import re
 from datetime import date
 
+from sqlalchemy import select
+
 from mipevents.extensions import db
 from mipevents.showcase import queries, services
 from mipevents.showcase.models import ShowcaseRun, ShowcaseSlot
+from mipevents.speakers.models import Speaker
 
 FUTURE = {"starts_on": date(2099, 1, 22), "ends_on": date(2099, 1, 24)}
 
@@ -329,3 +332,28 @@ def test_public_pages_only_read(client, app, make_showcase, count_queries):
         for path in (url(meeting), url(meeting, "/stage"), url(meeting, "/state.json"), url(meeting, "/practice"), "/ideas/"):
             assert client.get(path).status_code == 200, path
     assert [s.split()[0].upper() for s in q.statements if not s.lstrip().upper().startswith("SELECT")] == []
+
+
+def test_the_slot_speaker_picker_searches_every_profile_on_the_server(client, login_as, make_showcase):
+    meeting, item, slots = make_showcase(presenters=1)
+    for n in range(40):         # more profiles than a list shows whole
+        db.session.add(Speaker(name=f"Mayor Filler {n:02}", city="Elsewhere"))
+    ruiz = Speaker(name="Ana Ruiz", city="Tacoma", state="WA")
+    db.session.add(ruiz)
+    db.session.commit()
+    login_as("staff")
+    lineup = client.get(f"/staff/showcase/{item.id}").get_data(as_text=True)
+    assert "Ana Ruiz" not in lineup and 'name="find-q"' in lineup
+    found = client.get(f"/staff/showcase/{item.id}?find-q=tacoma").get_data(as_text=True)
+    assert "1 speaker matches “tacoma”: pick one in the form below." in found
+    assert f'<option selected value="{ruiz.id}">Ana Ruiz (Tacoma, WA)</option>' in found
+    # The post carries only the id the search found; it is a choice because it names a profile.
+    added = client.post(f"/staff/showcase/{item.id}/slots", data={"speaker_id": str(ruiz.id), "title": "Bus lanes"})
+    assert added.status_code == 303
+    slot = db.session.execute(select(ShowcaseSlot).where(ShowcaseSlot.title == "Bus lanes")).scalar_one()
+    assert (slot.speaker_id, slot.presenter_name) == (ruiz.id, "Ana Ruiz")
+    gone = client.post(f"/staff/showcase/{item.id}/slots", data={"speaker_id": "99999", "title": "Ghost"})
+    assert gone.status_code == 422 and "Not a valid choice." in gone.get_data(as_text=True)
+    # Editing keeps the slot's speaker selected whatever the search lists.
+    edit = client.get(f"/staff/showcase/slots/{slot.id}/edit?find-q=filler+07").get_data(as_text=True)
+    assert f'<option selected value="{ruiz.id}">' in edit and "Mayor Filler 07" in edit and "Mayor Filler 08" not in edit

@@ -3,6 +3,7 @@ publish, cancel, registrants with search and counts, CSV export, the attendance 
 platform's report, and a message to every registrant through the outbox."""
 import csv
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -183,16 +184,29 @@ def test_a_message_to_all_registrants_goes_through_the_outbox(client, login_as, 
     db.session.execute(OutboxMessage.__table__.delete())
     db.session.commit()
     login_as("staff")
-    response = client.post(f"/staff/webinars/{webinar.id}/message",
-                           data={"subject": "New link", "body": "The link changed.\n\nSee you soon."})
-    assert response.status_code == 303
+    url = f"/staff/webinars/{webinar.id}/message"
+    message = {"subject": "New link", "body": "The link changed.\n\nSee you soon."}
+    preview = client.post(url, data={**message, "action": "send"})        # no key yet: a preview, nothing sent
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Preview: 1 person gets this email" in page
+    assert "The link changed.\n\nSee you soon." in page and "[their own private link]" in page
+    assert db.session.execute(select(OutboxMessage)).scalars().all() == []
+    key = re.search(r'name="send_key" type="hidden" value="([^"]+)"', page).group(1)
+    edited = client.post(url, data={**message, "include_waitlisted": "y", "send_key": key, "action": "send"})
+    assert "The message changed since its last preview" in edited.get_data(as_text=True)
+    for _ in range(2):                                                      # a double submit sends it once
+        response = client.post(url, data={**message, "send_key": key, "action": "send"})
+        assert response.status_code == 303
     rows = db.session.execute(select(OutboxMessage)).scalars().all()
     assert [(m.kind, m.to_email, m.context["subject"]) for m in rows] == [
         ("registration_message", "person0@example.org", "New link")]
-    client.post(f"/staff/webinars/{webinar.id}/message",
-                data={"subject": "Waitlist too", "body": "Hello.", "include_waitlisted": "y"})
+    both = client.post(url, data={"subject": "Waitlist too", "body": "Hello.", "include_waitlisted": "y"})
+    assert "Preview: 3 people get this email" in both.get_data(as_text=True)
+    client.post(url, data={"subject": "Waitlist too", "body": "Hello.", "include_waitlisted": "y", "action": "send",
+                           "send_key": re.search(r'name="send_key" type="hidden" value="([^"]+)"',
+                                                 both.get_data(as_text=True)).group(1)})
     assert len(db.session.execute(select(OutboxMessage)).scalars().all()) == 4
-    assert client.post(f"/staff/webinars/{webinar.id}/message", data={"subject": "", "body": ""}).status_code == 422
+    assert client.post(url, data={"subject": "", "body": ""}).status_code == 422
 
 
 def test_the_registrants_page_takes_a_constant_number_of_queries(client, login_as, make_webinar, count_queries):
@@ -254,14 +268,14 @@ def test_staff_cancel_a_registrant_and_the_next_in_line_moves_up(client, login_a
     db.session.commit()
     first_id, second_id = first.id, second.id
     login_as("staff")
-    assert client.post(f"/staff/registrations/{second_id + 100}/cancel").status_code == 404
+    assert client.post(f"/staff/registrations/{second_id + 100}/cancel", data={"confirm": "yes"}).status_code == 404
     response = client.post(f"/staff/registrations/{first_id}/cancel",
-                           data={"next": f"/staff/webinars/{webinar.id}/registrants"})
+                           data={"next": f"/staff/webinars/{webinar.id}/registrants", "confirm": "yes"})
     assert (response.status_code, response.headers["Location"]) == (303, f"/staff/webinars/{webinar.id}/registrants")
     assert [db.session.get(Registration, i).status for i in (first_id, second_id)] == ["cancelled", "confirmed"]
     cancelled = db.session.execute(select(OutboxMessage).where(OutboxMessage.kind == "registration_cancelled")).scalar_one()
     assert (cancelled.to_email, cancelled.context["by_staff"]) == ("person1@example.org", True)
-    again = client.post(f"/staff/registrations/{first_id}/cancel", follow_redirects=True)
+    again = client.post(f"/staff/registrations/{first_id}/cancel", data={"confirm": "yes"}, follow_redirects=True)
     assert "This registration is already cancelled." in again.get_data(as_text=True)
 
 

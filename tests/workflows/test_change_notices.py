@@ -128,6 +128,20 @@ def test_a_cancelled_session_tells_its_people_it_is_cancelled(make_meeting, make
     assert [(line.what, line.before, line.after) for line in lines] == [("Status", "Taking place", "Cancelled")]
 
 
+def test_a_move_off_site_is_told_as_a_place_not_a_room(make_meeting, make_room, make_item, make_speaker):
+    from mipevents.agenda import services as agenda_services
+    meeting, panel, room_a, _ = setting(make_meeting, make_room, make_item, make_speaker)
+    before = agenda_services.item_state(panel)            # the staff edit's form of `before`
+    panel.location_name, panel.location_address = "Riverside Plant", "1 Water St"
+    out = session_changes.record_session_change(panel, before)
+    back = edit(panel, location_name="", location_address="")
+    moved = edit(panel, room_id=None, room=None)
+    lines = [notices.change_lines(n.before, n.after, meeting.timezone)[0] for n in (out, back, moved)]
+    assert [(line.what, line.before, line.after) for line in lines] == [
+        ("Place", "Room A", "Riverside Plant, 1 Water St"), ("Place", "Riverside Plant, 1 Water St", "Room A"),
+        ("Room", "Room A", "No room given")]
+
+
 def test_drafts_and_title_only_edits_make_no_notice(make_meeting, make_item):
     meeting = make_meeting()
     draft = make_item(meeting, status="draft")

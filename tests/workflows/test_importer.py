@@ -12,6 +12,7 @@ from mipevents.meetings.models import Meeting
 from mipevents.registration.models import Registration
 from mipevents.showcase.models import ShowcaseSlot
 from mipevents.speakers.models import Speaker
+from mipevents.webinars.models import Webinar
 from mipevents.workflows import import_schema
 from mipevents.workflows.generator import generate
 from mipevents.workflows.importer import ImportProblem, import_meeting
@@ -47,6 +48,18 @@ def test_each_scale_fits_the_schema_imports_and_a_second_import_changes_nothing(
     assert again.release is None
     assert counts() == first
     assert meeting.agenda_version == version
+
+
+def test_an_import_stores_the_canonical_name_of_an_aliased_zone_and_a_reimport_changes_nothing(app):
+    data = dataset("small")
+    data["meeting"]["timezone"] = "US/Central"
+    for webinar in data.get("webinars", []):
+        webinar["timezone"] = "US/Central"
+    report = import_meeting(data)
+    db.session.commit()
+    assert report.meeting.timezone == "America/Chicago"
+    assert {w.timezone for w in db.session.execute(select(Webinar)).scalars()} <= {"America/Chicago"}
+    assert import_meeting(data).changed is False
 
 
 def test_registrants_import_for_the_meeting_and_their_webinar(app):
