@@ -54,23 +54,23 @@ def is_postgres(database_url):
 
 @pytest.fixture
 def empty_database_url(database_url, tmp_path, request):
-    """An empty database for a migration test: a SQLite file, or a PostgreSQL database created here
-    and dropped after, named after the test's module (so two modules never share one)."""
+    """An empty database for a migration test: a SQLite file, or on PostgreSQL a schema of the suite's
+    database created here and dropped after, first on the connections' search path (dropping a
+    schema is immediate; dropping a database waits for a checkpoint). Named after the test's module,
+    so two modules never share one."""
     from sqlalchemy import create_engine
 
     if not database_url.startswith("postgres"):
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    # Named after the suite's own database and the test's module, so neither two modules nor two
-    # checkouts running their suites at once (each on its own database) share one.
-    name = database_url.rsplit("/", 1)[-1] + "_empty_" + request.module.__name__.rsplit(".", 1)[-1]
+    name = "empty_" + request.module.__name__.rsplit(".", 1)[-1]
     admin = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    yield database_url.rsplit("/", 1)[0] + "/" + name
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {name}"))
+    yield f"{database_url}?options=-csearch_path%3D{name}"
     with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
     admin.dispose()
 
 
