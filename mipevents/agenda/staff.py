@@ -19,6 +19,7 @@ from mipevents.agenda.forms import (
 from mipevents.agenda.models import AgendaItem, AgendaRelease, Invitation, SessionSpeaker
 from mipevents.agenda.publishing import OpenConflicts, changes_since_release, count_words, items_by_day, meeting_conflicts, meeting_items, publish_agenda
 from mipevents.core.timeutil import to_local
+from mipevents.core.web import form_action
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.workflows import invitations as invitation_work
@@ -243,19 +244,9 @@ def publish(meeting_id):
 @staff_required
 def invite(link_id):
     link = db.get_or_404(SessionSpeaker, link_id)
-    form = InviteSpeakerForm()
-    if not form.validate_on_submit():
-        flash("The note is too long: at most 2,000 characters.", "error")
-        return redirect(url_for(".edit_item", item_id=link.item_id), 303)
-    try:
-        invitations.invite(link, form.note.data or "", actor=current_user)
-    except invitations.InvitationProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"Invited {link.speaker.display_name}: the email is on its way.", "success")
-    return redirect(url_for(".edit_item", item_id=link.item_id), 303)
+    return form_action(InviteSpeakerForm(), link, lambda row, form, actor: invitations.invite(row, form.note.data or "", actor=actor),
+                       refused=invitations.InvitationProblem, done="Invited {row.speaker.display_name}: the email is on its way.",
+                       back=url_for(".edit_item", item_id=link.item_id), invalid="The note is too long: at most 2,000 characters.")
 
 
 @staff_bp.route("/invitations/<int:invitation_id>/remind", methods=["POST"])

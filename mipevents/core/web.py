@@ -147,6 +147,15 @@ def status_change(row, change, *, refused: type[Exception], done: str, back: str
     return redirect(back, 303)
 
 
+def form_action(form, row, change, *, refused: type[Exception], done: str, back: str, invalid: str):
+    """A staff button with a small form of its own (an invitation's note…): when the form is refused,
+    flash `invalid` and go back; else as `status_change`, with `change(row, form, actor=…)`."""
+    if not form.validate_on_submit():
+        flash(invalid, "error")
+        return redirect(back, 303)
+    return status_change(row, lambda r, actor: change(r, form, actor=actor), refused=refused, done=done, back=back)
+
+
 def base_url() -> str:
     """MIPEVENTS_BASE_URL without its trailing slash: what every absolute link (emails, feeds) starts with."""
     return current_app.config["MIPEVENTS_BASE_URL"].rstrip("/")

@@ -11,6 +11,7 @@ from mipevents.agenda import services as agenda_services
 from mipevents.agenda.forms import FindSpeakerForm, InviteSpeakerForm
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import form_action
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.showcase import queries, services
@@ -164,19 +165,10 @@ def move_slot(slot_id):
 def invite_slot(slot_id):
     """Invite the slot's mayor the way a session's speakers are (their answer, profile and travel)."""
     slot = _slot_or_404(slot_id)
-    form = InviteSpeakerForm()
-    if not form.validate_on_submit():
-        flash("The note is too long: at most 2,000 characters.", "error")
-        return redirect(url_for(".lineup", item_id=slot.item_id, _anchor=f"slot-{slot_id}"), 303)
-    try:
-        invitation_work.invite_slot(slot, form.note.data or "", actor=current_user)
-    except invitation_work.InvitationProblem as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"Invited {slot.speaker.display_name}: the email is on its way.", "success")
-    return redirect(url_for(".lineup", item_id=slot.item_id, _anchor=f"slot-{slot_id}"), 303)
+    return form_action(InviteSpeakerForm(), slot,
+                       lambda row, form, actor: invitation_work.invite_slot(row, form.note.data or "", actor=actor),
+                       refused=invitation_work.InvitationProblem, done="Invited {row.speaker.display_name}: the email is on its way.",
+                       back=url_for(".lineup", item_id=slot.item_id, _anchor=f"slot-{slot_id}"), invalid="The note is too long: at most 2,000 characters.")
 
 
 @staff_bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])

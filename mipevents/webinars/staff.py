@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from mipevents.accounts.permissions import staff_required
 from mipevents.agenda.forms import InviteSpeakerForm
-from mipevents.core.web import status_change
+from mipevents.core.web import form_action, status_change
 from mipevents.extensions import db
 from mipevents.webinars import services
 from mipevents.webinars.forms import EditWebinarForm
@@ -99,16 +99,7 @@ def cancel_webinar(webinar_id):
 def invite_presenter(presenter_id):
     """Invite a presenter the way a session's speakers are (their answer and profile, from their link)."""
     presenter = db.get_or_404(WebinarPresenter, presenter_id)
-    form = InviteSpeakerForm()
-    if not form.validate_on_submit():
-        flash("The note is too long: at most 2,000 characters.", "error")
-    else:
-        try:
-            invitation_work.invite_presenter(presenter, form.note.data or "", actor=current_user)
-        except invitation_work.InvitationProblem as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(f"Invited {presenter.speaker.display_name}: the email is on its way.", "success")
-    return redirect(url_for(".edit_webinar", webinar_id=presenter.webinar_id), 303)
+    return form_action(InviteSpeakerForm(), presenter,
+                       lambda row, form, actor: invitation_work.invite_presenter(row, form.note.data or "", actor=actor),
+                       refused=invitation_work.InvitationProblem, done="Invited {row.speaker.display_name}: the email is on its way.",
+                       back=url_for(".edit_webinar", webinar_id=presenter.webinar_id), invalid="The note is too long: at most 2,000 characters.")
