@@ -13,6 +13,13 @@ from mipevents.meetings.models import Meeting, Room
 from mipevents.speakers.models import Speaker
 
 
+def place_in_words(location_name: str, location_address: str, room_name: str) -> str:
+    """Where a session is, in words: its own place when off-site, else its room's name ("" for neither)."""
+    if location_name or location_address:
+        return ", ".join(part for part in (location_name, location_address) if part)
+    return room_name
+
+
 class AgendaItem(db.Model):
     __tablename__ = "agenda_items"
 
@@ -78,10 +85,7 @@ class AgendaItem(db.Model):
 
     @property
     def place(self) -> str:
-        """Where it is, in words: its own place when off-site, else its room's name ("" for neither)."""
-        if self.is_offsite:
-            return ", ".join(part for part in (self.location_name, self.location_address) if part)
-        return self.room.name if self.room_id and self.room else ""
+        return place_in_words(self.location_name, self.location_address, self.room.name if self.room_id and self.room else "")
 
     def __repr__(self):
         return f"<AgendaItem {self.id} {self.title!r}>"

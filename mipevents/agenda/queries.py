@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker
+from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker, place_in_words
 from mipevents.core import visibility
 from mipevents.core import vocabulary as vocab
 from mipevents.core.timeutil import format_date, to_local
@@ -155,10 +155,7 @@ class SessionRow(NamedTuple):
 
     @property
     def place(self) -> str:
-        """Where it is, in words, as `AgendaItem.place` says it."""
-        if self.is_offsite:
-            return ", ".join(part for part in (self.location_name, self.location_address) if part)
-        return self.room.name if self.room else ""
+        return place_in_words(self.location_name, self.location_address, self.room.name if self.room else "")
 
     @property
     def version(self) -> tuple:
