@@ -52,11 +52,20 @@ def session_content(item) -> tuple:
 
 
 def meeting_content(meeting, site: events.Site) -> tuple:
-    """A meeting's part of its sessions' VEVENTs, and the site's: the meeting's last edit moves on
-    with every public change (meetings.services.touch: its name, zone, address, rooms, speakers'
-    profiles), and its SEQUENCE and status are in every session's."""
+    """A meeting's part of its sessions' VEVENTs, and the site's: what they show of the meeting (its
+    address, zone, name, SEQUENCE and status; rooms and speakers are in `session_content`). Not its
+    last edit, which moves on with every publish: the DTSTAMP and LAST-MODIFIED it sets are put in
+    when the feed is assembled (`agenda_sessions`), so a publish rebuilds only the sessions it changed."""
     return ("session", FORMAT, (site.base_url, site.org_name, site.zone, site.refresh_minutes), meeting.id,
-            meeting.agenda_version, meeting.updated_at, meeting.sequence, meeting.status)
+            meeting.slug, meeting.name, meeting.timezone, meeting.venue, meeting.address, meeting.sequence,
+            meeting.status)
+
+
+def session_stamp(meeting, item) -> bytes:
+    """The DTSTAMP (and LAST-MODIFIED) of a session's VEVENT, as `events.session_event` writes it:
+    the later of the session's and the meeting's last edits."""
+    latest = max(filter(None, (item.updated_at, meeting.updated_at)), default=None) or item.created_at
+    return ics.stamp_text(events.utc_or_epoch(latest))
 
 
 def session_key(meeting, item, site, *, tentative: bool = False) -> tuple:
@@ -97,7 +106,8 @@ def agenda_sessions(meeting, rows, site: events.Site) -> list[ics.Fragment]:
     pieces = public_sessions({key: (row.id, False) for key, row in zip(keys, rows, strict=True)},
                              lambda ident: meeting if ident == meeting.id else None, site,
                              items={row.id: row for row in rows})
-    return [pieces[key] for key in keys if key in pieces]
+    return [pieces[key].stamped(session_stamp(meeting, row)) for key, row in zip(keys, rows, strict=True)
+            if key in pieces]
 
 
 def kept(region: Region, key: tuple, build: Callable[[], object]) -> ics.Fragment | None:
