@@ -1,15 +1,15 @@
 """What the public API reads: published (or cancelled) rows of public meetings and webinars only,
 each page loaded in a fixed number of queries whatever the agenda's size."""
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
-from mipevents.agenda.queries import AgendaFilters
+from mipevents.agenda.queries import AgendaFilters, apply_filters, public_rows
 from mipevents.core import visibility
-from mipevents.core.timeutil import local_day_bounds
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.showcase.models import ShowcaseSlot
@@ -65,25 +65,42 @@ def _with_room_and_speakers(stmt):
                         selectinload(AgendaItem.speaker_links).joinedload(SessionSpeaker.speaker))
 
 
-def _filtered(stmt, meeting: Meeting, filters: AgendaFilters):
-    if filters.day is not None:
-        start, end = local_day_bounds(filters.day, meeting.timezone)
-        stmt = stmt.where(AgendaItem.starts_at >= start, AgendaItem.starts_at < end)
-    if filters.track:
-        stmt = stmt.where(AgendaItem.track == filters.track)
-    if filters.kind:
-        stmt = stmt.where(AgendaItem.kind == filters.kind)
-    return stmt
+class SpeakerCard(NamedTuple):
+    """What the API shows of a speaker on a session (an agenda row's speaker, with their city)."""
+    id: int
+    honorific: str
+    name: str
+    position: str
+    organization: str
+    city: str
+    state: str
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
 
 
-def sessions_page(meeting: Meeting, filters: AgendaFilters, limit: int, offset: int) -> Page:
-    """The meeting's public sessions in start order, filtered as the public agenda filters them:
-    `day` a local day in the meeting's zone, `track` as the agenda spells it, `kind` a session kind."""
-    stmt = _filtered(_with_room_and_speakers(_public_items(meeting)), meeting, filters)
-    stmt = stmt.order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
-    count = _filtered(select(func.count()).select_from(AgendaItem)
-                      .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC)), meeting, filters)
-    return _page(stmt, count, limit, offset)
+class SpeakerRole(NamedTuple):
+    speaker_id: int
+    role: str
+    speaker: SpeakerCard
+
+
+def session_rows_page(meeting: Meeting, filters: AgendaFilters, limit: int, offset: int) -> Page:
+    """The meeting's public sessions in start order, filtered as the public agenda filters them
+    (`day` a local day in the meeting's zone, `track` as the agenda spells it, `kind` a session
+    kind), as the agenda's plain rows (no model loaded): two queries, and one more for the cities
+    of the speakers on the page."""
+    rows = apply_filters(public_rows(meeting.id), filters, meeting.timezone)
+    shown = rows[offset:offset + limit]
+    ids = {link.speaker_id for row in shown for link in row.speaker_links}
+    places = dict(((i, (c, s)) for i, c, s in db.session.execute(
+        select(Speaker.id, Speaker.city, Speaker.state).where(Speaker.id.in_(ids))))) if ids else {}
+    cards = [row._replace(speaker_links=tuple(SpeakerRole(link.speaker_id, link.role,
+                                                          SpeakerCard(*link.speaker, *places.get(link.speaker_id, ("", ""))))
+                                              for link in row.speaker_links))
+             for row in shown]
+    return Page(rows=cards, total=len(rows), limit=limit, offset=offset)
 
 
 def track_names(meeting: Meeting) -> list[str]:
