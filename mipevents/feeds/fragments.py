@@ -61,11 +61,18 @@ def meeting_content(meeting, site: events.Site) -> tuple:
             meeting.status)
 
 
-def session_stamp(meeting, item) -> bytes:
+def session_stamps(meeting) -> Callable[[object], bytes]:
     """The DTSTAMP (and LAST-MODIFIED) of a session's VEVENT, as `events.session_event` writes it:
-    the later of the session's and the meeting's last edits."""
-    latest = max(filter(None, (item.updated_at, meeting.updated_at)), default=None) or item.created_at
-    return ics.stamp_text(events.utc_or_epoch(latest))
+    the later of the session's and the meeting's last edits (each instant written once)."""
+    written: dict = {}
+
+    def stamp(item) -> bytes:
+        latest = max(filter(None, (item.updated_at, meeting.updated_at)), default=None) or item.created_at
+        text = written.get(latest)
+        if text is None:
+            text = written[latest] = ics.stamp_text(events.utc_or_epoch(latest))
+        return text
+    return stamp
 
 
 def session_key(meeting, item, site, *, tentative: bool = False) -> tuple:
@@ -106,8 +113,16 @@ def agenda_sessions(meeting, rows, site: events.Site) -> list[ics.Fragment]:
     pieces = public_sessions({key: (row.id, False) for key, row in zip(keys, rows, strict=True)},
                              lambda ident: meeting if ident == meeting.id else None, site,
                              items={row.id: row for row in rows})
-    return [pieces[key].stamped(session_stamp(meeting, row)) for key, row in zip(keys, rows, strict=True)
-            if key in pieces]
+    stamp, out, restamped = session_stamps(meeting), [], {}
+    for key, row in zip(keys, rows, strict=True):
+        piece = pieces.get(key)
+        if piece is not None:
+            wanted = stamp(row)
+            if piece.stamp != wanted:   # kept before the meeting's last edit moved on: kept again as now
+                piece = restamped[key] = piece.stamped(wanted)
+            out.append(piece)
+    PUBLIC.set_many(restamped)
+    return out
 
 
 def kept(region: Region, key: tuple, build: Callable[[], object]) -> ics.Fragment | None:
