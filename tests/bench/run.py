@@ -7,8 +7,9 @@ otherwise a Python load generator) and prints one table per database: requests/s
 for the hot paths, and the SQL queries one request issues (counted in-process, cache cold); an
 "uncached" column from a second server with CACHE_TYPE=NullCache (every request renders: only the
 per-session VEVENTs and page rows are kept); a "burst after publish" row per page (a publish, then
-200 concurrent first requests: the slowest answer against the uncached p50, and the renders counted
-from the X-Cache header); and, in-process on the large convening, each page's uncached render time,
+200 concurrent first requests: the slowest answer against the uncached p50, as the client saw it
+(200 client threads on the same cores queue there too) and as the app timed it (its Server-Timing
+header), and the renders and previous versions served, counted from the X-Cache header); and, in-process on the large convening, each page's uncached render time,
 what the kept fragments hold, and a pyinstrument profile of each render (bench/results/<stamp>-profile.txt).
 The tables are also written to bench/results/<timestamp>.md and .json for comparison.
 
