@@ -4,11 +4,10 @@ depend on), and a profile's edits, which show on every meeting the speaker appea
 public only through a published (or cancelled) session of a public meeting (or a published showcase
 line-up); the email never leaves."""
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import bindparam, literal, select, union, union_all
+from sqlalchemy import String, bindparam, literal, select, type_coerce, union, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from mipevents.agenda import queries as agenda_queries
@@ -35,7 +34,7 @@ class Appearance:
     item: AgendaItem
     role: str
     detail: str = ""
-    starts_at: datetime | None = None   # a SessionRef's start (not in it: a speaker's card does not show it)
+    starts_at: object = None   # a SessionRef's start, for ordering only (a speaker's card does not show it)
 
     @property
     def role_label(self) -> str:
@@ -132,7 +131,9 @@ def _speakers_statements():
     speaker, item, link, slot = (table.c for table in tables)
     card = (speaker.id, speaker.honorific, speaker.name, speaker.position, speaker.organization, speaker.city,
             speaker.state, speaker.photo_type, speaker.photo_version)
-    session = (item.id, item.title, item.status, item.starts_at)
+    # The start only orders a speaker's appearances (a card does not show it): read as the database
+    # holds it, comparable within one database as ORDER BY compares it, without the UTC type's work.
+    session = (item.id, item.title, item.status, type_coerce(item.starts_at, String()))
     public = (item.meeting_id == bindparam("meeting_id"), item.status.in_(PUBLIC_STATUSES))
     roles = (select(*card, *session, link.role).select_from(tables[0]).join(tables[2], link.speaker_id == speaker.id)
              .join(tables[1], item.id == link.item_id).where(*public).order_by(item.starts_at, item.id, link.id))
