@@ -337,6 +337,7 @@ def burst(url: str, count: int = BURST) -> dict:
             "server_max_ms": server[-1], "server_p50_ms": server[len(server) // 2],
             "renders": sum(1 for r in results if r[2] == "render"),
             "stale": sum(1 for r in results if r[2] == "stale"),
+            "server_max_by": {kind: max(r[3] for r in results if r[2] == kind) for kind in {r[2] for r in results}},
             "non_2xx": sum(1 for r in results if r[1] >= 300)}
 
 
