@@ -168,18 +168,18 @@ class SessionRow(NamedTuple):
 
 
 def _rows_statements():
-    public = (AgendaItem.meeting_id == bindparam("meeting_id"), AgendaItem.status.in_(PUBLIC_STATUSES))
-    links = (select(SessionSpeaker.item_id, SessionSpeaker.role, Speaker.id, Speaker.honorific, Speaker.name,
-                    Speaker.position, Speaker.organization)
-             .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
-             .where(*public).order_by(SessionSpeaker.item_id, SessionSpeaker.position))
-    items = (select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.kind, AgendaItem.track,
-                    AgendaItem.status, AgendaItem.starts_at, AgendaItem.ends_at, AgendaItem.updated_at,
-                    AgendaItem.sequence, AgendaItem.created_at, AgendaItem.press_status, AgendaItem.description,
-                    AgendaItem.location_name, AgendaItem.location_address, AgendaItem.latitude, AgendaItem.longitude,
-                    Room.id, Room.name, Room.position)
-             .outerjoin(Room, Room.id == AgendaItem.room_id).where(*public)
-             .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id))
+    """On the tables' own columns: plain rows, without the ORM's result processing."""
+    item, link, speaker, room = (model.__table__ for model in (AgendaItem, SessionSpeaker, Speaker, Room))
+    i, ln, s, r = item.c, link.c, speaker.c, room.c
+    public = (i.meeting_id == bindparam("meeting_id"), i.status.in_(PUBLIC_STATUSES))
+    links = (select(ln.item_id, ln.role, s.id, s.honorific, s.name, s.position, s.organization)
+             .select_from(link).join(item, i.id == ln.item_id).join(speaker, s.id == ln.speaker_id)
+             .where(*public).order_by(ln.item_id, ln.position))
+    items = (select(i.id, i.meeting_id, i.title, i.kind, i.track, i.status, i.starts_at, i.ends_at, i.updated_at,
+                    i.sequence, i.created_at, i.press_status, i.description, i.location_name, i.location_address,
+                    i.latitude, i.longitude, r.id, r.name, r.position)
+             .select_from(item).outerjoin(room, r.id == i.room_id).where(*public)
+             .order_by(i.starts_at, i.room_id, i.id))
     return links, items
 
 
@@ -190,12 +190,13 @@ def public_rows(meeting_id: int) -> list[SessionRow]:
     """The published and cancelled sessions of a meeting as plain rows in start order (two queries)."""
     links: dict[int, list[LinkRef]] = {}
     speakers: dict[tuple, SpeakerRef] = {}
-    for item_id, role, *speaker in db.session.execute(_LINKS, {"meeting_id": meeting_id}):
+    connection, params = db.session.connection(), {"meeting_id": meeting_id}
+    for item_id, role, *speaker in connection.execute(_LINKS, params):
         ref = speakers.get(tuple(speaker)) or speakers.setdefault(tuple(speaker), SpeakerRef(*speaker))
         links.setdefault(item_id, []).append(LinkRef(speaker[0], role, ref))
     rooms: dict[int, RoomRef] = {}
     rows = []
-    for *values, room_id, room_name, room_position in db.session.execute(_ROWS, {"meeting_id": meeting_id}):
+    for *values, room_id, room_name, room_position in connection.execute(_ROWS, params):
         room = None
         if room_id is not None:
             room = rooms.get(room_id) or rooms.setdefault(room_id, RoomRef(room_id, room_name, room_position))

@@ -3,7 +3,7 @@ each page loaded in a fixed number of queries whatever the agenda's size."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -86,6 +86,10 @@ class SpeakerRole(NamedTuple):
     speaker: SpeakerCard
 
 
+_PLACES = (select(Speaker.__table__.c.id, Speaker.__table__.c.city, Speaker.__table__.c.state)
+           .where(Speaker.__table__.c.id.in_(bindparam("ids", expanding=True))))
+
+
 def session_rows_page(meeting: Meeting, filters: AgendaFilters, limit: int, offset: int) -> Page:
     """The meeting's public sessions in start order, filtered as the public agenda filters them
     (`day` a local day in the meeting's zone, `track` as the agenda spells it, `kind` a session
@@ -94,8 +98,8 @@ def session_rows_page(meeting: Meeting, filters: AgendaFilters, limit: int, offs
     rows = apply_filters(public_rows(meeting.id), filters, meeting.timezone)
     shown = rows[offset:offset + limit]
     ids = {link.speaker_id for row in shown for link in row.speaker_links}
-    places = dict(((i, (c, s)) for i, c, s in db.session.execute(
-        select(Speaker.id, Speaker.city, Speaker.state).where(Speaker.id.in_(ids))))) if ids else {}
+    places = ({i: (c, s) for i, c, s in db.session.connection().execute(_PLACES, {"ids": sorted(ids)})}
+              if ids else {})
     cards = [row._replace(speaker_links=tuple(SpeakerRole(link.speaker_id, link.role,
                                                           SpeakerCard(*link.speaker, *places.get(link.speaker_id, ("", ""))))
                                               for link in row.speaker_links))
