@@ -167,23 +167,40 @@ class SessionRow(NamedTuple):
         return (self.id, self.updated_at, self.sequence, self.status, self.room, self.speaker_links)
 
 
+_ITEM, _ROOM = AgendaItem.__table__, Room.__table__
+# A row's columns, on the tables' own columns: plain rows, without the ORM's result processing.
+ROW_COLUMNS = (*(_ITEM.c[name] for name in ("id", "meeting_id", "title", "kind", "track", "status", "starts_at", "ends_at",
+                                            "updated_at", "sequence", "created_at", "press_status", "description",
+                                            "location_name", "location_address", "latitude", "longitude")),
+               _ROOM.c.id, _ROOM.c.name, _ROOM.c.position)
+ROW_SOURCE = _ITEM.outerjoin(_ROOM, _ROOM.c.id == _ITEM.c.room_id)
+ROW_ORDER = (_ITEM.c.starts_at, _ITEM.c.room_id, _ITEM.c.id)
+
+
 def _rows_statements():
-    """On the tables' own columns: plain rows, without the ORM's result processing."""
-    item, link, speaker, room = (model.__table__ for model in (AgendaItem, SessionSpeaker, Speaker, Room))
-    i, ln, s, r = item.c, link.c, speaker.c, room.c
+    link, speaker = SessionSpeaker.__table__, Speaker.__table__
+    i, ln, s = _ITEM.c, link.c, speaker.c
     public = (i.meeting_id == bindparam("meeting_id"), i.status.in_(PUBLIC_STATUSES))
     links = (select(ln.item_id, ln.role, s.id, s.honorific, s.name, s.position, s.organization)
-             .select_from(link).join(item, i.id == ln.item_id).join(speaker, s.id == ln.speaker_id)
+             .select_from(link).join(_ITEM, i.id == ln.item_id).join(speaker, s.id == ln.speaker_id)
              .where(*public).order_by(ln.item_id, ln.position))
-    items = (select(i.id, i.meeting_id, i.title, i.kind, i.track, i.status, i.starts_at, i.ends_at, i.updated_at,
-                    i.sequence, i.created_at, i.press_status, i.description, i.location_name, i.location_address,
-                    i.latitude, i.longitude, r.id, r.name, r.position)
-             .select_from(item).outerjoin(room, r.id == i.room_id).where(*public)
-             .order_by(i.starts_at, i.room_id, i.id))
+    items = select(*ROW_COLUMNS).select_from(ROW_SOURCE).where(*public).order_by(*ROW_ORDER)
     return links, items
 
 
 _LINKS, _ROWS = _rows_statements()   # built once: the agenda page and feed run them on every render
+
+
+def rows_from(results, links: dict[int, list]) -> list[SessionRow]:
+    """SessionRows from results of ROW_COLUMNS, with their speakers' links from `links` (by session id)."""
+    rooms: dict[int, RoomRef] = {}
+    rows = []
+    for *values, room_id, room_name, room_position in results:
+        room = None
+        if room_id is not None:
+            room = rooms.get(room_id) or rooms.setdefault(room_id, RoomRef(room_id, room_name, room_position))
+        rows.append(SessionRow(*values, room, tuple(links.get(values[0], ()))))
+    return rows
 
 
 def public_rows(meeting_id: int) -> list[SessionRow]:
@@ -194,14 +211,7 @@ def public_rows(meeting_id: int) -> list[SessionRow]:
     for item_id, role, *speaker in connection.execute(_LINKS, params):
         ref = speakers.get(tuple(speaker)) or speakers.setdefault(tuple(speaker), SpeakerRef(*speaker))
         links.setdefault(item_id, []).append(LinkRef(speaker[0], role, ref))
-    rooms: dict[int, RoomRef] = {}
-    rows = []
-    for *values, room_id, room_name, room_position in connection.execute(_ROWS, params):
-        room = None
-        if room_id is not None:
-            room = rooms.get(room_id) or rooms.setdefault(room_id, RoomRef(room_id, room_name, room_position))
-        rows.append(SessionRow(*values, room, tuple(links.get(values[0], ()))))
-    return rows
+    return rows_from(connection.execute(_ROWS, params), links)
 
 
 def public_items(meeting: Meeting) -> list[AgendaItem]:

@@ -8,8 +8,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
-from mipevents.agenda.queries import AgendaFilters, apply_filters, public_rows
+from mipevents.agenda.queries import ROW_COLUMNS, ROW_ORDER, ROW_SOURCE, AgendaFilters, rows_from
 from mipevents.core import visibility
+from mipevents.core.timeutil import local_day_bounds
 from mipevents.extensions import db
 from mipevents.meetings.models import Meeting
 from mipevents.showcase.models import ShowcaseSlot
@@ -86,25 +87,40 @@ class SpeakerRole(NamedTuple):
     speaker: SpeakerCard
 
 
-_PLACES = (select(Speaker.__table__.c.id, Speaker.__table__.c.city, Speaker.__table__.c.state)
-           .where(Speaker.__table__.c.id.in_(bindparam("ids", expanding=True))))
+def _page_links():
+    link, speaker = SessionSpeaker.__table__, Speaker.__table__
+    ln, sp = link.c, speaker.c
+    return (select(ln.item_id, ln.role, sp.id, sp.honorific, sp.name, sp.position, sp.organization, sp.city, sp.state)
+            .select_from(link).join(speaker, sp.id == ln.speaker_id)
+            .where(ln.item_id.in_(bindparam("ids", expanding=True))).order_by(ln.item_id, ln.position))
+
+
+_PAGE_LINKS = _page_links()
 
 
 def session_rows_page(meeting: Meeting, filters: AgendaFilters, limit: int, offset: int) -> Page:
     """The meeting's public sessions in start order, filtered as the public agenda filters them
     (`day` a local day in the meeting's zone, `track` as the agenda spells it, `kind` a session
-    kind), as the agenda's plain rows (no model loaded): two queries, and one more for the cities
-    of the speakers on the page."""
-    rows = apply_filters(public_rows(meeting.id), filters, meeting.timezone)
-    shown = rows[offset:offset + limit]
-    ids = {link.speaker_id for row in shown for link in row.speaker_links}
-    places = ({i: (c, s) for i, c, s in db.session.connection().execute(_PLACES, {"ids": sorted(ids)})}
-              if ids else {})
-    cards = [row._replace(speaker_links=tuple(SpeakerRole(link.speaker_id, link.role,
-                                                          SpeakerCard(*link.speaker, *places.get(link.speaker_id, ("", ""))))
-                                              for link in row.speaker_links))
-             for row in shown]
-    return Page(rows=cards, total=len(rows), limit=limit, offset=offset)
+    kind), as the agenda's plain rows (no model loaded): the count, the page's rows, and their
+    speakers (with their cities) in one more query."""
+    item = AgendaItem.__table__.c
+    where = [item.meeting_id == meeting.id, item.status.in_(PUBLIC)]
+    if filters.day is not None:
+        start, end = local_day_bounds(filters.day, meeting.timezone)
+        where += [item.starts_at >= start, item.starts_at < end]
+    if filters.track:
+        where.append(item.track == filters.track)
+    if filters.kind:
+        where.append(item.kind == filters.kind)
+    connection = db.session.connection()
+    total = connection.execute(select(func.count()).select_from(AgendaItem.__table__).where(*where)).scalar_one()
+    results = connection.execute(select(*ROW_COLUMNS).select_from(ROW_SOURCE).where(*where).order_by(*ROW_ORDER)
+                                 .limit(limit).offset(offset)).all()
+    links: dict[int, list[SpeakerRole]] = {}
+    if results:
+        for item_id, role, *speaker in connection.execute(_PAGE_LINKS, {"ids": [row[0] for row in results]}):
+            links.setdefault(item_id, []).append(SpeakerRole(speaker[0], role, SpeakerCard(*speaker)))
+    return Page(rows=rows_from(results, links), total=total, limit=limit, offset=offset)
 
 
 def track_names(meeting: Meeting) -> list[str]:
