@@ -115,7 +115,9 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
         # version at once when this process has it (for at most STALE_SECONDS), else wait for it.
         previous = stale_for(key, etag)
         with BODIES.single_flight(etag, wait=0 if previous else cache.WAIT_SECONDS) as leader:
-            stored = None if leader else BODIES.get(etag)
+            # The leader looks again too: another request may have stored it between our first
+            # look and the flight (or the lock) becoming ours.
+            stored = BODIES.get(etag)
             if stored is None and not leader and previous is not None:
                 etag, stored, last_modified = previous
                 if _not_modified(etag, None):   # the client holds that version already
