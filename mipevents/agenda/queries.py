@@ -164,40 +164,51 @@ class SessionRow(NamedTuple):
         return (self.id, self.updated_at, self.sequence, self.status, self.room, self.speaker_links)
 
 
+_ITEM, _ROOM = AgendaItem.__table__, Room.__table__
+# A row's columns, on the tables' own columns: plain rows, without the ORM's result processing.
+ROW_COLUMNS = (*(_ITEM.c[name] for name in ("id", "meeting_id", "title", "kind", "track", "status", "starts_at", "ends_at",
+                                            "updated_at", "sequence", "created_at", "press_status", "description",
+                                            "location_name", "location_address", "latitude", "longitude")),
+               _ROOM.c.id, _ROOM.c.name, _ROOM.c.position)
+ROW_SOURCE = _ITEM.outerjoin(_ROOM, _ROOM.c.id == _ITEM.c.room_id)
+ROW_ORDER = (_ITEM.c.starts_at, _ITEM.c.room_id, _ITEM.c.id)
+
+
 def _rows_statements():
-    public = (AgendaItem.meeting_id == bindparam("meeting_id"), AgendaItem.status.in_(PUBLIC_STATUSES))
-    links = (select(SessionSpeaker.item_id, SessionSpeaker.role, Speaker.id, Speaker.honorific, Speaker.name,
-                    Speaker.position, Speaker.organization)
-             .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).join(Speaker, Speaker.id == SessionSpeaker.speaker_id)
-             .where(*public).order_by(SessionSpeaker.item_id, SessionSpeaker.position))
-    items = (select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.title, AgendaItem.kind, AgendaItem.track,
-                    AgendaItem.status, AgendaItem.starts_at, AgendaItem.ends_at, AgendaItem.updated_at,
-                    AgendaItem.sequence, AgendaItem.created_at, AgendaItem.press_status, AgendaItem.description,
-                    AgendaItem.location_name, AgendaItem.location_address, AgendaItem.latitude, AgendaItem.longitude,
-                    Room.id, Room.name, Room.position)
-             .outerjoin(Room, Room.id == AgendaItem.room_id).where(*public)
-             .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id))
+    link, speaker = SessionSpeaker.__table__, Speaker.__table__
+    i, ln, s = _ITEM.c, link.c, speaker.c
+    public = (i.meeting_id == bindparam("meeting_id"), i.status.in_(PUBLIC_STATUSES))
+    links = (select(ln.item_id, ln.role, s.id, s.honorific, s.name, s.position, s.organization)
+             .select_from(link).join(_ITEM, i.id == ln.item_id).join(speaker, s.id == ln.speaker_id)
+             .where(*public).order_by(ln.item_id, ln.position))
+    items = select(*ROW_COLUMNS).select_from(ROW_SOURCE).where(*public).order_by(*ROW_ORDER)
     return links, items
 
 
 _LINKS, _ROWS = _rows_statements()   # built once: the agenda page and feed run them on every render
 
 
-def public_rows(meeting_id: int) -> list[SessionRow]:
-    """The published and cancelled sessions of a meeting as plain rows in start order (two queries)."""
-    links: dict[int, list[LinkRef]] = {}
-    speakers: dict[tuple, SpeakerRef] = {}
-    for item_id, role, *speaker in db.session.execute(_LINKS, {"meeting_id": meeting_id}):
-        ref = speakers.get(tuple(speaker)) or speakers.setdefault(tuple(speaker), SpeakerRef(*speaker))
-        links.setdefault(item_id, []).append(LinkRef(speaker[0], role, ref))
+def rows_from(results, links: dict[int, list]) -> list[SessionRow]:
+    """SessionRows from results of ROW_COLUMNS, with their speakers' links from `links` (by session id)."""
     rooms: dict[int, RoomRef] = {}
     rows = []
-    for *values, room_id, room_name, room_position in db.session.execute(_ROWS, {"meeting_id": meeting_id}):
+    for *values, room_id, room_name, room_position in results:
         room = None
         if room_id is not None:
             room = rooms.get(room_id) or rooms.setdefault(room_id, RoomRef(room_id, room_name, room_position))
         rows.append(SessionRow(*values, room, tuple(links.get(values[0], ()))))
     return rows
+
+
+def public_rows(meeting_id: int) -> list[SessionRow]:
+    """The published and cancelled sessions of a meeting as plain rows in start order (two queries)."""
+    links: dict[int, list[LinkRef]] = {}
+    speakers: dict[tuple, SpeakerRef] = {}
+    connection, params = db.session.connection(), {"meeting_id": meeting_id}
+    for item_id, role, *speaker in connection.execute(_LINKS, params):
+        ref = speakers.get(tuple(speaker)) or speakers.setdefault(tuple(speaker), SpeakerRef(*speaker))
+        links.setdefault(item_id, []).append(LinkRef(speaker[0], role, ref))
+    return rows_from(connection.execute(_ROWS, params), links)
 
 
 def public_items(meeting: Meeting) -> list[AgendaItem]:

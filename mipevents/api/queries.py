@@ -1,13 +1,14 @@
 """What the public API reads: published (or cancelled) rows of public meetings and webinars only,
 each page loaded in a fixed number of queries whatever the agenda's size."""
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import bindparam, func, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.models import AgendaItem, SessionSpeaker
-from mipevents.agenda.queries import AgendaFilters
+from mipevents.agenda.queries import ROW_COLUMNS, ROW_ORDER, ROW_SOURCE, AgendaFilters, rows_from
 from mipevents.core import visibility
 from mipevents.core.timeutil import local_day_bounds
 from mipevents.extensions import db
@@ -65,25 +66,61 @@ def _with_room_and_speakers(stmt):
                         selectinload(AgendaItem.speaker_links).joinedload(SessionSpeaker.speaker))
 
 
-def _filtered(stmt, meeting: Meeting, filters: AgendaFilters):
+class SpeakerCard(NamedTuple):
+    """What the API shows of a speaker on a session (an agenda row's speaker, with their city)."""
+    id: int
+    honorific: str
+    name: str
+    position: str
+    organization: str
+    city: str
+    state: str
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+
+class SpeakerRole(NamedTuple):
+    speaker_id: int
+    role: str
+    speaker: SpeakerCard
+
+
+def _page_links():
+    link, speaker = SessionSpeaker.__table__, Speaker.__table__
+    ln, sp = link.c, speaker.c
+    return (select(ln.item_id, ln.role, sp.id, sp.honorific, sp.name, sp.position, sp.organization, sp.city, sp.state)
+            .select_from(link).join(speaker, sp.id == ln.speaker_id)
+            .where(ln.item_id.in_(bindparam("ids", expanding=True))).order_by(ln.item_id, ln.position))
+
+
+_PAGE_LINKS = _page_links()
+
+
+def session_rows_page(meeting: Meeting, filters: AgendaFilters, limit: int, offset: int) -> Page:
+    """The meeting's public sessions in start order, filtered as the public agenda filters them
+    (`day` a local day in the meeting's zone, `track` as the agenda spells it, `kind` a session
+    kind), as the agenda's plain rows (no model loaded): the count, the page's rows, and their
+    speakers (with their cities) in one more query."""
+    item = AgendaItem.__table__.c
+    where = [item.meeting_id == meeting.id, item.status.in_(PUBLIC)]
     if filters.day is not None:
         start, end = local_day_bounds(filters.day, meeting.timezone)
-        stmt = stmt.where(AgendaItem.starts_at >= start, AgendaItem.starts_at < end)
+        where += [item.starts_at >= start, item.starts_at < end]
     if filters.track:
-        stmt = stmt.where(AgendaItem.track == filters.track)
+        where.append(item.track == filters.track)
     if filters.kind:
-        stmt = stmt.where(AgendaItem.kind == filters.kind)
-    return stmt
-
-
-def sessions_page(meeting: Meeting, filters: AgendaFilters, limit: int, offset: int) -> Page:
-    """The meeting's public sessions in start order, filtered as the public agenda filters them:
-    `day` a local day in the meeting's zone, `track` as the agenda spells it, `kind` a session kind."""
-    stmt = _filtered(_with_room_and_speakers(_public_items(meeting)), meeting, filters)
-    stmt = stmt.order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
-    count = _filtered(select(func.count()).select_from(AgendaItem)
-                      .where(AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC)), meeting, filters)
-    return _page(stmt, count, limit, offset)
+        where.append(item.kind == filters.kind)
+    connection = db.session.connection()
+    total = connection.execute(select(func.count()).select_from(AgendaItem.__table__).where(*where)).scalar_one()
+    results = connection.execute(select(*ROW_COLUMNS).select_from(ROW_SOURCE).where(*where).order_by(*ROW_ORDER)
+                                 .limit(limit).offset(offset)).all()
+    links: dict[int, list[SpeakerRole]] = {}
+    if results:
+        for item_id, role, *speaker in connection.execute(_PAGE_LINKS, {"ids": [row[0] for row in results]}):
+            links.setdefault(item_id, []).append(SpeakerRole(speaker[0], role, SpeakerCard(*speaker)))
+    return Page(rows=rows_from(results, links), total=total, limit=limit, offset=offset)
 
 
 def track_names(meeting: Meeting) -> list[str]:

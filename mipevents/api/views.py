@@ -110,7 +110,7 @@ def list_sessions(slug):
 
     def build():
         meeting = head.load()
-        page = queries.sessions_page(meeting, filters, limit, offset)
+        page = queries.session_rows_page(meeting, filters, limit, offset)
         materials = followup.public_materials_by_item(meeting)
         rows = [rep.session_json(item, meeting, _base(), materials.get(item.id, ())) for item in page.rows]
         return jsonify(_listing(page, rows, f"/api/v1/meetings/{meeting.slug}/sessions", params))

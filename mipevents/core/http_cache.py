@@ -1,13 +1,16 @@
 """HTTP caching for public pages, feeds and the API: an ETag derived from what the response depends
 on (an area's published version), a 304 without rendering, and a server-side cache of the
 rendered body (core/cache.py's "http" region: shared by every process when the cache is Redis),
-rendered once per version however many requests ask for it at once.
+rendered once per version however many requests ask for it at once: while it renders, the others
+get the version before it that this process served last (for at most STALE_SECONDS after the first
+request for the new one, and told to ask again), or wait for the render when there is none.
 
     return cached_response(("agenda", meeting.id, request.query_string), meeting.agenda_version,
                            lambda: render_template(...), last_modified=meeting.agenda_published_at)
 """
 import gzip
 import hashlib
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -20,6 +23,25 @@ from mipevents.core import cache
 # This process keeps its own copies too (no round trip to the shared cache on a warm request); a
 # shared cache cleared after a deploy reaches them within BODIES.check_seconds.
 BODIES = cache.Region("http", size=256)
+
+# The body this process served last for each key (whatever its version), kept beside it: what a
+# request gets while another renders the key's new version. Never shared, never kept for staff.
+LATEST = cache.Region("http-latest", size=256, shared_tier=False)
+STALE_SECONDS = 1.0
+_first_asked: dict = {}          # etag -> when this process was first asked for it and had no body
+
+
+def stale_for(key, etag: str):
+    """(etag, stored, last_modified) of the version of `key` this process served before `etag`, while
+    `etag` was first asked for here at most STALE_SECONDS ago; else None."""
+    previous = LATEST.get(key)
+    if previous is None or previous[0] == etag:
+        return None
+    now = LATEST.clock()
+    if len(_first_asked) > 1024:
+        _first_asked.clear()
+    first = _first_asked.setdefault(etag, now)
+    return previous if now - first <= STALE_SECONDS else None
 
 
 def forget_local() -> None:
@@ -72,9 +94,10 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
     another process rendered it already, else `build()` (stored for the next request).
 
     `key` must name everything the body depends on besides `version` (endpoint, ids, filters)."""
+    started = time.perf_counter()
     etag = etag_for(key, version)
     extra = headers or {}
-    rendered = False
+    rendered = stale = False
     if not is_cacheable_request():
         response = make_response(build())
         if mimetype:
@@ -88,10 +111,21 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
         return _headers(response, etag, last_modified, max_age, public)
     stored = BODIES.get(etag)
     if stored is None and BODIES.active():
-        # One render per key after a change: the first request renders, the others wait for it.
-        with BODIES.single_flight(etag) as leader:
-            stored = None if leader else BODIES.get(etag)
-            if stored is None:
+        # One render per key after a change: the first request renders; the others get the previous
+        # version at once when this process has it (for at most STALE_SECONDS), else wait for it.
+        previous = stale_for(key, etag)
+        with BODIES.single_flight(etag, wait=0 if previous else cache.WAIT_SECONDS) as leader:
+            # The leader looks again too: another request may have stored it between our first
+            # look and the flight (or the lock) becoming ours.
+            stored = BODIES.get(etag)
+            if stored is None and not leader and previous is not None:
+                etag, stored, last_modified = previous
+                if _not_modified(etag, None):   # the client holds that version already
+                    response = Response(status=304)
+                    response.headers.update({k: v for k, v in extra.items() if k.lower() != "content-disposition"})
+                    return _headers(response, etag, last_modified, 0, public)
+                stale = True
+            elif stored is None:
                 stored = _render(build, mimetype, extra)
                 if isinstance(stored, Response):   # not a 200: never kept
                     return stored
@@ -103,6 +137,11 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
         if isinstance(stored, Response):
             return stored
         rendered = True
+    if not stale and LATEST.active():
+        latest = LATEST.get(key)
+        if latest is None or latest[0] != etag:
+            LATEST.set(key, (etag, stored, last_modified))
+            _first_asked.pop(etag, None)
     body, stored_mimetype, packed = stored
     if packed is not None and _wants_gzip():
         response = Response(packed, mimetype=stored_mimetype)
@@ -113,7 +152,12 @@ def cached_response(key, version, build: Callable[[], Response | str | bytes], *
     if packed is not None or (len(body) >= MIN_COMPRESS and stored_mimetype.startswith(COMPRESSIBLE)):
         response.headers["Vary"] = "Accept-Encoding"
     response.headers.update(extra)
-    response.headers["X-Cache"] = "render" if rendered else "hit"   # the bench counts renders per key
+    response.headers["X-Cache"] = "stale" if stale else "render" if rendered else "hit"   # the bench counts renders
+    # The time this response took here (lookup, wait or render), which the bench compares with what its
+    # clients measured (their queueing on a busy machine included).
+    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+    if stale:   # the previous version: the client asks again rather than keeping it
+        return _headers(response, etag, last_modified, 0, public)
     return _headers(response, etag, last_modified, max_age, public)
 
 

@@ -55,10 +55,14 @@ def _utc(instant: datetime | None) -> datetime | None:
     return instant.astimezone(UTC) if instant is not None else None
 
 
+def utc_or_epoch(instant: datetime | None) -> datetime:
+    return _utc(instant) or datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def _stamp(event: Event, created: datetime | None, modified: datetime | None) -> None:
     """DTSTAMP is the last change, not the build time, so an unchanged feed is the same bytes
     (stable ETags, no churn in clients that compare them)."""
-    modified = _utc(modified or created) or datetime(2000, 1, 1, tzinfo=UTC)
+    modified = utc_or_epoch(modified or created)
     event.add("dtstamp", modified)
     if created is not None:
         event.add("created", _utc(created))

@@ -52,11 +52,27 @@ def session_content(item) -> tuple:
 
 
 def meeting_content(meeting, site: events.Site) -> tuple:
-    """A meeting's part of its sessions' VEVENTs, and the site's: the meeting's last edit moves on
-    with every public change (meetings.services.touch: its name, zone, address, rooms, speakers'
-    profiles), and its SEQUENCE and status are in every session's."""
+    """A meeting's part of its sessions' VEVENTs, and the site's: what they show of the meeting (its
+    address, zone, name, SEQUENCE and status; rooms and speakers are in `session_content`). Not its
+    last edit, which moves on with every publish: the DTSTAMP and LAST-MODIFIED it sets are put in
+    when the feed is assembled (`agenda_sessions`), so a publish rebuilds only the sessions it changed."""
     return ("session", FORMAT, (site.base_url, site.org_name, site.zone, site.refresh_minutes), meeting.id,
-            meeting.agenda_version, meeting.updated_at, meeting.sequence, meeting.status)
+            meeting.slug, meeting.name, meeting.timezone, meeting.venue, meeting.address, meeting.sequence,
+            meeting.status)
+
+
+def session_stamps(meeting) -> Callable[[object], bytes]:
+    """The DTSTAMP (and LAST-MODIFIED) of a session's VEVENT, as `events.session_event` writes it:
+    the later of the session's and the meeting's last edits (each instant written once)."""
+    written: dict = {}
+
+    def stamp(item) -> bytes:
+        latest = max(filter(None, (item.updated_at, meeting.updated_at)), default=None) or item.created_at
+        text = written.get(latest)
+        if text is None:
+            text = written[latest] = ics.stamp_text(events.utc_or_epoch(latest))
+        return text
+    return stamp
 
 
 def session_key(meeting, item, site, *, tentative: bool = False) -> tuple:
@@ -97,7 +113,16 @@ def agenda_sessions(meeting, rows, site: events.Site) -> list[ics.Fragment]:
     pieces = public_sessions({key: (row.id, False) for key, row in zip(keys, rows, strict=True)},
                              lambda ident: meeting if ident == meeting.id else None, site,
                              items={row.id: row for row in rows})
-    return [pieces[key] for key in keys if key in pieces]
+    stamp, out, restamped = session_stamps(meeting), [], {}
+    for key, row in zip(keys, rows, strict=True):
+        piece = pieces.get(key)
+        if piece is not None:
+            wanted = stamp(row)
+            if piece.stamp != wanted:   # kept before the meeting's last edit moved on: kept again as now
+                piece = restamped[key] = piece.stamped(wanted)
+            out.append(piece)
+    PUBLIC.set_many(restamped)
+    return out
 
 
 def kept(region: Region, key: tuple, build: Callable[[], object]) -> ics.Fragment | None:

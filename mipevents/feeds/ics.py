@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from icalendar import vDuration
+from icalendar import vDDDTypes, vDuration
 
 from mipevents.core.timeutil import format_date_range
 from mipevents.feeds.events import (
@@ -75,6 +75,20 @@ class Fragment:
     sort_key: str
     days: tuple[tuple[str, date], ...]
     ical: bytes
+    stamp: bytes = b""   # its DTSTAMP's value as written (LAST-MODIFIED writes the same)
+
+    def stamped(self, stamp: bytes) -> "Fragment":
+        """The same event with DTSTAMP and LAST-MODIFIED at `stamp` (their value as written)."""
+        if stamp == self.stamp or not self.stamp:
+            return self
+        ical = self.ical.replace(b"\r\nDTSTAMP:" + self.stamp + b"\r\n", b"\r\nDTSTAMP:" + stamp + b"\r\n", 1)
+        ical = ical.replace(b"\r\nLAST-MODIFIED:" + self.stamp + b"\r\n", b"\r\nLAST-MODIFIED:" + stamp + b"\r\n", 1)
+        return Fragment(self.uid, self.sort_key, self.days, ical, stamp)
+
+
+def stamp_text(instant) -> bytes:
+    """A UTC instant as DTSTAMP writes it."""
+    return vDDDTypes(instant).to_ical()
 
 
 def fragment(event: Event) -> Fragment:
@@ -84,7 +98,8 @@ def fragment(event: Event) -> Fragment:
     sort_key = event.decoded("dtstart").isoformat()
     days = tuple(zone_days(event))
     write_in_utc(event, set())
-    return Fragment(uid=str(event["uid"]), sort_key=sort_key, days=days, ical=event.to_ical())
+    stamp = event["dtstamp"].to_ical() if "dtstamp" in event else b""
+    return Fragment(uid=str(event["uid"]), sort_key=sort_key, days=days, ical=event.to_ical(), stamp=stamp)
 
 
 @lru_cache(maxsize=1024)

@@ -4,11 +4,10 @@ depend on), and a profile's edits, which show on every meeting the speaker appea
 public only through a published (or cancelled) session of a public meeting (or a published showcase
 line-up); the email never leaves."""
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import literal, select, union, union_all
+from sqlalchemy import String, bindparam, literal, select, type_coerce, union, union_all
 from sqlalchemy.orm import defer, joinedload
 
 from mipevents.agenda import queries as agenda_queries
@@ -35,6 +34,7 @@ class Appearance:
     item: AgendaItem
     role: str
     detail: str = ""
+    starts_at: object = None   # a SessionRef's start, for ordering only (a speaker's card does not show it)
 
     @property
     def role_label(self) -> str:
@@ -114,19 +114,36 @@ class SpeakerCard(NamedTuple):
 
 
 class SessionRef(NamedTuple):
+    """What a speaker's card shows of a session (compared whole on every render: kept small)."""
     id: int
     title: str
     status: str
-    starts_at: datetime
 
     @property
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
 
 
-_CARD = (Speaker.id, Speaker.honorific, Speaker.name, Speaker.position, Speaker.organization, Speaker.city,
-         Speaker.state, Speaker.photo_type, Speaker.photo_version)
-_SESSION = (AgendaItem.id, AgendaItem.title, AgendaItem.status, AgendaItem.starts_at)
+def _speakers_statements():
+    """The two statements of `meeting_speakers`, built once on the tables' own columns (plain rows:
+    no ORM result processing), in the order the page shows appearances."""
+    tables = Speaker.__table__, AgendaItem.__table__, SessionSpeaker.__table__, ShowcaseSlot.__table__
+    speaker, item, link, slot = (table.c for table in tables)
+    card = (speaker.id, speaker.honorific, speaker.name, speaker.position, speaker.organization, speaker.city,
+            speaker.state, speaker.photo_type, speaker.photo_version)
+    # The start only orders a speaker's appearances (a card does not show it): read as the database
+    # holds it, comparable within one database as ORDER BY compares it, without the UTC type's work.
+    session = (item.id, item.title, item.status, type_coerce(item.starts_at, String()))
+    public = (item.meeting_id == bindparam("meeting_id"), item.status.in_(PUBLIC_STATUSES))
+    roles = (select(*card, *session, link.role).select_from(tables[0]).join(tables[2], link.speaker_id == speaker.id)
+             .join(tables[1], item.id == link.item_id).where(*public).order_by(item.starts_at, item.id, link.id))
+    talks = (select(*card, *session, slot.title).select_from(tables[0]).join(tables[3], slot.speaker_id == speaker.id)
+             .join(tables[1], item.id == slot.item_id).where(*public, slot.status == "published")
+             .order_by(item.starts_at, item.id, slot.id))
+    return roles, talks
+
+
+_ROLES, _TALKS = _speakers_statements()
 
 
 def meeting_speakers(meeting: Meeting) -> list[SpeakerEntry]:
@@ -134,22 +151,22 @@ def meeting_speakers(meeting: Meeting) -> list[SpeakerEntry]:
     as plain values in two queries: entries of SpeakerCard, appearances of SessionRef."""
     if not visibility.is_public(meeting):
         return []
-    public = (AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
+    connection, params = db.session.connection(), {"meeting_id": meeting.id}
     entries: dict[int, SpeakerEntry] = {}
-    for row in db.session.execute(
-            select(*_CARD, *_SESSION, SessionSpeaker.role).join(SessionSpeaker, SessionSpeaker.speaker_id == Speaker.id)
-            .join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).where(*public)):
-        entry = entries.setdefault(row[0], SpeakerEntry(SpeakerCard(*row[:9])))
-        entry.appearances.append(Appearance(SessionRef(*row[9:13]), row[13]))
-    for row in db.session.execute(
-            select(*_CARD, *_SESSION, ShowcaseSlot.title).join(ShowcaseSlot, ShowcaseSlot.speaker_id == Speaker.id)
-            .join(AgendaItem, AgendaItem.id == ShowcaseSlot.item_id)
-            .where(*public, ShowcaseSlot.status == "published")):
+    for row in connection.execute(_ROLES, params):
+        entry = entries.get(row[0])
+        if entry is None:
+            entry = entries[row[0]] = SpeakerEntry(SpeakerCard(*row[:9]))
+        entry.appearances.append(Appearance(SessionRef(*row[9:12]), row[13], "", row[12]))
+    talks = False
+    for row in connection.execute(_TALKS, params):
         entry = entries.setdefault(row[0], SpeakerEntry(SpeakerCard(*row[:9])))
         if not any(a.item.id == row[9] for a in entry.appearances):
-            entry.appearances.append(Appearance(SessionRef(*row[9:13]), "presenter", row[13]))
-    for entry in entries.values():
-        entry.appearances.sort(key=lambda a: (a.item.starts_at, a.item.id))
+            entry.appearances.append(Appearance(SessionRef(*row[9:12]), "presenter", row[13], row[12]))
+            talks = True
+    if talks:   # each statement is in time order; showcase talks are merged into it
+        for entry in entries.values():
+            entry.appearances.sort(key=lambda a: (a.starts_at, a.item.id))
     return sorted(entries.values(), key=lambda e: (_last_name(e.speaker.name), e.speaker.name.casefold(), e.speaker.id))
 
 

@@ -100,3 +100,28 @@ def test_a_region_with_a_short_life_forgets_after_its_time(app):
         assert memo.get("k") is None
     finally:
         REGIONS.pop("test-short")
+
+
+def test_while_a_new_version_renders_others_get_the_previous_one_for_at_most_a_second(counted_app, monkeypatch):
+    from mipevents.core import http_cache
+    from mipevents.core.http_cache import BODIES, LATEST, etag_for, stale_for
+
+    app, state = counted_app
+    client = app.test_client()
+    old = client.get("/cached-test")
+    state["version"] = 2                            # a publish
+    now = [1000.0]
+    monkeypatch.setattr(LATEST, "clock", lambda: now[0])
+    new_etag = etag_for(("test-page",), 2)
+    with app.app_context(), BODIES.single_flight(new_etag) as leader:   # its render has begun
+        assert leader
+        during = client.get("/cached-test")
+        revalidated = client.get("/cached-test", headers={"If-None-Match": old.headers["ETag"]})
+        now[0] += http_cache.STALE_SECONDS + 0.01
+        assert stale_for(("test-page",), new_etag) is None     # a second on: requests wait for the render
+    after = client.get("/cached-test")
+    assert (during.data, during.headers["ETag"], during.headers["X-Cache"]) == (old.data, old.headers["ETag"], "stale")
+    assert during.headers["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert revalidated.status_code == 304
+    assert after.get_data(as_text=True).endswith("v2</p>") and after.headers["X-Cache"] == "render"
+    assert state["builds"] == 2
