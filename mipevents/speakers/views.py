@@ -24,12 +24,14 @@ def meeting_speakers(slug):
 
 
 # Each speaker's card, rendered once per version of what it shows (their profile as shown, their
-# sessions' titles, roles and status) and kept in this process, also when the whole-page cache is off.
-CARDS = Region("speaker-card", size=16384, shared_tier=False, uncached_local=True)
+# sessions' titles, roles and status), kept in this process and the shared cache (so an instance that
+# never rendered the page before a publish finds the cards another made), also when the whole-page
+# cache is off.
+CARDS = Region("speaker-card", size=16384, uncached_local=True)
 
 
 def _cards(meeting, entries) -> dict[int, Markup]:
-    template, cards, slug = None, {}, meeting.slug
+    template, cards, made, slug = None, {}, {}, meeting.slug
     keys = {entry.speaker.id: ("speaker-card", slug, entry.speaker,
                                tuple((a.item, a.role, a.detail) for a in entry.appearances)) for entry in entries}
     found = CARDS.get_many(keys.values())
@@ -40,8 +42,9 @@ def _cards(meeting, entries) -> dict[int, Markup]:
             template = template or current_app.jinja_env.get_template("speakers/_speaker_card.html")
             html = Markup(template.render(meeting=meeting, entry=entry, speaker=entry.speaker, vocab=vocab))  # noqa: S704
             CARDS.count_render(key)
-            CARDS.set(key, html)
+            made[key] = html
         cards[entry.speaker.id] = html
+    CARDS.set_many(made)      # one round trip to the shared cache
     return cards
 
 
