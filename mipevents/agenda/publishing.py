@@ -154,8 +154,8 @@ def latest_release(meeting: Meeting) -> AgendaRelease | None:
 def live_changes(meeting: Meeting, public_items: list[AgendaItem], previous: AgendaRelease | None = None) -> list[dict]:
     """What is public now that the last release does not list: edits of published sessions, which
     are public as soon as they are saved. The public changelog shows them until the next release
-    records them. `public_items`: the published and cancelled sessions, with rooms and speakers;
-    `previous`: the latest release when the caller has it."""
+    records them. `public_items`: the published and cancelled sessions, with rooms and speakers
+    (models, or the public page's plain rows); `previous`: the latest release when the caller has it."""
     previous = previous or latest_release(meeting)
     if previous is None:
         return []

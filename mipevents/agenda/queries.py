@@ -8,7 +8,6 @@ from typing import NamedTuple
 from flask import abort
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from mipevents.agenda.models import AgendaItem, AgendaRelease, SessionSpeaker, place_in_words
 from mipevents.core import visibility
@@ -209,27 +208,6 @@ def public_rows(meeting_id: int) -> list[SessionRow]:
         ref = speakers.get(tuple(speaker)) or speakers.setdefault(tuple(speaker), SpeakerRef(*speaker))
         links.setdefault(item_id, []).append(LinkRef(speaker[0], role, ref))
     return rows_from(connection.execute(_ROWS, params), links)
-
-
-def public_items(meeting: Meeting) -> list[AgendaItem]:
-    """As models, for the changelog's diff: published and cancelled sessions with rooms and speakers, in two queries whatever the size
-    (selectinload would split its IN lists into chunks of 500 on a large agenda)."""
-    public = (AgendaItem.meeting_id == meeting.id, AgendaItem.status.in_(PUBLIC_STATUSES))
-    items = list(db.session.execute(
-        select(AgendaItem).where(*public).options(joinedload(AgendaItem.room), defer(AgendaItem.description))
-        .order_by(AgendaItem.starts_at, AgendaItem.room_id, AgendaItem.id)
-    ).scalars())
-    links = db.session.execute(
-        select(SessionSpeaker).join(AgendaItem, AgendaItem.id == SessionSpeaker.item_id).where(*public)
-        .options(joinedload(SessionSpeaker.speaker).load_only(Speaker.id, Speaker.name, Speaker.honorific))
-        .order_by(SessionSpeaker.item_id, SessionSpeaker.position)
-    ).scalars()
-    by_item: dict[int, list[SessionSpeaker]] = {}
-    for link in links:
-        by_item.setdefault(link.item_id, []).append(link)
-    for item in items:
-        set_committed_value(item, "speaker_links", by_item.get(item.id, []))
-    return items
 
 
 def tracks(items: list[AgendaItem]) -> list[str]:

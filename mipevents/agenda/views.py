@@ -95,7 +95,7 @@ def changes(slug):
     def build():
         meeting = head.load()
         releases = queries.releases(meeting)
-        items = queries.public_items(meeting) if releases else []
+        items = queries.public_rows(meeting.id) if releases else []
         # Edits of published sessions are public at once: listed until the next release records them.
         return render_template("agenda/changes.html", meeting=meeting, releases=releases,
                                public_ids={item.id for item in items},
