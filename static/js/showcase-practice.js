@@ -73,6 +73,8 @@
       if (event.key === " " && !event.target.closest(textFields)) { event.preventDefault(); }
     }, true);
 
+    // Painted at once, so a reload shows the kept state from the first frame (never 3:00 for an instant).
+    paint();
     function frame() { paint(); window.requestAnimationFrame(frame); }
     window.requestAnimationFrame(frame);
     window.setInterval(paint, 100);
