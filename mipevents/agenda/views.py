@@ -38,24 +38,27 @@ def show_agenda(slug):
 
 
 # Each session's row of the agenda page, rendered once per version of what it shows (its own edit,
-# room and speakers, and the meeting's address and zone) and kept in this process: a page, whatever
-# its filters, puts kept rows together. Kept when the whole-page cache is off too (never stale).
-ROWS = Region("agenda-row", size=16384, shared_tier=False, uncached_local=True)
+# room and speakers, and the meeting's address and zone), kept in this process and the shared cache
+# (so an instance that never rendered the page before a publish finds the rows another made): a
+# page, whatever its filters, puts kept rows together. Kept when the whole-page cache is off too.
+ROWS = Region("agenda-row", size=16384, uncached_local=True)
 
 
 def _session_rows(meeting, items) -> dict[int, Markup]:
     where = (meeting.slug, meeting.timezone)
     keys = {item.id: ("agenda-row", where, item.version) for item in items}
     found = ROWS.get_many(keys.values())
-    template, rows = None, {}
+    template, rows, made = None, {}, {}
     for item in items:
-        html = found.get(keys[item.id])
+        key = keys[item.id]
+        html = found.get(key)
         if html is None:
             template = template or current_app.jinja_env.get_template("agenda/_session_row.html")
             html = Markup(template.render(meeting=meeting, item=item, vocab=vocab))  # noqa: S704 (Jinja escaped it)
-            ROWS.count_render(keys[item.id])
-            ROWS.set(keys[item.id], html)
+            ROWS.count_render(key)
+            made[key] = html
         rows[item.id] = html
+    ROWS.set_many(made)      # one round trip to the shared cache
     return rows
 
 

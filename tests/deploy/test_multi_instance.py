@@ -196,3 +196,37 @@ def test_a_burst_after_a_publish_renders_each_page_once_across_both_instances(ap
     assert {status for status, _, _ in answers} == {200}
     assert [cache for _, cache, _ in answers].count("render") == 1    # the others waited for that one
     assert len({body for _, _, body in answers}) == 1
+
+
+def test_an_instance_that_never_rendered_a_page_finds_its_rows_and_cards_in_the_shared_cache(
+        make_app, make_meeting, make_item, make_speaker, redis_url):
+    from mipevents.agenda.views import ROWS
+    from mipevents.core.http_cache import forget_local
+    from mipevents.extensions import db
+    from mipevents.meetings.services import touch
+    from mipevents.speakers.views import CARDS
+
+    app = make_app(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
+    with app.app_context():
+        meeting = make_meeting(slug="shared-rows-2026")
+        items = [make_item(meeting, title=f"Session {n}", speakers=[make_speaker()], status="published")
+                 for n in range(6)]
+        db.session.commit()
+        client = app.test_client()
+        pages = [f"/meetings/{meeting.slug}/agenda", f"/meetings/{meeting.slug}/speakers"]
+        for page in pages:
+            client.get(page)                   # one instance renders every row and card
+        forget_local()                         # the other instance: nothing of that in its own memory
+        ROWS.renders.clear()
+        CARDS.renders.clear()
+        items[2].title = "Session 2, retitled"
+        changed = items[2].id
+        touch(meeting)                         # a publish: both pages are new versions
+        db.session.commit()
+        agenda, speakers = (client.get(page) for page in pages)
+
+    assert (agenda.status_code, speakers.status_code) == (200, 200)
+    assert "Session 2, retitled" in agenda.get_data(as_text=True)
+    assert [key[2][0] for key in ROWS.renders] == [changed]              # only the changed session's row
+    assert len(CARDS.renders) == 1                                        # only its speaker's card
+    assert "Session 2, retitled" in speakers.get_data(as_text=True)
