@@ -9,11 +9,12 @@ from mipevents.core.http_cache import cached_response
 @pytest.fixture
 def counted_app(make_app):
     app = make_app()
-    state = {"version": 1, "builds": 0}
+    state = {"version": 1, "builds": 0, "while_building": lambda: None}
 
     def page():
         def build():
             state["builds"] += 1
+            state["while_building"]()
             return "<p>" + "agenda " * 500 + f"v{state['version']}</p>"
         return cached_response(("test-page",), state["version"], build)
 
@@ -102,18 +103,65 @@ def test_a_region_with_a_short_life_forgets_after_its_time(app):
         REGIONS.pop("test-short")
 
 
-def test_while_a_new_version_renders_others_get_the_previous_one_for_at_most_a_second(counted_app, monkeypatch):
+def test_a_request_during_a_render_waits_for_it_and_gets_the_new_version(counted_app, monkeypatch):
+    import threading
+    from collections import Counter
+
+    from mipevents.core import http_cache
+    from mipevents.core.http_cache import BODIES
+
+    app, state = counted_app
+    monkeypatch.setattr(http_cache, "RENDER_WAIT_SECONDS", 10)   # however long the render takes
+    app.test_client().get("/cached-test")
+    state["version"] = 2                              # a publish
+    building, release, second_waits = threading.Event(), threading.Event(), threading.Event()
+
+    class Stats(Counter):                             # tells the test when a request waits on the render
+        def __setitem__(self, name, value):
+            super().__setitem__(name, value)
+            if name == "waiting":
+                second_waits.set()
+
+    def slowly():                                     # the render of version 2 lasts until released
+        building.set()
+        assert release.wait(10)
+
+    monkeypatch.setattr(BODIES, "stats", Stats())
+    state["while_building"] = slowly
+    answers = {}
+
+    def fetch(name):
+        answers[name] = app.test_client().get("/cached-test")
+
+    first = threading.Thread(target=fetch, args=("first",))
+    first.start()
+    assert building.wait(10)                          # the render has begun
+    second = threading.Thread(target=fetch, args=("second",))
+    second.start()
+    assert second_waits.wait(10)                      # the second request waits on that render …
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert answers["first"].headers["X-Cache"] == "render"
+    assert (answers["second"].headers["X-Cache"], answers["second"].data) == ("hit", answers["first"].data)
+    assert answers["second"].get_data(as_text=True).endswith("v2</p>")   # … and gets the new version
+    assert state["builds"] == 2
+
+
+def test_a_render_that_takes_longer_than_the_wait_leaves_the_previous_version_for_at_most_a_second(
+        counted_app, monkeypatch):
     from mipevents.core import http_cache
     from mipevents.core.http_cache import BODIES, LATEST, etag_for, stale_for
 
     app, state = counted_app
+    monkeypatch.setattr(http_cache, "RENDER_WAIT_SECONDS", 0.01)
     client = app.test_client()
     old = client.get("/cached-test")
     state["version"] = 2                            # a publish
     now = [1000.0]
     monkeypatch.setattr(LATEST, "clock", lambda: now[0])
     new_etag = etag_for(("test-page",), 2)
-    with app.app_context(), BODIES.single_flight(new_etag) as leader:   # its render has begun
+    with app.app_context(), BODIES.single_flight(new_etag) as leader:   # its render has begun, and lasts
         assert leader
         during = client.get("/cached-test")
         revalidated = client.get("/cached-test", headers={"If-None-Match": old.headers["ETag"]})
