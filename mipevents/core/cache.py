@@ -166,12 +166,13 @@ class Region:
         if local:
             self._keep(key, value)
 
-    def set_many(self, mapping: dict) -> None:
+    def set_many(self, mapping: dict, *, shared_too: bool = True) -> None:
+        """Keep every value here and (unless `shared_too` is False) in the shared cache, in one round trip."""
         if not mapping or not self.active():
             return
         self.stats["stores"] += len(mapping)
         self._check_generation()
-        if self._uses_shared():
+        if self._uses_shared() and shared_too:
             shared.set_many({self.shared_key(k): v for k, v in mapping.items()}, timeout=self.timeout)
         for key, value in mapping.items():
             self._keep(key, value)

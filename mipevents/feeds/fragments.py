@@ -121,7 +121,9 @@ def agenda_sessions(meeting, rows, site: events.Site) -> list[ics.Fragment]:
             if piece.stamp != wanted:   # kept before the meeting's last edit moved on: kept again as now
                 piece = restamped[key] = piece.stamped(wanted)
             out.append(piece)
-    PUBLIC.set_many(restamped)
+    # In this process only: another restamps its own copies faster than it would read these (writing
+    # every session's bytes to the shared cache after a publish took a third of the feed's render).
+    PUBLIC.set_many(restamped, shared_too=False)
     return out
 
 
