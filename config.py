@@ -50,6 +50,10 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 3600
     CACHE_KEY_PREFIX = "mipevents:"
 
+    # Compiled templates kept between process starts (a new worker loads them in about 40 ms instead
+    # of compiling them in about 900); empty: none kept. Only this application writes there.
+    MIPEVENTS_TEMPLATE_CACHE_DIR = str(INSTANCE / "template-cache")
+
     MAIL_BACKEND = "file"             # "file" writes .eml files to MAIL_FILE_DIR; "smtp" sends
     MAIL_FILE_DIR = str(INSTANCE / "mail")
     MAIL_SERVER = "localhost"

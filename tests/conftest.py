@@ -411,7 +411,9 @@ def start_server(database_url, _schema, tmp_path, make_app):
         environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": TEST_SECRET,
                        "MIPEVENTS_TOKEN_KEY": TEST_TOKEN_KEY, "MIPEVENTS_BASE_URL": f"http://127.0.0.1:{port}", "RATELIMIT_ENABLED": "false",
                        "MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(tmp_path / "mail"),
-                       "MIPEVENTS_INSTANCE_PATH": str(tmp_path / "instance"), "PYTHONUNBUFFERED": "1"}
+                       "MIPEVENTS_INSTANCE_PATH": str(tmp_path / "instance"), "PYTHONUNBUFFERED": "1",
+                       # compiled templates shared by every server of the run, as a host's workers share them
+                       "MIPEVENTS_TEMPLATE_CACHE_DIR": str(Path(os.environ["MIPEVENTS_INSTANCE_PATH"]) / "template-cache")}
         environment.update({k: str(v) for k, v in env.items()})
         log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
