@@ -14,8 +14,9 @@ WRITE_LOCKED = "mipevents_write_locked"
 
 
 def configure_engine(engine) -> None:
-    """WAL, a busy timeout and foreign keys for SQLite; transactions begun by us, not by pysqlite
-    (whose implicit BEGIN would read outside the transaction and let two processes oversell)."""
+    """WAL, a busy timeout, foreign keys and a lower() for every letter for SQLite; transactions begun
+    by us, not by pysqlite (whose implicit BEGIN would read outside the transaction and let two
+    processes oversell)."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -28,6 +29,9 @@ def configure_engine(engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds ASCII letters only; PostgreSQL's folds every letter. The same
+        # searches (the check-in desk, speakers) and matches (erasure by address) on both.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
@@ -42,6 +46,10 @@ def configure_engine(engine) -> None:
     @event.listens_for(engine, "rollback")
     def _on_end(conn):
         conn.info.pop(WRITE_LOCKED, None)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def is_sqlite() -> bool:

@@ -187,3 +187,14 @@ def test_the_database_search_finds_whom_the_desks_rule_finds(meeting):
                   "madison", "50%", "_", "ol\\", "p2@example.org"):
         found = db.session.execute(queries.door_list(meeting, query)).scalars().all()
         assert [r.id for r in found] == [r.id for r in everyone if matches(search_text(r), query)], query
+
+
+def test_the_desk_finds_names_with_letters_outside_ascii_whatever_their_case(client, login_as, meeting):
+    services.register(meeting, {"first_name": "Élodie", "last_name": "Ørsted", "organization": "Ísafjörður",
+                                "city": "Ísafjörður", "state": "WI", "email": "x9@example.org", "role": "mayor"})
+    db.session.commit()
+    login_as("staff")
+    url = f"/staff/meetings/{meeting.id}/registrations/check-in?q="
+    for typed in ("élo", "ÉLO", "ørs", "ØRSTED", "ísa", "ÍSAFJÖRÐUR"):
+        assert names(client.get(url + typed).get_data(as_text=True)) == ["Ørsted, Élodie"], typed
+    assert names(client.get(url + "elo").get_data(as_text=True)) == []    # a letter is not its accent-less twin
