@@ -143,15 +143,16 @@ def register(event: Event, values: dict, *, source: str = "web", now: datetime |
     return Outcome(registration_id, status)
 
 
-def register_again(registration: Registration, *, now: datetime | None = None) -> Outcome:
+def register_again(registration: Registration, *, now: datetime | None = None, by_staff: bool = False) -> Outcome:
     """The registrant's own "register again" (from their private page) for a cancelled or declined
-    registration: it rejoins the end of the queue; its details stay as they were."""
+    registration, or staff reinstating it (after registration closed too: a cancellation by
+    mistake): it rejoins the end of the queue; its details stay as they were."""
     event = lock_event(registration.event)
     registration = db.session.get(Registration, registration.id)
     if registration.is_active:
         raise NotAllowed("this registration is not cancelled")
     now = now or utcnow()
-    if not is_open(event, now):
+    if not by_staff and not is_open(event, now):
         raise RegistrationClosed("registration is closed")
     status = decide(event, registration, registration.id, {"role": registration.role}, now,
                      registration.consent_at or now)

@@ -1,6 +1,6 @@
 """Staff's one registrations hub (under /staff/): every meeting and webinar with its counts, a search
 across all their registrants with filters by status, type and kind of event (paged by the database),
-the per-person actions for both kinds of event (edit, cancel, resend the confirmation, approve, seat
+the per-person actions for both kinds of event (edit, cancel, reinstate, resend the confirmation, approve, seat
 from the waitlist or raise the capacity explicitly for them), and an email to a meeting's registrants
 by status and type, or to a webinar's, through the outbox, previewed first and sent once."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -106,6 +106,21 @@ def cancel(registration_id):
     moved = f" {promoted[0].name} moved up from the waitlist." if promoted else ""
     return _done(registration, "registration.cancel", f"Cancelled the registration of {registration.name}",
                  f"Cancelled the registration of {registration.name}; they were emailed.{moved}")
+
+
+@hub_bp.route("/registrations/<int:registration_id>/reinstate", methods=["POST"])
+@staff_required
+def reinstate(registration_id):
+    """Undo a cancellation or a decline: the registration rejoins the queue as a new one would (a free
+    seat, else the waitlist; awaiting approval where the role needs it), and the registrant is emailed."""
+    try:
+        services.register_again(_registration(registration_id), by_staff=True)
+    except services.NotAllowed as refused:
+        return _refused(refused)
+    registration = db.session.get(Registration, registration_id)
+    status = vocab.label(vocab.REGISTRATION_STATUSES, registration.status).lower()
+    return _done(registration, "registration.reinstate", f"Reinstated the registration of {registration.name} ({status})",
+                 f"{registration.name} is registered again: {status}. They were emailed.")
 
 
 @hub_bp.route("/registrations/<int:registration_id>/resend", methods=["POST"])

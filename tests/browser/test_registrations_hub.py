@@ -1,8 +1,8 @@
 """A staff member finds a meeting registrant from the registrations hub by typing part of her name,
 cancels her there, and the next person on the waitlist takes the seat; corrects another's details;
 seats the last waiting person by raising the capacity explicitly (no free seat is never passed
-silently); emails the meeting's registrants after a preview; and finds a person at the check-in desk
-as they type. axe finds no serious or critical problem on any of these pages."""
+silently); emails the meeting's registrants after a preview; finds a person at the check-in desk
+as they type; and reinstates the registration cancelled by mistake. axe finds no serious or critical problem on any of these pages."""
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -114,4 +114,11 @@ def test_staff_find_a_meeting_registrant_from_the_hub_and_cancel_them(
     page.get_by_role("heading", name="Preview: 0 people get this email").wait_for()
     assert page.get_by_text("Nobody matches these choices: no email would be sent.").is_visible()
     assert page.get_by_role("button", name="Send to").count() == 0
+    assert_accessible(page)
+
+    # Rosa's cancellation was a mistake: staff reinstate her, and, both seats taken, she waits.
+    page.goto(f"{server.url}/staff/registrations/?q=alva")
+    page.get_by_role("row", name="Rosa Alvarez").get_by_role("button", name="Reinstate the registration of Rosa Alvarez").click()
+    page.get_by_text("Rosa Alvarez is registered again: waitlisted. They were emailed.").wait_for()
+    assert page.get_by_role("row", name="Rosa Alvarez").get_by_role("cell").nth(2).inner_text() == "Waitlisted"
     assert_accessible(page)

@@ -118,6 +118,36 @@ def test_cancel_and_resend_from_the_hub(client, login_as, meeting):
             if e.action.startswith("registration.")] == ["registration.cancel", "registration.resend"]
 
 
+def test_a_cancelled_or_declined_registration_is_reinstated_from_the_hub(client, login_as, meeting):
+    first, _, _ = register(meeting, 1), register(meeting, 2), register(meeting, 3)
+    partner = register(meeting, 4, role="partner")
+    login_as("staff")
+    client.post(f"/staff/registrations/{first.id}/cancel", data={"confirm": "yes"})
+    services.decline(db.session.get(Registration, partner.id))
+    db.session.commit()
+    assert statuses() == ["cancelled", "confirmed", "confirmed", "declined"]      # the third moved up
+    page = client.get(f"/staff/meetings/{meeting.id}/registrations/?status=cancelled").get_data(as_text=True)
+    assert f'action="/staff/registrations/{first.id}/reinstate"' in page
+    # Registration has closed since: staff still reinstate (a cancellation by mistake).
+    db.session.get(Meeting, meeting.id).registration_closes_at = datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    done = client.post(f"/staff/registrations/{first.id}/reinstate", data={"next": "/staff/registrations/?q=first"})
+    assert (done.status_code, done.headers["Location"]) == (303, "/staff/registrations/?q=first")
+    assert "First1 Last01 is registered again: waitlisted. They were emailed." in client.get("/staff/registrations/?q=first") \
+        .get_data(as_text=True)
+    assert statuses() == ["waitlisted", "confirmed", "confirmed", "declined"]     # the seat they held went on
+    assert kinds()[-1] == ("registration_received", "p1@example.org")
+    client.post(f"/staff/registrations/{partner.id}/reinstate")
+    assert statuses() == ["waitlisted", "confirmed", "confirmed", "pending"]      # their role still needs approval
+    again = client.post(f"/staff/registrations/{first.id}/reinstate", follow_redirects=True).get_data(as_text=True)
+    assert "This registration is not cancelled." in again
+    assert statuses() == ["waitlisted", "confirmed", "confirmed", "pending"]
+    assert [e.summary for e in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
+            if e.action == "registration.reinstate"] == ["Reinstated the registration of First1 Last01 (waitlisted)",
+                                                         "Reinstated the registration of First4 Last04 (awaiting approval)"]
+    assert client.post("/staff/registrations/99999/reinstate").status_code == 404
+
+
 def test_seating_from_the_waitlist_never_passes_the_capacity_silently(client, login_as, meeting):
     register(meeting, 1), register(meeting, 2)
     waiting, next_in_line = register(meeting, 3), register(meeting, 4)
@@ -290,6 +320,7 @@ def test_the_hub_is_for_staff_only(client, login_as, meeting):
     posts = [(f"/staff/registrations/{first.id}/cancel", {"confirm": "yes"}), (f"/staff/registrations/{first.id}/resend", {}),
              (f"/staff/registrations/{waiting.id}/promote", {"capacity": "9"}),
              (f"/staff/registrations/{waiting.id}/approve", {}),
+             (f"/staff/registrations/{first.id}/reinstate", {}),
              (f"/staff/registrations/{first.id}/edit", {"first_name": "X", "last_name": "Y", "role": "guest"}),
              (f"/staff/meetings/{meeting.id}/registrations/message", {"subject": "S", "body": "B", "statuses": ["confirmed"]})]
     before = len(kinds())
@@ -324,6 +355,7 @@ def test_the_hub_actions_need_their_csrf_token(make_app):
         for url, data in [(f"/staff/registrations/{first.id}/cancel", {"confirm": "yes"}), (f"/staff/registrations/{waiting.id}/promote",
                                                                             {"capacity": "2"}),
                           (f"/staff/registrations/{first.id}/resend", {}),
+                          (f"/staff/registrations/{first.id}/reinstate", {}),
                           (f"/staff/registrations/{first.id}/edit", {"first_name": "X", "last_name": "Y", "role": "guest"}),
                           (f"/staff/meetings/{meeting.id}/registrations/{waiting.id}/badge", {})]:
             assert client.post(url, data=data).status_code == 400, url
