@@ -45,21 +45,11 @@ ROWS = Region("agenda-row", size=16384, uncached_local=True)
 
 
 def _session_rows(meeting, items) -> dict[int, Markup]:
-    where = (meeting.slug, meeting.timezone)
-    keys = {item.id: ("agenda-row", where, item.version) for item in items}
-    found = ROWS.get_many(keys.values())
-    template, rows, made = None, {}, {}
-    for item in items:
-        key = keys[item.id]
-        html = found.get(key)
-        if html is None:
-            template = template or current_app.jinja_env.get_template("agenda/_session_row.html")
-            html = Markup(template.render(meeting=meeting, item=item, vocab=vocab))  # noqa: S704 (Jinja escaped it)
-            ROWS.count_render(key)
-            made[key] = html
-        rows[item.id] = html
-    ROWS.set_many(made)      # one round trip to the shared cache
-    return rows
+    where, by_id = (meeting.slug, meeting.timezone), {item.id: item for item in items}
+    template = current_app.jinja_env.get_template("agenda/_session_row.html")
+    return ROWS.kept_or_made(
+        {item.id: ("agenda-row", where, item.version) for item in items},
+        lambda item_id: Markup(template.render(meeting=meeting, item=by_id[item_id], vocab=vocab)))  # noqa: S704 (Jinja escaped it)
 
 
 def _render_agenda(meeting, filters, problem=None, nothing=False):

@@ -177,6 +177,20 @@ class Region:
         for key, value in mapping.items():
             self._keep(key, value)
 
+    def kept_or_made(self, keys: dict, make: Callable) -> dict:
+        """{name: value} for `keys` ({name: key}): the values kept anywhere, and the rest made by
+        `make(name)`, each counted as a render and kept (one round trip to the shared cache each way)."""
+        found = self.get_many(keys.values())
+        values, made = {}, {}
+        for name, key in keys.items():
+            value = found.get(key)
+            if value is None:
+                value = made[key] = make(name)
+                self.count_render(key)
+            values[name] = value
+        self.set_many(made)
+        return values
+
     def delete(self, *keys) -> None:
         with self._lock:
             for key in keys:

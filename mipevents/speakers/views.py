@@ -31,21 +31,13 @@ CARDS = Region("speaker-card", size=16384, uncached_local=True)
 
 
 def _cards(meeting, entries) -> dict[int, Markup]:
-    template, cards, made, slug = None, {}, {}, meeting.slug
-    keys = {entry.speaker.id: ("speaker-card", slug, entry.speaker,
-                               tuple((a.item, a.role, a.detail) for a in entry.appearances)) for entry in entries}
-    found = CARDS.get_many(keys.values())
-    for entry in entries:
-        key = keys[entry.speaker.id]
-        html = found.get(key)
-        if html is None:
-            template = template or current_app.jinja_env.get_template("speakers/_speaker_card.html")
-            html = Markup(template.render(meeting=meeting, entry=entry, speaker=entry.speaker, vocab=vocab))  # noqa: S704
-            CARDS.count_render(key)
-            made[key] = html
-        cards[entry.speaker.id] = html
-    CARDS.set_many(made)      # one round trip to the shared cache
-    return cards
+    slug, by_id = meeting.slug, {entry.speaker.id: entry for entry in entries}
+    template = current_app.jinja_env.get_template("speakers/_speaker_card.html")
+    return CARDS.kept_or_made(
+        {entry.speaker.id: ("speaker-card", slug, entry.speaker,
+                            tuple((a.item, a.role, a.detail) for a in entry.appearances)) for entry in entries},
+        lambda speaker_id: Markup(template.render(meeting=meeting, entry=by_id[speaker_id],  # noqa: S704
+                                                  speaker=by_id[speaker_id].speaker, vocab=vocab)))
 
 
 def _render_meeting_speakers(meeting):
