@@ -217,40 +217,51 @@ def _rollback_quietly() -> None:
         db.session.remove()
 
 
-def _record_sent(row_id: int, *, subject: str, message_id: str) -> None:
-    """The server accepted the message: write that down, however long the database stays locked
-    or unreachable (a busy SQLite, a PostgreSQL failover). Giving up would leave the row
-    `sending` for the stale-claim sweep to send again; only a crash here may cause one resend,
-    with the same Message-ID. Each attempt is a fresh transaction taking the write lock first
-    (BEGIN IMMEDIATE on SQLite), so it cannot fail to upgrade a read snapshot.
-
-    A failure that trying again cannot cure (the database refuses what is written) ends the loop:
-    the row is marked `failed` with the reason, so it is neither retried forever nor sent again."""
+def _until_written(write: Callable[[], None], row_id: int, what: str) -> BaseException | None:
+    """Run `write` (one transaction, committed inside it) until it succeeds, waiting out a locked or
+    unreachable database (a busy SQLite, a PostgreSQL failover) with doubling pauses. Returns the
+    failure that trying again cannot cure (the database refuses what is written), else None."""
     wait = RECORD_RETRY_FIRST
     while True:
         try:
             db.session.rollback()
-            msg = lock_row(OutboxMessage, row_id)
-            if msg is None:   # erased while it was on its way: nothing is left to record or resend
-                db.session.rollback()
-                return
-            msg.status = "sent"
-            msg.sent_at = utcnow()
-            msg.subject = subject
-            msg.message_id = message_id
-            msg.context = _scrub(msg.context)
-            msg.last_error = ""
-            db.session.commit()
-            return
-        except Exception as exc:  # noqa: BLE001 (sorted below: retried or recorded, never re-sent)
+            write()
+            return None
+        except Exception as exc:  # noqa: BLE001 (sorted here: retried, or handed back to the caller)
             _rollback_quietly()
             if not is_transient(exc):
-                _record_unrecordable(row_id, exc)
-                return
-            log.warning("email %s was accepted; recording it failed (%s), retrying in %.2f s",
-                        row_id, type(exc.orig).__name__ if exc.orig is not None else exc, wait)
+                return exc
+            log.warning("email %s was accepted; %s failed (%s), retrying in %.2f s", row_id, what,
+                        type(exc.orig).__name__ if exc.orig is not None else exc, wait)
             time.sleep(wait)
             wait = min(wait * 2, RECORD_RETRY_LONGEST)
+
+
+def _record_sent(row_id: int, *, subject: str, message_id: str) -> None:
+    """The server accepted the message: write that down, however long the database stays locked
+    or unreachable. Giving up would leave the row `sending` for the stale-claim sweep to send
+    again; only a crash here may cause one resend, with the same Message-ID. Each attempt is a
+    fresh transaction taking the write lock first (BEGIN IMMEDIATE on SQLite), so it cannot fail to
+    upgrade a read snapshot.
+
+    A failure that trying again cannot cure (the database refuses what is written) ends the loop:
+    the row is marked `failed` with the reason, so it is neither retried forever nor sent again."""
+    def write():
+        msg = lock_row(OutboxMessage, row_id)
+        if msg is None:   # erased while it was on its way: nothing is left to record or resend
+            db.session.rollback()
+            return
+        msg.status = "sent"
+        msg.sent_at = utcnow()
+        msg.subject = subject
+        msg.message_id = message_id
+        msg.context = _scrub(msg.context)
+        msg.last_error = ""
+        db.session.commit()
+
+    refused = _until_written(write, row_id, "recording it")
+    if refused is not None:
+        _record_unrecordable(row_id, refused)
 
 
 def _record_unrecordable(row_id: int, exc: BaseException) -> None:
@@ -262,43 +273,30 @@ def _record_unrecordable(row_id: int, exc: BaseException) -> None:
     reason = (f"accepted by the mail server but not recorded as sent: {type(exc).__name__}: "
               f"{str(exc).splitlines()[0] if str(exc) else ''}")[:2000]
     log.error("email %s was accepted; recording it is refused for good: %s", row_id, reason)
-    wait = RECORD_RETRY_FIRST
-    while True:
-        try:
-            db.session.rollback()
-            db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
-                               .values(status="failed", sent_at=utcnow(), last_error=reason))
-            db.session.commit()
-            return
-        except Exception as again:  # noqa: BLE001
-            _rollback_quietly()
-            if not is_transient(again):
-                log.error("email %s: even its failure cannot be recorded (%s); it keeps no claim, so it "
-                          "is never sent again", row_id, again)
-                _drop_claim(row_id)
-                return
-            time.sleep(wait)
-            wait = min(wait * 2, RECORD_RETRY_LONGEST)
+
+    def mark_failed():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
+                           .values(status="failed", sent_at=utcnow(), last_error=reason))
+        db.session.commit()
+
+    again = _until_written(mark_failed, row_id, "recording its failure")
+    if again is not None:
+        log.error("email %s: even its failure cannot be recorded (%s); it keeps no claim, so it "
+                  "is never sent again", row_id, again)
+        _drop_claim(row_id)
 
 
 def _drop_claim(row_id: int) -> None:
     """The last resort of _record_unrecordable: clear the row's claim and nothing else, retried
     while the database is only unavailable."""
-    wait = RECORD_RETRY_FIRST
-    while True:
-        try:
-            db.session.rollback()
-            db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(claimed_at=None))
-            db.session.commit()
-            return
-        except Exception as again:  # noqa: BLE001
-            _rollback_quietly()
-            if not is_transient(again):
-                log.critical("email %s was accepted and nothing about it can be recorded: the stale-claim "
-                             "sweep may send it again: %s", row_id, again)
-                return
-            time.sleep(wait)
-            wait = min(wait * 2, RECORD_RETRY_LONGEST)
+    def clear_claim():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(claimed_at=None))
+        db.session.commit()
+
+    again = _until_written(clear_claim, row_id, "clearing its claim")
+    if again is not None:
+        log.critical("email %s was accepted and nothing about it can be recorded: the stale-claim "
+                     "sweep may send it again: %s", row_id, again)
 
 
 def send_pending(limit: int = 500, now: datetime | None = None) -> DeliveryResult:
