@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from mipevents.accounts import services, session_expiry, signin
 from mipevents.accounts.forms import LoginForm, RequestPasswordResetForm, ResetPasswordForm
+from mipevents.core.web import configured_limit
 from mipevents.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -17,10 +18,6 @@ BAD_LOGIN = "That email and password do not match an enabled account."
 
 def _safe_next(target: str | None) -> str:
     return signin.safe_next(target)
-
-
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
 
 
 def _failed(response) -> bool:
@@ -40,9 +37,9 @@ def _known_device() -> bool:
 @bp.route("/login", methods=["GET", "POST"])
 # Two throttles, both counting failures only: one per client address, and one per account tried,
 # so guesses spread over many addresses still slow down on the account they aim at.
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
+@limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"], deduct_when=_failed,
                error_message="Too many failed sign-ins from here. Wait a minute and try again.")
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_attempted_account,
+@limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"], deduct_when=_failed, key_func=_attempted_account,
                exempt_when=_known_device, error_message="Too many failed sign-ins for this account. Wait a minute and try again.")
 def login():
     if current_user.is_authenticated:
@@ -83,7 +80,7 @@ def logout():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"])
 def forgot_password():
     form = RequestPasswordResetForm()
     if form.validate_on_submit():
@@ -95,7 +92,7 @@ def forgot_password():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"])
 def reset_password(token):
     reset = services.resolve_reset(token)
     if reset is None:

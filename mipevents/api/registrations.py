@@ -5,13 +5,13 @@ error envelope, and 202 {"status": "received"} for a new registration and a repe
 registrant's status reaches them by email, never whoever posted)."""
 from collections.abc import Callable
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import bindparam, select
 from werkzeug.datastructures import MultiDict
 
 from mipevents.core import visibility
 from mipevents.core.text import TextProblem, clean_text
-from mipevents.core.web import json_error
+from mipevents.core.web import configured_limit, json_error
 from mipevents.extensions import csrf, db, limiter
 from mipevents.meetings.models import Meeting
 from mipevents.registration import services
@@ -30,10 +30,6 @@ RECEIVED = {"status": "received",
 
 # A registration is a few hundred bytes; a body over this is refused with a 413 before it is read.
 MAX_BODY_BYTES = 64 * 1024
-
-
-def rate_limit() -> str:
-    return current_app.config["RATELIMIT_REGISTRATION"]
 
 
 def register_from_json(event, noun: str, parse: Callable, field_errors: Callable):
@@ -100,7 +96,7 @@ def webinar_form_from_json(payload: dict) -> tuple[WebinarRegistrationFields, di
 
 @bp.route("/meetings/<slug>/registrations", methods=["POST"])
 @csrf.exempt
-@limiter.limit(rate_limit, error_message=TOO_MANY)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), error_message=TOO_MANY)
 def register_for_meeting(slug):
     meeting = db.session.execute(MEETING_BY_SLUG, {"slug": slug}).scalar_one_or_none()
     return register_from_json(meeting, "meeting", form_from_json, api_errors)
@@ -108,7 +104,7 @@ def register_for_meeting(slug):
 
 @bp.route("/webinars/<slug>/registrations", methods=["POST"])
 @csrf.exempt
-@limiter.limit(rate_limit, error_message=TOO_MANY)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), error_message=TOO_MANY)
 def register_for_webinar(slug):
     webinar = db.session.execute(WEBINAR_BY_SLUG, {"slug": slug}).scalar_one_or_none()
     return register_from_json(webinar, "webinar", webinar_form_from_json,

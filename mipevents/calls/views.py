@@ -1,6 +1,6 @@
 """Public pages of the calls area: open calls, one call, its application form, and the applicant's
 private page."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from mipevents.calls import queries, services, states
 from mipevents.calls.deadlines import deadline_wording
@@ -9,13 +9,10 @@ from mipevents.calls.models import APPLICATION_STATUSES, POPULATION_BANDS
 from mipevents.core.forms import Form
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import configured_limit
 from mipevents.extensions import db, limiter
 
 bp = Blueprint("calls", __name__)
-
-
-def _form_limit():
-    return current_app.config["RATELIMIT_REGISTRATION"]
 
 
 def _call_or_404(slug):
@@ -50,7 +47,7 @@ def show_call(slug):
 
 
 @bp.route("/calls/<slug>/apply", methods=["GET", "POST"])
-@limiter.limit(_form_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
 def apply(slug):
     call = _call_or_404(slug)
     now = utcnow()
@@ -101,7 +98,7 @@ def _is_owners_link(token) -> bool:
 
 
 @bp.route("/calls/application/<token>", methods=["GET", "POST"])
-@limiter.limit(_form_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
 def application(token):
     application = _application_or_404(token)
     call = application.call
@@ -149,7 +146,7 @@ def _closed_message(call, application, now):
 
 
 @bp.route("/calls/application/<token>/withdraw", methods=["POST"])
-@limiter.limit(_form_limit)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"))
 def withdraw(token):
     application = _application_or_404(token)
     try:
@@ -163,7 +160,7 @@ def withdraw(token):
 
 
 @bp.route("/calls/application/<token>/reset-link", methods=["POST"])
-@limiter.limit(_form_limit)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"))
 def reset_link(token):
     """Cut off every link to this application (one was forwarded?) and email the mayor a new one."""
     application = _application_or_404(token)
@@ -175,7 +172,7 @@ def reset_link(token):
 
 
 @bp.route("/calls/application/<token>/scheduler/remove", methods=["GET", "POST"])
-@limiter.limit(_form_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
 def remove_scheduler(token):
     """The mayor's one click (from the email that told her) that removes her application's scheduler: a
     GET asks, the POST removes (so a mail scanner opening the link changes nothing)."""

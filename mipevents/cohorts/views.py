@@ -1,11 +1,12 @@
 """Public pages of the cohorts area: a programme, and one cohort with its published members
 (names and cities only); and a member's private page of their cohorts' events (their own link)."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from mipevents.cohorts import services
 from mipevents.core.forms import Form
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
+from mipevents.core.web import configured_limit
 from mipevents.extensions import db, limiter
 from mipevents.people.services import resolve_token
 from mipevents.workflows import cohorts as cohort_pages
@@ -43,10 +44,6 @@ def show_cohort(slug):
     return cached_response(("cohorts.show_cohort", slug), version, build)
 
 
-def _limit():
-    return current_app.config["RATELIMIT_REGISTRATION"]
-
-
 def _member_or_404(token):
     """The membership a live member link opens (the person's own link: emailed to them alone), else 404."""
     found = resolve_token(token, "member")
@@ -71,7 +68,7 @@ STATUS_WORDS = {"confirmed": "you are registered", "waitlisted": "you are on the
 
 
 @bp.route("/cohort/<token>/register/<any(meeting, webinar):kind>/<int:event_id>", methods=["POST"])
-@limiter.limit(_limit)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"))
 def register_member(token, kind, event_id):
     """One click: register the member (their own link proves who they are) for an open event of their
     cohort, through the normal registration (capacity, waitlist, approval, confirmation email)."""
@@ -88,7 +85,7 @@ def register_member(token, kind, event_id):
 
 
 @bp.route("/cohort/<token>/send/<int:registration_id>", methods=["POST"])
-@limiter.limit(_limit)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"))
 def send_registration_link(token, registration_id):
     """Email the member the link to one of their registrations (links are never shown on a GET)."""
     member = _member_or_404(token)
@@ -102,7 +99,7 @@ def send_registration_link(token, registration_id):
 
 
 @bp.route("/cohort/<token>/reset", methods=["POST"])
-@limiter.limit(_limit)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"))
 def reset_member_link(token):
     """Cut off every link to this page (one was forwarded?) and email the member a new one."""
     member = _member_or_404(token)

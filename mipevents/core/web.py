@@ -2,6 +2,7 @@
 import logging
 import os
 import socket
+from collections.abc import Callable
 
 from flask import Flask, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask import Request as FlaskRequest
@@ -15,7 +16,7 @@ from werkzeug.routing import IntegerConverter
 from mipevents.core import private_pages, timeutil
 from mipevents.core import vocabulary as vocab
 from mipevents.core.health import ProcessHealth
-from mipevents.core.text import has_controls
+from mipevents.core.text import email_key, has_controls
 from mipevents.extensions import db
 
 log = logging.getLogger("mipevents")
@@ -180,6 +181,17 @@ def compile_templates(app: Flask) -> int:
     for name in names:
         app.jinja_env.get_template(name)
     return len(names)
+
+
+def configured_limit(setting: str) -> Callable[[], str]:
+    """A rate limit for `limiter.limit`, read from the app's setting at each request (tests and
+    deployments set their own): configured_limit("RATELIMIT_REGISTRATION")."""
+    return lambda: current_app.config[setting]
+
+
+def per_email_asked(scope: str) -> Callable[[], str]:
+    """A rate limit's key: the email address a form asks about, whoever asks, counted apart per scope."""
+    return lambda: f"{scope}:" + email_key(request.form.get("email") or "")[:254]
 
 
 def base_url() -> str:

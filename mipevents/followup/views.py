@@ -5,9 +5,8 @@ from flask import Blueprint, Response, abort, current_app, flash, make_response,
 
 from mipevents.core.http_cache import cached_response
 from mipevents.core.markdown import render as render_markdown
-from mipevents.core.text import email_key
 from mipevents.core.timeutil import utcnow
-from mipevents.core.web import upload_limit
+from mipevents.core.web import configured_limit, per_email_asked, upload_limit
 from mipevents.extensions import csrf, db, limiter
 from mipevents.followup import links, queries, services
 from mipevents.followup.forms import AddOwnMaterialForm
@@ -119,21 +118,9 @@ def _registration_or_404(token: str, *, expired_is_fine: bool = False) -> Regist
     return link.registration
 
 
-def _link_request_key() -> str:
-    return "followup-link-request:" + email_key(request.form.get("email") or "")[:254]
-
-
-def _registration_limit() -> str:
-    return current_app.config["RATELIMIT_REGISTRATION"]
-
-
-def _link_request_limit() -> str:
-    return current_app.config["RATELIMIT_LINK_REQUEST"]
-
-
 @bp.route("/followup/lost-link", methods=["GET", "POST"])
-@limiter.limit(_registration_limit, methods=["POST"])
-@limiter.limit(_link_request_limit, methods=["POST"], key_func=_link_request_key,
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_LINK_REQUEST"), methods=["POST"], key_func=per_email_asked("followup-link-request"),
                error_message="We have already sent this address its follow-up link several times in the last hour. "
                              "Look for it in the inbox (and the spam folder), or try again later.")
 def lost_link():

@@ -6,9 +6,8 @@ from itertools import groupby
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
-from mipevents.core.text import email_key
 from mipevents.core.timeutil import to_local
-from mipevents.core.web import private_page
+from mipevents.core.web import configured_limit, per_email_asked, private_page
 from mipevents.extensions import db, limiter
 from mipevents.people import tokens
 from mipevents.people.services import reset_token, resolve_token
@@ -21,7 +20,7 @@ from mipevents.registration.forms import (
     UpdateMeetingDetailsForm,
 )
 from mipevents.registration.models import Registration
-from mipevents.registration.views import bp, extra_items, meeting_day_links, registration_limit
+from mipevents.registration.views import bp, extra_items, meeting_day_links
 from mipevents.workflows import consent
 from mipevents.workflows.emails import calendar_attachment
 
@@ -188,7 +187,7 @@ def cancel(token):
 
 
 @bp.route("/manage/<token>/resend", methods=["POST"])
-@limiter.limit(registration_limit)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"))
 def resend(token):
     registration = owners_registration(token)
     if not ConfirmForm().validate_on_submit():
@@ -222,17 +221,9 @@ def meeting_registration_for_token(token: str) -> access.Opened | None:
     return opened if opened.registration.meeting_id is not None else None
 
 
-def _link_request_key() -> str:
-    return "link-request:" + email_key(request.form.get("email") or "")[:254]
-
-
-def link_request_limit() -> str:
-    return current_app.config["RATELIMIT_LINK_REQUEST"]
-
-
 @bp.route("/manage/lost-link", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
-@limiter.limit(link_request_limit, methods=["POST"], key_func=_link_request_key,
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_LINK_REQUEST"), methods=["POST"], key_func=per_email_asked("link-request"),
                error_message="We have already sent this address its links several times in the last hour. "
                              "Look for them in the inbox (and the spam folder), or try again later.")
 def lost_link():
@@ -253,7 +244,7 @@ def _by_day(items, zone):
 
 
 @bp.route("/manage/<token>/sessions", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
 def manage_sessions(token):
     opened = meeting_registration_for_token(token)
     if opened is None:
@@ -356,7 +347,7 @@ def scheduler_overview(token):
 
 
 @bp.route("/scheduler/<token>/send/<int:registration_id>", methods=["POST"])
-@limiter.limit(registration_limit)
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"))
 def send_scheduler_link(token, registration_id):
     """Email the scheduler their link to one registration they manage (links are never shown on a GET)."""
     scheduler = _scheduler_or_404(token)

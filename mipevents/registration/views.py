@@ -20,7 +20,7 @@ from sqlalchemy import select
 from mipevents.agenda.models import AgendaItem
 from mipevents.core.email_typos import hint_data
 from mipevents.core.timeutil import utcnow
-from mipevents.core.web import private_page
+from mipevents.core.web import configured_limit, private_page
 from mipevents.extensions import db, limiter
 from mipevents.meetings import queries as meeting_queries
 from mipevents.meetings.queries import public_meeting_or_404
@@ -45,10 +45,6 @@ def extra_items(meeting_id: int) -> list[AgendaItem]:
                                  AgendaItem.kind.in_(EXTRA_KINDS))
         .order_by(AgendaItem.starts_at, AgendaItem.id)
     ).scalars())
-
-
-def registration_limit() -> str:
-    return current_app.config["RATELIMIT_REGISTRATION"]
 
 
 # ------------------------------------------------------------------------------------------ signing up
@@ -120,7 +116,7 @@ def meeting_day_links(meeting) -> dict:
 
 
 @bp.route("/meetings/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"],
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"],
                error_message="Too many registrations from here. Wait a minute and try again.")
 def register_for_meeting(slug):
     meeting = public_meeting_or_404(slug)
@@ -168,7 +164,7 @@ def _webinar_closed(webinar, status):
 
 
 @bp.route("/webinars/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(registration_limit, methods=["POST"])
+@limiter.limit(configured_limit("RATELIMIT_REGISTRATION"), methods=["POST"])
 def register_for_webinar(slug):
     webinar = webinars.public_webinar_or_404(slug)
     if not services.is_open(webinar):
