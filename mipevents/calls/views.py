@@ -9,7 +9,7 @@ from mipevents.calls.models import APPLICATION_STATUSES, POPULATION_BANDS
 from mipevents.core.forms import Form
 from mipevents.core.http_cache import cached_response
 from mipevents.core.timeutil import utcnow
-from mipevents.core.web import configured_limit
+from mipevents.core.web import asked_then_done, configured_limit
 from mipevents.extensions import db, limiter
 
 bp = Blueprint("calls", __name__)
@@ -180,12 +180,8 @@ def remove_scheduler(token):
     if not _is_owners_link(token):
         abort(404)
     form = Form()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        services.remove_scheduler(application)
-        db.session.commit()
-        flash("The scheduler is removed: their link no longer opens your application.", "success")
-    if request.method == "POST" or not application.scheduler_email:
-        return redirect(url_for(".application", token=token), 303)
-    return render_template("calls/remove_scheduler.html", application=application, token=token, form=form)
+    return asked_then_done(
+        form, lambda: services.remove_scheduler(application),
+        done="The scheduler is removed: their link no longer opens your application.",
+        back=url_for(".application", token=token), needed=bool(application.scheduler_email),
+        ask=lambda: render_template("calls/remove_scheduler.html", application=application, token=token, form=form))

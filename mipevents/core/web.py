@@ -134,6 +134,23 @@ def private_page(response):
     return response
 
 
+def asked_then_done(form, act: Callable[[], None], *, done: str, back: str, needed: bool, ask: Callable[[], str]):
+    """A one-click link from an email that changes something: its GET only asks (`ask()`, the page
+    with the button), so a mail scanner opening the link changes nothing; its POST, with the form's
+    CSRF token, runs `act`, commits, flashes `done` and goes `back`, as a GET does when nothing is
+    left to do (`needed` false)."""
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        act()
+        db.session.commit()
+        flash(done, "success")
+        return redirect(back, 303)
+    if not needed:
+        return redirect(back, 303)
+    return ask()
+
+
 def status_change(row, change, *, refused: type[Exception], done: str, back: str):
     """A staff button that changes one row's status (publish, cancel, restore…): `change(row,
     actor=current_user)`, then commit and flash `done` (formatted with `row` and `n`, what `change`

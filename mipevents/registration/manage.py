@@ -7,7 +7,7 @@ from itertools import groupby
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from mipevents.core.timeutil import to_local
-from mipevents.core.web import configured_limit, per_email_asked, private_page
+from mipevents.core.web import asked_then_done, configured_limit, per_email_asked, private_page
 from mipevents.extensions import db, limiter
 from mipevents.people import tokens
 from mipevents.people.services import reset_token, resolve_token
@@ -319,15 +319,11 @@ def approve_scheduler(token):
 def remove_scheduler(token):
     registration = owners_registration(token)
     form = ConfirmForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        schedulers.remove(registration)
-        db.session.commit()
-        flash("Your scheduler is removed: their link no longer opens your registration.", "success")
-    if request.method == "POST" or not registration.scheduler_email:
-        return redirect(url_for(".manage", token=token), 303)
-    return render_template("registration/remove_scheduler.html", registration=registration, token=token, form=form)
+    return asked_then_done(
+        form, lambda: schedulers.remove(registration),
+        done="Your scheduler is removed: their link no longer opens your registration.",
+        back=url_for(".manage", token=token), needed=bool(registration.scheduler_email),
+        ask=lambda: render_template("registration/remove_scheduler.html", registration=registration, token=token, form=form))
 
 
 def _scheduler_or_404(token):
